@@ -1,0 +1,1 @@
+public enum TaskMaster { public static let name = "TaskMaster" }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Core
+
+@Test func moduleLoads() { #expect(TaskMaster.name == "TaskMaster") }
