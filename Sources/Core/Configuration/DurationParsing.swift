@@ -1,0 +1,22 @@
+extension Duration {
+    /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h` or `250us`.
+    public init(parsing text: String) throws {
+        let units: [(suffix: String, nanoseconds: Double)] = [
+            ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9),
+        ]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            let number = text.dropLast(unit.suffix.count)
+            // "5ms" also ends in "s": only accept a suffix whose remainder is a plain number.
+            guard let value = Double(number), value.isFinite, value >= 0, !number.hasPrefix("+") else { continue }
+            self = .nanoseconds(Int64((value * unit.nanoseconds).rounded()))
+            return
+        }
+        throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m)")
+    }
+
+    /// The duration in seconds as a floating-point number.
+    public var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,19 @@
+/// How the coordinator runs; defaults match the documented flags.
+public struct CoordinatorConfiguration: Sendable {
+    /// Where CoordinatorService listens.
+    public var listenAddress = ListenAddress(host: "0.0.0.0", port: 8080)
+    /// A worker silent for this long is removed.
+    public var heartbeatTimeout: Duration = .seconds(5)
+    /// The dispatch loop looks for due tasks at least this often.
+    public var pollInterval: Duration = .seconds(1)
+    /// Slots assumed for a worker that does not advertise its capacity.
+    public var defaultWorkerCapacity = 5
+    /// Most tasks claimed in one statement.
+    public var claimBatchLimit = 512
+    /// How long a worker may take to accept a task.
+    public var handOffTimeout: Duration = .seconds(5)
+    /// Folder of numbered SQL migrations.
+    public var dataDirectory = "data"
+
+    public init() {}
+}

@@ -1,0 +1,100 @@
+public import Logging
+import struct Foundation.UUID
+
+/// The coordinator's side of `grpcapi.CoordinatorService`.
+public struct CoordinatorRPCService: Sendable {
+    private let store: TaskStore
+    private let registry: WorkerRegistry
+    private let dispatcher: Dispatcher
+    private let logger: Logger
+
+    public init(store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.dispatcher = dispatcher
+        self.logger = logger
+    }
+
+    /// The routes of every CoordinatorService method.
+    public func router() -> GRPCRouter {
+        var router = GRPCRouter()
+        router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
+        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in sendHeartbeat(request) }
+        router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
+        return router
+    }
+
+    /// Persists a task due now, then hands it to a worker at once.
+    public func submitTask(_ request: ClientTaskRequest) async throws -> ClientTaskResponse {
+        guard !registry.isEmpty else {
+            throw GRPCStatus(code: .unavailable, message: "no workers available")
+        }
+        let task = try await store.insertClaimedTask(command: request.data)
+        let taskID = task.id.uuidString.lowercased()
+        logger.info("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
+        let accepted = await dispatcher.handOff([task])
+        if accepted == 0 { dispatcher.wake() }
+        let message = accepted == 1 ? "Task submitted successfully" : "Task queued: no worker slot free yet"
+        return ClientTaskResponse(message: message, taskID: taskID)
+    }
+
+    public func sendHeartbeat(_ request: HeartbeatRequest) -> HeartbeatResponse {
+        if registry.heartbeat(request) {
+            logger.info(
+                "worker registered",
+                metadata: [LogKey.workerID: "\(request.workerID)", LogKey.address: "\(request.address)"])
+            dispatcher.wake()
+        }
+        return HeartbeatResponse(acknowledged: true)
+    }
+
+    public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
+        guard let taskID = UUID(uuidString: request.taskID) else {
+            throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
+        }
+        guard let report = TaskStatusReport(request, taskID: taskID) else {
+            return UpdateTaskStatusResponse(success: true)
+        }
+        let result = try await store.record(report)
+        var metadata: Logger.Metadata = [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)"]
+        switch result {
+        case .notFound:
+            throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
+        case .ignored:
+            logger.info("stale status report ignored", metadata: metadata)
+        case .recorded(let workerID):
+            metadata[LogKey.workerID] = workerID.map { "\($0)" }
+            logger.info("task status recorded", metadata: metadata)
+            if report.outcome != .started, let workerID {
+                registry.releaseSlot(of: workerID)
+                dispatcher.wake()
+            }
+        }
+        return UpdateTaskStatusResponse(success: true)
+    }
+}
+
+extension TaskStatusReport {
+    /// The domain report carried by a wire message; nil for QUEUED, which changes nothing.
+    init?(_ request: UpdateTaskStatusRequest, taskID: UUID) {
+        let outcome: Outcome
+        let micros: Int64
+        let seconds: Int64
+        switch request.status {
+        case .queued: return nil
+        case .started: (outcome, micros, seconds) = (.started, request.startedAtMicros, request.startedAt)
+        case .complete: (outcome, micros, seconds) = (.completed, request.completedAtMicros, request.completedAt)
+        case .failed: (outcome, micros, seconds) = (.failed, request.failedAtMicros, request.failedAt)
+        }
+        let time: Timestamp? =
+            micros != 0 ? Timestamp(microsecondsSinceEpoch: micros)
+            : seconds != 0 ? Timestamp(microsecondsSinceEpoch: seconds &* 1_000_000) : nil
+        self.init(
+            taskID: taskID, outcome: outcome, time: time,
+            workerID: request.workerID == 0 ? nil : request.workerID,
+            attempt: request.attempt == 0 ? nil : Int(request.attempt),
+            exitCode: request.exitCode,
+            output: request.output.isEmpty ? nil : request.output,
+            error: request.error.isEmpty ? nil : request.error)
+    }
+}

@@ -1,0 +1,127 @@
+import Synchronization
+
+/// A worker known to the coordinator through its heartbeats.
+public struct RegisteredWorker: Sendable, Hashable {
+    public var id: UInt32
+    /// `host:port` of its WorkerService.
+    public var address: String
+    /// Tasks it runs at once.
+    public var capacity: Int
+    /// Tasks handed to it and not yet reported finished.
+    public var inFlight: Int
+    public var lastHeartbeat: ContinuousClock.Instant
+
+    public var freeSlots: Int { max(0, capacity - inFlight) }
+}
+
+/// Live workers, their free slots, and the round-robin order in which they receive tasks.
+///
+/// Every method is atomic; dispatch reserves slots here before it hands tasks over, so the
+/// coordinator never gives a worker more tasks than it has free slots.
+public final class WorkerRegistry: Sendable {
+    private struct State {
+        var workers: [UInt32: RegisteredWorker] = [:]
+        /// Registration order; `cursor` points at the worker that gets the next task.
+        var order: [UInt32] = []
+        var cursor = 0
+    }
+
+    private let state = Mutex(State())
+    /// Capacity assumed for a worker that does not advertise one (the original contract).
+    private let defaultCapacity: Int
+
+    public init(defaultCapacity: Int) {
+        self.defaultCapacity = defaultCapacity
+    }
+
+    /// Records a heartbeat; returns true when it registered a new worker.
+    @discardableResult
+    public func heartbeat(_ request: HeartbeatRequest, at now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in
+            let advertises = request.capacity > 0
+            let capacity = advertises ? Int(request.capacity) : defaultCapacity
+            guard var worker = state.workers[request.workerID] else {
+                let inFlight = advertises ? max(0, capacity - Int(request.freeSlots)) : 0
+                state.workers[request.workerID] = RegisteredWorker(
+                    id: request.workerID, address: request.address, capacity: capacity,
+                    inFlight: inFlight, lastHeartbeat: now)
+                state.order.append(request.workerID)
+                return true
+            }
+            worker.address = request.address
+            worker.capacity = capacity
+            worker.lastHeartbeat = now
+            if advertises {
+                // The worker's own count is the truth; it also repairs reports that were lost.
+                worker.inFlight = max(0, capacity - Int(request.freeSlots))
+            }
+            state.workers[request.workerID] = worker
+            return false
+        }
+    }
+
+    /// Removes and returns the workers whose last heartbeat is older than `deadline`.
+    public func removeWorkers(silentSince deadline: ContinuousClock.Instant) -> [RegisteredWorker] {
+        state.withLock { state in
+            let expired = state.workers.values.filter { $0.lastHeartbeat < deadline }
+            for worker in expired {
+                Self.remove(worker.id, from: &state)
+            }
+            return expired
+        }
+    }
+
+    /// Forgets a worker (it will register again with its next heartbeat if it is alive).
+    public func remove(workerID: UInt32) {
+        state.withLock { Self.remove(workerID, from: &$0) }
+    }
+
+    public var isEmpty: Bool { state.withLock { $0.workers.isEmpty } }
+
+    public var workers: [RegisteredWorker] {
+        state.withLock { state in state.order.compactMap { state.workers[$0] } }
+    }
+
+    /// Free slots over all live workers.
+    public var freeSlots: Int {
+        state.withLock { $0.workers.values.reduce(0) { $0 + $1.freeSlots } }
+    }
+
+    /// Takes up to `count` free slots, one at a time in round-robin order over the workers that
+    /// have one, and returns the worker chosen for each.
+    public func reserveSlots(_ count: Int) -> [RegisteredWorker] {
+        state.withLock { state in
+            var chosen: [RegisteredWorker] = []
+            var idleRounds = 0
+            while chosen.count < count, !state.order.isEmpty, idleRounds < state.order.count {
+                state.cursor %= state.order.count
+                let id = state.order[state.cursor]
+                state.cursor += 1
+                guard var worker = state.workers[id], worker.freeSlots > 0 else {
+                    idleRounds += 1
+                    continue
+                }
+                idleRounds = 0
+                worker.inFlight += 1
+                state.workers[id] = worker
+                chosen.append(worker)
+            }
+            return chosen
+        }
+    }
+
+    /// Gives back a slot of `workerID`: its task finished or its hand-off failed.
+    public func releaseSlot(of workerID: UInt32) {
+        state.withLock { state in
+            guard var worker = state.workers[workerID] else { return }
+            worker.inFlight = max(0, worker.inFlight - 1)
+            state.workers[workerID] = worker
+        }
+    }
+
+    private static func remove(_ id: UInt32, from state: inout State) {
+        guard state.workers.removeValue(forKey: id) != nil, let index = state.order.firstIndex(of: id) else { return }
+        state.order.remove(at: index)
+        if index < state.cursor { state.cursor -= 1 }
+    }
+}

@@ -1,0 +1,128 @@
+/// Swift values of the messages in `proto/grpcapi.proto`. Field comments there describe each
+/// field; `ProtobufCodec.swift` converts them to and from the protobuf wire format.
+
+/// `grpcapi.TaskStatus`.
+public enum WireTaskStatus: Int32, Sendable, Hashable {
+    case queued = 0
+    case started = 1
+    case complete = 2
+    case failed = 3
+}
+
+/// Coordinator → worker: run this task.
+public struct TaskRequest: Sendable, Hashable {
+    public var taskID: String
+    public var data: String
+    public var attempt: UInt32
+    public var timeoutSeconds: UInt32
+
+    public init(taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0) {
+        self.taskID = taskID
+        self.data = data
+        self.attempt = attempt
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+public struct TaskResponse: Sendable, Hashable {
+    public var taskID: String
+    public var message: String
+    public var success: Bool
+
+    public init(taskID: String, message: String = "", success: Bool) {
+        self.taskID = taskID
+        self.message = message
+        self.success = success
+    }
+}
+
+/// Client → coordinator: run `data` now.
+public struct ClientTaskRequest: Sendable, Hashable {
+    public var data: String
+
+    public init(data: String) {
+        self.data = data
+    }
+}
+
+public struct ClientTaskResponse: Sendable, Hashable {
+    public var message: String
+    public var taskID: String
+
+    public init(message: String, taskID: String) {
+        self.message = message
+        self.taskID = taskID
+    }
+}
+
+/// Worker → coordinator: I am alive at `address`.
+public struct HeartbeatRequest: Sendable, Hashable {
+    public var workerID: UInt32
+    public var address: String
+    /// 0 when the peer does not send it (the original contract).
+    public var capacity: UInt32
+    public var freeSlots: UInt32
+
+    public init(workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0) {
+        self.workerID = workerID
+        self.address = address
+        self.capacity = capacity
+        self.freeSlots = freeSlots
+    }
+}
+
+public struct HeartbeatResponse: Sendable, Hashable {
+    public var acknowledged: Bool
+
+    public init(acknowledged: Bool) {
+        self.acknowledged = acknowledged
+    }
+}
+
+/// Worker → coordinator: how a task attempt is going.
+public struct UpdateTaskStatusRequest: Sendable, Hashable {
+    public var taskID: String
+    public var status: WireTaskStatus
+    /// Unix seconds (0: unset), as in the original contract.
+    public var startedAt: Int64
+    public var completedAt: Int64
+    public var failedAt: Int64
+    public var workerID: UInt32
+    public var attempt: UInt32
+    public var exitCode: Int32?
+    public var output: String
+    public var error: String
+    /// Unix microseconds (0: unset); preferred over the second fields when set.
+    public var startedAtMicros: Int64
+    public var completedAtMicros: Int64
+    public var failedAtMicros: Int64
+
+    public init(
+        taskID: String, status: WireTaskStatus, startedAt: Int64 = 0, completedAt: Int64 = 0,
+        failedAt: Int64 = 0, workerID: UInt32 = 0, attempt: UInt32 = 0, exitCode: Int32? = nil,
+        output: String = "", error: String = "", startedAtMicros: Int64 = 0,
+        completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0
+    ) {
+        self.taskID = taskID
+        self.status = status
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.failedAt = failedAt
+        self.workerID = workerID
+        self.attempt = attempt
+        self.exitCode = exitCode
+        self.output = output
+        self.error = error
+        self.startedAtMicros = startedAtMicros
+        self.completedAtMicros = completedAtMicros
+        self.failedAtMicros = failedAtMicros
+    }
+}
+
+public struct UpdateTaskStatusResponse: Sendable, Hashable {
+    public var success: Bool
+
+    public init(success: Bool) {
+        self.success = success
+    }
+}

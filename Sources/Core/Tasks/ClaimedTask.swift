@@ -1,0 +1,24 @@
+public import struct Foundation.UUID
+
+/// A task a coordinator took from the queue to hand to a worker.
+public struct ClaimedTask: Sendable, Hashable {
+    public var id: UUID
+    public var command: String
+    /// This attempt's number, starting at 1.
+    public var attempt: Int
+    public var timeoutSeconds: Int?
+
+    public init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?) {
+        self.id = id
+        self.command = command
+        self.attempt = attempt
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// The message that hands this task to a worker.
+    public var taskRequest: TaskRequest {
+        TaskRequest(
+            taskID: id.uuidString.lowercased(), data: command, attempt: UInt32(clamping: attempt),
+            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0))
+    }
+}

@@ -1,0 +1,44 @@
+public import struct Foundation.UUID
+
+/// What a worker said about one attempt of a task, in domain terms.
+public struct TaskStatusReport: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        case started
+        case completed
+        case failed
+    }
+
+    public var taskID: UUID
+    public var outcome: Outcome
+    /// When it happened by the worker's clock; nil means "now" by the database clock.
+    public var time: Timestamp?
+    public var workerID: UInt32?
+    /// The attempt the report is about; nil when the peer does not say (the original contract).
+    public var attempt: Int?
+    public var exitCode: Int32?
+    public var output: String?
+    public var error: String?
+
+    public init(
+        taskID: UUID, outcome: Outcome, time: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
+        exitCode: Int32? = nil, output: String? = nil, error: String? = nil
+    ) {
+        self.taskID = taskID
+        self.outcome = outcome
+        self.time = time
+        self.workerID = workerID
+        self.attempt = attempt
+        self.exitCode = exitCode
+        self.output = output
+        self.error = error
+    }
+}
+
+/// What recording a report did.
+public enum TaskStatusReportResult: Sendable, Hashable {
+    /// Applied; `workerID` is the worker that held the task, when known.
+    case recorded(workerID: UInt32?)
+    /// The task exists but the report no longer applies (finished, cancelled, or a newer attempt runs).
+    case ignored
+    case notFound
+}

@@ -1,0 +1,19 @@
+/// How a worker runs; defaults match the documented flags.
+public struct WorkerConfiguration: Sendable {
+    /// Where WorkerService listens; port 0 picks a free port.
+    public var listenAddress = ListenAddress(host: "0.0.0.0", port: 0)
+    /// The coordinator's CoordinatorService.
+    public var coordinatorAddress = ListenAddress(host: "localhost", port: 8080)
+    /// Host the worker advertises to the coordinator; the bound port is appended.
+    public var advertisedHost = "127.0.0.1"
+    /// Tasks run at once.
+    public var capacity = 5
+    public var executor = ExecutorKind.sleep
+    /// Duration of the `sleep` executor's simulated work.
+    public var taskDuration: Duration = .seconds(5)
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Identifies the worker to the coordinator.
+    public var workerID = UInt32.random(in: 1...UInt32.max)
+
+    public init() {}
+}

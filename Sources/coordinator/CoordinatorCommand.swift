@@ -1,0 +1,55 @@
+import ArgumentParser
+import Core
+import Logging
+
+@main
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Hands due tasks to workers and tracks their liveness and results.",
+        discussion: """
+            PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
+            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+            """)
+
+    @Option(name: .customLong("coordinator_port"), help: "Address of CoordinatorService, host:port or :port.")
+    var listenAddress = ListenAddress(host: "0.0.0.0", port: 8080)
+
+    @Option(name: .customLong("heartbeat_timeout"), help: "A worker silent this long is removed.")
+    var heartbeatTimeout = DurationArgument(.seconds(5))
+
+    @Option(name: .customLong("poll_interval"), help: "Longest wait between two looks for due tasks.")
+    var pollInterval = DurationArgument(.seconds(1))
+
+    @Option(name: .customLong("default_worker_capacity"), help: "Slots assumed for a worker that does not advertise any.")
+    var defaultWorkerCapacity = 5
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard heartbeatTimeout.duration >= .milliseconds(100) else {
+            throw ValidationError("--heartbeat_timeout must be at least 100ms")
+        }
+        guard pollInterval.duration >= .milliseconds(1) else {
+            throw ValidationError("--poll_interval must be at least 1ms")
+        }
+        guard (1...10_000).contains(defaultWorkerCapacity) else {
+            throw ValidationError("--default_worker_capacity must be between 1 and 10000")
+        }
+    }
+
+    func run() async throws {
+        common.bootstrapLogging()
+        var configuration = CoordinatorConfiguration()
+        configuration.listenAddress = listenAddress
+        configuration.heartbeatTimeout = heartbeatTimeout.duration
+        configuration.pollInterval = pollInterval.duration
+        configuration.defaultWorkerCapacity = defaultWorkerCapacity
+        configuration.dataDirectory = database.dataDirectory
+        let application = CoordinatorApplication(
+            configuration: configuration, database: try database.postgresConfiguration(),
+            databaseConnections: database.connections, logger: Logger(label: "coordinator"))
+        try await application.run()
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Core
+import Logging
+
+@main
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Serves the HTTP API that schedules tasks and reports their status.",
+        discussion: """
+            PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
+            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+            """)
+
+    @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
+    var listenAddress = ListenAddress(host: "0.0.0.0", port: 8081)
+
+    @Option(name: .customLong("max_body_bytes"), help: "Largest request body accepted.")
+    var maxBodyBytes = 1 << 20
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (1...(64 << 20)).contains(maxBodyBytes) else {
+            throw ValidationError("--max_body_bytes must be between 1 and 67108864")
+        }
+    }
+
+    func run() async throws {
+        common.bootstrapLogging()
+        let logger = Logger(label: "scheduler")
+        let postgres = try await DatabaseStartup.connect(
+            configuration: try database.postgresConfiguration(), connections: database.connections,
+            dataDirectory: database.dataDirectory, logger: logger)
+        let application = makeSchedulerApplication(
+            configuration: SchedulerConfiguration(
+                host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes),
+            store: TaskStore(client: postgres), logger: logger)
+        try await ServiceRunner.run([application], logger: logger) {
+            await postgres.shutdown()
+        }
+        logger.info("scheduler stopped")
+    }
+}

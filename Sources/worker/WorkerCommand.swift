@@ -1,0 +1,61 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+
+@main
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Runs the tasks the coordinator hands it and reports how they went.",
+        discussion: """
+            WORKER_ADDRESS is the host advertised to the coordinator (default 127.0.0.1); the \
+            bound port is appended.
+            """)
+
+    @Option(name: .customLong("worker_port"), help: "Address of WorkerService, host:port or :port; empty picks a free port.")
+    var workerPort = ""
+
+    @Option(name: .customLong("coordinator"), help: "The coordinator's host:port.")
+    var coordinator = ListenAddress(host: "localhost", port: 8080)
+
+    @Option(name: .customLong("capacity"), help: "Tasks run at once.")
+    var capacity = 5
+
+    @Option(name: .customLong("executor"), help: "How tasks run: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var executor = ExecutorKind.sleep
+
+    @Option(name: .customLong("task_duration"), help: "How long the sleep executor works on a task.")
+    var taskDuration = DurationArgument(.seconds(5))
+
+    @Option(name: .customLong("heartbeat_interval"), help: "Time between two heartbeats.")
+    var heartbeatInterval = DurationArgument(.seconds(1))
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (1...10_000).contains(capacity) else { throw ValidationError("--capacity must be between 1 and 10000") }
+        guard heartbeatInterval.duration >= .milliseconds(10) else {
+            throw ValidationError("--heartbeat_interval must be at least 10ms")
+        }
+        if !workerPort.isEmpty { _ = try ListenAddress(parsing: workerPort) }
+    }
+
+    func run() async throws {
+        common.bootstrapLogging()
+        var configuration = WorkerConfiguration()
+        if !workerPort.isEmpty {
+            configuration.listenAddress = try ListenAddress(parsing: workerPort)
+        }
+        configuration.coordinatorAddress = coordinator
+        configuration.capacity = capacity
+        configuration.executor = executor
+        configuration.taskDuration = taskDuration.duration
+        configuration.heartbeatInterval = heartbeatInterval.duration
+        if let host = ProcessInfo.processInfo.environment["WORKER_ADDRESS"], !host.isEmpty {
+            configuration.advertisedHost = host
+        }
+        try await WorkerApplication(configuration: configuration, logger: Logger(label: "worker")).run()
+    }
+}
+

@@ -1,0 +1,32 @@
+import Testing
+
+@testable import Core
+
+@Suite struct ConfigurationParsingTests {
+    @Test func listenAddressForms() throws {
+        #expect(try ListenAddress(parsing: ":8081") == ListenAddress(host: "0.0.0.0", port: 8081))
+        #expect(try ListenAddress(parsing: "127.0.0.1:80") == ListenAddress(host: "127.0.0.1", port: 80))
+        #expect(try ListenAddress(parsing: "coordinator:8080") == ListenAddress(host: "coordinator", port: 8080))
+        #expect(try ListenAddress(parsing: "[::1]:9") == ListenAddress(host: "::1", port: 9))
+        #expect(ListenAddress(host: "::1", port: 9).description == "[::1]:9")
+    }
+
+    @Test(arguments: ["8081", ":", ":http", "host:70000", ":-1", ""])
+    func badListenAddressesFail(text: String) {
+        #expect(throws: ConfigurationError.self) { try ListenAddress(parsing: text) }
+    }
+
+    @Test func goDurations() throws {
+        #expect(try Duration(parsing: "5s") == .seconds(5))
+        #expect(try Duration(parsing: "500ms") == .milliseconds(500))
+        #expect(try Duration(parsing: "1.5s") == .milliseconds(1500))
+        #expect(try Duration(parsing: "2m") == .seconds(120))
+        #expect(try Duration(parsing: "1h") == .seconds(3600))
+        #expect(try Duration(parsing: "250us") == .microseconds(250))
+    }
+
+    @Test(arguments: ["5", "s", "-1s", "fast", "1d", "+2s", "nans"])
+    func badDurationsFail(text: String) {
+        #expect(throws: ConfigurationError.self) { try Duration(parsing: text) }
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+
+@testable import Core
+
+@Suite struct WorkerRegistryTests {
+    private func registry(workers: Int, capacity: UInt32 = 5) -> WorkerRegistry {
+        let registry = WorkerRegistry(defaultCapacity: 5)
+        for id in 1...UInt32(workers) {
+            registry.heartbeat(HeartbeatRequest(workerID: id, address: "w\(id):1", capacity: capacity, freeSlots: capacity))
+        }
+        return registry
+    }
+
+    @Test func eightTasksOverFourIdleWorkersGiveTwoEach() {
+        let chosen = registry(workers: 4).reserveSlots(8)
+        let perWorker = Dictionary(grouping: chosen, by: \.id).mapValues(\.count)
+        #expect(perWorker == [1: 2, 2: 2, 3: 2, 4: 2])
+    }
+
+    @Test func singleReservationsRotate() {
+        let registry = registry(workers: 3)
+        let order = (0..<6).flatMap { _ in registry.reserveSlots(1).map(\.id) }
+        #expect(order == [1, 2, 3, 1, 2, 3])
+    }
+
+    @Test func neverReservesMoreThanTheFreeSlots() {
+        let registry = registry(workers: 2, capacity: 2)
+        #expect(registry.reserveSlots(10).count == 4)
+        #expect(registry.freeSlots == 0)
+        #expect(registry.reserveSlots(1).isEmpty)
+        registry.releaseSlot(of: 2)
+        #expect(registry.reserveSlots(3).map(\.id) == [2])
+    }
+
+    @Test func heartbeatFreeSlotsAreTheTruth() {
+        let registry = registry(workers: 1, capacity: 4)
+        _ = registry.reserveSlots(4)
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 4, freeSlots: 3))
+        #expect(registry.freeSlots == 3)
+    }
+
+    @Test func originalWorkersGetTheDefaultCapacity() {
+        let registry = WorkerRegistry(defaultCapacity: 3)
+        #expect(registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")))
+        #expect(!registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")))
+        #expect(registry.freeSlots == 3)
+    }
+
+    @Test func silentWorkersAreRemoved() {
+        let registry = WorkerRegistry(defaultCapacity: 1)
+        let start = ContinuousClock.Instant.now
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "a:1"), at: start)
+        registry.heartbeat(HeartbeatRequest(workerID: 2, address: "b:1"), at: start + .seconds(4))
+        let removed = registry.removeWorkers(silentSince: start + .seconds(2))
+        #expect(removed.map(\.id) == [1])
+        #expect(registry.workers.map(\.id) == [2])
+        #expect(registry.reserveSlots(2).map(\.id) == [2])
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+
+@testable import Core
+
+@Suite struct ProtobufCodecTests {
+    @Test func taskRequestMatchesTheProtobufWireFormat() throws {
+        // Field 1 (task_id) and 2 (data) are length-delimited: tag, length, bytes.
+        let bytes = TaskRequest(taskID: "a", data: "bc").serializedBytes()
+        #expect(bytes == [0x0A, 0x01, 0x61, 0x12, 0x02, 0x62, 0x63])
+        #expect(try TaskRequest(serializedBytes: bytes) == TaskRequest(taskID: "a", data: "bc"))
+    }
+
+    @Test func defaultMessagesEncodeToNothingAndDecodeFromNothing() throws {
+        #expect(HeartbeatResponse(acknowledged: false).serializedBytes().isEmpty)
+        #expect(try HeartbeatResponse(serializedBytes: []) == HeartbeatResponse(acknowledged: false))
+        #expect(try ClientTaskRequest(serializedBytes: []) == ClientTaskRequest(data: ""))
+    }
+
+    @Test func everyMessageRoundTrips() throws {
+        let task = TaskRequest(taskID: "5f0c", data: "echo ünïcode", attempt: 3, timeoutSeconds: 30)
+        #expect(try TaskRequest(serializedBytes: task.serializedBytes()) == task)
+        let response = TaskResponse(taskID: "x", message: "ok", success: true)
+        #expect(try TaskResponse(serializedBytes: response.serializedBytes()) == response)
+        let client = ClientTaskResponse(message: "queued", taskID: "id")
+        #expect(try ClientTaskResponse(serializedBytes: client.serializedBytes()) == client)
+        let heartbeat = HeartbeatRequest(workerID: .max, address: "10.0.0.1:9000", capacity: 8, freeSlots: 2)
+        #expect(try HeartbeatRequest(serializedBytes: heartbeat.serializedBytes()) == heartbeat)
+        let update = UpdateTaskStatusRequest(
+            taskID: "t", status: .failed, startedAt: 1, completedAt: 0, failedAt: 3, workerID: 7, attempt: 2,
+            exitCode: -1, output: "tail", error: "boom", startedAtMicros: 1_000_001, failedAtMicros: 3_000_003)
+        #expect(try UpdateTaskStatusRequest(serializedBytes: update.serializedBytes()) == update)
+        #expect(try UpdateTaskStatusResponse(serializedBytes: UpdateTaskStatusResponse(success: true).serializedBytes()).success)
+    }
+
+    @Test func exitCodeZeroIsDistinctFromUnset() throws {
+        let zero = UpdateTaskStatusRequest(taskID: "t", status: .complete, exitCode: 0)
+        #expect(try UpdateTaskStatusRequest(serializedBytes: zero.serializedBytes()).exitCode == 0)
+        let unset = UpdateTaskStatusRequest(taskID: "t", status: .complete)
+        #expect(try UpdateTaskStatusRequest(serializedBytes: unset.serializedBytes()).exitCode == nil)
+    }
+
+    @Test func originalPeersHeartbeatDecodesWithoutCapacity() throws {
+        // workerId = 1 (varint 42), address = 2 ("w:1"), as the original contract sends it.
+        let decoded = try HeartbeatRequest(serializedBytes: [0x08, 42, 0x12, 0x03, 0x77, 0x3A, 0x31])
+        #expect(decoded == HeartbeatRequest(workerID: 42, address: "w:1", capacity: 0, freeSlots: 0))
+    }
+
+    @Test func malformedBytesAreRejected() {
+        // A length prefix pointing past the end of the buffer.
+        #expect(throws: ProtobufDecodingError.self) { try TaskRequest(serializedBytes: [0x0A, 0x10, 0x61]) }
+        #expect(throws: ProtobufDecodingError.self) { try HeartbeatRequest(serializedBytes: [0xFF, 0xFF, 0xFF]) }
+    }
+
+    @Test func unknownTaskStatusIsRejected() {
+        // status = 2 with value 9, which TaskStatus does not define.
+        #expect(throws: ProtobufDecodingError.self) { try UpdateTaskStatusRequest(serializedBytes: [0x10, 0x09]) }
+    }
+
+    @Test func unknownFieldsFromNewerPeersAreIgnored() throws {
+        // data = 1 ("x") followed by field 99 (varint 1).
+        let decoded = try ClientTaskRequest(serializedBytes: [0x0A, 0x01, 0x78, 0x98, 0x06, 0x01])
+        #expect(decoded.data == "x")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+@testable import Core
+
+/// Real scheduler, coordinator and worker processes on 127.0.0.1, sharing a database of their own.
+final class Cluster: @unchecked Sendable {
+    // @unchecked: a cluster belongs to one test, which drives it from one task at a time.
+    let databaseURL: String
+    private let dropDatabase: @Sendable () async -> Void
+    private(set) var scheduler: ServiceProcess?
+    private(set) var schedulerPort = 0
+    private(set) var coordinator: ServiceProcess?
+    private(set) var coordinatorPort = 0
+    private(set) var workers: [ServiceProcess] = []
+
+    /// A cluster on `databaseURL`; `dropDatabase` runs once every process has stopped.
+    init(databaseURL: String, dropDatabase: @escaping @Sendable () async -> Void) {
+        self.databaseURL = databaseURL
+        self.dropDatabase = dropDatabase
+    }
+
+    /// A cluster on a new database of the test command's PostgreSQL.
+    static func create() async throws -> Cluster {
+        let database = try await IsolatedDatabase.create()
+        return Cluster(databaseURL: database.url) { await database.drop() }
+    }
+
+    private var databaseEnvironment: [String: String] { ["DATABASE_URL": databaseURL] }
+
+    func startScheduler(extraArguments: [String] = []) async throws {
+        schedulerPort = try await freePort()
+        let process = try ServiceProcess(
+            "scheduler",
+            arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--data_dir=\(TestEnvironment.dataDirectory)"]
+                + extraArguments,
+            environment: databaseEnvironment)
+        scheduler = process
+        let port = schedulerPort
+        try await eventually("the scheduler to serve /healthz\n\(process.log)") {
+            (try? await curl(["http://127.0.0.1:\(port)/healthz"]))?.status == 200 ? true : nil
+        }
+    }
+
+    func startCoordinator(extraArguments: [String] = []) async throws {
+        if coordinatorPort == 0 { coordinatorPort = try await freePort() }
+        let process = try ServiceProcess(
+            "coordinator",
+            arguments: [
+                "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--data_dir=\(TestEnvironment.dataDirectory)",
+                "--heartbeat_timeout=2s", "--poll_interval=200ms",
+            ] + extraArguments,
+            environment: databaseEnvironment)
+        coordinator = process
+        let port = coordinatorPort
+        try await eventually("the coordinator to listen\n\(process.log)") {
+            await isListening(port: port) ? true : nil
+        }
+    }
+
+    /// Starts a worker and waits until its heartbeats reach the coordinator.
+    @discardableResult
+    func startWorker(executor: String = "noop", extraArguments: [String] = []) async throws -> ServiceProcess {
+        let process = try ServiceProcess(
+            "worker", name: "worker-\(workers.count + 1)",
+            arguments: [
+                "--worker_port=127.0.0.1:0", "--coordinator=127.0.0.1:\(coordinatorPort)",
+                "--executor=\(executor)", "--heartbeat_interval=200ms",
+            ] + extraArguments,
+            environment: ["WORKER_ADDRESS": "127.0.0.1"])
+        workers.append(process)
+        try await eventually("worker registration\n\(process.log)") {
+            process.log.contains("heartbeats reach the coordinator") ? true : nil
+        }
+        return process
+    }
+
+    /// `POST /schedule` as the README's curl sends it (form content type); returns the task id.
+    func schedule(command: String, at date: Date) async throws -> String {
+        let body = #"{"command":"\#(command)","scheduled_at":"\#(rfc3339(date))"}"#
+        let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule", "-d", body])
+        guard reply.status == 200, let taskID = try reply.json["task_id"] as? String else {
+            throw TimedOut(description: "schedule failed: \(reply.status) \(reply.body)")
+        }
+        return taskID
+    }
+
+    /// `GET /status?task_id=` as a JSON object.
+    func status(of taskID: String) async throws -> [String: Any] {
+        let reply = try await curl(["http://127.0.0.1:\(schedulerPort)/status?task_id=\(taskID)"])
+        guard reply.status == 200 else { throw TimedOut(description: "status failed: \(reply.status) \(reply.body)") }
+        return try reply.json
+    }
+
+    /// Waits until the task reaches `state` and returns its status object.
+    func waitForStatus(of taskID: String, _ state: String, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
+        try await eventually("task \(taskID) to be \(state)", timeout: timeout) {
+            let status = try await self.status(of: taskID)
+            return status["status"] as? String == state ? status : nil
+        }
+    }
+
+    /// Stops every process with SIGTERM and returns their exit statuses by name.
+    @discardableResult
+    func stop() async -> [String: Int32?] {
+        var statuses: [String: Int32?] = [:]
+        for process in workers + [coordinator, scheduler].compactMap({ $0 }) {
+            statuses[process.name] = await process.stop()
+        }
+        await dropDatabase()
+        return statuses
+    }
+
+    /// All logs, for failure messages.
+    var logs: String {
+        (workers + [coordinator, scheduler].compactMap { $0 }).map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds, as a client would write it.
+func rfc3339(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: date)
+}
+
+/// Parses a timestamp of the API into a `Date`.
+func parseTimestamp(_ value: Any?) -> Date? {
+    guard let text = value as? String else { return nil }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
+}

@@ -1,0 +1,41 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+struct TimedOut: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Re-evaluates `condition` every 25 ms until it returns a value, for at most `timeout`.
+func eventually<T>(
+    _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> T?
+) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if let value = try await condition() { return value }
+        guard ContinuousClock.now < deadline else { throw TimedOut(description: "timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+}
+
+/// A TCP port that was free a moment ago on 127.0.0.1.
+func freePort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0).get()
+    defer { channel.close(promise: nil) }
+    guard let port = channel.localAddress?.port else { throw TimedOut(description: "no local port") }
+    return port
+}
+
+/// True when something accepts TCP connections on 127.0.0.1:`port`.
+func isListening(port: Int) async -> Bool {
+    do {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(1))
+            .connect(host: "127.0.0.1", port: port).get()
+        try? await channel.close()
+        return true
+    } catch {
+        return false
+    }
+}

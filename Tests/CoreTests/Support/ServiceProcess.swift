@@ -1,0 +1,56 @@
+import Foundation
+
+/// One of the built executables, running as a real child process with its output in a log file.
+final class ServiceProcess: @unchecked Sendable {
+    // @unchecked: `Process` is not Sendable, but it is only started in `init` and then only
+    // signalled and waited on, which Foundation allows from any thread.
+    let name: String
+    let logFile: URL
+    private let process: Process
+
+    init(_ executable: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
+        self.name = name ?? executable
+        logFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("taskmaster-\(self.name)-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try TestEnvironment.binDirectory() + "/" + executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits up to `timeout` for the process to exit; returns its exit status, or nil if it still runs.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Sends SIGTERM and returns the exit status (SIGKILL after `timeout`, then nil).
+    @discardableResult
+    func stop(timeout: Duration = .seconds(15)) async -> Int32? {
+        signal(SIGTERM)
+        if let status = await waitForExit(timeout: timeout) { return status }
+        signal(SIGKILL)
+        _ = await waitForExit(timeout: .seconds(5))
+        return nil
+    }
+
+    /// The process's output so far, for failure messages.
+    var log: String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+}

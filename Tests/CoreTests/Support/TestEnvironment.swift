@@ -1,0 +1,34 @@
+import Foundation
+
+/// Settings the test command provides, and paths inside the repository.
+enum TestEnvironment {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The throwaway PostgreSQL that the test command started.
+    static func databaseURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["TASKMASTER_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw Missing(description: "TASKMASTER_TEST_DATABASE_URL is not set: run the tests with `make test`")
+        }
+        return url
+    }
+
+    /// Folder of the built executables (`swift build --show-bin-path`).
+    static func binDirectory() throws -> String {
+        if let directory = ProcessInfo.processInfo.environment["TASKMASTER_BIN_DIR"], !directory.isEmpty {
+            return directory
+        }
+        let fallback = repositoryRoot.appendingPathComponent(".build/debug").path
+        guard FileManager.default.isExecutableFile(atPath: fallback + "/coordinator") else {
+            throw Missing(description: "TASKMASTER_BIN_DIR is not set and \(fallback) has no executables")
+        }
+        return fallback
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var dataDirectory: String { repositoryRoot.appendingPathComponent("data").path }
+    static var scriptsDirectory: String { repositoryRoot.appendingPathComponent("scripts").path }
+}
