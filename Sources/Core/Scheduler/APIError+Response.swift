@@ -1,0 +1,21 @@
+public import Hummingbird
+
+extension APIError: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try response()
+    }
+
+    /// The JSON response: `{"error": {"code": "...", "message": "..."}}` with this error's status.
+    func response() throws -> Response {
+        try JSONResponse.make(ErrorBody(error: .init(code: code.rawValue, message: message)), status: status, headers: headers)
+    }
+
+    private struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+
+        var error: Detail
+    }
+}

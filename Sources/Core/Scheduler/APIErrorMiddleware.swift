@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// Turns every error into the API's JSON error shape, including requests the router could not
+/// match: 405 with `Allow` for a known path, 404 for an unknown one.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The methods each known path accepts.
+    let allowedMethods: [String: [HTTPRequest.Method]]
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return try unmatched(request).response()
+        } catch {
+            return try APIError.reporting(error, logger: context.logger).response()
+        }
+    }
+
+    private func unmatched(_ request: Request) -> APIError {
+        let path = request.uri.path
+        if let allowed = allowedMethods[path] {
+            return .methodNotAllowed(request.method, path: path, allowed: allowed)
+        }
+        return APIError(.notFound, "no such endpoint: \(request.method.rawValue) \(path)")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+
+/// The body of `POST /schedule`: `{"command": "...", "scheduled_at": "<RFC 3339>",
+/// "max_attempts": 1...100, "timeout_seconds": > 0}`. Unknown fields are ignored; `null` for an
+/// optional field means absent.
+struct ScheduleRequest: Decodable, Sendable, Hashable {
+    static let maxCommandBytes = 64 * 1024
+    static let maxAttemptsRange = 1...100
+    static let timeoutSecondsRange = 1...Int(Int32.max)
+    static let dateExample = "2023-12-25T22:34:00+05:30"
+
+    var command: String
+    var scheduledAt: String
+    var maxAttempts: Int?
+    var timeoutSeconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case command
+        case scheduledAt = "scheduled_at"
+        case maxAttempts = "max_attempts"
+        case timeoutSeconds = "timeout_seconds"
+
+        /// What a valid value looks like, for error messages.
+        var expectation: String {
+            switch self {
+            case .command: "a string"
+            case .scheduledAt: "an RFC 3339 date-time string such as \(ScheduleRequest.dateExample)"
+            case .maxAttempts:
+                "an integer from \(maxAttemptsRange.lowerBound) to \(maxAttemptsRange.upperBound)"
+            case .timeoutSeconds:
+                "a whole number of seconds from \(timeoutSecondsRange.lowerBound) to \(timeoutSecondsRange.upperBound)"
+            }
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        command = try container.decode(String.self, forKey: .command)
+        scheduledAt = try container.decode(String.self, forKey: .scheduledAt)
+        maxAttempts = try Self.decodeInteger(.maxAttempts, from: container)
+        timeoutSeconds = try Self.decodeInteger(.timeoutSeconds, from: container)
+    }
+
+    /// Decodes a request body, whatever its declared content type.
+    static func decode(from body: ByteBuffer) throws(APIError) -> ScheduleRequest {
+        let data = Data(body.readableBytesView)
+        guard data.contains(where: { !Self.isJSONWhitespace($0) }) else {
+            throw APIError(.invalidField, "the request body is empty; expected a JSON object with \"command\" and \"scheduled_at\"")
+        }
+        do {
+            return try JSONDecoder().decode(ScheduleRequest.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.apiError(for: error, body: data)
+        } catch {
+            throw invalidJSON(body: data)
+        }
+    }
+
+    /// Checks every field and returns the task to store.
+    func validated() throws(APIError) -> NewTask {
+        guard command.utf8.count <= Self.maxCommandBytes else {
+            throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
+        }
+        guard !command.utf8.contains(0) else {
+            throw APIError(.invalidField, "\"command\" must not contain NUL characters")
+        }
+        let scheduledAt: Timestamp
+        do {
+            scheduledAt = try Timestamp(rfc3339: self.scheduledAt)
+        } catch {
+            throw APIError(
+                .invalidDate,
+                "\"scheduled_at\" is not a valid date-time (\(error.reason)); expected RFC 3339 such as \(Self.dateExample) or 2023-12-25T17:04:00.000Z"
+            )
+        }
+        try Self.check(maxAttempts, in: Self.maxAttemptsRange, .maxAttempts)
+        try Self.check(timeoutSeconds, in: Self.timeoutSecondsRange, .timeoutSeconds)
+        return NewTask(
+            command: command,
+            scheduledAt: scheduledAt,
+            maxAttempts: maxAttempts ?? 1,
+            timeoutSeconds: timeoutSeconds
+        )
+    }
+
+    private static func check(_ value: Int?, in range: ClosedRange<Int>, _ key: CodingKeys) throws(APIError) {
+        if let value, !range.contains(value) {
+            throw invalidField(key)
+        }
+    }
+
+    private static func invalidField(_ key: CodingKeys) -> APIError {
+        APIError(.invalidField, "\"\(key.stringValue)\" must be \(key.expectation)")
+    }
+
+    /// An optional integer field. Decoded through `Double` so that a fraction such as `1.5` is
+    /// reported against its field (the decoder reports it as invalid JSON otherwise).
+    private static func decodeInteger(
+        _ key: CodingKeys, from container: KeyedDecodingContainer<CodingKeys>
+    ) throws -> Int? {
+        guard let number = try container.decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard let integer = Int(exactly: number) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an integer")
+        }
+        return integer
+    }
+
+    private static func apiError(for error: DecodingError, body: Data) -> APIError {
+        switch error {
+        case .keyNotFound(let key, _):
+            return APIError(.invalidField, "missing field \"\(key.stringValue)\"")
+        case .valueNotFound(_, let context) where context.codingPath.count == 1:
+            return APIError(.invalidField, "\"\(context.codingPath[0].stringValue)\" must not be null")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            guard let key = context.codingPath.first else {
+                return rootError(error, body: body)
+            }
+            return CodingKeys(stringValue: key.stringValue).map(invalidField)
+                ?? APIError(.invalidField, "invalid field \"\(key.stringValue)\"")
+        @unknown default:
+            return invalidJSON(body: body)
+        }
+    }
+
+    /// An error about the whole document: either not JSON at all, or JSON that is not an object.
+    private static func rootError(_ error: DecodingError, body: Data) -> APIError {
+        guard case .dataCorrupted = error else {
+            return APIError(.invalidField, "the request body must be a JSON object with \"command\" and \"scheduled_at\"")
+        }
+        return invalidJSON(body: body)
+    }
+
+    /// `JSONDecoder` does not say where the syntax error is; `JSONSerialization` does, so it is
+    /// asked on this (rare) path only.
+    private static func invalidJSON(body: Data) -> APIError {
+        let message = "the request body is not valid JSON"
+        do {
+            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            return APIError(.invalidJSON, message)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return APIError(.invalidJSON, detail.map { "\(message): \($0)" } ?? message)
+        }
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}

@@ -1,0 +1,13 @@
+/// SQL expressions that carry a `Timestamp` across the database boundary as int8 microseconds
+/// since the epoch, exactly and independent of the session time zone.
+enum SQLTimestamp {
+    /// Reads a `timestamptz` column as microseconds: `(extract(epoch from col) * 1000000)::int8`.
+    static func microseconds(of column: String) -> String {
+        "(extract(epoch from \(column)) * 1000000)::int8"
+    }
+
+    /// Turns the int8 microseconds bound to parameter `$index` into a `timestamptz`.
+    static func timestamp(fromParameter index: Int) -> String {
+        "('epoch'::timestamptz + $\(index)::int8 * interval '1 microsecond')"
+    }
+}

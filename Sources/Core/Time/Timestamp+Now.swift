@@ -1,0 +1,8 @@
+import struct Foundation.Date
+
+extension Timestamp {
+    /// The current wall-clock time.
+    public static func now() -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)))
+    }
+}

@@ -1,0 +1,47 @@
+extension Timestamp {
+    /// RFC 3339 in UTC with milliseconds, e.g. `2023-12-25T17:04:00.000Z`; the sub-millisecond
+    /// part is truncated, so a formatted time never lies after the instant.
+    public var rfc3339: String {
+        let (seconds, microseconds) = Self.floorDivide(microsecondsSinceEpoch, by: 1_000_000)
+        let (days, secondOfDay) = Self.floorDivide(seconds, by: CivilCalendar.secondsPerDay)
+        let date = CivilCalendar.date(daysSinceEpoch: days)
+
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(24)
+        if date.year < 0 {
+            utf8.append(UInt8(ascii: "-"))
+        }
+        Self.append(abs(date.year), width: 4, to: &utf8)
+        utf8.append(UInt8(ascii: "-"))
+        Self.append(date.month, width: 2, to: &utf8)
+        utf8.append(UInt8(ascii: "-"))
+        Self.append(date.day, width: 2, to: &utf8)
+        utf8.append(UInt8(ascii: "T"))
+        Self.append(secondOfDay / 3600, width: 2, to: &utf8)
+        utf8.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay / 60 % 60, width: 2, to: &utf8)
+        utf8.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay % 60, width: 2, to: &utf8)
+        utf8.append(UInt8(ascii: "."))
+        Self.append(microseconds / 1000, width: 3, to: &utf8)
+        utf8.append(UInt8(ascii: "Z"))
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Appends the decimal digits of a non-negative `value`, zero-padded to at least `width`.
+    private static func append(_ value: Int64, width: Int, to utf8: inout [UInt8]) {
+        let start = utf8.count
+        var remaining = value
+        repeat {
+            utf8.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            remaining /= 10
+        } while remaining > 0 || utf8.count - start < width
+        utf8[start...].reverse()
+    }
+
+    /// Quotient rounded toward negative infinity and the matching non-negative remainder.
+    private static func floorDivide(_ value: Int64, by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+}
