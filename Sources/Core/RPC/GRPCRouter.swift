@@ -1,0 +1,40 @@
+/// Maps method paths to unary handlers.
+public struct GRPCRouter: Sendable {
+    /// A handler with its message types erased: request bytes in, response bytes out.
+    typealias ErasedHandler = @Sendable ([UInt8], GRPCServerContext) async throws -> [UInt8]
+
+    private var handlers: [String: ErasedHandler] = [:]
+    private var services: Set<String> = []
+
+    public init() {}
+
+    /// Registers the handler of `method`, replacing any earlier one. A request that does not
+    /// decode is answered INVALID_ARGUMENT without calling the handler.
+    public mutating func register<Request: GRPCMessage, Response: GRPCMessage>(
+        _ method: GRPCMethod,
+        handler: @escaping @Sendable (Request, GRPCServerContext) async throws -> Response
+    ) {
+        services.insert(method.service)
+        handlers[method.path] = { bytes, context in
+            let request: Request
+            do {
+                request = try Request(serializedBytes: bytes)
+            } catch {
+                throw GRPCStatus(code: .invalidArgument, message: "cannot decode request message: \(error)")
+            }
+            return try await handler(request, context).serializedBytes()
+        }
+    }
+
+    /// The handler for `path`, or the UNIMPLEMENTED status to answer with.
+    func route(_ path: String) -> Result<ErasedHandler, GRPCStatus> {
+        if let handler = handlers[path] {
+            return .success(handler)
+        }
+        let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        if path.hasPrefix("/"), parts.count == 2, !services.contains(String(parts[0].dropFirst())) {
+            return .failure(GRPCStatus(code: .unimplemented, message: "unknown service \(parts[0].dropFirst())"))
+        }
+        return .failure(GRPCStatus(code: .unimplemented, message: "unknown method \(path)"))
+    }
+}

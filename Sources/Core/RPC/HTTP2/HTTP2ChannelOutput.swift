@@ -1,0 +1,37 @@
+import Logging
+import NIOCore
+
+/// Moves the frames an `HTTP2Session` has queued onto its channel, batching them into as few
+/// writes as possible, and closes the channel once the session is finished.
+enum HTTP2ChannelOutput {
+    /// Largest single write; the rest follows while the channel stays writable.
+    private static let maxWriteBytes = 1 << 20
+
+    /// Drains the session while the channel accepts writes; more is sent when it becomes writable
+    /// again. Closes the channel after the last write when the session neither reads nor writes.
+    static func flush(_ session: HTTP2Session, context: ChannelHandlerContext, logger: Logger) {
+        guard context.channel.isActive else { return }
+        var lastWrite: EventLoopFuture<Void>?
+        do {
+            while context.channel.isWritable {
+                var buffer = context.channel.allocator.buffer(capacity: 4096)
+                try session.send(into: &buffer, maxBytes: maxWriteBytes)
+                guard buffer.readableBytes > 0 else { break }
+                lastWrite = context.write(NIOAny(buffer))
+            }
+        } catch {
+            logger.debug("closing connection after HTTP/2 error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        if lastWrite != nil {
+            context.flush()
+        }
+        guard !session.wantsRead, !session.wantsWrite else { return }
+        if let lastWrite {
+            lastWrite.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+}

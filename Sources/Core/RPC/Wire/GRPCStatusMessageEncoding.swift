@@ -1,0 +1,55 @@
+/// Percent-encoding of the `grpc-message` trailer: bytes outside printable ASCII and `%`
+/// itself are sent as `%XX` of their UTF-8 encoding.
+enum GRPCStatusMessageEncoding {
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    static func encode(_ message: String) -> String {
+        guard message.utf8.contains(where: needsEscaping) else { return message }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(message.utf8.count * 3)
+        for byte in message.utf8 {
+            if needsEscaping(byte) {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` sequences; anything malformed is kept literally, invalid UTF-8 replaced.
+    static func decode(_ value: String) -> String {
+        guard value.utf8.contains(UInt8(ascii: "%")) else { return value }
+        let input = Array(value.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(input[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte > 0x7E || byte == UInt8(ascii: "%")
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
