@@ -9,7 +9,8 @@ public enum DatabaseStartup {
         attempts: Int = 30
     ) async throws -> PostgresClient {
         let client = PostgresClient(configuration: configuration, maxConnections: connections, logger: logger)
-        for attempt in 1...attempts {
+        var attempt = 1
+        while true {
             do {
                 try await SchemaMigrator.migrate(client: client, directory: dataDirectory, logger: logger)
                 return client
@@ -17,13 +18,12 @@ public enum DatabaseStartup {
                 logger.warning(
                     "database unavailable, retrying",
                     metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
+                attempt += 1
                 try await Task.sleep(for: .seconds(1))
             } catch {
                 await client.shutdown()
                 throw error
             }
         }
-        await client.shutdown()
-        throw PostgresError(code: .connectionFailed, message: "database unavailable")
     }
 }

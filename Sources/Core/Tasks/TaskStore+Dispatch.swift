@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// The coordinator's half of the task store: claiming due tasks, giving them back, and
 /// recording what workers report.

@@ -35,7 +35,8 @@ public final class HeartbeatSender: Service, Sendable {
                     }
                     connected = delivered
                 }
-                try await Task.sleep(for: self.configuration.heartbeatInterval)
+                // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
+                try? await Task.sleep(for: self.configuration.heartbeatInterval)
             }
         }
     }

@@ -11,7 +11,7 @@ import Testing
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             try await cluster.startWorker()
-            let due = Date().addingTimeInterval(2)
+            let due = Timestamp.now().advanced(bySeconds: 2)
             let taskID = try await cluster.schedule(command: "echo hello", at: due)
 
             let early = try await cluster.status(of: taskID)
@@ -19,14 +19,14 @@ import Testing
             #expect(early["picked_at"] == nil && early["started_at"] == nil && early["completed_at"] == nil)
 
             let done = try await cluster.waitForStatus(of: taskID, "completed")
-            let scheduledAt = try #require(parseTimestamp(done["scheduled_at"]))
-            let pickedAt = try #require(parseTimestamp(done["picked_at"]))
-            let startedAt = try #require(parseTimestamp(done["started_at"]))
-            let completedAt = try #require(parseTimestamp(done["completed_at"]))
+            let scheduledAt = try #require(Timestamp(field: done["scheduled_at"]))
+            let pickedAt = try #require(Timestamp(field: done["picked_at"]))
+            let startedAt = try #require(Timestamp(field: done["started_at"]))
+            let completedAt = try #require(Timestamp(field: done["completed_at"]))
             #expect(pickedAt >= scheduledAt, "picked before it was due")
             #expect(startedAt >= scheduledAt, "started before it was due")
             #expect(completedAt >= startedAt)
-            #expect(startedAt.timeIntervalSince(scheduledAt) < 1.5, "started too late")
+            #expect(startedAt.microsecondsSinceEpoch - scheduledAt.microsecondsSinceEpoch < 1_500_000, "started too late")
             #expect(done["failed_at"] == nil)
             #expect(done["attempts"] as? Int == 1)
         } catch {
@@ -98,7 +98,7 @@ import Testing
             // Scheduled while the coordinator still believes the killed worker is alive.
             var taskIDs: [String] = []
             for index in 0..<10 {
-                taskIDs.append(try await cluster.schedule(command: "job \(index)", at: Date()))
+                taskIDs.append(try await cluster.schedule(command: "job \(index)", at: .now()))
             }
             for taskID in taskIDs {
                 _ = try await cluster.waitForStatus(of: taskID, "completed")

@@ -13,7 +13,7 @@ import Testing
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             try await cluster.startWorker()
-            let before = try await cluster.schedule(command: "before", at: Date())
+            let before = try await cluster.schedule(command: "before", at: .now())
             _ = try await cluster.waitForStatus(of: before, "completed")
 
             try await postgres.pause()
@@ -30,7 +30,7 @@ import Testing
 
             try await postgres.resume()
             let after = try await eventually("scheduling to work again") {
-                try? await cluster.schedule(command: "after", at: Date())
+                try? await cluster.schedule(command: "after", at: .now())
             }
             _ = try await cluster.waitForStatus(of: after, "completed")
             #expect(cluster.scheduler?.isRunning == true && cluster.coordinator?.isRunning == true)

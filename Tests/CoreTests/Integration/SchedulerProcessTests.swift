@@ -38,7 +38,7 @@ import Testing
             let wrongMethod = try await curl(["\(base)/schedule"])
             #expect(wrongMethod.headers["allow"] == "POST")
 
-            let taskID = try await cluster.schedule(command: "still serving", at: Date().addingTimeInterval(3600))
+            let taskID = try await cluster.schedule(command: "still serving", at: .now().advanced(bySeconds: 3600))
             #expect(try await cluster.status(of: taskID)["command"] as? String == "still serving")
             #expect(cluster.scheduler?.isRunning == true)
         } catch {

@@ -75,8 +75,8 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// `POST /schedule` as the README's curl sends it (form content type); returns the task id.
-    func schedule(command: String, at date: Date) async throws -> String {
-        let body = #"{"command":"\#(command)","scheduled_at":"\#(rfc3339(date))"}"#
+    func schedule(command: String, at time: Timestamp) async throws -> String {
+        let body = #"{"command":"\#(command)","scheduled_at":"\#(time.rfc3339)"}"#
         let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule", "-d", body])
         guard reply.status == 200, let taskID = try reply.json["task_id"] as? String else {
             throw TimedOut(description: "schedule failed: \(reply.status) \(reply.body)")
@@ -116,17 +116,15 @@ final class Cluster: @unchecked Sendable {
     }
 }
 
-/// RFC 3339 in UTC with milliseconds, as a client would write it.
-func rfc3339(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: date)
-}
+extension Timestamp {
+    /// This instant moved by `seconds`.
+    func advanced(bySeconds seconds: Double) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + Int64(seconds * 1_000_000))
+    }
 
-/// Parses a timestamp of the API into a `Date`.
-func parseTimestamp(_ value: Any?) -> Date? {
-    guard let text = value as? String else { return nil }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
+    /// Parses a timestamp field of an API reply.
+    init?(field value: Any?) {
+        guard let text = value as? String, let timestamp = try? Timestamp(rfc3339: text) else { return nil }
+        self = timestamp
+    }
 }

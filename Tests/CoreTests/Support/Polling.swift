@@ -7,6 +7,7 @@ struct TimedOut: Error, CustomStringConvertible {
 }
 
 /// Re-evaluates `condition` every 25 ms until it returns a value, for at most `timeout`.
+@discardableResult
 func eventually<T>(
     _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> T?
 ) async throws -> T {

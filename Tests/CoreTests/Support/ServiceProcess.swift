@@ -12,7 +12,7 @@ final class ServiceProcess: @unchecked Sendable {
         self.name = name ?? executable
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("taskmaster-\(self.name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process = Process()
         process.executableURL = URL(fileURLWithPath: try TestEnvironment.binDirectory() + "/" + executable)
