@@ -21,7 +21,7 @@ import Testing
                 (["-X", "POST", "\(base)/schedule", "-d", #"{"scheduled_at": "2030-01-01T00:00:00Z"}"#], 400, "invalid_field"),
                 (["-X", "POST", "\(base)/schedule", "-d", #"{"command": "x", "scheduled_at": "2030-02-30T00:00:00Z"}"#], 400, "invalid_date"),
                 (["-X", "POST", "\(base)/schedule", "-d", #"{"command": "x", "scheduled_at": "tomorrow"}"#], 400, "invalid_date"),
-                (["-X", "POST", "\(base)/schedule", "-d", ""], 400, "invalid_json"),
+                (["-X", "POST", "\(base)/schedule", "-d", ""], 400, "invalid_field"),
                 (["-X", "POST", "\(base)/schedule", "-H", "Content-Type: application/json", "--data-binary", "@\(oversized.path)"], 413, "payload_too_large"),
                 (["\(base)/status"], 400, "invalid_task_id"),
                 (["\(base)/status?task_id=not-a-uuid"], 400, "invalid_task_id"),
