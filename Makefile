@@ -1,0 +1,24 @@
+# Everyday commands. Each target is a thin wrapper around a script in scripts/.
+CONFIG ?= debug
+
+.PHONY: dev test build deps proto
+
+## Start a local cluster (PostgreSQL, scheduler, coordinator, workers); Ctrl-C stops it.
+dev:
+	CONFIG=$(CONFIG) scripts/dev-cluster.sh
+
+## Run every check and test.
+test:
+	scripts/test.sh
+
+## Build the executables (CONFIG=release for an optimised build).
+build: deps
+	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG)
+
+## Install the system packages the build and the tests need.
+deps:
+	scripts/install-deps.sh
+
+## Regenerate the protobuf-c code from proto/grpcapi.proto.
+proto:
+	scripts/generate-proto.sh

@@ -1,0 +1,26 @@
+# The coordinator: hands due tasks to workers; gRPC (HTTP/2) on port 8080.
+# Build: docker build -f coordinator.dockerfile -t taskmaster-coordinator .
+ARG SWIFT_VERSION=6.3
+
+FROM swift:${SWIFT_VERSION}-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-dev libprotobuf-c-dev libpq-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product coordinator --static-swift-stdlib \
+    && install -D "$(swift build -c release --show-bin-path)/coordinator" /staging/coordinator
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-14 libprotobuf-c1 libpq5 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --shell /usr/sbin/nologin taskmaster
+COPY --from=build /staging/coordinator /usr/local/bin/coordinator
+COPY data /app/data
+WORKDIR /app
+USER taskmaster
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/coordinator", "--coordinator_port=:8080"]

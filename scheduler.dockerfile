@@ -1,0 +1,26 @@
+# The scheduler: HTTP/JSON API on port 8081 (POST /schedule, GET /status, GET /healthz).
+# Build: docker build -f scheduler.dockerfile -t taskmaster-scheduler .
+ARG SWIFT_VERSION=6.3
+
+FROM swift:${SWIFT_VERSION}-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-dev libprotobuf-c-dev libpq-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product scheduler --static-swift-stdlib \
+    && install -D "$(swift build -c release --show-bin-path)/scheduler" /staging/scheduler
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-14 libprotobuf-c1 libpq5 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --shell /usr/sbin/nologin taskmaster
+COPY --from=build /staging/scheduler /usr/local/bin/scheduler
+COPY data /app/data
+WORKDIR /app
+USER taskmaster
+EXPOSE 8081
+ENTRYPOINT ["/usr/local/bin/scheduler", "--scheduler_port=:8081"]

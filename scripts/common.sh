@@ -1,0 +1,27 @@
+# Helpers shared by the scripts in this folder; sourced, never run.
+# shellcheck shell=bash
+
+# The repository's top folder, for the scripts that source this file.
+# shellcheck disable=SC2034
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Prints a progress line.
+say() {
+  printf '==> %s\n' "$*"
+}
+
+# Prints an error line and exits.
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Puts the Swift toolchain on PATH: the one already there, else the one in /opt/swift.
+ensure_swift_on_path() {
+  if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    PATH="/opt/swift/usr/bin:$PATH"
+    export PATH
+  fi
+  command -v swift >/dev/null 2>&1 \
+    || die "swift not found on PATH nor in /opt/swift/usr/bin; install a Swift 6 toolchain first"
+}

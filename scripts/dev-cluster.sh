@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds TaskMaster and runs a local cluster in the foreground: PostgreSQL (a throwaway server
+# unless DATABASE_URL or POSTGRES_HOST is set), the scheduler, the coordinator and workers, each
+# log line prefixed with its service's name. Ctrl-C (or SIGTERM) stops everything it started.
+#
+# Environment: CONFIG=debug|release, SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
+# WORKERS (3), LOG_LEVEL (info).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$repo_root"
+ensure_swift_on_path
+
+config=${CONFIG:-debug}
+scheduler_port=${SCHEDULER_PORT:-8081}
+coordinator_port=${COORDINATOR_PORT:-8080}
+workers=${WORKERS:-3}
+log_level=${LOG_LEVEL:-info}
+ready_timeout_seconds=120
+
+[[ "$config" == debug || "$config" == release ]] || die "CONFIG must be debug or release, not '$config'"
+for value in "$scheduler_port" "$coordinator_port" "$workers"; do
+  [[ "$value" =~ ^[0-9]+$ ]] || die "SCHEDULER_PORT, COORDINATOR_PORT and WORKERS must be numbers, not '$value'"
+done
+
+service_pids=()
+postgres_dir=""
+
+# Stops the services (newest first, by PID), waits up to 10 s for them, then PostgreSQL.
+# shellcheck disable=SC2317 # run by the EXIT trap
+stop_cluster() {
+  trap - EXIT INT TERM
+  local pid index deadline
+  if ((${#service_pids[@]} > 0)); then
+    say "stopping the cluster"
+    for ((index = ${#service_pids[@]} - 1; index >= 0; index--)); do
+      kill -TERM "${service_pids[index]}" 2>/dev/null || true
+    done
+    deadline=$((SECONDS + 10))
+    for pid in "${service_pids[@]}"; do
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+  fi
+  if [[ -n "$postgres_dir" ]]; then
+    scripts/postgres.sh stop "$postgres_dir" >/dev/null 2>&1 \
+      || printf 'warning: could not stop PostgreSQL in %s\n' "$postgres_dir" >&2
+    rm -rf "$postgres_dir"
+  fi
+}
+trap stop_cluster EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Starts one service in the background with its output prefixed by NAME; records its PID.
+# The prefixing sed ignores Ctrl-C so it keeps forwarding the service's shutdown lines.
+start_service() {
+  local name=$1
+  shift
+  "$@" > >(trap '' INT TERM; exec sed -u "s/^/[$name] /") 2>&1 &
+  service_pids+=("$!")
+}
+
+scripts/install-deps.sh
+say "building ($config)"
+swift build -c "$config"
+bin=$(swift build -c "$config" --show-bin-path)
+
+if [[ -z "${DATABASE_URL:-}" && -z "${POSTGRES_HOST:-}" ]]; then
+  say "starting a throwaway PostgreSQL"
+  postgres_dir=$(mktemp -d "${TMPDIR:-/tmp}/taskmaster-dev-pg.XXXXXX")
+  DATABASE_URL=$(scripts/postgres.sh start "$postgres_dir" | tail -n 1) || die "could not start PostgreSQL"
+  export DATABASE_URL
+  echo "PostgreSQL at $DATABASE_URL"
+fi
+
+say "starting the scheduler, the coordinator and $workers worker(s)"
+start_service scheduler "$bin/scheduler" --scheduler_port="127.0.0.1:$scheduler_port" \
+  --data_dir=data --log_level="$log_level"
+start_service coordinator "$bin/coordinator" --coordinator_port="127.0.0.1:$coordinator_port" \
+  --data_dir=data --log_level="$log_level"
+for ((index = 1; index <= workers; index++)); do
+  start_service "worker-$index" "$bin/worker" \
+    --coordinator="127.0.0.1:$coordinator_port" --executor=sleep --task_duration=1s \
+    --log_level="$log_level"
+done
+
+# Ready when the scheduler answers its health check; fail early if a service exits.
+deadline=$((SECONDS + ready_timeout_seconds))
+until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$scheduler_port/healthz" 2>/dev/null; do
+  for pid in "${service_pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || die "a service exited during start-up (see its log above)"
+  done
+  ((SECONDS < deadline)) || die "the scheduler did not answer /healthz within ${ready_timeout_seconds}s"
+  sleep 0.5
+done
+
+scheduler_url="http://127.0.0.1:$scheduler_port"
+cat <<EOF
+
+TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordinator_port, $workers worker(s).
+
+Schedule a task 5 seconds from now:
+  curl -s -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule
+
+Then ask for its status (task_id from the reply):
+  curl -s "$scheduler_url/status?task_id=TASK_ID"
+
+Press Ctrl-C to stop the cluster.
+
+EOF
+
+# Runs until Ctrl-C or SIGTERM, or until a service exits on its own.
+wait -n "${service_pids[@]}" || true
+die "a service exited; stopping the cluster"

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that building, testing and running TaskMaster locally need.
+# Idempotent: installs only what is missing, and runs `apt-get update` only when it installs.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+required=(
+  pkg-config          # SwiftPM finds the C libraries through it
+  libnghttp2-dev      # HTTP/2 between the services
+  libprotobuf-c-dev   # protobuf messages
+  protobuf-c-compiler # scripts/generate-proto.sh
+  libpq-dev           # PostgreSQL client library
+  postgresql          # throwaway servers for the cluster and the tests
+  curl                # health checks and the examples the cluster prints
+)
+optional=(postgresql-contrib)
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
+}
+
+python_can_make_venvs() {
+  command -v python3 >/dev/null 2>&1 && python3 -c 'import ensurepip, venv' >/dev/null 2>&1
+}
+
+ensure_swift_on_path
+command -v dpkg-query >/dev/null 2>&1 || die "this script needs a Debian-based system (dpkg-query not found)"
+
+missing=()
+for package in "${required[@]}"; do
+  is_installed "$package" || missing+=("$package")
+done
+if ! python_can_make_venvs; then
+  missing+=(python3 python3-venv)
+fi
+missing_optional=()
+for package in "${optional[@]}"; do
+  is_installed "$package" || missing_optional+=("$package")
+done
+
+to_install=("${missing[@]}" "${missing_optional[@]}")
+((${#to_install[@]} > 0)) || exit 0
+
+as_root=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null 2>&1 \
+    || die "missing packages: ${to_install[*]}; run this script as root or install sudo"
+  as_root=(sudo)
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+apt_get() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get -o DPkg::Lock::Timeout=300 -y -q "$@" >>"$log" 2>&1
+}
+
+say "installing ${to_install[*]}"
+if ! apt_get update; then
+  tail -n 20 "$log" >&2
+  die "apt-get update failed"
+fi
+if ((${#missing[@]} > 0)) && ! apt_get install --no-install-recommends "${missing[@]}"; then
+  tail -n 20 "$log" >&2
+  die "could not install: ${missing[*]}"
+fi
+if ((${#missing_optional[@]} > 0)) && ! apt_get install --no-install-recommends "${missing_optional[@]}"; then
+  say "optional packages not installed (not needed to build or test): ${missing_optional[*]}"
+fi
+python_can_make_venvs || die "python3 cannot create virtual environments even after installing python3-venv"

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs every check and test: C import confinement, generated-code freshness, the Swift tests
+# and the grpcio interop tests, against a throwaway PostgreSQL and the freshly built
+# executables. Prints a summary and exits non-zero when anything failed.
+#
+# Environment: SWIFT_TEST_TIMEOUT (default 15m) and INTEROP_TEST_TIMEOUT (default 10m) bound
+# the two test runs.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$repo_root"
+ensure_swift_on_path
+
+swift_test_timeout=${SWIFT_TEST_TIMEOUT:-15m}
+interop_test_timeout=${INTEROP_TEST_TIMEOUT:-10m}
+venv="$repo_root/.venv"
+requirements=tests/interop/requirements.txt
+
+# Tests get their database from TASKMASTER_TEST_DATABASE_URL only.
+unset DATABASE_URL POSTGRES_HOST POSTGRES_PORT POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB
+
+results=()
+failures=0
+postgres_dir=""
+
+# Runs a named step and records its outcome and duration; returns the step's exit status.
+step() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  say "$name"
+  "$@" || status=$?
+  if ((status == 0)); then
+    results+=("PASS  $name ($((SECONDS - start))s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - start))s, exit $status)")
+    failures=$((failures + 1))
+  fi
+  return "$status"
+}
+
+skip() {
+  results+=("SKIP  $1 ($2)")
+}
+
+print_summary() {
+  say "summary"
+  printf '  %s\n' "${results[@]}"
+  if ((failures == 0)); then
+    printf 'all steps passed in %ss\n' "$SECONDS"
+  else
+    printf '%s step(s) failed after %ss\n' "$failures" "$SECONDS"
+  fi
+}
+
+stop_postgres() {
+  if [[ -n "$postgres_dir" ]]; then
+    scripts/postgres.sh stop "$postgres_dir" >/dev/null 2>&1 \
+      || printf 'warning: could not stop the test PostgreSQL in %s\n' "$postgres_dir" >&2
+    rm -rf "$postgres_dir"
+    postgres_dir=""
+  fi
+}
+
+trap stop_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_postgres() {
+  local url
+  postgres_dir=$(mktemp -d "${TMPDIR:-/tmp}/taskmaster-test-pg.XXXXXX")
+  url=$(scripts/postgres.sh start "$postgres_dir" | tail -n 1) || return
+  [[ "$url" == postgres://* || "$url" == postgresql://* ]] \
+    || { echo "scripts/postgres.sh printed no database URL (got: '$url')" >&2; return 1; }
+  export TASKMASTER_TEST_DATABASE_URL="$url"
+  export TASKMASTER_TEST_POSTGRES_DIR="$postgres_dir"
+  echo "PostgreSQL at $url"
+}
+
+build() {
+  swift build --build-tests || return
+  TASKMASTER_BIN_DIR=$(swift build --show-bin-path) || return
+  export TASKMASTER_BIN_DIR
+}
+
+# Creates .venv when it is missing or broken, and installs the requirements when they changed.
+prepare_venv() {
+  local stamp_file="$venv/.requirements-sha256" stamp
+  if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" || return
+  fi
+  stamp=$(sha256sum "$requirements" | cut -d ' ' -f 1)
+  if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]] \
+    || ! "$venv/bin/python" -c 'import grpc, grpc_tools, pytest, requests' >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" || return
+    printf '%s\n' "$stamp" >"$stamp_file"
+  fi
+}
+
+step "system packages" scripts/install-deps.sh || { print_summary; exit 1; }
+step "C module imports" scripts/check-c-imports.sh || true
+step "generated protobuf-c code is current" scripts/generate-proto.sh --check || true
+
+if step "build (swift build --build-tests)" build; then
+  if step "start PostgreSQL" start_postgres; then
+    step "swift test" timeout --kill-after=30s "$swift_test_timeout" swift test --skip-build || true
+    if step "Python venv for the interop tests" prepare_venv; then
+      step "interop tests (grpcio)" timeout --kill-after=30s "$interop_test_timeout" \
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
+    else
+      skip "interop tests (grpcio)" "no venv"
+    fi
+  else
+    skip "swift test" "no database"
+    skip "interop tests (grpcio)" "no database"
+  fi
+else
+  skip "swift test" "build failed"
+  skip "interop tests (grpcio)" "build failed"
+fi
+
+stop_postgres
+print_summary
+((failures == 0))

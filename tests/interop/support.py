@@ -1,0 +1,107 @@
+"""Helpers for the interop tests: TaskMaster executables as real processes, ports, HTTP."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import requests
+
+START_TIMEOUT_SECONDS = 30
+STOP_TIMEOUT_SECONDS = 15
+LOG_TAIL_LINES = 40
+# Every target is on 127.0.0.1: never go through a proxy from the environment.
+GRPC_CHANNEL_OPTIONS = [("grpc.enable_http_proxy", 0)]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_session() -> requests.Session:
+    """A requests session that ignores proxy settings from the environment."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def answers_health_check(base_url: str) -> bool:
+    try:
+        return http_session().get(f"{base_url}/healthz", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class ServiceProcess:
+    """One executable started with its output in a log file; stopped with SIGTERM."""
+
+    def __init__(self, name: str, argv: Sequence[str], env: dict, log_path: Path, cwd: Path):
+        self.name = name
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            list(argv), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def log_tail(self) -> str:
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-LOG_TAIL_LINES:])
+
+    def wait_until(self, is_ready: Callable[[], bool], what: str) -> None:
+        """Polls `is_ready` until it holds; raises if the process exits or time runs out."""
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not is_ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode} before {what}; "
+                    f"its log ends with:\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{self.name} not ready ({what}) after {START_TIMEOUT_SECONDS}s; "
+                    f"its log ends with:\n{self.log_tail()}")
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        """Sends SIGTERM and returns the exit status (killing the process if it hangs)."""
+        try:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+            try:
+                return self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+                raise RuntimeError(
+                    f"{self.name} did not exit within {STOP_TIMEOUT_SECONDS}s of SIGTERM; "
+                    f"its log ends with:\n{self.log_tail()}")
+        finally:
+            self._log.close()
+
+    def stop_and_expect_clean_exit(self) -> None:
+        status = self.stop()
+        assert status == 0, (
+            f"{self.name} exited with {status} after SIGTERM (expected 0); "
+            f"its log ends with:\n{self.log_tail()}")
+
+
+def service_environment(database_url: str) -> dict:
+    """The test's environment with the database settings replaced by `database_url`."""
+    env = {key: value for key, value in os.environ.items()
+           if key != "DATABASE_URL" and not key.startswith("POSTGRES_")}
+    env["DATABASE_URL"] = database_url
+    return env

@@ -1,0 +1,222 @@
+"""The coordinator driven by Python's official grpcio, as a client and as a worker."""
+
+import queue
+import random
+import socket
+import threading
+import time
+import uuid
+from concurrent import futures
+
+import grpc
+import pytest
+
+import grpcapi_pb2 as pb
+import grpcapi_pb2_grpc as pb_grpc
+from support import GRPC_CHANNEL_OPTIONS, http_session
+
+CALL_TIMEOUT_SECONDS = 5
+WAIT_SECONDS = 10
+HEARTBEAT_INTERVAL_SECONDS = 0.5
+
+
+def now_unix_seconds() -> int:
+    return int(time.time())
+
+
+def random_worker_id() -> int:
+    return random.randint(1_000, 2**31 - 1)
+
+
+def test_submit_without_workers_is_unavailable(coordinator):
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.SubmitTask(pb.ClientTaskRequest(data="echo hi"), timeout=CALL_TIMEOUT_SECONDS)
+
+    assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "no workers available" in raised.value.details()
+
+
+def test_heartbeat_is_acknowledged(coordinator):
+    reply = coordinator.SendHeartbeat(
+        pb.HeartbeatRequest(workerId=random_worker_id(), address="127.0.0.1:1"),
+        timeout=CALL_TIMEOUT_SECONDS)
+
+    assert reply.acknowledged
+
+
+class RecordingWorker(pb_grpc.WorkerServiceServicer):
+    """A worker in the original contract's shape: accepts every task and remembers it."""
+
+    def __init__(self):
+        self.received = queue.Queue()
+
+    def SubmitTask(self, request, context):
+        self.received.put(request)
+        return pb.TaskResponse(task_id=request.task_id, message="accepted", success=True)
+
+    def next_task_with_id(self, task_id: str) -> pb.TaskRequest:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pytest.fail(f"the worker did not receive task {task_id} within {WAIT_SECONDS}s")
+            try:
+                request = self.received.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if request.task_id == task_id:
+                return request
+
+
+class HeartbeatSender(threading.Thread):
+    """Sends a heartbeat every half second until stopped, as the original worker does."""
+
+    def __init__(self, coordinator, worker_id: int, address: str):
+        super().__init__(daemon=True)
+        self.coordinator = coordinator
+        self.request = pb.HeartbeatRequest(workerId=worker_id, address=address)
+        self.acknowledged = threading.Event()
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                reply = self.coordinator.SendHeartbeat(self.request, timeout=CALL_TIMEOUT_SECONDS)
+                if reply.acknowledged:
+                    self.acknowledged.set()
+            except grpc.RpcError:
+                pass
+            self.stopping.wait(HEARTBEAT_INTERVAL_SECONDS)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=CALL_TIMEOUT_SECONDS + 1)
+
+
+@pytest.fixture
+def python_worker():
+    """A grpcio server implementing WorkerService on 127.0.0.1; yields (servicer, address)."""
+    worker = RecordingWorker()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    pb_grpc.add_WorkerServiceServicer_to_server(worker, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield worker, f"127.0.0.1:{port}"
+    server.stop(grace=1).wait(timeout=5)
+
+
+def test_task_runs_on_a_grpcio_worker_and_completes(coordinator, python_worker, scheduler_url):
+    worker, worker_address = python_worker
+    heartbeats = HeartbeatSender(coordinator, random_worker_id(), worker_address)
+    heartbeats.start()
+    try:
+        assert heartbeats.acknowledged.wait(WAIT_SECONDS), "no heartbeat was acknowledged"
+
+        reply = coordinator.SubmitTask(pb.ClientTaskRequest(data="echo hi"),
+                                       timeout=CALL_TIMEOUT_SECONDS)
+        assert uuid.UUID(reply.task_id)
+
+        task = worker.next_task_with_id(reply.task_id)
+        assert task.data == "echo hi"
+
+        started = coordinator.UpdateTaskStatus(
+            pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.STARTED,
+                                       started_at=now_unix_seconds()),
+            timeout=CALL_TIMEOUT_SECONDS)
+        assert started.success
+        completed = coordinator.UpdateTaskStatus(
+            pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.COMPLETE,
+                                       completed_at=now_unix_seconds()),
+            timeout=CALL_TIMEOUT_SECONDS)
+        assert completed.success
+    finally:
+        heartbeats.stop()
+
+    status = wait_for_status(scheduler_url, reply.task_id, "completed")
+    assert status["command"] == "echo hi"
+    assert "started_at" in status
+    assert "completed_at" in status
+
+
+def wait_for_status(scheduler_url: str, task_id: str, expected: str) -> dict:
+    """Polls GET /status until the task reaches `expected`; fails after WAIT_SECONDS."""
+    session = http_session()
+    deadline = time.monotonic() + WAIT_SECONDS
+    body = None
+    while time.monotonic() < deadline:
+        response = session.get(f"{scheduler_url}/status", params={"task_id": task_id}, timeout=2)
+        if response.status_code == 200:
+            body = response.json()
+            if body.get("status") == expected:
+                return body
+        time.sleep(0.2)
+    pytest.fail(f"task {task_id} did not reach '{expected}' within {WAIT_SECONDS}s; last: {body}")
+
+
+def test_status_update_for_unknown_task_is_not_found(coordinator):
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.UpdateTaskStatus(
+            pb.UpdateTaskStatusRequest(task_id=str(uuid.uuid4()), status=pb.STARTED,
+                                       started_at=now_unix_seconds()),
+            timeout=CALL_TIMEOUT_SECONDS)
+
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_status_update_with_malformed_task_id_is_invalid(coordinator):
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.UpdateTaskStatus(
+            pb.UpdateTaskStatusRequest(task_id="not-a-uuid", status=pb.STARTED,
+                                       started_at=now_unix_seconds()),
+            timeout=CALL_TIMEOUT_SECONDS)
+
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_unknown_method_is_unimplemented(coordinator_channel):
+    unknown = coordinator_channel.unary_unary(
+        "/grpcapi.CoordinatorService/Nope",
+        request_serializer=lambda message: message,
+        response_deserializer=lambda data: data)
+
+    with pytest.raises(grpc.RpcError) as raised:
+        unknown(b"", timeout=CALL_TIMEOUT_SECONDS)
+
+    assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+# A SETTINGS frame whose length (5) is not a multiple of 6: a connection error in HTTP/2.
+MALFORMED_SETTINGS_FRAME = b"\x00\x00\x05\x04\x00\x00\x00\x00\x00" + b"\xde\xad\xbe\xef\x00"
+
+
+@pytest.mark.parametrize("garbage", [
+    b"\x16\x03\x01\x00\xa5 this is not HTTP/2 at all\r\n\r\n" * 4,
+    HTTP2_PREFACE + MALFORMED_SETTINGS_FRAME,
+], ids=["not-http2", "malformed-frame"])
+def test_garbage_closes_the_connection_and_the_server_keeps_serving(coordinator_address, garbage):
+    host, port = coordinator_address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=CALL_TIMEOUT_SECONDS) as connection:
+        connection.sendall(garbage)
+        assert closes_within(connection, WAIT_SECONDS), "the server kept a garbage connection open"
+
+    with grpc.insecure_channel(coordinator_address, options=GRPC_CHANNEL_OPTIONS) as channel:
+        reply = pb_grpc.CoordinatorServiceStub(channel).SendHeartbeat(
+            pb.HeartbeatRequest(workerId=random_worker_id(), address="127.0.0.1:1"),
+            timeout=CALL_TIMEOUT_SECONDS)
+    assert reply.acknowledged
+
+
+def closes_within(connection: socket.socket, seconds: float) -> bool:
+    """Reads (and discards, e.g. a GOAWAY) until the peer closes; False if it stays open."""
+    deadline = time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0:
+        connection.settimeout(remaining)
+        try:
+            if not connection.recv(4096):
+                return True
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+    return False

@@ -1,0 +1,28 @@
+# A worker: runs the tasks the coordinator hands it; gRPC (HTTP/2) on port 8000.
+# Build: docker build -f worker.dockerfile -t taskmaster-worker .
+ARG SWIFT_VERSION=6.3
+
+FROM swift:${SWIFT_VERSION}-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-dev libprotobuf-c-dev libpq-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product worker --static-swift-stdlib \
+    && install -D "$(swift build -c release --show-bin-path)/worker" /staging/worker
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libnghttp2-14 libprotobuf-c1 libpq5 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --shell /usr/sbin/nologin taskmaster
+COPY --from=build /staging/worker /usr/local/bin/worker
+COPY data /app/data
+WORKDIR /app
+USER taskmaster
+EXPOSE 8000
+# WORKER_ADDRESS, the host the worker tells the coordinator to dial, defaults to this
+# container's own IP address, so every replica of a scaled service is reachable.
+ENTRYPOINT ["/bin/sh", "-c", "export WORKER_ADDRESS=\"${WORKER_ADDRESS:-$(hostname -i | cut -d ' ' -f 1)}\"; exec /usr/local/bin/worker --worker_port=:8000 \"$@\"", "worker"]
