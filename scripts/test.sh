@@ -3,15 +3,15 @@
 # and the grpcio interop tests, against a throwaway PostgreSQL and the freshly built
 # executables. Prints a summary and exits non-zero when anything failed.
 #
-# Environment: SWIFT_TEST_TIMEOUT (default 15m) and INTEROP_TEST_TIMEOUT (default 10m) bound
+# Environment: SWIFT_TEST_TIMEOUT (default 10m) and INTEROP_TEST_TIMEOUT (default 5m) bound
 # the two test runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
 ensure_swift_on_path
 
-swift_test_timeout=${SWIFT_TEST_TIMEOUT:-15m}
-interop_test_timeout=${INTEROP_TEST_TIMEOUT:-10m}
+swift_test_timeout=${SWIFT_TEST_TIMEOUT:-10m}
+interop_test_timeout=${INTEROP_TEST_TIMEOUT:-5m}
 venv="$repo_root/.venv"
 requirements=tests/interop/requirements.txt
 
