@@ -37,11 +37,14 @@ stop_cluster() {
       kill -TERM "${service_pids[index]}" 2>/dev/null || true
     done
     deadline=$((SECONDS + 10))
-    for pid in "${service_pids[@]}"; do
+    for index in "${!service_pids[@]}"; do
+      pid=${service_pids[index]}
       while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
         sleep 0.1
       done
-      kill -KILL "$pid" 2>/dev/null || true
+      if kill -KILL "$pid" 2>/dev/null; then
+        printf 'warning: killed %s, which did not stop within 10 s of SIGTERM\n' "${service_names[index]}" >&2
+      fi
     done
     wait 2>/dev/null || true
   fi
