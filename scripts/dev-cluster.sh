@@ -23,6 +23,7 @@ for value in "$scheduler_port" "$coordinator_port" "$workers"; do
 done
 
 service_pids=()
+service_names=()
 postgres_dir=""
 
 # Stops the services (newest first, by PID), waits up to 10 s for them, then PostgreSQL.
@@ -36,11 +37,14 @@ stop_cluster() {
       kill -TERM "${service_pids[index]}" 2>/dev/null || true
     done
     deadline=$((SECONDS + 10))
-    for pid in "${service_pids[@]}"; do
+    for index in "${!service_pids[@]}"; do
+      pid=${service_pids[index]}
       while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
         sleep 0.1
       done
-      kill -KILL "$pid" 2>/dev/null || true
+      if kill -KILL "$pid" 2>/dev/null; then
+        printf 'warning: killed %s, which did not stop within 10 s of SIGTERM\n' "${service_names[index]}" >&2
+      fi
     done
     wait 2>/dev/null || true
   fi
@@ -61,6 +65,7 @@ start_service() {
   shift
   "$@" > >(trap '' INT TERM; exec sed -u "s/^/[$name] /") 2>&1 &
   service_pids+=("$!")
+  service_names+=("$name")
 }
 
 scripts/install-deps.sh
@@ -90,8 +95,9 @@ done
 # Ready when the scheduler answers its health check; fail early if a service exits.
 deadline=$((SECONDS + ready_timeout_seconds))
 until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$scheduler_port/healthz" 2>/dev/null; do
-  for pid in "${service_pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || die "a service exited during start-up (see its log above)"
+  for index in "${!service_pids[@]}"; do
+    kill -0 "${service_pids[index]}" 2>/dev/null \
+      || die "${service_names[index]} exited during start-up (see its log above)"
   done
   ((SECONDS < deadline)) || die "the scheduler did not answer /healthz within ${ready_timeout_seconds}s"
   sleep 0.5
@@ -113,5 +119,12 @@ Press Ctrl-C to stop the cluster.
 EOF
 
 # Runs until Ctrl-C or SIGTERM, or until a service exits on its own.
-wait -n "${service_pids[@]}" || true
+status=0
+exited_pid=""
+wait -n -p exited_pid "${service_pids[@]}" || status=$?
+for index in "${!service_pids[@]}"; do
+  if [[ "${service_pids[index]}" == "$exited_pid" ]]; then
+    die "${service_names[index]} exited with status $status; stopping the cluster"
+  fi
+done
 die "a service exited; stopping the cluster"

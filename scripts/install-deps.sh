@@ -56,6 +56,12 @@ apt_get() {
 }
 
 say "installing ${to_install[*]}"
+if ! is_installed postgresql; then
+  # Servers are started per run in throwaway folders; the package must not set up a system-wide one.
+  "${as_root[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" \
+    | "${as_root[@]}" tee /etc/postgresql-common/createcluster.d/taskmaster.conf >/dev/null
+fi
 if ! apt_get update; then
   tail -n 20 "$log" >&2
   die "apt-get update failed"

@@ -3,15 +3,15 @@
 # and the grpcio interop tests, against a throwaway PostgreSQL and the freshly built
 # executables. Prints a summary and exits non-zero when anything failed.
 #
-# Environment: SWIFT_TEST_TIMEOUT (default 15m) and INTEROP_TEST_TIMEOUT (default 10m) bound
+# Environment: SWIFT_TEST_TIMEOUT (default 10m) and INTEROP_TEST_TIMEOUT (default 5m) bound
 # the two test runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
 ensure_swift_on_path
 
-swift_test_timeout=${SWIFT_TEST_TIMEOUT:-15m}
-interop_test_timeout=${INTEROP_TEST_TIMEOUT:-10m}
+swift_test_timeout=${SWIFT_TEST_TIMEOUT:-10m}
+interop_test_timeout=${INTEROP_TEST_TIMEOUT:-5m}
 venv="$repo_root/.venv"
 requirements=tests/interop/requirements.txt
 
@@ -60,9 +60,32 @@ stop_postgres() {
   fi
 }
 
+bounded_pid=""
+
+# Runs a command under `timeout`, which gives it a process group of its own so that a time-out
+# ends every process it started; waits with `wait` so that Ctrl-C still gets through.
+run_bounded() {
+  local limit=$1 status=0
+  shift
+  timeout --kill-after=30s "$limit" "$@" &
+  bounded_pid=$!
+  wait "$bounded_pid" || status=$?
+  bounded_pid=""
+  return "$status"
+}
+
+# shellcheck disable=SC2317 # run by the INT and TERM traps
+stop_on_signal() {
+  if [[ -n "$bounded_pid" ]]; then
+    kill -TERM "$bounded_pid" 2>/dev/null || true
+    wait "$bounded_pid" 2>/dev/null || true
+  fi
+  exit "$1"
+}
+
 trap stop_postgres EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop_on_signal 130' INT
+trap 'stop_on_signal 143' TERM
 
 start_postgres() {
   local url
@@ -102,9 +125,9 @@ step "generated protobuf-c code is current" scripts/generate-proto.sh --check ||
 
 if step "build (swift build --build-tests)" build; then
   if step "start PostgreSQL" start_postgres; then
-    step "swift test" timeout --kill-after=30s "$swift_test_timeout" swift test --skip-build || true
+    step "swift test" run_bounded "$swift_test_timeout" swift test --skip-build || true
     if step "Python venv for the interop tests" prepare_venv; then
-      step "interop tests (grpcio)" timeout --kill-after=30s "$interop_test_timeout" \
+      step "interop tests (grpcio)" run_bounded "$interop_test_timeout" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
     else
       skip "interop tests (grpcio)" "no venv"
