@@ -1,0 +1,84 @@
+/// Where and how to connect to PostgreSQL.
+public struct PostgresConfiguration: Sendable, Equatable {
+    /// A host name, an IP address, or the directory of a Unix-domain socket (starting with `/`).
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    /// How long opening a connection may take before it fails.
+    public var connectTimeoutSeconds: Int
+    /// Reported to the server as `application_name`; the client uses its logger's label when nil.
+    public var applicationName: String?
+    /// libpq's `sslmode` (for example `disable` or `require`); libpq's default when nil.
+    public var sslMode: String?
+
+    public init(
+        host: String = "localhost",
+        port: Int = 5432,
+        user: String = "postgres",
+        password: String? = nil,
+        database: String = "postgres"
+    ) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.connectTimeoutSeconds = 5
+        self.applicationName = nil
+        self.sslMode = nil
+    }
+
+    /// Parses a `postgres://` or `postgresql://` URL:
+    /// `postgres://[user[:password]@][host][:port][/database][?connect_timeout=&application_name=&sslmode=]`.
+    /// Components are percent-decoded, so a socket directory can be given as host (`%2Ftmp`).
+    /// A missing database defaults to the user name, as in libpq.
+    public init(url: String) throws {
+        self = try PostgresURLParser.parse(url)
+    }
+
+    /// Reads `DATABASE_URL` when it is set and not empty; otherwise `POSTGRES_HOST`, `POSTGRES_PORT`,
+    /// `POSTGRES_USER`, `POSTGRES_PASSWORD` and `POSTGRES_DB`, each with the defaults of `init`.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> PostgresConfiguration {
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            return try PostgresConfiguration(url: url)
+        }
+        var configuration = PostgresConfiguration()
+        if let host = environment["POSTGRES_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["POSTGRES_PORT"], !port.isEmpty {
+            guard let number = portNumber(port) else {
+                throw PostgresError(code: .invalidConfiguration, message: "POSTGRES_PORT must be a port number between 1 and 65535, got '\(port)'")
+            }
+            configuration.port = number
+        }
+        if let user = environment["POSTGRES_USER"], !user.isEmpty { configuration.user = user }
+        if let password = environment["POSTGRES_PASSWORD"], !password.isEmpty { configuration.password = password }
+        if let database = environment["POSTGRES_DB"], !database.isEmpty { configuration.database = database }
+        return configuration
+    }
+
+    /// A TCP port number, 1...65535.
+    static func portNumber(_ text: some StringProtocol) -> Int? {
+        guard let port = Int(text), (1...65535).contains(port) else { return nil }
+        return port
+    }
+}
+
+extension PostgresConfiguration {
+    /// libpq connection keywords and values (`PQconnectdbParams`), with UTF-8 as client encoding.
+    func libpqParameters(defaultApplicationName: String) -> [(keyword: String?, value: String?)] {
+        var parameters: [(keyword: String?, value: String?)] = [
+            ("host", host),
+            ("port", String(port)),
+            ("user", user),
+            ("dbname", database),
+            ("connect_timeout", String(connectTimeoutSeconds)),
+            ("application_name", applicationName ?? defaultApplicationName),
+            ("client_encoding", "UTF8"),
+        ]
+        if let password { parameters.append(("password", password)) }
+        if let sslMode { parameters.append(("sslmode", sslMode)) }
+        return parameters
+    }
+}

@@ -1,0 +1,157 @@
+internal import CPostgreSQL
+public import Logging
+
+/// One libpq connection. It owns its `PGconn` and closes it on deinit.
+///
+/// Not Sendable: every call blocks, and one thread at a time may use it. Within a
+/// `PostgresClient` it is only ever touched on the client's own threads.
+public final class PostgresConnection {
+    /// The `PGconn *`, valid for the whole life of this object (PQreset reuses it).
+    private let handle: OpaquePointer
+    private let logger: Logger
+
+    /// Opens a connection, waiting at most `configuration.connectTimeoutSeconds`.
+    /// Throws `PostgresError(.connectionFailed)`.
+    public init(configuration: PostgresConfiguration, logger: Logger) throws {
+        let parameters = configuration.libpqParameters(defaultApplicationName: logger.label)
+        let opened = withCStrings(parameters.map { $0.keyword } + [nil]) { keywords in
+            withCStrings(parameters.map { $0.value } + [nil]) { values in
+                PQconnectdbParams(keywords, values, 0)
+            }
+        }
+        guard let opened else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(opened) == CONNECTION_OK else {
+            let message = Self.errorMessage(of: opened)
+            PQfinish(opened)
+            throw PostgresError(code: .connectionFailed, message: message)
+        }
+        self.handle = opened
+        self.logger = logger
+        PQsetNoticeProcessor(handle, { context, message in
+            guard let context, let message else { return }
+            let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
+            connection.logger.debug("postgres notice", metadata: ["notice": "\(trimmed(String(cString: message)))"])
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Runs one statement with `$1`, `$2`, … parameters sent separately from the SQL, in text format.
+    /// `nil` is SQL `NULL`. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
+    /// `.connectionLost` when the connection broke (the statement may have taken effect).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> PostgresResult {
+        guard parameters.count <= Int(Int16.max) * 2 + 1 else {
+            throw PostgresError(code: .queryFailed, message: "a statement takes at most 65535 parameters, got \(parameters.count)")
+        }
+        let result = withCStrings(parameters.map { $0?.postgresText }) { values in
+            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result)
+    }
+
+    /// Runs SQL without parameters; it may hold several statements separated by semicolons
+    /// (schema migrations). Returns nothing; errors as for `query`.
+    public func execute(_ sql: String) throws {
+        _ = try consume(PQexec(handle, sql))
+    }
+
+    /// The connection is open as far as libpq knows.
+    var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// No transaction is open (or failed) on the connection.
+    var isOutsideTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
+
+    /// A statement in the open transaction failed; only ROLLBACK is accepted now.
+    var isInFailedTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_INERROR }
+
+    /// Reads whatever the server sent while the connection sat idle (a shutdown notice, then the
+    /// end of the stream), so that a server restart is noticed before the next statement is sent.
+    /// Returns whether the connection is still open.
+    func checkWhileIdle() -> Bool {
+        for _ in 0..<4 where isOpen {
+            guard taskmaster_pq_wait_readable(handle, 0) != 0 else { return true }
+            guard PQconsumeInput(handle) == 1 else { return false }
+            while let notification = PQnotifies(handle) { PQfreemem(notification) }
+        }
+        return isOpen
+    }
+
+    /// Reconnects with the same parameters. Throws `.connectionFailed` when the server is still unreachable.
+    func reset() throws {
+        PQreset(handle)
+        guard isOpen else {
+            throw PostgresError(code: .connectionFailed, message: Self.errorMessage(of: handle))
+        }
+    }
+
+    /// Copies a result into Swift values and frees it, or turns it into an error.
+    private func consume(_ result: OpaquePointer?) throws -> PostgresResult {
+        guard let result else {
+            throw PostgresError(code: isOpen ? .queryFailed : .connectionLost, message: Self.errorMessage(of: handle))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return Self.copy(result)
+        default:
+            let sqlState = PQresultErrorField(result, taskmaster_pq_diag_sqlstate()).map { String(cString: $0) }
+            let message = trimmed(String(cString: PQresultErrorMessage(result)))
+            throw PostgresError(code: isOpen ? .queryFailed : .connectionLost, sqlState: sqlState, message: message)
+        }
+    }
+
+    private static func copy(_ result: OpaquePointer) -> PostgresResult {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columnNames = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var cells: [String?] = []
+        cells.reserveCapacity(Int(columnCount) * Int(rowCount))
+        for row in 0..<rowCount {
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) == 1 {
+                    cells.append(nil)
+                } else {
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
+                    cells.append(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+        }
+        return PostgresResult(
+            columnNames: columnNames,
+            affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0,
+            cells: cells,
+            rowCount: Int(rowCount)
+        )
+    }
+
+    private static func errorMessage(of connection: OpaquePointer) -> String {
+        trimmed(String(cString: PQerrorMessage(connection)))
+    }
+}
+
+/// libpq ends its messages with a newline.
+private func trimmed(_ text: String) -> String {
+    var text = text
+    while text.last?.isWhitespace == true { text.removeLast() }
+    return text
+}
+
+/// Lays the strings out in one buffer and passes C pointers to them; nil stays a null pointer.
+/// The pointers are valid only during `body`.
+private func withCStrings<Result>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
+    var buffer: [CChar] = []
+    let offsets = strings.map { string in
+        string.map { string in
+            defer { buffer.append(contentsOf: string.utf8CString) }
+            return buffer.count
+        }
+    }
+    return buffer.withUnsafeBufferPointer { storage in
+        body(offsets.map { offset in offset.map { storage.baseAddress! + $0 } })
+    }
+}

@@ -1,0 +1,26 @@
+/// The rows a statement returned, copied out of libpq into Swift values (text format).
+public struct PostgresResult: Sendable, RandomAccessCollection {
+    public let columnNames: [String]
+    /// Rows inserted, updated, deleted, selected or fetched, as the server's command tag says; 0 when it says nothing.
+    public let affectedRows: Int
+    /// Every cell, row after row.
+    private let cells: [String?]
+    private let rowCount: Int
+
+    init(columnNames: [String], affectedRows: Int, cells: [String?], rowCount: Int) {
+        precondition(cells.count == columnNames.count * rowCount, "cells must fill every row")
+        self.columnNames = columnNames
+        self.affectedRows = affectedRows
+        self.cells = cells
+        self.rowCount = rowCount
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { rowCount }
+
+    public subscript(position: Int) -> PostgresRow {
+        precondition(indices.contains(position), "row index out of range")
+        let start = position * columnNames.count
+        return PostgresRow(cells: cells[start..<start + columnNames.count])
+    }
+}

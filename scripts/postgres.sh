@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster in a directory of its own, for tests and local runs.
+#
+#   scripts/postgres.sh start DIR [PORT]   create and start it on 127.0.0.1:PORT (default: a free
+#                                          port), create database taskmaster, print its URL
+#   scripts/postgres.sh restart DIR        restart it in place (same port and data)
+#   scripts/postgres.sh stop DIR           stop it and remove DIR
+#
+# Only the URL goes to stdout; the server log is DIR/postgres.log.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 start DIR [PORT] | restart DIR | stop DIR" >&2
+    exit 2
+}
+
+fail() {
+    echo "postgres.sh: $*" >&2
+    exit 1
+}
+
+# Runs a command as the cluster owner: initdb and postgres refuse to run as root.
+as_owner() {
+    if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+find_bindir() {
+    local bindir
+    bindir=$(pg_config --bindir 2>/dev/null || true)
+    if [[ -x $bindir/initdb ]]; then echo "$bindir"; return; fi
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    if [[ -x $bindir/initdb ]]; then echo "$bindir"; fi
+}
+
+install_server() {
+    [[ $(id -u) -eq 0 ]] || fail "the PostgreSQL server is not installed (apt-get install postgresql)"
+    echo "postgres.sh: installing the PostgreSQL server" >&2
+    # The package must not create and start a system-wide cluster of its own.
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/taskmaster.conf
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q postgresql >&2 || { apt-get update -q >&2 && apt-get install -y -q postgresql >&2; }
+}
+
+free_port() {
+    local port attempt
+    for attempt in $(seq 1 100); do
+        port=$((55000 + RANDOM % 1000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    done
+    fail "no free port found in 55000-55999"
+}
+
+start() {
+    local dir=$1 port=${2:-}
+    [[ -e $dir/data ]] && fail "$dir/data already exists"
+    local bindir
+    bindir=$(find_bindir)
+    if [[ -z $bindir ]]; then install_server; bindir=$(find_bindir); fi
+    [[ -n $bindir ]] || fail "initdb not found after installing the server"
+
+    mkdir -p "$dir/socket"
+    if [[ $(id -u) -eq 0 ]]; then chown -R postgres: "$dir"; fi
+    as_owner test -w "$dir" || fail "$dir is not writable by the cluster owner (check its parent folders)"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync \
+        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
+
+    local chosen=${port:-$(free_port)}
+    cat >>"$dir/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $chosen
+unix_socket_directories = '$dir/socket'
+EOF
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >&2 \
+        || { tail -n 20 "$dir/postgres.log" >&2; fail "the server did not start on port $chosen"; }
+    as_owner "$bindir/createdb" -h 127.0.0.1 -p "$chosen" -U postgres taskmaster >&2
+    echo "postgres://postgres@127.0.0.1:$chosen/taskmaster"
+}
+
+restart() {
+    local dir=$1
+    [[ -f $dir/data/PG_VERSION ]] || fail "$dir holds no cluster"
+    as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -m fast restart >&2
+}
+
+stop() {
+    local dir=$1
+    [[ -d $dir ]] || return 0
+    [[ -f $dir/data/PG_VERSION ]] || fail "$dir holds no cluster; not removing it"
+    if [[ -f $dir/data/postmaster.pid ]]; then
+        as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -w -t 30 -m fast stop >&2
+    fi
+    rm -rf "$dir"
+}
+
+# The server outlives this script: it must not hold the caller's descriptors open, since a caller
+# may wait for them to close (Foundation's Process does, to notice that the script exited).
+for descriptor in /proc/$$/fd/*; do
+    descriptor=${descriptor##*/}
+    if ((descriptor > 2 && descriptor != 255)); then eval "exec $descriptor>&-"; fi
+done
+
+[[ $# -ge 2 ]] || usage
+command=$1
+dir=$(realpath -m "$2")
+case $command in
+    start) [[ $# -le 3 ]] || usage; start "$dir" "${3:-}" ;;
+    restart) [[ $# -eq 2 ]] || usage; restart "$dir" ;;
+    stop) [[ $# -eq 2 ]] || usage; stop "$dir" ;;
+    *) usage ;;
+esac
