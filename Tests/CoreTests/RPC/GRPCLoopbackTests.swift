@@ -188,8 +188,10 @@ import Testing
     }
 
     @Test func gracefulShutdownLetsInFlightCallsFinish() async throws {
+        let probe = HandlerProbe()
         var router = GRPCRouter()
         router.register(TestMethods.echo) { (request: TextMessage, _) in
+            probe.started()
             try await Task.sleep(for: .milliseconds(300))
             return request
         }
@@ -199,7 +201,7 @@ import Testing
         let serving = Task { try await server.run() }
         let client = makeClient(port: try await server.listeningPort())
         let call = Task { try await client.unary(TestMethods.echo, request: TextMessage("finishing")) as TextMessage }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await eventually { probe.startedCount == 1 })
         serving.cancel()
         #expect(try await call.value.text == "finishing")
         try await serving.value
