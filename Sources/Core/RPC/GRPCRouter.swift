@@ -31,9 +31,9 @@ public struct GRPCRouter: Sendable {
         if let handler = handlers[path] {
             return .success(handler)
         }
-        let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        if path.hasPrefix("/"), parts.count == 2, !services.contains(String(parts[0].dropFirst())) {
-            return .failure(GRPCStatus(code: .unimplemented, message: "unknown service \(parts[0].dropFirst())"))
+        let parts = path.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        if path.hasPrefix("/"), parts.count == 2, !services.contains(String(parts[0])) {
+            return .failure(GRPCStatus(code: .unimplemented, message: "unknown service \(parts[0])"))
         }
         return .failure(GRPCStatus(code: .unimplemented, message: "unknown method \(path)"))
     }

@@ -269,7 +269,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let session, let context else { return }
-        HTTP2ChannelOutput.flush(session, context: context, logger: logger)
+        for event in HTTP2ChannelOutput.flush(session, context: context, logger: logger) {
+            handle(event)
+        }
     }
 
     /// Coalesces requests started in the same event loop tick into one write.

@@ -21,6 +21,7 @@ final class HTTP2Session {
     }
 
     private let session: OpaquePointer
+    private let role: Role
     private let maxHeaderListBytes: Int
     private var events: [HTTP2Event] = []
     private var outbound: [Int32: OutboundBody] = [:]
@@ -32,6 +33,7 @@ final class HTTP2Session {
 
     init(role: Role, settings: HTTP2Settings) throws(HTTP2SessionError) {
         session = try Self.makeSession(role: role)
+        self.role = role
         maxHeaderListBytes = settings.maxHeaderListBytes
         // The session only calls back from inside our own calls on it, so `self` outlives every
         // callback and the pointer needs no retain.
@@ -79,22 +81,29 @@ final class HTTP2Session {
             return nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
         }
         try check(result)
-        let received = events
-        events.removeAll(keepingCapacity: false)
-        return received
+        return takeEvents()
     }
 
     // MARK: Output
 
     /// Serialises pending frames into `buffer` until nothing is left or `maxBytes` is reached.
-    func send(into buffer: inout ByteBuffer, maxBytes: Int) throws(HTTP2SessionError) {
+    /// Sending can end streams too (a reset we sent, a request refused after GOAWAY): those
+    /// events are returned.
+    func send(into buffer: inout ByteBuffer, maxBytes: Int) throws(HTTP2SessionError) -> [HTTP2Event] {
         while buffer.readableBytes < maxBytes {
             var chunk: UnsafePointer<UInt8>?
             let length = nghttp2_session_mem_send(session, &chunk)
             try check(length)
-            guard length > 0, let chunk else { return }
+            guard length > 0, let chunk else { break }
             buffer.writeBytes(UnsafeRawBufferPointer(start: chunk, count: length))
         }
+        return takeEvents()
+    }
+
+    private func takeEvents() -> [HTTP2Event] {
+        guard !events.isEmpty else { return [] }
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
     }
 
     /// Whether the connection still expects frames from the peer. When neither this nor
@@ -141,6 +150,7 @@ final class HTTP2Session {
     }
 
     /// Answers a stream with a single HEADERS frame that ends it (a trailers-only response).
+    /// A server that ends a stream the peer is still sending on resets it once the answer is out.
     func submitHeadersOnlyResponse(streamID: Int32, headers: [HTTP2HeaderField]) throws(HTTP2SessionError) {
         let result = withNameValues(headers) { nameValues, count in
             nghttp2_submit_response(session, streamID, nameValues, count, nil)
@@ -285,6 +295,15 @@ final class HTTP2Session {
         events.append(.streamClosed(streamID: streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode)))
     }
 
+    /// RFC 9113 §8.1: a server that answered before the request was complete resets the stream
+    /// with NO_ERROR after the answer, so the client stops sending the rest.
+    private func frameSent(_ frame: nghttp2_frame) {
+        guard role == .server, frame.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
+            !isRemoteClosed(frame.hd.stream_id)
+        else { return }
+        submitReset(streamID: frame.hd.stream_id, errorCode: .noError)
+    }
+
     /// A request nghttp2 gave up on before opening its stream (e.g. after GOAWAY).
     private func frameNotSent(_ frame: nghttp2_frame) {
         guard UInt32(frame.hd.type) == NGHTTP2_HEADERS.rawValue,
@@ -349,15 +368,26 @@ final class HTTP2Session {
             HTTP2Session.owner(of: userData).streamClosed(streamID: streamID, errorCode: errorCode)
             return 0
         }
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, userData in
+            HTTP2Session.owner(of: userData).frameSent(frame!.pointee)
+            return 0
+        }
         nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) { _, frame, _, userData in
             HTTP2Session.owner(of: userData).frameNotSent(frame!.pointee)
             return 0
         }
+        var options: OpaquePointer?
+        guard nghttp2_option_new(&options) == 0, let options else {
+            throw HTTP2SessionError(code: Int(NGHTTP2_ERR_NOMEM.rawValue), message: "out of memory")
+        }
+        defer { nghttp2_option_del(options) }
+        // Peers (grpc-go among them) may send a grpc-message with a trailing space; accept it.
+        nghttp2_option_set_no_rfc9113_leading_and_trailing_ws_validation(options, 1)
         var created: OpaquePointer?
         let result =
             switch role {
-            case .client: nghttp2_session_client_new(&created, callbacks, nil)
-            case .server: nghttp2_session_server_new(&created, callbacks, nil)
+            case .client: nghttp2_session_client_new2(&created, callbacks, nil, options)
+            case .server: nghttp2_session_server_new2(&created, callbacks, nil, options)
             }
         guard result == 0, let created else {
             throw HTTP2SessionError(code: Int(result), message: String(cString: nghttp2_strerror(result)))

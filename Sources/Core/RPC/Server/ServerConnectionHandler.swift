@@ -296,7 +296,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         answer(streamID: streamID, status: status, path: stream.path)
     }
 
-    /// Sends a trailers-only response; a request still being sent is then reset with NO_ERROR.
+    /// Sends a trailers-only response (a request still being sent is then reset with NO_ERROR).
     private func answer(streamID: Int32, status: GRPCStatus, httpStatus: Int = 200, path: String) {
         guard let session else { return }
         logger.debug(
@@ -308,9 +308,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         headers += GRPCHeaders.statusFields(status)
         do {
             try session.submitHeadersOnlyResponse(streamID: streamID, headers: headers)
-            if !session.isRemoteClosed(streamID) {
-                session.submitReset(streamID: streamID, errorCode: .noError)
-            }
         } catch {
             session.submitReset(streamID: streamID, errorCode: .internalError)
         }
@@ -321,7 +318,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let session, let context else { return }
-        HTTP2ChannelOutput.flush(session, context: context, logger: logger)
+        for event in HTTP2ChannelOutput.flush(session, context: context, logger: logger) {
+            handle(event)
+        }
     }
 
     /// Coalesces the output of calls answered in the same event loop tick into one write.

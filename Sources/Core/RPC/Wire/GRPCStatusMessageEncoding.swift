@@ -1,14 +1,17 @@
 /// Percent-encoding of the `grpc-message` trailer: bytes outside printable ASCII and `%`
-/// itself are sent as `%XX` of their UTF-8 encoding.
+/// itself are sent as `%XX` of their UTF-8 encoding, and so are leading and trailing spaces,
+/// which HTTP/2 does not allow at the edges of a header value.
 enum GRPCStatusMessageEncoding {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func encode(_ message: String) -> String {
-        guard message.utf8.contains(where: needsEscaping) else { return message }
+        let utf8 = message.utf8
+        let space = UInt8(ascii: " ")
+        guard utf8.contains(where: needsEscaping) || utf8.first == space || utf8.last == space else { return message }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(message.utf8.count * 3)
-        for byte in message.utf8 {
-            if needsEscaping(byte) {
+        bytes.reserveCapacity(utf8.count * 3)
+        for (offset, byte) in utf8.enumerated() {
+            if needsEscaping(byte) || (byte == space && (offset == 0 || offset == utf8.count - 1)) {
                 bytes.append(UInt8(ascii: "%"))
                 bytes.append(hexDigits[Int(byte >> 4)])
                 bytes.append(hexDigits[Int(byte & 0x0F)])
