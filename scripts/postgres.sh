@@ -4,13 +4,15 @@
 #   scripts/postgres.sh start DIR [PORT]   create and start it on 127.0.0.1:PORT (default: a free
 #                                          port), create database taskmaster, print its URL
 #   scripts/postgres.sh restart DIR        restart it in place (same port and data)
+#   scripts/postgres.sh pause DIR          stop the server, keeping its data
+#   scripts/postgres.sh resume DIR         start a paused server again
 #   scripts/postgres.sh stop DIR           stop it and remove DIR
 #
 # Only the URL goes to stdout; the server log is DIR/postgres.log.
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start DIR [PORT] | restart DIR | stop DIR" >&2
+    echo "usage: $0 start DIR [PORT] | restart DIR | pause DIR | resume DIR | stop DIR" >&2
     exit 2
 }
 
@@ -77,10 +79,11 @@ EOF
     echo "postgres://postgres@127.0.0.1:$chosen/taskmaster"
 }
 
-restart() {
-    local dir=$1
+# Runs pg_ctl ACTION on the cluster in DIR.
+control() {
+    local action=$1 dir=$2
     [[ -f $dir/data/PG_VERSION ]] || fail "$dir holds no cluster"
-    as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -m fast restart >&2
+    as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -m fast "$action" >&2
 }
 
 stop() {
@@ -105,7 +108,9 @@ command=$1
 dir=$(realpath -m "$2")
 case $command in
     start) [[ $# -le 3 ]] || usage; start "$dir" "${3:-}" ;;
-    restart) [[ $# -eq 2 ]] || usage; restart "$dir" ;;
+    restart) [[ $# -eq 2 ]] || usage; control restart "$dir" ;;
+    pause) [[ $# -eq 2 ]] || usage; control stop "$dir" ;;
+    resume) [[ $# -eq 2 ]] || usage; control start "$dir" ;;
     stop) [[ $# -eq 2 ]] || usage; stop "$dir" ;;
     *) usage ;;
 esac

@@ -18,7 +18,7 @@ public final class HeartbeatMonitor: Service, Sendable {
     public func run() async throws {
         let checkInterval = min(timeout / 4, .seconds(1))
         // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: checkInterval)
                 await self.removeSilentWorkers()

@@ -41,7 +41,7 @@ import Testing
         do {
             try await cluster.startCoordinator()
             let client = GRPCClient(
-                configuration: GRPCClientConfiguration(host: "127.0.0.1", port: cluster.coordinatorPort), logger: testLogger)
+                configuration: GRPCClientConfiguration(host: "127.0.0.1", port: cluster.coordinatorPort), logger: TestDatabase.logger)
             defer { Task { await client.close() } }
             await #expect {
                 let _: ClientTaskResponse = try await client.unary(
@@ -64,7 +64,7 @@ import Testing
                 try await cluster.startWorker(executor: "sleep", extraArguments: ["--task_duration=100ms"])
             }
             let client = GRPCClient(
-                configuration: GRPCClientConfiguration(host: "127.0.0.1", port: cluster.coordinatorPort), logger: testLogger)
+                configuration: GRPCClientConfiguration(host: "127.0.0.1", port: cluster.coordinatorPort), logger: TestDatabase.logger)
             defer { Task { await client.close() } }
             var taskIDs: [String] = []
             for index in 0..<8 {

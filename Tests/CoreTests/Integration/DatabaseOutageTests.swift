@@ -7,7 +7,7 @@ import Testing
 /// back to work without being restarted themselves.
 @Suite(.serialized) struct DatabaseOutageTests {
     @Test func schedulerAndCoordinatorSurviveAPostgresRestart() async throws {
-        let postgres = try await ThrowawayPostgres.start()
+        let postgres = try await ThrowawayCluster.start()
         let cluster = Cluster(databaseURL: postgres.url) {}
         do {
             try await cluster.startCoordinator()
@@ -39,6 +39,6 @@ import Testing
         }
         let statuses = await cluster.stop()
         #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses)")
-        await postgres.remove()
+        try await postgres.stop()
     }
 }

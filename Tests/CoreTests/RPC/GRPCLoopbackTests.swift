@@ -175,7 +175,7 @@ import Testing
         let probe = HandlerProbe()
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(host: "127.0.0.1", port: 0, shutdownGracePeriod: .milliseconds(200)),
-            router: testRouter(probe: probe), logger: testLogger)
+            router: testRouter(probe: probe), logger: rpcTestLogger)
         let serving = Task { try await server.run() }
         let client = makeClient(port: try await server.listeningPort())
         let call = Task { await statusOf { try await client.unary(TestMethods.slow, request: TextMessage("x")) as TextMessage } }
@@ -197,7 +197,7 @@ import Testing
         }
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(host: "127.0.0.1", port: 0, shutdownGracePeriod: .seconds(5)),
-            router: router, logger: testLogger)
+            router: router, logger: rpcTestLogger)
         let serving = Task { try await server.run() }
         let client = makeClient(port: try await server.listeningPort())
         let call = Task { try await client.unary(TestMethods.echo, request: TextMessage("finishing")) as TextMessage }

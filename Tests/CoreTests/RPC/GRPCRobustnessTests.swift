@@ -25,7 +25,7 @@ private final class OneRequestHandler: ChannelInboundHandler {
         let session = try! HTTP2Session(role: .client, settings: HTTP2Settings())
         _ = try! session.submitRequest(headers: headers, body: body)
         self.session = session
-        events += HTTP2ChannelOutput.flush(session, context: context, logger: testLogger)
+        events += HTTP2ChannelOutput.flush(session, context: context, logger: rpcTestLogger)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -34,7 +34,7 @@ private final class OneRequestHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        events += HTTP2ChannelOutput.flush(session!, context: context, logger: testLogger)
+        events += HTTP2ChannelOutput.flush(session!, context: context, logger: rpcTestLogger)
         reportWhenClosed()
     }
 

@@ -91,7 +91,7 @@ func testRouter(probe: HandlerProbe = HandlerProbe()) -> GRPCRouter {
     return router
 }
 
-let testLogger: Logger = {
+let rpcTestLogger: Logger = {
     var logger = Logger(label: "rpc-tests")
     logger.logLevel = ProcessInfo.processInfo.environment["RPC_TEST_LOG"] == nil ? .critical : .trace
     return logger
@@ -106,7 +106,7 @@ func withTestServer<Result: Sendable>(
 ) async throws -> Result {
     var configuration = GRPCServerConfiguration(host: "127.0.0.1", port: port, shutdownGracePeriod: .seconds(1))
     configure(&configuration)
-    let server = GRPCServer(configuration: configuration, router: router, logger: testLogger)
+    let server = GRPCServer(configuration: configuration, router: router, logger: rpcTestLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         defer { group.cancelAll() }
@@ -118,7 +118,7 @@ func withTestServer<Result: Sendable>(
 func makeClient(port: Int, maxReceiveMessageBytes: Int = 4 << 20) -> GRPCClient {
     var configuration = GRPCClientConfiguration(host: "127.0.0.1", port: port)
     configuration.maxReceiveMessageBytes = maxReceiveMessageBytes
-    return GRPCClient(configuration: configuration, logger: testLogger)
+    return GRPCClient(configuration: configuration, logger: rpcTestLogger)
 }
 
 /// The status a call failed with, or nil when it succeeded.

@@ -10,7 +10,7 @@ func withSchedulerApplication(
     maxBodyBytes: Int = SchedulerConfiguration().maxBodyBytes,
     _ test: @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
 ) async throws {
-    try await TestDatabase.withClient { database in
+    try await TestDatabase.withClient(migrated: true) { database in
         let application = makeSchedulerApplication(
             configuration: SchedulerConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
             store: TaskStore(client: database),

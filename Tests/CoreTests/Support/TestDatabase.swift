@@ -1,42 +1,45 @@
-import Core
 import Foundation
 import Logging
 
-/// The real PostgreSQL that database tests run against, named by `TASKMASTER_TEST_DATABASE_URL`.
-enum TestDatabase {
-    static let urlVariable = "TASKMASTER_TEST_DATABASE_URL"
+@testable import Core
 
-    struct NotConfigured: Error, CustomStringConvertible {
-        var description: String {
-            "\(TestDatabase.urlVariable) is not set: these tests need a real PostgreSQL (a libpq URL such as postgresql://user@127.0.0.1:5432/taskmaster); the test command sets it"
-        }
+/// The PostgreSQL that the test command started, from `TASKMASTER_TEST_DATABASE_URL`.
+enum TestDatabase {
+    static let logger: Logger = {
+        var logger = Logger(label: "taskmaster-tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func configuration() throws -> PostgresConfiguration {
+        try PostgresConfiguration(url: TestEnvironment.databaseURL())
     }
 
-    static let logger = Logger(label: "taskmaster.tests")
-
-    /// `data/` at the repository root, where the schema migrations live.
-    static let migrationsDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // CoreTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
-        .appendingPathComponent("data")
-        .path
-
-    /// Runs `body` with a client for the test database, schema applied; shuts the client down after.
-    static func withClient<Result>(_ body: (PostgresClient) async throws -> Result) async throws -> Result {
-        guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {
-            throw NotConfigured()
-        }
-        let client = PostgresClient(configuration: try PostgresConfiguration(url: url), logger: logger)
+    /// Runs `body` with a new client and shuts the client down afterwards, also when `body` throws.
+    /// With `migrated`, the schema in `data/` is applied first.
+    static func withClient<T>(
+        _ configuration: PostgresConfiguration? = nil,
+        maxConnections: Int = 4,
+        migrated: Bool = false,
+        _ body: (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(
+            configuration: try configuration ?? self.configuration(), maxConnections: maxConnections, logger: logger)
         do {
-            try await SchemaMigrator.migrate(client: client, directory: migrationsDirectory, logger: logger)
-            let result = try await body(client)
+            if migrated {
+                try await SchemaMigrator.migrate(client: client, directory: TestEnvironment.dataDirectory, logger: logger)
+            }
+            let value = try await body(client)
             await client.shutdown()
-            return result
+            return value
         } catch {
             await client.shutdown()
             throw error
         }
+    }
+
+    /// A name no other test uses, safe to put in SQL as an identifier.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
     }
 }

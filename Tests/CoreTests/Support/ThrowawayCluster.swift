@@ -9,9 +9,7 @@ struct ThrowawayCluster {
         var description: String { "scripts/postgres.sh \(arguments.joined(separator: " ")) exited \(status): \(output)" }
     }
 
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/postgres.sh").path
+    static let script = TestEnvironment.scriptsDirectory + "/postgres.sh"
 
     let directory: String
     let url: String
@@ -24,6 +22,16 @@ struct ThrowawayCluster {
 
     func restart() async throws {
         _ = try await Self.run(["restart", directory])
+    }
+
+    /// Stops the server, keeping its data and port.
+    func pause() async throws {
+        _ = try await Self.run(["pause", directory])
+    }
+
+    /// Starts a paused server again.
+    func resume() async throws {
+        _ = try await Self.run(["resume", directory])
     }
 
     func stop() async throws {
