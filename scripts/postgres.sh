@@ -30,7 +30,7 @@ find_bindir() {
     local bindir
     bindir=$(pg_config --bindir 2>/dev/null || true)
     if [[ -x $bindir/initdb ]]; then echo "$bindir"; return; fi
-    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    bindir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     if [[ -x $bindir/initdb ]]; then echo "$bindir"; fi
 }
 
@@ -44,9 +44,10 @@ install_server() {
     apt-get install -y -q postgresql >&2 || { apt-get update -q >&2 && apt-get install -y -q postgresql >&2; }
 }
 
+# A port in 55000-55999 that nothing listens on right now.
 free_port() {
-    local port attempt
-    for attempt in $(seq 1 100); do
+    local port _
+    for _ in $(seq 1 100); do
         port=$((55000 + RANDOM % 1000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
     done
@@ -66,15 +67,20 @@ start() {
     as_owner test -w "$dir" || fail "$dir is not writable by the cluster owner (check its parent folders)"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
+    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$dir/socket" >>"$dir/data/postgresql.conf"
 
-    local chosen=${port:-$(free_port)}
-    cat >>"$dir/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $chosen
-unix_socket_directories = '$dir/socket'
-EOF
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >&2 \
-        || { tail -n 20 "$dir/postgres.log" >&2; fail "the server did not start on port $chosen"; }
+    # A free port can be taken before the server binds it: then try another (the last port line wins).
+    local attempts=1 attempt chosen
+    [[ -n $port ]] || attempts=3
+    for ((attempt = 1; ; attempt++)); do
+        chosen=${port:-$(free_port)}
+        echo "port = $chosen" >>"$dir/data/postgresql.conf"
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >&2; then break; fi
+        if ((attempt == attempts)); then
+            tail -n 20 "$dir/postgres.log" >&2
+            fail "the server did not start on port $chosen"
+        fi
+    done
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$chosen" -U postgres taskmaster >&2
     echo "postgres://postgres@127.0.0.1:$chosen/taskmaster"
 }
@@ -98,7 +104,7 @@ stop() {
 
 # The server outlives this script: it must not hold the caller's descriptors open, since a caller
 # may wait for them to close (Foundation's Process does, to notice that the script exited).
-for descriptor in /proc/$$/fd/*; do
+for descriptor in /proc/"$$"/fd/*; do
     descriptor=${descriptor##*/}
     if ((descriptor > 2 && descriptor != 255)); then eval "exec $descriptor>&-"; fi
 done

@@ -45,7 +45,7 @@ public final class PostgresConnection {
     /// `.connectionLost` when the connection broke (the statement may have taken effect).
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> PostgresResult {
-        guard parameters.count <= Int(Int16.max) * 2 + 1 else {
+        guard parameters.count <= Int(UInt16.max) else {
             throw PostgresError(code: .queryFailed, message: "a statement takes at most 65535 parameters, got \(parameters.count)")
         }
         let result = withCStrings(parameters.map { $0?.postgresText }) { values in
@@ -58,6 +58,37 @@ public final class PostgresConnection {
     /// (schema migrations). Returns nothing; errors as for `query`.
     public func execute(_ sql: String) throws {
         _ = try consume(PQexec(handle, sql))
+    }
+
+    /// Waits up to `timeout` for `NOTIFY` messages on the channels this connection `LISTEN`s to
+    /// and returns those that arrived, oldest first (none when the time ran out).
+    /// Throws `.connectionLost` when the connection broke.
+    public func notifications(waitingUpTo timeout: Duration) throws -> [PostgresNotification] {
+        var received = takeNotifications()
+        guard received.isEmpty else { return received }
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = seconds >= Int64(Int32.max / 1000)
+            ? Int32.max
+            : Int32(max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        if taskmaster_pq_wait_readable(handle, milliseconds) != 0 {
+            guard PQconsumeInput(handle) == 1 else {
+                throw PostgresError(code: .connectionLost, message: Self.errorMessage(of: handle))
+            }
+            received = takeNotifications()
+        }
+        return received
+    }
+
+    private func takeNotifications() -> [PostgresNotification] {
+        var received: [PostgresNotification] = []
+        while let notification = PQnotifies(handle) {
+            received.append(PostgresNotification(
+                channel: String(cString: notification.pointee.relname),
+                payload: String(cString: notification.pointee.extra)
+            ))
+            PQfreemem(notification)
+        }
+        return received
     }
 
     /// The connection is open as far as libpq knows.
@@ -76,7 +107,6 @@ public final class PostgresConnection {
         for _ in 0..<4 where isOpen {
             guard taskmaster_pq_wait_readable(handle, 0) != 0 else { return true }
             guard PQconsumeInput(handle) == 1 else { return false }
-            while let notification = PQnotifies(handle) { PQfreemem(notification) }
         }
         return isOpen
     }

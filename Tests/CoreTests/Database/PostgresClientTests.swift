@@ -91,10 +91,12 @@ import Testing
 
     @Test func waitingCallerCanBeCancelled() async throws {
         try await TestDatabase.withClient(maxConnections: 1) { client in
+            let (acquired, signal) = AsyncStream.makeStream(of: Void.self)
             async let holder: Void = client.withConnection { connection in
+                signal.yield()
                 try connection.query("SELECT pg_sleep(0.5)")
             }
-            try await Task.sleep(for: .milliseconds(100))
+            for await _ in acquired { break }
             let waiter = Task { try await client.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(50))
             waiter.cancel()

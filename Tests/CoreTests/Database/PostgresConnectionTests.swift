@@ -146,3 +146,31 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
+
+@Suite struct PostgresNotificationTests {
+    @Test func listeningConnectionReceivesNotifications() async throws {
+        let channel = TestDatabase.uniqueName("wake")
+        try await TestDatabase.withClient(maxConnections: 1) { listener in
+            let quiet = try await listener.withConnection { connection in
+                try connection.execute("LISTEN \(channel)")
+                return try connection.notifications(waitingUpTo: .milliseconds(50))
+            }
+            #expect(quiet.isEmpty)
+            try await TestDatabase.withClient { sender in
+                try await sender.query("SELECT pg_notify($1, $2)", [channel, "first"])
+                try await sender.query("SELECT pg_notify($1, $2)", [channel, "second"])
+            }
+            let received = try await listener.withConnection { connection in
+                var received: [PostgresNotification] = []
+                for _ in 0..<50 where received.count < 2 {
+                    received += try connection.notifications(waitingUpTo: .milliseconds(100))
+                }
+                return received
+            }
+            #expect(received == [
+                PostgresNotification(channel: channel, payload: "first"),
+                PostgresNotification(channel: channel, payload: "second"),
+            ])
+        }
+    }
+}
