@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "TaskMaster",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "scheduler", targets: ["scheduler"]),
         .executable(name: "coordinator", targets: ["coordinator"]),
