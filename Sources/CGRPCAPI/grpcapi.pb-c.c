@@ -597,7 +597,7 @@ const ProtobufCMessageDescriptor grpcapi__client_task_response__descriptor =
   (ProtobufCMessageInit) grpcapi__client_task_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[6] =
 {
   {
     "workerId",
@@ -647,17 +647,43 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "draining",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatRequest, draining),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_task_ids",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Grpcapi__HeartbeatRequest, n_held_task_ids),
+    offsetof(Grpcapi__HeartbeatRequest, held_task_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_request__field_indices_by_name[] = {
   1,   /* field[1] = address */
   2,   /* field[2] = capacity */
+  4,   /* field[4] = draining */
   3,   /* field[3] = free_slots */
+  5,   /* field[5] = held_task_ids */
   0,   /* field[0] = workerId */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
 {
@@ -667,7 +693,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
   "Grpcapi__HeartbeatRequest",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatRequest),
-  4,
+  6,
   grpcapi__heartbeat_request__field_descriptors,
   grpcapi__heartbeat_request__field_indices_by_name,
   1,  grpcapi__heartbeat_request__number_ranges,

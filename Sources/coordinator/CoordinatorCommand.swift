@@ -18,6 +18,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("heartbeat_timeout"), help: "A worker silent this long is removed.")
     var heartbeatTimeout = DurationArgument(.seconds(5))
 
+    @Option(name: .customLong("lease_duration"), help: "How long a dispatched task stays with its worker without news.")
+    var leaseDuration = DurationArgument(.seconds(30))
+
     @Option(name: .customLong("poll_interval"), help: "Longest wait between two looks for due tasks.")
     var pollInterval = DurationArgument(.seconds(1))
 
@@ -30,6 +33,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func validate() throws {
         guard heartbeatTimeout.duration >= .milliseconds(100) else {
             throw ValidationError("--heartbeat_timeout must be at least 100ms")
+        }
+        guard leaseDuration.duration >= .seconds(1) else {
+            throw ValidationError("--lease_duration must be at least 1s")
         }
         guard pollInterval.duration >= .milliseconds(1) else {
             throw ValidationError("--poll_interval must be at least 1ms")
@@ -45,6 +51,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         configuration.listenAddress = listenAddress
         configuration.heartbeatTimeout = heartbeatTimeout.duration
         configuration.pollInterval = pollInterval.duration
+        configuration.leaseDuration = leaseDuration.duration
         configuration.defaultWorkerCapacity = defaultWorkerCapacity
         configuration.dataDirectory = database.dataDirectory
         let application = CoordinatorApplication(

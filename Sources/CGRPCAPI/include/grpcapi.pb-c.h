@@ -105,10 +105,19 @@ struct  Grpcapi__HeartbeatRequest
    * Slots free at the time of the heartbeat.
    */
   uint32_t free_slots;
+  /*
+   * The worker is shutting down: it takes no new tasks.
+   */
+  protobuf_c_boolean draining;
+  /*
+   * Ids of the tasks the worker holds (queued or running); their leases are renewed.
+   */
+  size_t n_held_task_ids;
+  char **held_task_ids;
 };
 #define GRPCAPI__HEARTBEAT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, 0 }
+    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
 
 
 struct  Grpcapi__HeartbeatResponse

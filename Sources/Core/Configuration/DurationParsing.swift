@@ -14,6 +14,12 @@ extension Duration {
         throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m)")
     }
 
+    /// The duration in whole microseconds (PostgreSQL's interval resolution), rounded down.
+    public var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
     /// The duration in seconds as a floating-point number.
     public var secondsValue: Double {
         let (seconds, attoseconds) = components

@@ -29,9 +29,15 @@ public struct CoordinatorApplication: Sendable {
         let clients = WorkerClientPool(eventLoopGroup: eventLoopGroup, logger: logger)
         let dispatcher = Dispatcher(
             store: store, registry: registry, clients: clients, configuration: configuration, logger: logger)
-        let monitor = HeartbeatMonitor(
-            registry: registry, clients: clients, timeout: configuration.heartbeatTimeout, logger: logger)
-        let service = CoordinatorRPCService(store: store, registry: registry, dispatcher: dispatcher, logger: logger)
+        let monitor = LivenessMonitor(
+            registry: registry, clients: clients, store: store, dispatcher: dispatcher,
+            heartbeatTimeout: configuration.heartbeatTimeout, logger: logger)
+        let listener = NotificationListener(
+            configuration: database, channels: [TaskNotifications.dueTasksChannel], logger: logger
+        ) { _ in dispatcher.wake() }
+        let service = CoordinatorRPCService(
+            store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
+            logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port),
@@ -42,7 +48,7 @@ public struct CoordinatorApplication: Sendable {
             logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
         }
         defer { announcement.cancel() }
-        try await ServiceRunner.run([server, dispatcher, monitor], logger: logger) {
+        try await ServiceRunner.run([server, listener, dispatcher, monitor], logger: logger) {
             await clients.closeAll()
             await postgres.shutdown()
         }

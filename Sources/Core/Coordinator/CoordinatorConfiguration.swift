@@ -4,6 +4,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var listenAddress = ListenAddress(host: "0.0.0.0", port: 8080)
     /// A worker silent for this long is removed.
     public var heartbeatTimeout: Duration = .seconds(5)
+    /// How long a dispatched task belongs to its worker without news; heartbeats renew it.
+    /// A task whose lease expires goes back to the queue.
+    public var leaseDuration: Duration = .seconds(30)
     /// The dispatch loop looks for due tasks at least this often.
     public var pollInterval: Duration = .seconds(1)
     /// Slots assumed for a worker that does not advertise its capacity.

@@ -6,12 +6,16 @@ public struct CoordinatorRPCService: Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
     private let dispatcher: Dispatcher
+    private let leaseDuration: Duration
     private let logger: Logger
 
-    public init(store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, logger: Logger) {
+    public init(
+        store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration, logger: Logger
+    ) {
         self.store = store
         self.registry = registry
         self.dispatcher = dispatcher
+        self.leaseDuration = leaseDuration
         self.logger = logger
     }
 
@@ -19,7 +23,7 @@ public struct CoordinatorRPCService: Sendable {
     public func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
-        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in sendHeartbeat(request) }
+        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in await sendHeartbeat(request) }
         router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
         return router
     }
@@ -29,7 +33,7 @@ public struct CoordinatorRPCService: Sendable {
         guard !registry.isEmpty else {
             throw GRPCStatus(code: .unavailable, message: "no workers available")
         }
-        let task = try await store.insertClaimedTask(command: request.data)
+        let task = try await store.insertClaimedTask(command: request.data, lease: leaseDuration)
         let taskID = task.id.uuidString.lowercased()
         logger.info("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
         let accepted = await dispatcher.handOff([task])
@@ -38,12 +42,24 @@ public struct CoordinatorRPCService: Sendable {
         return ClientTaskResponse(message: message, taskID: taskID)
     }
 
-    public func sendHeartbeat(_ request: HeartbeatRequest) -> HeartbeatResponse {
+    /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
+    /// that lists its tasks renews exactly those, so a task it no longer holds (its report was
+    /// lost) runs out of lease and is run again; one that does not renews all tasks assigned to it.
+    public func sendHeartbeat(_ request: HeartbeatRequest) async -> HeartbeatResponse {
         if registry.heartbeat(request) {
             logger.info(
                 "worker registered",
                 metadata: [LogKey.workerID: "\(request.workerID)", LogKey.address: "\(request.address)"])
             dispatcher.wake()
+        }
+        do {
+            if request.capacity > 0 {
+                try await store.renewLeases(of: request.heldTaskIDs.compactMap(UUID.init(uuidString:)), lease: leaseDuration)
+            } else {
+                try await store.renewLeases(ofWorker: request.workerID, lease: leaseDuration)
+            }
+        } catch {
+            logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
         }
         return HeartbeatResponse(acknowledged: true)
     }
@@ -52,9 +68,7 @@ public struct CoordinatorRPCService: Sendable {
         guard let taskID = UUID(uuidString: request.taskID) else {
             throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
         }
-        guard let report = TaskStatusReport(request, taskID: taskID) else {
-            return UpdateTaskStatusResponse(success: true)
-        }
+        let report = TaskStatusReport(request, taskID: taskID)
         let result = try await store.record(report)
         var metadata: Logger.Metadata = [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)"]
         switch result {
@@ -62,26 +76,31 @@ public struct CoordinatorRPCService: Sendable {
             throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
         case .ignored:
             logger.info("stale status report ignored", metadata: metadata)
+            releaseSlot(after: report, heldBy: report.workerID)
         case .recorded(let workerID):
             metadata[LogKey.workerID] = workerID.map { "\($0)" }
             logger.info("task status recorded", metadata: metadata)
-            if report.outcome != .started, let workerID {
-                registry.releaseSlot(of: workerID)
-                dispatcher.wake()
-            }
+            releaseSlot(after: report, heldBy: workerID ?? report.workerID)
         }
         return UpdateTaskStatusResponse(success: true)
+    }
+
+    /// A final report frees the worker's slot, whether or not it still changed the task.
+    private func releaseSlot(after report: TaskStatusReport, heldBy workerID: UInt32?) {
+        guard report.outcome != .started, let workerID else { return }
+        registry.releaseSlot(of: workerID)
+        dispatcher.wake()
     }
 }
 
 extension TaskStatusReport {
-    /// The domain report carried by a wire message; nil for QUEUED, which changes nothing.
-    init?(_ request: UpdateTaskStatusRequest, taskID: UUID) {
+    /// The domain report carried by a wire message.
+    init(_ request: UpdateTaskStatusRequest, taskID: UUID) {
         let outcome: Outcome
         let micros: Int64
         let seconds: Int64
         switch request.status {
-        case .queued: return nil
+        case .queued: (outcome, micros, seconds) = (.handedBack, 0, 0)
         case .started: (outcome, micros, seconds) = (.started, request.startedAtMicros, request.startedAt)
         case .complete: (outcome, micros, seconds) = (.completed, request.completedAtMicros, request.completedAt)
         case .failed: (outcome, micros, seconds) = (.failed, request.failedAtMicros, request.failedAt)

@@ -36,7 +36,7 @@ public final class Dispatcher: Service, Sendable {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let claimedFullBatch = await dispatchDueTasks()
                 if !claimedFullBatch {
-                    await wakeSignal.wait(timeout: configuration.pollInterval)
+                    await wakeSignal.wait(timeout: await timeUntilNextRound())
                 }
             }
         } onGracefulShutdown: {
@@ -52,7 +52,7 @@ public final class Dispatcher: Service, Sendable {
         guard limit > 0 else { return false }
         let claimed: [ClaimedTask]
         do {
-            claimed = try await store.claimDueTasks(limit: limit)
+            claimed = try await store.claimDueTasks(limit: limit, lease: configuration.leaseDuration)
         } catch {
             logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
             return false
@@ -61,6 +61,19 @@ public final class Dispatcher: Service, Sendable {
         logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
         await handOff(claimed)
         return claimed.count == limit
+    }
+
+    /// Sleeps until the earliest waiting task is due (by the database clock), but no longer
+    /// than the poll interval, and not at all while no worker has a free slot to run it.
+    private func timeUntilNextRound() async -> Duration {
+        guard registry.freeSlots > 0 else { return configuration.pollInterval }
+        do {
+            guard let due = try await store.timeUntilNextDueTask() else { return configuration.pollInterval }
+            // A floor keeps tasks that just bounced off a refusing worker from spinning the loop.
+            return min(max(due, .milliseconds(2)), configuration.pollInterval)
+        } catch {
+            return configuration.pollInterval
+        }
     }
 
     /// Hands `tasks` (already claimed) to workers in round-robin order; returns how many a worker accepted.

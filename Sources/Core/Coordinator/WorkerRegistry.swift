@@ -10,8 +10,10 @@ public struct RegisteredWorker: Sendable, Hashable {
     /// Tasks handed to it and not yet reported finished.
     public var inFlight: Int
     public var lastHeartbeat: ContinuousClock.Instant
+    /// Shutting down: it gets no new tasks.
+    public var draining = false
 
-    public var freeSlots: Int { max(0, capacity - inFlight) }
+    public var freeSlots: Int { draining ? 0 : max(0, capacity - inFlight) }
 }
 
 /// Live workers, their free slots, and the round-robin order in which they receive tasks.
@@ -44,13 +46,14 @@ public final class WorkerRegistry: Sendable {
                 let inFlight = advertises ? max(0, capacity - Int(request.freeSlots)) : 0
                 state.workers[request.workerID] = RegisteredWorker(
                     id: request.workerID, address: request.address, capacity: capacity,
-                    inFlight: inFlight, lastHeartbeat: now)
+                    inFlight: inFlight, lastHeartbeat: now, draining: request.draining)
                 state.order.append(request.workerID)
                 return true
             }
             worker.address = request.address
             worker.capacity = capacity
             worker.lastHeartbeat = now
+            worker.draining = request.draining
             if advertises {
                 // The worker's own count is the truth; it also repairs reports that were lost.
                 worker.inFlight = max(0, capacity - Int(request.freeSlots))

@@ -62,12 +62,21 @@ public struct HeartbeatRequest: Sendable, Hashable {
     /// 0 when the peer does not send it (the original contract).
     public var capacity: UInt32
     public var freeSlots: UInt32
+    /// The worker is shutting down and takes no new tasks.
+    public var draining: Bool
+    /// The tasks the worker holds, queued or running.
+    public var heldTaskIDs: [String]
 
-    public init(workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0) {
+    public init(
+        workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0, draining: Bool = false,
+        heldTaskIDs: [String] = []
+    ) {
         self.workerID = workerID
         self.address = address
         self.capacity = capacity
         self.freeSlots = freeSlots
+        self.draining = draining
+        self.heldTaskIDs = heldTaskIDs
     }
 }
 

@@ -1,5 +1,6 @@
 internal import CGRPCAPI
 internal import CProtobufC
+import Foundation
 
 // The only file that touches protobuf-c: it converts the Swift messages of `Messages.swift`
 // to and from the generated C structs. Strings are copied at the boundary; unpacked C messages
@@ -105,7 +106,8 @@ extension HeartbeatRequest: GRPCMessage {
         ) {
             HeartbeatRequest(
                 workerID: $0.workerid, address: String(cString: $0.address),
-                capacity: $0.capacity, freeSlots: $0.free_slots)
+                capacity: $0.capacity, freeSlots: $0.free_slots, draining: $0.draining != 0,
+                heldTaskIDs: readStrings($0.held_task_ids, count: $0.n_held_task_ids))
         }
     }
 
@@ -115,9 +117,14 @@ extension HeartbeatRequest: GRPCMessage {
         message.workerid = workerID
         message.capacity = capacity
         message.free_slots = freeSlots
+        message.draining = draining ? 1 : 0
         return withCString(address) { address in
-            message.address = address
-            return pack(&message, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
+            withCStringArray(heldTaskIDs) { ids, count in
+                message.address = address
+                message.held_task_ids = ids
+                message.n_held_task_ids = count
+                return pack(&message, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
+            }
         }
     }
 }
@@ -238,6 +245,21 @@ private func pack<CMessage>(
     return [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
         initializedCount = packFunction(&message, buffer.baseAddress!)
     }
+}
+
+/// Lends `strings` to C as an array of `char *` for the duration of `body`.
+private func withCStringArray<Result>(
+    _ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int) -> Result
+) -> Result {
+    var pointers = strings.map { strdup($0) }
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress, $0.count) }
+}
+
+/// Copies a C array of `count` strings into Swift.
+private func readStrings(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int) -> [String] {
+    guard let array else { return [] }
+    return (0..<count).map { array[$0].map { String(cString: $0) } ?? "" }
 }
 
 /// Lends `string` to C as a NUL-terminated `char *` for the duration of `body`.

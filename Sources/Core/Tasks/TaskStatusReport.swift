@@ -6,6 +6,8 @@ public struct TaskStatusReport: Sendable, Hashable {
         case started
         case completed
         case failed
+        /// The worker gives the task back unrun (QUEUED on the wire), for example while draining.
+        case handedBack
     }
 
     public var taskID: UUID

@@ -4,32 +4,46 @@ public import struct Foundation.UUID
 /// recording what workers report.
 extension TaskStore {
     /// Claims up to `limit` tasks due by the database clock, oldest due first, in one short
-    /// transaction that skips rows other coordinators hold.
-    public func claimDueTasks(limit: Int) async throws -> [ClaimedTask] {
+    /// transaction that skips rows other coordinators hold, and returns them in due order. Each
+    /// claim holds a lease of `lease`.
+    public func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
         guard limit > 0 else { return [] }
         let result = try await client.query(
             """
-            UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                worker_id = NULL, updated_at = now()
-            WHERE id IN (
-                SELECT id FROM tasks
-                WHERE status = 'scheduled' AND scheduled_at <= now()
-                ORDER BY scheduled_at
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id, command, attempts, timeout_seconds
-            """, [limit])
+            WITH claimed AS (
+                UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
+                    worker_id = NULL, updated_at = now(), lease_expires_at = now() + $2 * interval '1 microsecond'
+                WHERE id IN (
+                    SELECT id FROM tasks
+                    WHERE status = 'scheduled' AND scheduled_at <= now()
+                    ORDER BY scheduled_at
+                    LIMIT $1
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id, command, attempts, timeout_seconds, scheduled_at)
+            SELECT id, command, attempts, timeout_seconds FROM claimed ORDER BY scheduled_at
+            """, [limit, lease.microseconds])
         return try result.map(ClaimedTask.init(row:))
     }
 
-    /// Inserts a task due now that is already claimed for dispatch (the coordinator's SubmitTask).
-    public func insertClaimedTask(command: String) async throws -> ClaimedTask {
+    /// Time until the earliest waiting task is due by the database clock (zero or less: due
+    /// now); nil when no task waits.
+    public func timeUntilNextDueTask() async throws -> Duration? {
         let result = try await client.query(
             """
-            INSERT INTO tasks (command, scheduled_at, picked_at, status, attempts)
-            VALUES ($1, now(), now(), 'dispatched', 1)
+            SELECT \(SQLTimestamp.microseconds(of: "min(scheduled_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
+            FROM tasks WHERE status = 'scheduled'
+            """)
+        return try result.first?.int64(0).map { .microseconds($0) }
+    }
+
+    /// Inserts a task due now that is already claimed for dispatch (the coordinator's SubmitTask).
+    public func insertClaimedTask(command: String, lease: Duration) async throws -> ClaimedTask {
+        let result = try await client.query(
+            """
+            INSERT INTO tasks (command, scheduled_at, picked_at, status, attempts, lease_expires_at)
+            VALUES ($1, now(), now(), 'dispatched', 1, now() + $2 * interval '1 microsecond')
             RETURNING id, command, attempts, timeout_seconds
-            """, [command])
+            """, [command, lease.microseconds])
         guard let row = result.first else {
             throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
         }
@@ -54,11 +68,66 @@ extension TaskStore {
         guard !taskIDs.isEmpty else { return }
         try await client.query(
             """
-            UPDATE tasks SET status = 'scheduled', picked_at = NULL, worker_id = NULL,
-                attempts = greatest(attempts - 1, 0), updated_at = now()
+            UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
             WHERE id = ANY($1::uuid[]) AND status = 'dispatched'
             """, [postgresArray(taskIDs.map(\.uuidString))])
     }
+
+    /// Extends the leases of the tasks a worker says it holds.
+    public func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
+        guard !taskIDs.isEmpty else { return }
+        try await client.query(
+            """
+            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
+            WHERE id = ANY($1::uuid[]) AND status IN ('dispatched', 'running')
+            """, [postgresArray(taskIDs.map(\.uuidString)), lease.microseconds])
+    }
+
+    /// Extends the leases of every task held by a worker that does not list what it holds.
+    public func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
+        try await client.query(
+            """
+            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
+            WHERE worker_id = $1 AND status IN ('dispatched', 'running')
+            """, [Int64(workerID), lease.microseconds])
+    }
+
+    /// Takes back every unfinished task of a worker that is gone. Each is due again at once
+    /// (no backoff), or failed for good when it has used its attempts. Returns how many.
+    @discardableResult
+    public func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "worker_id = $2"), ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID)]
+        ).affectedRows
+    }
+
+    /// Takes back every unfinished task whose lease expired (its worker or coordinator went
+    /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
+    @discardableResult
+    public func recoverExpiredLeases() async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
+        ).affectedRows
+    }
+
+    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good;
+    /// `$1` is the error recorded.
+    private static func recoverySQL(where condition: String) -> String {
+        """
+        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, last_error = $1,
+            status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+            picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
+            started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
+            failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
+        WHERE status IN ('dispatched', 'running') AND \(condition)
+        """
+    }
+
+    /// Assignments that make a task wait in the queue again, as if never picked.
+    private static let backInQueue = """
+        status = 'scheduled', picked_at = NULL, started_at = NULL, worker_id = NULL,
+        lease_expires_at = NULL, updated_at = now()
+        """
 
     /// Applies a worker's report. A report about an older attempt, or about a task that is
     /// already finished, changes nothing.
@@ -83,7 +152,7 @@ extension TaskStore {
             result = try await client.query(
                 Self.reportSQL(
                     """
-                    UPDATE tasks SET status = 'completed', updated_at = now(),
+                    UPDATE tasks SET status = 'completed', updated_at = now(), lease_expires_at = NULL,
                         completed_at = coalesce(\(SQLTimestamp.timestamp(fromParameter: 2)), now()),
                         started_at = coalesce(started_at, \(SQLTimestamp.timestamp(fromParameter: 2)), now()),
                         worker_id = coalesce($4::int8, worker_id),
@@ -97,10 +166,12 @@ extension TaskStore {
             result = try await client.query(
                 Self.reportSQL(
                     """
-                    UPDATE tasks SET updated_at = now(),
+                    UPDATE tasks SET updated_at = now(), lease_expires_at = NULL,
                         worker_id = coalesce($4::int8, worker_id),
                         exit_code = $5::int4, output = $6::text, last_error = $7::text,
                         status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+                        picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
+                        started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
                         failed_at = CASE WHEN attempts < max_attempts THEN NULL
                             ELSE coalesce(\(SQLTimestamp.timestamp(fromParameter: 2)), now()) END,
                         scheduled_at = CASE WHEN attempts < max_attempts
@@ -110,6 +181,17 @@ extension TaskStore {
                         AND ($3::int4 IS NULL OR attempts = $3::int4)
                     """),
                 [report.taskID, time, attempt, workerID, report.exitCode, report.output, report.error])
+        case .handedBack:
+            // The worker gave the task back unrun (it is draining): due again at once, and the
+            // attempt does not count.
+            result = try await client.query(
+                Self.reportSQL(
+                    """
+                    UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
+                    WHERE id = $1 AND status IN ('dispatched', 'running')
+                        AND ($2::int4 IS NULL OR attempts = $2::int4)
+                    """),
+                [report.taskID, attempt])
         }
         guard let row = result.first, let exists = try row.bool(0), let updated = try row.bool(1) else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned no row")

@@ -23,7 +23,9 @@ import Testing
         #expect(try TaskResponse(serializedBytes: response.serializedBytes()) == response)
         let client = ClientTaskResponse(message: "queued", taskID: "id")
         #expect(try ClientTaskResponse(serializedBytes: client.serializedBytes()) == client)
-        let heartbeat = HeartbeatRequest(workerID: .max, address: "10.0.0.1:9000", capacity: 8, freeSlots: 2)
+        let heartbeat = HeartbeatRequest(
+            workerID: .max, address: "10.0.0.1:9000", capacity: 8, freeSlots: 2, draining: true,
+            heldTaskIDs: ["a", "", "c-ü"])
         #expect(try HeartbeatRequest(serializedBytes: heartbeat.serializedBytes()) == heartbeat)
         let update = UpdateTaskStatusRequest(
             taskID: "t", status: .failed, startedAt: 1, completedAt: 0, failedAt: 3, workerID: 7, attempt: 2,

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+/// The coordinator's SQL against a real PostgreSQL, each test on a database of its own so claims
+/// never see another test's tasks.
+@Suite struct TaskStoreDispatchTests {
+    private func withStore(_ body: (TaskStore, PostgresClient) async throws -> Void) async throws {
+        let database = try await IsolatedDatabase.create()
+        do {
+            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
+                try await body(TaskStore(client: client), client)
+            }
+        } catch {
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
+    private func schedule(_ store: TaskStore, in seconds: Double = -1, maxAttempts: Int = 1) async throws -> TaskRecord {
+        try await store.schedule(
+            NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts))
+    }
+
+    @Test func claimsOnlyDueTasksOldestFirstAndNeverTwice() async throws {
+        try await withStore { store, _ in
+            let later = try await schedule(store, in: 3600)
+            let old = try await schedule(store, in: -10)
+            let recent = try await schedule(store, in: -1)
+            let claimed = try await store.claimDueTasks(limit: 10, lease: .seconds(30))
+            #expect(claimed.map(\.id) == [old.id, recent.id])
+            #expect(claimed.allSatisfy { $0.attempt == 1 })
+            #expect(try await store.claimDueTasks(limit: 10, lease: .seconds(30)).isEmpty)
+            let waiting = try #require(try await store.find(id: later.id))
+            #expect(waiting.status == .scheduled && waiting.pickedAt == nil)
+            let next = try #require(try await store.timeUntilNextDueTask())
+            #expect(next > .seconds(3500) && next <= .seconds(3600))
+        }
+    }
+
+    @Test func concurrentClaimsNeverShareATask() async throws {
+        try await withStore { store, _ in
+            for _ in 0..<200 { _ = try await schedule(store) }
+            let batches = try await withThrowingTaskGroup(of: [ClaimedTask].self) { group in
+                for _ in 0..<4 { group.addTask { try await store.claimDueTasks(limit: 80, lease: .seconds(30)) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let ids = batches.flatMap { $0.map(\.id) }
+            #expect(ids.count == 200)
+            #expect(Set(ids).count == 200)
+        }
+    }
+
+    @Test func aReportFromAStaleAttemptChangesNothing() async throws {
+        try await withStore { store, client in
+            let task = try await schedule(store, maxAttempts: 3)
+            let first = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(first.attempt == 1)
+            try await client.query("UPDATE tasks SET lease_expires_at = now() - interval '1 second'")
+            #expect(try await store.recoverExpiredLeases() == 1)
+            let second = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(second.attempt == 2)
+
+            let stale = TaskStatusReport(taskID: task.id, outcome: .completed, attempt: 1)
+            #expect(try await store.record(stale) == .ignored)
+            #expect(try await store.find(id: task.id)?.status == .dispatched)
+            let current = TaskStatusReport(taskID: task.id, outcome: .completed, attempt: 2, exitCode: 0)
+            #expect(try await store.record(current) == .recorded(workerID: nil))
+            #expect(try await store.find(id: task.id)?.status == .completed)
+            #expect(try await store.record(current) == .ignored, "a finished task never changes again")
+        }
+    }
+
+    @Test func aLostWorkersTasksAreRequeuedAtOnceOrFailedWhenOutOfAttempts() async throws {
+        try await withStore { store, _ in
+            let once = try await schedule(store, maxAttempts: 1)
+            let twice = try await schedule(store, maxAttempts: 2)
+            let claimed = try await store.claimDueTasks(limit: 2, lease: .seconds(30))
+            try await store.assignWorkers(claimed.map { (taskID: $0.id, workerID: 7) })
+            #expect(try await store.recoverTasks(ofWorker: 8) == 0)
+            #expect(try await store.recoverTasks(ofWorker: 7) == 2)
+
+            let failed = try #require(try await store.find(id: once.id))
+            #expect(failed.status == .failed && failed.failedAt != nil)
+            #expect(failed.lastError?.contains("worker lost") == true)
+            let requeued = try #require(try await store.find(id: twice.id))
+            #expect(requeued.status == .scheduled && requeued.workerID == nil && requeued.pickedAt == nil)
+            #expect(requeued.scheduledAt <= .now(), "due again at once, without backoff")
+            #expect(try await store.claimDueTasks(limit: 5, lease: .seconds(30)).map(\.id) == [twice.id])
+        }
+    }
+
+    @Test func failuresBackOffThenFailForGood() async throws {
+        try await withStore { store, client in
+            let task = try await schedule(store, maxAttempts: 2)
+            _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
+            let before = Timestamp.now()
+            _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
+            let retry = try #require(try await store.find(id: task.id))
+            #expect(retry.status == .scheduled && retry.failedAt == nil)
+            let backoff = retry.scheduledAt.microsecondsSinceEpoch - before.microsecondsSinceEpoch
+            #expect(backoff >= 700_000 && backoff <= 1_400_000, "first backoff is 1 s ± 25%: \(backoff) µs")
+
+            try await client.query("UPDATE tasks SET scheduled_at = now()")
+            let last = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(last.attempt == 2)
+            _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2, exitCode: 3, error: "exit status 3"))
+            let failed = try #require(try await store.find(id: task.id))
+            #expect(failed.status == .failed && failed.failedAt != nil && failed.attempts == 2)
+            #expect(failed.exitCode == 3 && failed.lastError == "exit status 3")
+        }
+    }
+
+    @Test func aHandedBackTaskIsDueAgainAndItsAttemptDoesNotCount() async throws {
+        try await withStore { store, _ in
+            let task = try await schedule(store, maxAttempts: 1)
+            _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
+            #expect(try await store.record(TaskStatusReport(taskID: task.id, outcome: .handedBack, attempt: 1)) == .recorded(workerID: nil))
+            let back = try #require(try await store.find(id: task.id))
+            #expect(back.status == .scheduled && back.attempts == 0)
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first?.attempt == 1)
+        }
+    }
+
+    @Test func heartbeatsRenewLeasesOfHeldTasksOnly() async throws {
+        try await withStore { store, client in
+            for _ in 0..<2 { _ = try await schedule(store, maxAttempts: 2) }
+            let claimed = try await store.claimDueTasks(limit: 2, lease: .milliseconds(1))
+            try await store.renewLeases(of: [claimed[0].id], lease: .seconds(60))
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await store.recoverExpiredLeases() == 1)
+            let states = try await client.query("SELECT status FROM tasks ORDER BY status").map { $0.string(0) }
+            #expect(states == ["dispatched", "scheduled"])
+        }
+    }
+}
