@@ -6,8 +6,7 @@ import Testing
 /// The whole cluster as real processes: the life of a task, worker loss, fair dispatch.
 @Suite(.serialized) struct ClusterLifecycleTests {
     @Test func aTaskPostedLikeTheReadmeRunsOnTimeAndCompletes() async throws {
-        let cluster = try await Cluster.create()
-        do {
+        try await withCluster { cluster in
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             try await cluster.startWorker()
@@ -29,16 +28,11 @@ import Testing
             #expect(startedAt.microsecondsSinceEpoch - scheduledAt.microsecondsSinceEpoch < 1_500_000, "started too late")
             #expect(done["failed_at"] == nil)
             #expect(done["attempts"] as? Int == 1)
-        } catch {
-            Issue.record("\(error)\n\(cluster.logs)")
         }
-        let statuses = await cluster.stop()
-        #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses)")
     }
 
     @Test func submitTaskWithoutWorkersSaysNoWorkersAvailable() async throws {
-        let cluster = try await Cluster.create()
-        do {
+        try await withCluster { cluster in
             try await cluster.startCoordinator()
             let client = GRPCClient(
                 configuration: GRPCClientConfiguration(host: "127.0.0.1", port: cluster.coordinatorPort), logger: TestDatabase.logger)
@@ -49,15 +43,11 @@ import Testing
             } throws: { error in
                 (error as? GRPCStatus)?.code == .unavailable && (error as? GRPCStatus)?.message == "no workers available"
             }
-        } catch {
-            Issue.record("\(error)\n\(cluster.logs)")
         }
-        await cluster.stop()
     }
 
     @Test func eightSubmitTasksOverFourIdleWorkersGiveTwoEach() async throws {
-        let cluster = try await Cluster.create()
-        do {
+        try await withCluster { cluster in
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             for _ in 0..<4 {
@@ -80,21 +70,16 @@ import Testing
             }
             #expect(perWorker.count == 4)
             #expect(perWorker.values.allSatisfy { $0 == 2 }, "\(perWorker)")
-        } catch {
-            Issue.record("\(error)\n\(cluster.logs)")
         }
-        await cluster.stop()
     }
 
     @Test func tasksCompleteOnTheSurvivorAfterAWorkerIsKilled() async throws {
-        let cluster = try await Cluster.create()
-        do {
+        try await withCluster { cluster in
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             let doomed = try await cluster.startWorker()
             try await cluster.startWorker()
-            doomed.signal(SIGKILL)
-            _ = await doomed.waitForExit(timeout: .seconds(5))
+            await cluster.kill(doomed)
             // Scheduled while the coordinator still believes the killed worker is alive.
             var taskIDs: [String] = []
             for index in 0..<10 {
@@ -103,9 +88,6 @@ import Testing
             for taskID in taskIDs {
                 _ = try await cluster.waitForStatus(of: taskID, "completed")
             }
-        } catch {
-            Issue.record("\(error)\n\(cluster.logs)")
         }
-        await cluster.stop()
     }
 }

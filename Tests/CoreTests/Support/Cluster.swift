@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import Core
 
@@ -75,8 +76,10 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// `POST /schedule` as the README's curl sends it (form content type); returns the task id.
-    func schedule(command: String, at time: Timestamp) async throws -> String {
-        let body = #"{"command":"\#(command)","scheduled_at":"\#(time.rfc3339)"}"#
+    func schedule(command: String, at time: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil) async throws -> String {
+        var fields: [String: Any] = ["command": command, "scheduled_at": time.rfc3339, "max_attempts": maxAttempts]
+        fields["timeout_seconds"] = timeoutSeconds
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
         let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule", "-d", body])
         guard reply.status == 200, let taskID = try reply.json["task_id"] as? String else {
             throw TimedOut(description: "schedule failed: \(reply.status) \(reply.body)")
@@ -99,11 +102,20 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    /// Stops every process with SIGTERM and returns their exit statuses by name.
+    /// SIGKILLs a process and waits until it is gone; `stop()` then leaves it out.
+    func kill(_ process: ServiceProcess) async {
+        process.signal(SIGKILL)
+        _ = await process.waitForExit(timeout: .seconds(5))
+        killed.insert(process.pid)
+    }
+
+    private var killed: Set<Int32> = []
+
+    /// Stops every process that was not killed with SIGTERM and returns their exit statuses by name.
     @discardableResult
     func stop() async -> [String: Int32?] {
         var statuses: [String: Int32?] = [:]
-        for process in workers + [coordinator, scheduler].compactMap({ $0 }) {
+        for process in workers + [coordinator, scheduler].compactMap({ $0 }) where !killed.contains(process.pid) {
             statuses[process.name] = await process.stop()
         }
         await dropDatabase()
@@ -114,6 +126,20 @@ final class Cluster: @unchecked Sendable {
     var logs: String {
         (workers + [coordinator, scheduler].compactMap { $0 }).map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
     }
+}
+
+/// Runs `body` on `cluster` (a new one on its own database by default), records the processes'
+/// logs when it throws, then stops the cluster and expects every process not killed on purpose
+/// to exit 0.
+func withCluster(_ cluster: Cluster? = nil, _ body: (Cluster) async throws -> Void) async throws {
+    let cluster = if let cluster { cluster } else { try await Cluster.create() }
+    do {
+        try await body(cluster)
+    } catch {
+        Issue.record("\(error)\n\(cluster.logs)")
+    }
+    let statuses = await cluster.stop()
+    #expect(statuses.values.allSatisfy { $0 == 0 }, "exit statuses: \(statuses)")
 }
 
 extension Timestamp {
