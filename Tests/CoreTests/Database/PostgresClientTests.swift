@@ -94,7 +94,7 @@ import Testing
             let (acquired, signal) = AsyncStream.makeStream(of: Void.self)
             async let holder: Void = client.withConnection { connection in
                 signal.yield()
-                try connection.query("SELECT pg_sleep(0.5)")
+                try connection.query("SELECT pg_sleep(2)")
             }
             for await _ in acquired { break }
             let waiter = Task { try await client.query("SELECT 1") }

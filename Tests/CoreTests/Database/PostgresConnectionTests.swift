@@ -143,7 +143,8 @@ import Testing
         }
         #expect(error.code == .connectionFailed)
         #expect(error.isUnavailable)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Bounded by connect_timeout (5 s), with room for a loaded machine: it must not hang.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
 

@@ -25,17 +25,11 @@ struct HTTPReply {
 func curl(_ arguments: [String]) async throws -> HTTPReply {
     let headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: headerFile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "-s", "--max-time", "10", "-D", headerFile.path, "-w", "\n%{http_code}"] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+    let result = try await runCommand(
+        ["curl", "-s", "--max-time", "10", "-D", headerFile.path, "-w", "\n%{http_code}"] + arguments)
+    let text = result.output
     guard let split = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: split)...]) else {
-        throw TimedOut(description: "curl gave no status: \(text)")
+        throw TimedOut(description: "curl gave no status: \(text) \(result.errors)")
     }
     var headers: [String: String] = [:]
     let headerText = (try? String(contentsOf: headerFile, encoding: .utf8)) ?? ""

@@ -38,28 +38,12 @@ struct ThrowawayCluster {
         _ = try await Self.run(["stop", directory])
     }
 
-    /// Runs the script without blocking a thread of the concurrency pool; returns its standard output.
+    /// Runs the script; returns its standard output.
     private static func run(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
+        let result = try await runCommand(["bash", script] + arguments)
+        guard result.status == 0 else {
+            throw ScriptFailed(arguments: arguments, status: result.status, output: result.errors)
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard status == 0 else {
-            let detail = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw ScriptFailed(arguments: arguments, status: status, output: detail)
-        }
-        return text
+        return result.output
     }
 }
