@@ -60,6 +60,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Runs real processes for the integration tests and the benchmark: services, a
+        /// throwaway PostgreSQL, helper commands.
+        .target(
+            name: "ClusterKit",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scheduler",
             dependencies: [
@@ -88,6 +98,7 @@ let package = Package(
             name: "CoreTests",
             dependencies: [
                 "Core",
+                "ClusterKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,3 +1,4 @@
+import ClusterKit
 import Testing
 @testable import Core
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct PostgresReconnectTests {
     @Test(.timeLimit(.minutes(3)))
     func poolRecoversAfterServerRestartAndFailsFastWhileServerIsDown() async throws {
-        let cluster = try await ThrowawayCluster.start()
+        let cluster = try await TestEnvironment.startThrowawayPostgres()
         do {
             var configuration = try PostgresConfiguration(url: cluster.url)
             configuration.connectTimeoutSeconds = 2

@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// back to work without being restarted themselves.
 @Suite(.serialized) struct DatabaseOutageTests {
     @Test func schedulerAndCoordinatorSurviveAPostgresRestart() async throws {
-        let postgres = try await ThrowawayCluster.start()
+        let postgres = try await TestEnvironment.startThrowawayPostgres()
         try await withCluster(Cluster(databaseURL: postgres.url) {}) { cluster in
             try await cluster.startCoordinator()
             try await cluster.startScheduler()

@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ final class Cluster: @unchecked Sendable {
     func startScheduler(extraArguments: [String] = []) async throws {
         schedulerPort = try await freePort()
         let process = try ServiceProcess(
-            "scheduler",
+            executablePath: TestEnvironment.executable("scheduler"),
             arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--data_dir=\(TestEnvironment.dataDirectory)"]
                 + extraArguments,
             environment: databaseEnvironment)
@@ -45,10 +46,10 @@ final class Cluster: @unchecked Sendable {
     func startCoordinator(extraArguments: [String] = []) async throws {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
         let process = try ServiceProcess(
-            "coordinator",
+            executablePath: TestEnvironment.executable("coordinator"),
             arguments: [
                 "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--data_dir=\(TestEnvironment.dataDirectory)",
-                "--heartbeat_timeout=2s", "--poll_interval=200ms",
+                "--heartbeat_timeout=3s", "--poll_interval=200ms",
             ] + extraArguments,
             environment: databaseEnvironment)
         coordinator = process
@@ -62,7 +63,7 @@ final class Cluster: @unchecked Sendable {
     @discardableResult
     func startWorker(executor: String = "noop", extraArguments: [String] = []) async throws -> ServiceProcess {
         let process = try ServiceProcess(
-            "worker", name: "worker-\(workers.count + 1)",
+            executablePath: TestEnvironment.executable("worker"), name: "worker-\(workers.count + 1)",
             arguments: [
                 "--worker_port=127.0.0.1:0", "--coordinator=127.0.0.1:\(coordinatorPort)",
                 "--executor=\(executor)", "--heartbeat_interval=200ms",
@@ -98,7 +99,11 @@ final class Cluster: @unchecked Sendable {
     func waitForStatus(of taskID: String, _ state: String, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
         try await eventually("task \(taskID) to be \(state)", timeout: timeout) {
             let status = try await self.status(of: taskID)
-            return status["status"] as? String == state ? status : nil
+            let current = status["status"] as? String
+            if current != state, let current, TaskState(rawValue: current)?.isTerminal == true {
+                throw TimedOut(description: "task \(taskID) ended \(current), not \(state): \(status)")
+            }
+            return current == state ? status : nil
         }
     }
 

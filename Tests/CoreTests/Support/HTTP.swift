@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 /// An HTTP exchange made with curl, the way the README tells users to talk to the scheduler.

@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 /// Settings the test command provides, and paths inside the repository.
@@ -24,6 +25,16 @@ enum TestEnvironment {
             throw Missing(description: "TASKMASTER_BIN_DIR is not set and \(fallback) has no executables")
         }
         return fallback
+    }
+
+    /// Path of a built executable.
+    static func executable(_ name: String) throws -> String {
+        try binDirectory() + "/" + name
+    }
+
+    /// A PostgreSQL server of the test's own, for tests that stop and restart it.
+    static func startThrowawayPostgres() async throws -> ThrowawayPostgres {
+        try await ThrowawayPostgres.start(script: scriptsDirectory + "/postgres.sh")
     }
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)

@@ -2,13 +2,18 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-struct TimedOut: Error, CustomStringConvertible {
-    var description: String
+/// A wait or a helper command that did not end as expected.
+public struct TimedOut: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Re-evaluates `condition` every 25 ms until it returns a value, for at most `timeout`.
 @discardableResult
-func eventually<T>(
+public func eventually<T>(
     _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> T?
 ) async throws -> T {
     let deadline = ContinuousClock.now + timeout
@@ -20,7 +25,7 @@ func eventually<T>(
 }
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
-func freePort() async throws -> Int {
+public func freePort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .bind(host: "127.0.0.1", port: 0).get()
     defer { channel.close(promise: nil) }
@@ -29,7 +34,7 @@ func freePort() async throws -> Int {
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:`port`.
-func isListening(port: Int) async -> Bool {
+public func isListening(port: Int) async -> Bool {
     do {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(1))

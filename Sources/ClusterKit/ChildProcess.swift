@@ -1,16 +1,16 @@
 import Foundation
 
 /// What a finished helper command printed and how it ended.
-struct CommandResult {
-    var status: Int32
-    var output: String
-    var errors: String
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var output: String
+    public var errors: String
 }
 
 /// Runs a command to completion without blocking a thread of the concurrency pool: output goes
 /// to temporary files (a full pipe cannot stall it) and the exit is awaited through
 /// `terminationHandler`.
-func runCommand(_ arguments: [String]) async throws -> CommandResult {
+public func runCommand(_ arguments: [String]) async throws -> CommandResult {
     let directory = FileManager.default.temporaryDirectory
     let outputFile = directory.appendingPathComponent("cmd-out-\(UUID().uuidString)")
     let errorFile = directory.appendingPathComponent("cmd-err-\(UUID().uuidString)")

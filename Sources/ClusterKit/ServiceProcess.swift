@@ -1,21 +1,22 @@
-import Foundation
+public import Foundation
 
-/// One of the built executables, running as a real child process with its output in a log file.
-final class ServiceProcess: @unchecked Sendable {
+/// An executable running as a real child process with its output in a log file.
+public final class ServiceProcess: @unchecked Sendable {
     // @unchecked: `Process` is not Sendable, but it is only started in `init` and then only
     // signalled and waited on, which Foundation allows from any thread.
-    let name: String
-    let logFile: URL
+    public let name: String
+    public let logFile: URL
     private let process: Process
 
-    init(_ executable: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
-        self.name = name ?? executable
+    /// Starts `executablePath`; `name` labels its log (the file name by default).
+    public init(executablePath: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
+        self.name = name ?? URL(fileURLWithPath: executablePath).lastPathComponent
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("taskmaster-\(self.name)-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestEnvironment.binDirectory() + "/" + executable)
+        process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
@@ -23,15 +24,15 @@ final class ServiceProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
     /// Waits up to `timeout` for the process to exit; returns its exit status, or nil if it still runs.
-    func waitForExit(timeout: Duration) async -> Int32? {
+    public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -41,7 +42,7 @@ final class ServiceProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and returns the exit status (SIGKILL after `timeout`, then nil).
     @discardableResult
-    func stop(timeout: Duration = .seconds(15)) async -> Int32? {
+    public func stop(timeout: Duration = .seconds(15)) async -> Int32? {
         signal(SIGTERM)
         if let status = await waitForExit(timeout: timeout) { return status }
         signal(SIGKILL)
@@ -50,7 +51,7 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// The process's output so far, for failure messages.
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
 }
