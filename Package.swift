@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "scheduler", targets: ["scheduler"]),
         .executable(name: "coordinator", targets: ["coordinator"]),
         .executable(name: "worker", targets: ["worker"]),
+        .executable(name: "taskmaster-bench", targets: ["taskmaster-bench"]),
         .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
@@ -90,6 +91,15 @@ let package = Package(
             name: "worker",
             dependencies: [
                 "Core",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "taskmaster-bench",
+            dependencies: [
+                "Core",
+                "ClusterKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
