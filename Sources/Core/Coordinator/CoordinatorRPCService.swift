@@ -62,7 +62,8 @@ public struct CoordinatorRPCService: Sendable {
             throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
         case .ignored:
             logger.info("stale status report ignored", metadata: metadata)
-        case .recorded(let workerID):
+        case .recorded(let workerID, let requeued, let startDelay):
+            TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
             metadata[LogKey.workerID] = workerID.map { "\($0)" }
             logger.info("task status recorded", metadata: metadata)
             if report.outcome != .started, let workerID {
