@@ -45,6 +45,7 @@ public final class HeartbeatSender: Service, Sendable {
                 // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
                 try? await Task.sleep(for: self.configuration.heartbeatInterval)
             }
+            self.acknowledged.withLock { $0 = false }
         }
     }
 

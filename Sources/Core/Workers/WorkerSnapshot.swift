@@ -20,9 +20,14 @@ public struct WorkerSnapshot: Sendable, Hashable {
 extension RegisteredWorker {
     /// This worker with its last heartbeat as a wall-clock time, `wallNow` being `now`.
     func snapshot(now: ContinuousClock.Instant, wallNow: Timestamp) -> WorkerSnapshot {
-        let silence = max(0, lastHeartbeat.duration(to: now).wholeMicroseconds)
-        return WorkerSnapshot(
+        WorkerSnapshot(
             id: id, address: address, capacity: capacity, inFlight: inFlight,
-            lastHeartbeat: Timestamp(microsecondsSinceEpoch: wallNow.microsecondsSinceEpoch - silence))
+            lastHeartbeat: Timestamp(
+                microsecondsSinceEpoch: wallNow.microsecondsSinceEpoch - microsecondsSilent(at: now)))
+    }
+
+    /// Microseconds from its last heartbeat to `now`.
+    func microsecondsSilent(at now: ContinuousClock.Instant) -> Int64 {
+        max(0, lastHeartbeat.duration(to: now).wholeMicroseconds)
     }
 }

@@ -11,7 +11,7 @@ public struct WorkerStore: Sendable {
     /// compare it with the same clock.
     public func upsert(_ workers: [RegisteredWorker], at now: ContinuousClock.Instant = .now) async throws {
         guard !workers.isEmpty else { return }
-        let silence = workers.map { String(max(0, $0.lastHeartbeat.duration(to: now).wholeMicroseconds)) }
+        let silence = workers.map { String($0.microsecondsSilent(at: now)) }
         try await client.query(
             """
             INSERT INTO workers (worker_id, address, capacity, in_flight, last_heartbeat, updated_at)

@@ -59,7 +59,8 @@ import Testing
             try await cluster.startWorker(waitForRegistration: false)
             let workerAdmin = cluster.workerAdminPorts[0]
             let notRegistered = try await eventually("the worker's admin server") {
-                try? await curl(["http://127.0.0.1:\(workerAdmin)/readyz"])
+                let reply = try await curl(["http://127.0.0.1:\(workerAdmin)/readyz"])
+                return reply.status == 0 ? nil : reply
             }
             #expect(notRegistered.status == 503)
             #expect(try notRegistered.json["status"] as? String == "unavailable")
