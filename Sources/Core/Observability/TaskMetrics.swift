@@ -14,16 +14,14 @@ enum TaskMetrics {
 
     /// A worker's report that changed the task: its outcome, whether a failure was put back in
     /// the queue for another attempt, and for a first STARTED report the delay since it was due.
+    /// Any other outcome counts nothing.
     static func recorded(_ outcome: TaskStatusReport.Outcome, requeued: Bool, startDelay: Duration?) {
-        switch outcome {
-        case .started:
-            if let startDelay {
-                Timer(label: MetricNames.taskStartDelay).record(duration: max(.zero, startDelay))
-            }
-        case .completed:
+        if outcome == .completed {
             Counter(label: MetricNames.tasksCompleted).increment()
-        case .failed:
+        } else if outcome == .failed {
             Counter(label: requeued ? MetricNames.tasksRetried : MetricNames.tasksFailed).increment()
+        } else if outcome == .started, let startDelay {
+            Timer(label: MetricNames.taskStartDelay).record(duration: max(.zero, startDelay))
         }
     }
 }
