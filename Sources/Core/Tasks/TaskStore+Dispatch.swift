@@ -115,9 +115,11 @@ extension TaskStore {
             throw TaskStoreError(code: .missingRow, message: "status report query returned no row")
         }
         if updated {
+            let backInQueue = try row.bool(3) ?? false
             let startDelay = try row.int64(4).map { Duration.microseconds($0) }
             return .recorded(
-                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)), requeued: try row.bool(3) ?? false,
+                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)),
+                requeued: report.outcome == .failed && backInQueue,
                 startDelay: report.outcome == .started ? startDelay : nil)
         }
         return exists ? .ignored : .notFound
