@@ -1,4 +1,4 @@
-# The coordinator: hands due tasks to workers; gRPC (HTTP/2) on port 8080.
+# The coordinator: hands due tasks to workers; gRPC (HTTP/2) on port 8080, HTTP admin server on 9090.
 # Build: docker build -f coordinator.dockerfile -t taskmaster-coordinator .
 ARG SWIFT_VERSION=6.3
 
@@ -22,5 +22,5 @@ COPY --from=build /staging/coordinator /usr/local/bin/coordinator
 COPY data /app/data
 WORKDIR /app
 USER taskmaster
-EXPOSE 8080
-ENTRYPOINT ["/usr/local/bin/coordinator", "--coordinator_port=:8080"]
+EXPOSE 8080 9090
+ENTRYPOINT ["/usr/local/bin/coordinator", "--coordinator_port=:8080", "--admin_port=:9090"]

@@ -1,4 +1,4 @@
-# A worker: runs the tasks the coordinator hands it; gRPC (HTTP/2) on port 8000.
+# A worker: runs the tasks the coordinator hands it; gRPC (HTTP/2) on port 8000, HTTP admin server on 9090.
 # Build: docker build -f worker.dockerfile -t taskmaster-worker .
 ARG SWIFT_VERSION=6.3
 
@@ -22,7 +22,7 @@ COPY --from=build /staging/worker /usr/local/bin/worker
 COPY data /app/data
 WORKDIR /app
 USER taskmaster
-EXPOSE 8000
+EXPOSE 8000 9090
 # WORKER_ADDRESS, the host the worker tells the coordinator to dial, defaults to this
 # container's own IP address, so every replica of a scaled service is reachable.
-ENTRYPOINT ["/bin/sh", "-c", "export WORKER_ADDRESS=\"${WORKER_ADDRESS:-$(hostname -i | cut -d ' ' -f 1)}\"; exec /usr/local/bin/worker --worker_port=:8000 \"$@\"", "worker"]
+ENTRYPOINT ["/bin/sh", "-c", "export WORKER_ADDRESS=\"${WORKER_ADDRESS:-$(hostname -i | cut -d ' ' -f 1)}\"; exec /usr/local/bin/worker --worker_port=:8000 --admin_port=:9090 \"$@\"", "worker"]

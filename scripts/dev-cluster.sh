@@ -3,8 +3,10 @@
 # unless DATABASE_URL or POSTGRES_HOST is set), the scheduler, the coordinator and workers, each
 # log line prefixed with its service's name. Ctrl-C (or SIGTERM) stops everything it started.
 #
+# Everything binds 127.0.0.1; workers' admin servers take free ports (logged).
+#
 # Environment: CONFIG=debug|release, SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
-# WORKERS (3), LOG_LEVEL (info).
+# ADMIN_PORT (9090, the coordinator's admin server), WORKERS (3), LOG_LEVEL (info).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
@@ -13,13 +15,14 @@ ensure_swift_on_path
 config=${CONFIG:-debug}
 scheduler_port=${SCHEDULER_PORT:-8081}
 coordinator_port=${COORDINATOR_PORT:-8080}
+admin_port=${ADMIN_PORT:-9090}
 workers=${WORKERS:-3}
 log_level=${LOG_LEVEL:-info}
 ready_timeout_seconds=120
 
 [[ "$config" == debug || "$config" == release ]] || die "CONFIG must be debug or release, not '$config'"
-for value in "$scheduler_port" "$coordinator_port" "$workers"; do
-  [[ "$value" =~ ^[0-9]+$ ]] || die "SCHEDULER_PORT, COORDINATOR_PORT and WORKERS must be numbers, not '$value'"
+for value in "$scheduler_port" "$coordinator_port" "$admin_port" "$workers"; do
+  [[ "$value" =~ ^[0-9]+$ ]] || die "SCHEDULER_PORT, COORDINATOR_PORT, ADMIN_PORT and WORKERS must be numbers, not '$value'"
 done
 
 service_pids=()
@@ -85,9 +88,9 @@ say "starting the scheduler, the coordinator and $workers worker(s)"
 start_service scheduler "$bin/scheduler" --scheduler_port="127.0.0.1:$scheduler_port" \
   --data_dir=data --log_level="$log_level"
 start_service coordinator "$bin/coordinator" --coordinator_port="127.0.0.1:$coordinator_port" \
-  --data_dir=data --log_level="$log_level"
+  --admin_port="127.0.0.1:$admin_port" --data_dir=data --log_level="$log_level"
 for ((index = 1; index <= workers; index++)); do
-  start_service "worker-$index" "$bin/worker" \
+  start_service "worker-$index" "$bin/worker" --worker_port=127.0.0.1:0 --admin_port=127.0.0.1:0 \
     --coordinator="127.0.0.1:$coordinator_port" --executor=sleep --task_duration=1s \
     --log_level="$log_level"
 done
@@ -106,13 +109,18 @@ done
 scheduler_url="http://127.0.0.1:$scheduler_port"
 cat <<EOF
 
-TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordinator_port, $workers worker(s).
+TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordinator_port
+(admin http://127.0.0.1:$admin_port), $workers worker(s).
 
 Schedule a task 5 seconds from now:
   curl -s -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule
 
 Then ask for its status (task_id from the reply):
   curl -s "$scheduler_url/status?task_id=TASK_ID"
+
+Live workers and metrics:
+  curl -s $scheduler_url/workers
+  curl -s http://127.0.0.1:$admin_port/metrics
 
 Press Ctrl-C to stop the cluster.
 

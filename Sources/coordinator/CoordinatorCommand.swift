@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Foundation
 import Logging
 
 @main
@@ -9,11 +10,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Hands due tasks to workers and tracks their liveness and results.",
         discussion: """
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
-            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_CLUSTER_TOKEN is set, \
+            every gRPC call must carry it (authorization: Bearer <token>) and calls to workers send it.
             """)
 
     @Option(name: .customLong("coordinator_port"), help: "Address of CoordinatorService, host:port or :port.")
     var listenAddress = ListenAddress(host: "0.0.0.0", port: 8080)
+
+    @Option(name: .customLong("admin_port"), help: "Address of the HTTP admin server (/healthz, /readyz, /metrics, /workers).")
+    var adminAddress = ListenAddress(host: "0.0.0.0", port: 9090)
 
     @Option(name: .customLong("heartbeat_timeout"), help: "A worker silent this long is removed.")
     var heartbeatTimeout = DurationArgument(.seconds(5))
@@ -47,6 +52,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         common.bootstrapLogging()
+        let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = CoordinatorConfiguration()
         configuration.listenAddress = listenAddress
         configuration.heartbeatTimeout = heartbeatTimeout.duration
@@ -54,9 +60,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         configuration.leaseDuration = leaseDuration.duration
         configuration.defaultWorkerCapacity = defaultWorkerCapacity
         configuration.dataDirectory = database.dataDirectory
+        configuration.adminAddress = adminAddress
+        configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
-            databaseConnections: database.connections, logger: Logger(label: "coordinator"))
+            databaseConnections: database.connections, logger: Logger(label: "coordinator"), metrics: metrics)
         try await application.run()
     }
 }

@@ -29,6 +29,7 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     func run() async throws {
         common.bootstrapLogging()
+        let metrics = MetricsRegistry.bootstrapProcessMetrics()
         let logger = Logger(label: "scheduler")
         let postgres = try await DatabaseStartup.connect(
             configuration: try database.postgresConfiguration(), connections: database.connections,
@@ -36,8 +37,9 @@ struct SchedulerCommand: AsyncParsableCommand {
         let application = makeSchedulerApplication(
             configuration: SchedulerConfiguration(
                 host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes),
-            store: TaskStore(client: postgres), logger: logger)
-        try await ServiceRunner.run([application], logger: logger) {
+            store: TaskStore(client: postgres), metrics: metrics, logger: logger)
+        let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
+        try await ServiceRunner.run([application, sampler], logger: logger) {
             await postgres.shutdown()
         }
         logger.info("scheduler stopped")

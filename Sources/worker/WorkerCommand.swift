@@ -10,11 +10,17 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Runs the tasks the coordinator hands it and reports how they went.",
         discussion: """
             WORKER_ADDRESS is the host advertised to the coordinator (default 127.0.0.1); the \
-            bound port is appended.
+            bound port is appended. When TASKMASTER_CLUSTER_TOKEN is set, every gRPC call must \
+            carry it (authorization: Bearer <token>) and calls to the coordinator send it.
             """)
 
     @Option(name: .customLong("worker_port"), help: "Address of WorkerService, host:port or :port; empty picks a free port.")
     var workerPort = ""
+
+    @Option(
+        name: .customLong("admin_port"),
+        help: "Address of the HTTP admin server (/healthz, /readyz, /metrics); port 0 picks a free one.")
+    var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
 
     @Option(name: .customLong("coordinator"), help: "The coordinator's host:port.")
     var coordinator = ListenAddress(host: "localhost", port: 8080)
@@ -43,6 +49,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         common.bootstrapLogging()
+        let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = WorkerConfiguration()
         if !workerPort.isEmpty {
             configuration.listenAddress = try ListenAddress(parsing: workerPort)
@@ -55,7 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if let host = ProcessInfo.processInfo.environment["WORKER_ADDRESS"], !host.isEmpty {
             configuration.advertisedHost = host
         }
-        try await WorkerApplication(configuration: configuration, logger: Logger(label: "worker")).run()
+        configuration.adminAddress = adminAddress
+        configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
+        try await WorkerApplication(configuration: configuration, logger: Logger(label: "worker"), metrics: metrics).run()
     }
 }
 

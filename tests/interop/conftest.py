@@ -18,10 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 import grpc
 import pytest
 
-from support import (GRPC_CHANNEL_OPTIONS, ServiceProcess, accepts_connections,
-                     answers_health_check, free_port, service_environment)
+from support import (GRPC_CHANNEL_OPTIONS, REPO_ROOT, ServiceProcess, answers_health_check, free_port,
+                     service_environment, start_coordinator)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTO_FILE = REPO_ROOT / "proto" / "grpcapi.proto"
 
 _stubs_dir = None
@@ -117,19 +116,7 @@ def scheduler_url(bin_dir: Path, database_url: str, tmp_path_factory) -> str:
 def coordinator_address(bin_dir: Path, database_url: str, tmp_path) -> str:
     """`127.0.0.1:PORT` of a coordinator started for one test (so no workers carry over)."""
     port = free_port()
-    coordinator = ServiceProcess(
-        "coordinator",
-        [str(bin_dir / "coordinator"), f"--coordinator_port=127.0.0.1:{port}",
-         "--heartbeat_timeout=2s", f"--data_dir={REPO_ROOT / 'data'}"],
-        env=service_environment(database_url),
-        log_path=tmp_path / "coordinator.log",
-        cwd=REPO_ROOT,
-    )
-    try:
-        coordinator.wait_until(lambda: accepts_connections(port), "accepting connections")
-    except BaseException:
-        coordinator.stop()
-        raise
+    coordinator = start_coordinator(bin_dir, database_url, tmp_path / "coordinator.log", port, free_port())
     yield f"127.0.0.1:{port}"
     coordinator.stop_and_expect_clean_exit()
 

@@ -6,10 +6,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 import requests
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 15
 LOG_TAIL_LINES = 40
@@ -105,3 +106,23 @@ def service_environment(database_url: str) -> dict:
            if key != "DATABASE_URL" and not key.startswith("POSTGRES_")}
     env["DATABASE_URL"] = database_url
     return env
+
+
+def start_coordinator(bin_dir: Path, database_url: str, log_path: Path, port: int, admin_port: int,
+                      extra_env: Optional[dict] = None) -> ServiceProcess:
+    """A coordinator on 127.0.0.1:`port` (admin server on `admin_port`), once it accepts connections."""
+    coordinator = ServiceProcess(
+        "coordinator",
+        [str(bin_dir / "coordinator"), f"--coordinator_port=127.0.0.1:{port}",
+         f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_timeout=2s",
+         f"--data_dir={REPO_ROOT / 'data'}"],
+        env={**service_environment(database_url), **(extra_env or {})},
+        log_path=log_path,
+        cwd=REPO_ROOT,
+    )
+    try:
+        coordinator.wait_until(lambda: accepts_connections(port), "accepting connections")
+    except BaseException:
+        coordinator.stop()
+        raise
+    return coordinator

@@ -1,5 +1,6 @@
 public import Logging
 import NIOPosix
+import ServiceLifecycle
 
 /// The coordinator process: CoordinatorService, the dispatch loop and the heartbeat monitor.
 public struct CoordinatorApplication: Sendable {
@@ -7,15 +8,18 @@ public struct CoordinatorApplication: Sendable {
     public var database: PostgresConfiguration
     public var databaseConnections: Int
     public var logger: Logger
+    /// What the admin server's `/metrics` renders.
+    public var metrics: MetricsRegistry
 
     public init(
         configuration: CoordinatorConfiguration, database: PostgresConfiguration, databaseConnections: Int,
-        logger: Logger
+        logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
     ) {
         self.configuration = configuration
         self.database = database
         self.databaseConnections = databaseConnections
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Runs until SIGTERM or SIGINT, then stops claiming, lets calls in flight finish and returns.
@@ -26,7 +30,8 @@ public struct CoordinatorApplication: Sendable {
         let store = TaskStore(client: postgres)
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
-        let clients = WorkerClientPool(eventLoopGroup: eventLoopGroup, logger: logger)
+        let clients = WorkerClientPool(
+            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken)
         let dispatcher = Dispatcher(
             store: store, registry: registry, clients: clients, configuration: configuration, logger: logger)
         let monitor = LivenessMonitor(
@@ -40,15 +45,29 @@ public struct CoordinatorApplication: Sendable {
             logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
-                host: configuration.listenAddress.host, port: configuration.listenAddress.port),
+                host: configuration.listenAddress.host, port: configuration.listenAddress.port,
+                requiredBearerToken: configuration.clusterToken),
             router: service.router(), eventLoopGroup: eventLoopGroup, logger: logger)
+        let admin = AdminServer(
+            address: configuration.adminAddress, readiness: [.database(postgres), .grpcServer(server)],
+            metrics: metrics, workerRegistry: registry)
+        let sampler = MetricsSampler(
+            samples: [.queueDepth(store), .workersLive(registry), .databasePool(postgres)], logger: logger)
+        let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
+        SecurityWarnings.checkGRPCExposure(
+            service: "coordinator", listenAddress: configuration.listenAddress,
+            clusterToken: configuration.clusterToken, logger: logger)
 
         let announcement = Task {
             let port = try await server.listeningPort()
             logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
         }
         defer { announcement.cancel() }
-        try await ServiceRunner.run([server, listener, dispatcher, monitor], logger: logger) {
+        // The admin server starts first and stops last, so /metrics stays up while the others drain.
+        let services: [any Service] = [
+            admin.application(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable,
+        ]
+        try await ServiceRunner.run(services, logger: logger) {
             await clients.closeAll()
             await postgres.shutdown()
         }

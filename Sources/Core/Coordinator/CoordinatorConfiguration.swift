@@ -17,6 +17,10 @@ public struct CoordinatorConfiguration: Sendable {
     public var handOffTimeout: Duration = .seconds(5)
     /// Folder of numbered SQL migrations.
     public var dataDirectory = "data"
+    /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`, `/workers`) listens.
+    public var adminAddress = ListenAddress(host: "0.0.0.0", port: 9090)
+    /// Required on every gRPC call to the coordinator and sent on every call to workers.
+    public var clusterToken: BearerToken?
 
     public init() {}
 }

@@ -77,7 +77,8 @@ public struct CoordinatorRPCService: Sendable {
         case .ignored:
             logger.info("stale status report ignored", metadata: metadata)
             releaseSlot(after: report, heldBy: report.workerID)
-        case .recorded(let workerID):
+        case .recorded(let workerID, let requeued, let startDelay):
+            TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
             metadata[LogKey.workerID] = workerID.map { "\($0)" }
             logger.info("task status recorded", metadata: metadata)
             releaseSlot(after: report, heldBy: workerID ?? report.workerID)

@@ -91,6 +91,7 @@ public final class Dispatcher: Service, Sendable {
             }
             return accepted
         }
+        TaskMetrics.dispatched(count: accepted.count)
         let acceptedIDs = Set(accepted.map(\.0.id))
         let rejected = tasks.filter { !acceptedIDs.contains($0.id) }
         do {

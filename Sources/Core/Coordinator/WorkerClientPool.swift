@@ -7,10 +7,13 @@ public final class WorkerClientPool: Sendable {
     private let clients = Mutex<[String: GRPCClient]>([:])
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
+    private let bearerToken: BearerToken?
 
-    public init(eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    /// `bearerToken` (the cluster token) is sent with every call to a worker.
+    public init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil) {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.bearerToken = bearerToken
     }
 
     /// The client for `address` (`host:port`).
@@ -18,9 +21,9 @@ public final class WorkerClientPool: Sendable {
         let target = try ListenAddress(parsing: address, defaultHost: "127.0.0.1")
         return clients.withLock { clients in
             if let client = clients[address] { return client }
-            let client = GRPCClient(
-                configuration: GRPCClientConfiguration(host: target.host, port: target.port),
-                eventLoopGroup: eventLoopGroup, logger: logger)
+            var configuration = GRPCClientConfiguration(host: target.host, port: target.port)
+            configuration.bearerToken = bearerToken
+            let client = GRPCClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
             clients[address] = client
             return client
         }

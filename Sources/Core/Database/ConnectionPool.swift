@@ -92,6 +92,11 @@ final class ConnectionPool: Sendable {
         if let waiter, let lease { waiter.continuation.resume(returning: lease) }
     }
 
+    /// Connections lent out or being opened, and borrowers waiting.
+    var usage: PostgresPoolUsage {
+        state.withLock { PostgresPoolUsage(inUse: $0.slotsTaken - $0.idle.count, waiting: $0.waiters.count) }
+    }
+
     /// Refuses all further checkouts, fails the waiters with `.poolClosed` and returns the idle
     /// connections for the caller to close; lent connections are dropped when released.
     /// Returns nil when the pool was already closed.

@@ -31,6 +31,9 @@ public final class PostgresClient: Sendable {
         }
     }
 
+    /// How many connections are in use and how many callers wait for one, right now.
+    public var poolUsage: PostgresPoolUsage { pool.usage }
+
     /// Runs one statement on a pooled connection; see `PostgresConnection.query`.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) async throws -> PostgresResult {

@@ -34,11 +34,33 @@ public final class GRPCClient: Sendable {
     /// sent as `grpc-timeout`; the stream is reset); CANCELLED when the calling Task is
     /// cancelled (the stream is reset); RESOURCE_EXHAUSTED for an oversized response;
     /// INTERNAL for a malformed response.
+    ///
+    /// With `GRPCClientConfiguration.bearerToken` set, the call carries it as `authorization`
+    /// metadata. Its duration and status are recorded in `taskmaster_rpc_client_duration_seconds`.
     public func unary<Request: GRPCMessage, Response: GRPCMessage>(
         _ method: GRPCMethod,
         request: Request,
         metadata: GRPCMetadata = GRPCMetadata(),
         timeout: Duration? = nil
+    ) async throws -> Response {
+        var metadata = metadata
+        if let token = configuration.bearerToken, metadata.first(name: BearerToken.metadataKey) == nil {
+            metadata.append(name: BearerToken.metadataKey, value: token.authorizationValue)
+        }
+        let start = ContinuousClock.now
+        do {
+            let response: Response = try await call(method, request: request, metadata: metadata, timeout: timeout)
+            RPCMetrics.clientCall(path: method.path, code: .ok, duration: start.duration(to: .now))
+            return response
+        } catch {
+            let code = (error as? GRPCStatus)?.code ?? .unknown
+            RPCMetrics.clientCall(path: method.path, code: code, duration: start.duration(to: .now))
+            throw error
+        }
+    }
+
+    private func call<Request: GRPCMessage, Response: GRPCMessage>(
+        _ method: GRPCMethod, request: Request, metadata: GRPCMetadata, timeout: Duration?
     ) async throws -> Response {
         guard !Task.isCancelled else {
             throw GRPCStatus(code: .cancelled, message: "call cancelled")

@@ -8,6 +8,8 @@ public struct GRPCClientConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(2)
     /// Response messages larger than this fail the call with RESOURCE_EXHAUSTED.
     public var maxReceiveMessageBytes: Int = 4 << 20
+    /// Sent with every call as `authorization: Bearer <token>` metadata (the cluster token).
+    public var bearerToken: BearerToken?
 
     public init(host: String, port: Int) {
         self.host = host

@@ -26,6 +26,15 @@ public struct GRPCRouter: Sendable {
         }
     }
 
+    /// The same routes with every handler replaced by `wrap(path, handler)`.
+    func wrappingHandlers(_ wrap: (String, @escaping ErasedHandler) -> ErasedHandler) -> GRPCRouter {
+        var wrapped = self
+        for (path, handler) in handlers {
+            wrapped.handlers[path] = wrap(path, handler)
+        }
+        return wrapped
+    }
+
     /// The handler for `path`, or the UNIMPLEMENTED status to answer with.
     func route(_ path: String) -> Result<ErasedHandler, GRPCStatus> {
         if let handler = handlers[path] {

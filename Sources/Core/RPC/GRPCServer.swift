@@ -49,7 +49,9 @@ public final class GRPCServer: Service, Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.router = router
+        self.router = router.wrappingHandlers { path, handler in
+            ServerCallInterceptor.wrap(handler, path: path, requiredToken: configuration.requiredBearerToken)
+        }
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -76,6 +78,14 @@ public final class GRPCServer: Service, Sendable {
             if let outcome {
                 continuation.resume(with: outcome)
             }
+        }
+    }
+
+    /// Whether the server has bound its address (false before that and after a failed bind).
+    public var isListening: Bool {
+        listening.withLock { state in
+            if case .bound = state { return true }
+            return false
         }
     }
 

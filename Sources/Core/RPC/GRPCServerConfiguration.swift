@@ -10,18 +10,23 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxConcurrentStreams: Int = 1024
     /// How long in-flight calls may run after shutdown starts before connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// When set, calls must carry `authorization: Bearer <token>` metadata; calls without it,
+    /// or with another token, are answered UNAUTHENTICATED before their handler runs.
+    public var requiredBearerToken: BearerToken?
 
     public init(
         host: String = "0.0.0.0",
         port: Int = 0,
         maxReceiveMessageBytes: Int = 4 << 20,
         maxConcurrentStreams: Int = 1024,
-        shutdownGracePeriod: Duration = .seconds(10)
+        shutdownGracePeriod: Duration = .seconds(10),
+        requiredBearerToken: BearerToken? = nil
     ) {
         self.host = host
         self.port = port
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.maxConcurrentStreams = maxConcurrentStreams
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.requiredBearerToken = requiredBearerToken
     }
 }

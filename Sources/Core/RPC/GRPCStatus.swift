@@ -60,3 +60,17 @@ public protocol GRPCStatusConvertible: Error {
 extension GRPCStatus: GRPCStatusConvertible {
     public var grpcStatus: GRPCStatus { self }
 }
+
+extension GRPCStatus {
+    /// The status a server answers for what a handler threw: the error's own status, CANCELLED
+    /// for cancellation, otherwise INTERNAL with a generic message.
+    init(handlerError error: any Error) {
+        if let convertible = error as? any GRPCStatusConvertible {
+            self = convertible.grpcStatus
+        } else if error is CancellationError {
+            self.init(code: .cancelled, message: "call cancelled")
+        } else {
+            self.init(code: .internalError, message: "internal error")
+        }
+    }
+}

@@ -12,6 +12,7 @@ struct SchedulerEndpoints: Sendable {
         let body = try await collectBody(of: request)
         let task = try ScheduleRequest.decode(from: body).validated()
         let record = try await store.schedule(task)
+        TaskMetrics.scheduled()
         context.logger.debug("Task scheduled", metadata: ["task_id": "\(record.id)"])
         return try JSONResponse.make(ScheduleResponse(record))
     }
@@ -28,11 +29,6 @@ struct SchedulerEndpoints: Sendable {
             throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
         }
         return try JSONResponse.make(TaskStatusResponse(record))
-    }
-
-    /// `GET /healthz`: answers while the process serves requests; does not touch the database.
-    func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try JSONResponse.make(HealthResponse())
     }
 
     /// The whole body, refusing one over `maxBodyBytes` before reading more than that.

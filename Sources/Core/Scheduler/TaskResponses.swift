@@ -78,8 +78,3 @@ struct TaskStatusResponse: Encodable, Sendable {
         error = task.lastError
     }
 }
-
-/// The body of `GET /healthz`.
-struct HealthResponse: Encodable, Sendable {
-    var status = "ok"
-}

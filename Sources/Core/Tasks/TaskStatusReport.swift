@@ -38,8 +38,10 @@ public struct TaskStatusReport: Sendable, Hashable {
 
 /// What recording a report did.
 public enum TaskStatusReportResult: Sendable, Hashable {
-    /// Applied; `workerID` is the worker that held the task, when known.
-    case recorded(workerID: UInt32?)
+    /// Applied; `workerID` is the worker that held the task, when known. `requeued`: a failed
+    /// attempt went back in the queue for a retry. `startDelay`: for the first STARTED report of
+    /// an attempt, how long after it was due the task started.
+    case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil)
     /// The task exists but the report no longer applies (finished, cancelled, or a newer attempt runs).
     case ignored
     case notFound

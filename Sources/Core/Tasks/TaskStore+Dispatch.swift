@@ -196,17 +196,28 @@ extension TaskStore {
         guard let row = result.first, let exists = try row.bool(0), let updated = try row.bool(1) else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned no row")
         }
-        if updated { return .recorded(workerID: try row.int64(2).flatMap(UInt32.init(exactly:))) }
+        if updated {
+            let backInQueue = try row.bool(3) ?? false
+            let startDelay = try row.int64(4).map { Duration.microseconds($0) }
+            return .recorded(
+                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)),
+                requeued: report.outcome == .failed && backInQueue,
+                startDelay: report.outcome == .started ? startDelay : nil)
+        }
         return exists ? .ignored : .notFound
     }
 
-    /// Wraps an UPDATE on `id = $1` so it also tells whether the task exists at all and which
-    /// worker held it.
+    /// Wraps an UPDATE on `id = $1` so it also tells whether the task exists at all, which
+    /// worker held it, whether it went back in the queue, and — when it was still waiting to
+    /// start — the time from `scheduled_at` to `started_at` in microseconds. The outer SELECT
+    /// reads `tasks` as it was before the UPDATE (one snapshot for the whole statement).
     private static func reportSQL(_ update: String) -> String {
         """
-        WITH updated AS (\(update) RETURNING worker_id)
+        WITH updated AS (\(update) RETURNING worker_id, status,
+            \(SQLTimestamp.microseconds(of: "started_at")) - \(SQLTimestamp.microseconds(of: "scheduled_at")) AS start_delay)
         SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
-            (SELECT worker_id FROM updated)
+            (SELECT worker_id FROM updated), (SELECT status = 'scheduled' FROM updated),
+            CASE WHEN (SELECT status FROM tasks WHERE id = $1) = 'dispatched' THEN (SELECT start_delay FROM updated) END
         """
     }
 }

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Registers the worker with the coordinator and proves it is alive, every interval.
 public final class HeartbeatSender: Service, Sendable {
@@ -8,6 +9,7 @@ public final class HeartbeatSender: Service, Sendable {
     private let configuration: WorkerConfiguration
     private let advertisedAddress: @Sendable () async throws -> String
     private let logger: Logger
+    private let acknowledged = Mutex(false)
 
     /// `advertisedAddress` resolves once the worker's server is bound.
     public init(
@@ -21,37 +23,44 @@ public final class HeartbeatSender: Service, Sendable {
         self.logger = logger
     }
 
+    /// Whether the coordinator acknowledged the last heartbeat (the worker is registered).
+    public var isRegistered: Bool { acknowledged.withLock { $0 } }
+
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             let address = try await self.advertisedAddress()
             var connected: Bool?
             while !Task.isCancelled {
-                let delivered = await self.send(address: address)
+                let failure = await self.send(address: address)
+                let delivered = failure == nil
+                self.acknowledged.withLock { $0 = delivered }
                 if delivered != connected {
-                    if delivered {
-                        self.logger.info("heartbeats reach the coordinator", metadata: [LogKey.address: "\(address)"])
+                    if let failure {
+                        self.logger.warning("coordinator unreachable, retrying", metadata: [LogKey.error: "\(failure)"])
                     } else {
-                        self.logger.warning("coordinator unreachable, retrying")
+                        self.logger.info("heartbeats reach the coordinator", metadata: [LogKey.address: "\(address)"])
                     }
                     connected = delivered
                 }
                 // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
                 try? await Task.sleep(for: self.configuration.heartbeatInterval)
             }
+            self.acknowledged.withLock { $0 = false }
         }
     }
 
-    private func send(address: String) async -> Bool {
+    /// Sends one heartbeat; returns why it was not acknowledged, or nil when it was.
+    private func send(address: String) async -> String? {
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
             freeSlots: UInt32(runner.freeSlots))
         do {
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)
-            return response.acknowledged
+            return response.acknowledged ? nil : "not acknowledged"
         } catch {
             logger.debug("heartbeat failed", metadata: [LogKey.error: "\(error)"])
-            return false
+            return "\(error)"
         }
     }
 }

@@ -1,26 +1,30 @@
 public import Logging
 import NIOPosix
+import ServiceLifecycle
 
 /// The worker process: WorkerService, the task slots and the heartbeats.
 public struct WorkerApplication: Sendable {
     public var configuration: WorkerConfiguration
     public var logger: Logger
+    /// What the admin server's `/metrics` renders.
+    public var metrics: MetricsRegistry
 
-    public init(configuration: WorkerConfiguration, logger: Logger) {
+    public init(configuration: WorkerConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: LogKey.workerID] = "\(configuration.workerID)"
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Runs until SIGTERM or SIGINT; then refuses new tasks, finishes the ones it holds and returns.
     public func run() async throws {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
-        let coordinator = GRPCClient(
-            configuration: GRPCClientConfiguration(
-                host: configuration.coordinatorAddress.host, port: configuration.coordinatorAddress.port),
-            eventLoopGroup: eventLoopGroup, logger: logger)
+        var coordinatorConfiguration = GRPCClientConfiguration(
+            host: configuration.coordinatorAddress.host, port: configuration.coordinatorAddress.port)
+        coordinatorConfiguration.bearerToken = configuration.clusterToken
+        let coordinator = GRPCClient(configuration: coordinatorConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         let runner = TaskRunner(
             capacity: configuration.capacity, queueLimit: configuration.capacity,
             executor: configuration.executor.makeExecutor(taskDuration: configuration.taskDuration),
@@ -28,7 +32,8 @@ public struct WorkerApplication: Sendable {
             logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
-                host: configuration.listenAddress.host, port: configuration.listenAddress.port),
+                host: configuration.listenAddress.host, port: configuration.listenAddress.port,
+                requiredBearerToken: configuration.clusterToken),
             router: WorkerRPCService(runner: runner, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
         let logger = logger
@@ -40,9 +45,16 @@ public struct WorkerApplication: Sendable {
                 return ListenAddress(host: configuration.advertisedHost, port: port).description
             },
             logger: logger)
+        let admin = AdminServer(address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics)
+        SecurityWarnings.checkGRPCExposure(
+            service: "worker", listenAddress: configuration.listenAddress, clusterToken: configuration.clusterToken,
+            logger: logger)
+        SecurityWarnings.checkShellExecutor(
+            executor: configuration.executor.rawValue, clusterToken: configuration.clusterToken, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
-        // (refusing new tasks), then heartbeats stop, then the server.
-        try await ServiceRunner.run([server, heartbeats, runner], logger: logger) {
+        // (refusing new tasks), then heartbeats stop, then the server; the admin server last.
+        let services: [any Service] = [admin.application(logger: logger), server, heartbeats, runner]
+        try await ServiceRunner.run(services, logger: logger) {
             await coordinator.close()
         }
         logger.info("worker stopped")

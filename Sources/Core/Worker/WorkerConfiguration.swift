@@ -14,6 +14,11 @@ public struct WorkerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// Identifies the worker to the coordinator.
     public var workerID = UInt32.random(in: 1...UInt32.max)
+    /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`) listens; port 0 picks a
+    /// free port (logged at start), so that several workers can share a host.
+    public var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
+    /// Required on every gRPC call to the worker and sent on every call to the coordinator.
+    public var clusterToken: BearerToken?
 
     public init() {}
 }

@@ -130,7 +130,7 @@ import Testing
             }
             #expect(status?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - started < .seconds(2))
-            #expect(await eventually { probe.cancelledCount == 1 })
+            #expect(await pollUntil { probe.cancelledCount == 1 })
             await client.close()
         }
     }
@@ -142,10 +142,10 @@ import Testing
             let call = Task {
                 await statusOf { try await client.unary(TestMethods.slow, request: TextMessage("x")) as TextMessage }
             }
-            #expect(await eventually { probe.startedCount == 1 })
+            #expect(await pollUntil { probe.startedCount == 1 })
             call.cancel()
             #expect(await call.value?.code == .cancelled)
-            #expect(await eventually { probe.cancelledCount == 1 })
+            #expect(await pollUntil { probe.cancelledCount == 1 })
             let after: TextMessage = try await client.unary(TestMethods.echo, request: TextMessage("still fine"))
             #expect(after.text == "still fine")
             await client.close()
@@ -179,11 +179,11 @@ import Testing
         let serving = Task { try await server.run() }
         let client = makeClient(port: try await server.listeningPort())
         let call = Task { await statusOf { try await client.unary(TestMethods.slow, request: TextMessage("x")) as TextMessage } }
-        #expect(await eventually { probe.startedCount == 1 })
+        #expect(await pollUntil { probe.startedCount == 1 })
         serving.cancel()
         #expect(await call.value?.code == .unavailable)
         try await serving.value
-        #expect(await eventually { probe.cancelledCount == 1 })
+        #expect(await pollUntil { probe.cancelledCount == 1 })
         await client.close()
     }
 
@@ -201,7 +201,7 @@ import Testing
         let serving = Task { try await server.run() }
         let client = makeClient(port: try await server.listeningPort())
         let call = Task { try await client.unary(TestMethods.echo, request: TextMessage("finishing")) as TextMessage }
-        #expect(await eventually { probe.startedCount == 1 })
+        #expect(await pollUntil { probe.startedCount == 1 })
         serving.cancel()
         #expect(try await call.value.text == "finishing")
         try await serving.value

@@ -202,7 +202,7 @@ private struct Answer {
             headers[2] = HTTP2HeaderField(":path", TestMethods.slow.path)
             let answer = try await Self.rawCall(port: port, headers: headers, body: GRPCMessageFraming.frame(Array("x".utf8)))
             #expect(answer.grpcStatus == "4")
-            #expect(await eventually { probe.cancelledCount == 1 })
+            #expect(await pollUntil { probe.cancelledCount == 1 })
         }
     }
 

@@ -1,4 +1,3 @@
-import ClusterKit
 import Foundation
 import Logging
 import NIOCore
@@ -136,7 +135,7 @@ func statusOf(_ call: () async throws -> some Any) async -> GRPCStatus? {
 }
 
 /// Waits until `condition` holds, polling for at most `timeout`.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func pollUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }

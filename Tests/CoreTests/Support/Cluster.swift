@@ -13,7 +13,11 @@ final class Cluster: @unchecked Sendable {
     private(set) var schedulerPort = 0
     private(set) var coordinator: ServiceProcess?
     private(set) var coordinatorPort = 0
+    /// The coordinator's HTTP admin port (`/healthz`, `/readyz`, `/metrics`, `/workers`).
+    private(set) var coordinatorAdminPort = 0
     private(set) var workers: [ServiceProcess] = []
+    /// Each worker's HTTP admin port, in the order of `workers`.
+    private(set) var workerAdminPorts: [Int] = []
 
     /// A cluster on `databaseURL`; `dropDatabase` runs once every process has stopped.
     init(databaseURL: String, dropDatabase: @escaping @Sendable () async -> Void) {
@@ -29,13 +33,13 @@ final class Cluster: @unchecked Sendable {
 
     private var databaseEnvironment: [String: String] { ["DATABASE_URL": databaseURL] }
 
-    func startScheduler(extraArguments: [String] = []) async throws {
+    func startScheduler(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         schedulerPort = try await freePort()
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("scheduler"),
             arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--data_dir=\(TestEnvironment.dataDirectory)"]
                 + extraArguments,
-            environment: databaseEnvironment)
+            environment: databaseEnvironment.merging(environment) { $1 })
         scheduler = process
         let port = schedulerPort
         try await eventually("the scheduler to serve /healthz\n\(process.log)") {
@@ -43,15 +47,16 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    func startCoordinator(extraArguments: [String] = []) async throws {
+    func startCoordinator(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
+        if coordinatorAdminPort == 0 { coordinatorAdminPort = try await freePort() }
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("coordinator"),
             arguments: [
-                "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--data_dir=\(TestEnvironment.dataDirectory)",
-                "--heartbeat_timeout=3s", "--poll_interval=200ms",
+                "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--admin_port=127.0.0.1:\(coordinatorAdminPort)",
+                "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=3s", "--poll_interval=200ms",
             ] + extraArguments,
-            environment: databaseEnvironment)
+            environment: databaseEnvironment.merging(environment) { $1 })
         coordinator = process
         let port = coordinatorPort
         try await eventually("the coordinator to listen\n\(process.log)") {
@@ -59,19 +64,28 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    /// Starts a worker and waits until its heartbeats reach the coordinator.
+    /// Starts a worker and, with `waitForRegistration`, waits until its heartbeats reach the
+    /// coordinator. Before any coordinator started, it dials the port the coordinator will get.
     @discardableResult
-    func startWorker(executor: String = "noop", extraArguments: [String] = []) async throws -> ServiceProcess {
+    func startWorker(
+        executor: String = "noop", extraArguments: [String] = [], environment: [String: String] = [:],
+        waitForRegistration: Bool = true
+    ) async throws -> ServiceProcess {
+        if coordinatorPort == 0 { coordinatorPort = try await freePort() }
+        let adminPort = try await freePort()
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("worker"), name: "worker-\(workers.count + 1)",
             arguments: [
-                "--worker_port=127.0.0.1:0", "--coordinator=127.0.0.1:\(coordinatorPort)",
-                "--executor=\(executor)", "--heartbeat_interval=200ms",
+                "--worker_port=127.0.0.1:0", "--admin_port=127.0.0.1:\(adminPort)",
+                "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=\(executor)", "--heartbeat_interval=200ms",
             ] + extraArguments,
-            environment: ["WORKER_ADDRESS": "127.0.0.1"])
+            environment: ["WORKER_ADDRESS": "127.0.0.1"].merging(environment) { $1 })
         workers.append(process)
-        try await eventually("worker registration\n\(process.log)") {
-            process.log.contains("heartbeats reach the coordinator") ? true : nil
+        workerAdminPorts.append(adminPort)
+        if waitForRegistration {
+            try await eventually("worker registration\n\(process.log)") {
+                process.log.contains("heartbeats reach the coordinator") ? true : nil
+            }
         }
         return process
     }

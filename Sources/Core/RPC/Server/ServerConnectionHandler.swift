@@ -345,13 +345,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 extension GRPCStatus {
     /// The status sent for what a handler threw; unknown errors are only logged.
     fileprivate init(handlerError error: any Error, logger: Logger) {
-        if let convertible = error as? any GRPCStatusConvertible {
-            self = convertible.grpcStatus
-        } else if error is CancellationError {
-            self.init(code: .cancelled, message: "call cancelled")
-        } else {
+        self.init(handlerError: error)
+        if !(error is any GRPCStatusConvertible), !(error is CancellationError) {
             logger.debug("handler failed", metadata: ["error": "\(String(reflecting: error))"])
-            self.init(code: .internalError, message: "internal error")
         }
     }
 }

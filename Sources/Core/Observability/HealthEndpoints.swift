@@ -1,0 +1,47 @@
+import Hummingbird
+
+/// `GET /healthz`, `/readyz` and `/metrics`, served alike by the scheduler and the admin servers.
+struct HealthEndpoints: Sendable {
+    let readiness: [ReadinessCheck]
+    let registry: MetricsRegistry
+
+    /// Answers while the process serves requests; touches nothing else.
+    func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try JSONResponse.make(HealthResponse())
+    }
+
+    /// 200 when every check passes, 503 otherwise; the body names each check's outcome.
+    func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+            for check in readiness {
+                group.addTask { (check.name, await check.isReady()) }
+            }
+            return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        let ready = outcomes.values.allSatisfy { $0 }
+        return try JSONResponse.make(
+            ReadinessResponse(
+                status: ready ? "ready" : "unavailable", checks: outcomes.mapValues { $0 ? "ok" : "failing" }),
+            status: ready ? .ok : .serviceUnavailable)
+    }
+
+    /// Every metric of the process in the Prometheus text format.
+    func metrics(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = registry.exposition()
+        return Response(
+            status: .ok,
+            headers: [.contentType: MetricsRegistry.contentType, .contentLength: String(body.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The body of `GET /healthz`.
+struct HealthResponse: Encodable, Sendable {
+    var status = "ok"
+}
+
+/// The body of `GET /readyz`: `ready` or `unavailable`, and `ok` or `failing` per check.
+struct ReadinessResponse: Encodable, Sendable {
+    var status: String
+    var checks: [String: String]
+}

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// One condition a service needs before it can do its work; `/readyz` answers 200 only while
+/// every check of the process passes.
+public struct ReadinessCheck: Sendable {
+    /// Shown in the `/readyz` body, e.g. `database`.
+    public var name: String
+    public var isReady: @Sendable () async -> Bool
+
+    public init(name: String, isReady: @escaping @Sendable () async -> Bool) {
+        self.name = name
+        self.isReady = isReady
+    }
+
+    /// `SELECT 1` succeeds within `timeout`.
+    public static func database(_ client: PostgresClient, timeout: Duration = .seconds(2)) -> ReadinessCheck {
+        ReadinessCheck(name: "database") {
+            await firstOutcome(within: timeout) { (try? await client.query("SELECT 1")) != nil }
+        }
+    }
+
+    /// The gRPC server has bound its address.
+    public static func grpcServer(_ server: GRPCServer) -> ReadinessCheck {
+        ReadinessCheck(name: "grpc") { server.isListening }
+    }
+
+    /// The coordinator acknowledged the worker's last heartbeat.
+    public static func registered(_ heartbeats: HeartbeatSender) -> ReadinessCheck {
+        ReadinessCheck(name: "coordinator") { heartbeats.isRegistered }
+    }
+}
+
+/// `probe`'s answer, or false once `timeout` passed. A blocking libpq call cannot be
+/// cancelled, so a late probe finishes in the background and its answer is dropped.
+private func firstOutcome(within timeout: Duration, _ probe: @escaping @Sendable () async -> Bool) async -> Bool {
+    await withCheckedContinuation { continuation in
+        let answer = FirstAnswer(continuation)
+        Task { answer.resume(await probe()) }
+        Task {
+            try? await Task.sleep(for: timeout)
+            answer.resume(false)
+        }
+    }
+}
+
+/// Resumes a continuation with the first answer given; later answers are ignored.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ answer: Bool) {
+        continuation.withLock { $0.take() }?.resume(returning: answer)
+    }
+}

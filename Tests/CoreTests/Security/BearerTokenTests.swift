@@ -1,0 +1,40 @@
+import Testing
+
+@testable import Core
+
+@Suite struct BearerTokenTests {
+    @Test func anEmptyOrMissingSettingMeansNoToken() {
+        #expect(BearerToken(nil) == nil)
+        #expect(BearerToken("") == nil)
+        #expect(ClusterToken.fromEnvironment([:]) == nil)
+        #expect(ClusterToken.fromEnvironment(["TASKMASTER_CLUSTER_TOKEN": ""]) == nil)
+        #expect(ClusterToken.fromEnvironment(["TASKMASTER_CLUSTER_TOKEN": "t"])?.value == "t")
+    }
+
+    @Test func onlyTheExactTokenIsAccepted() throws {
+        let token = try #require(BearerToken("s3cret"))
+        #expect(token.authorizationValue == "Bearer s3cret")
+        #expect(token.isPresented(by: "Bearer s3cret"))
+        #expect(token.isPresented(by: "bearer s3cret"))
+        #expect(token.isPresented(by: "BEARER s3cret"))
+        for wrong in [nil, "", "Bearer", "Bearer ", "Bearer s3cre", "Bearer s3cret ", "Bearer s3creT", "Basic s3cret", "s3cret"] {
+            #expect(!token.isPresented(by: wrong), "\(wrong ?? "nil")")
+        }
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(BearerToken.constantTimeEquals([], []))
+        #expect(BearerToken.constantTimeEquals([1, 2, 3], [1, 2, 3]))
+        #expect(!BearerToken.constantTimeEquals([1, 2, 3], [1, 2, 4]))
+        #expect(!BearerToken.constantTimeEquals([1, 2], [1, 2, 0]))
+        #expect(!BearerToken.constantTimeEquals([1, 2, 0], [1, 2]))
+    }
+
+    @Test func loopbackAddresses() throws {
+        #expect(try ListenAddress(parsing: "127.0.0.1:8080").isLoopback)
+        #expect(try ListenAddress(parsing: "localhost:8080").isLoopback)
+        #expect(try ListenAddress(parsing: "[::1]:8080").isLoopback)
+        #expect(try !ListenAddress(parsing: ":8080").isLoopback)
+        #expect(try !ListenAddress(parsing: "10.0.0.5:8080").isLoopback)
+    }
+}
