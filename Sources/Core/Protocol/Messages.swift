@@ -62,12 +62,15 @@ public struct HeartbeatRequest: Sendable, Hashable {
     /// 0 when the peer does not send it (the original contract).
     public var capacity: UInt32
     public var freeSlots: UInt32
+    /// The worker is shutting down and takes no new task.
+    public var draining: Bool
 
-    public init(workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0) {
+    public init(workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0, draining: Bool = false) {
         self.workerID = workerID
         self.address = address
         self.capacity = capacity
         self.freeSlots = freeSlots
+        self.draining = draining
     }
 }
 
@@ -124,5 +127,23 @@ public struct UpdateTaskStatusResponse: Sendable, Hashable {
 
     public init(success: Bool) {
         self.success = success
+    }
+}
+
+/// Coordinator → worker: stop this task.
+public struct CancelTaskRequest: Sendable, Hashable {
+    public var taskID: String
+
+    public init(taskID: String) {
+        self.taskID = taskID
+    }
+}
+
+public struct CancelTaskResponse: Sendable, Hashable {
+    /// Whether the worker held the task.
+    public var found: Bool
+
+    public init(found: Bool) {
+        self.found = found
     }
 }

@@ -105,7 +105,7 @@ extension HeartbeatRequest: GRPCMessage {
         ) {
             HeartbeatRequest(
                 workerID: $0.workerid, address: String(cString: $0.address),
-                capacity: $0.capacity, freeSlots: $0.free_slots)
+                capacity: $0.capacity, freeSlots: $0.free_slots, draining: $0.draining != 0)
         }
     }
 
@@ -115,6 +115,7 @@ extension HeartbeatRequest: GRPCMessage {
         message.workerid = workerID
         message.capacity = capacity
         message.free_slots = freeSlots
+        message.draining = draining ? 1 : 0
         return withCString(address) { address in
             message.address = address
             return pack(&message, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
@@ -204,6 +205,42 @@ extension UpdateTaskStatusResponse: GRPCMessage {
         grpcapi__update_task_status_response__init(&message)
         message.success = success ? 1 : 0
         return pack(&message, grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack)
+    }
+}
+
+extension CancelTaskRequest: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(
+            bytes, "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked
+        ) {
+            CancelTaskRequest(taskID: String(cString: $0.task_id))
+        }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        var message = Grpcapi__CancelTaskRequest()
+        grpcapi__cancel_task_request__init(&message)
+        return withCString(taskID) { taskID in
+            message.task_id = taskID
+            return pack(&message, grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack)
+        }
+    }
+}
+
+extension CancelTaskResponse: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(
+            bytes, "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked
+        ) {
+            CancelTaskResponse(found: $0.found != 0)
+        }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        var message = Grpcapi__CancelTaskResponse()
+        grpcapi__cancel_task_response__init(&message)
+        message.found = found ? 1 : 0
+        return pack(&message, grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack)
     }
 }
 

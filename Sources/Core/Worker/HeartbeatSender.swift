@@ -44,7 +44,7 @@ public final class HeartbeatSender: Service, Sendable {
     private func send(address: String) async -> Bool {
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
-            freeSlots: UInt32(runner.freeSlots))
+            freeSlots: UInt32(runner.freeSlots), draining: runner.isDraining)
         do {
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)

@@ -13,7 +13,8 @@ public struct WorkerApplication: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM or SIGINT; then refuses new tasks, finishes the ones it holds and returns.
+    /// Runs until SIGTERM or SIGINT; then drains (refuses new tasks, hands back the queued ones,
+    /// finishes or hands back the running ones) while heartbeats say it is draining, and returns.
     public func run() async throws {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -22,8 +23,9 @@ public struct WorkerApplication: Sendable {
                 host: configuration.coordinatorAddress.host, port: configuration.coordinatorAddress.port),
             eventLoopGroup: eventLoopGroup, logger: logger)
         let runner = TaskRunner(
-            capacity: configuration.capacity, queueLimit: configuration.capacity,
-            executor: configuration.executor.makeExecutor(taskDuration: configuration.taskDuration),
+            capacity: configuration.capacity, queueLimit: configuration.capacity, drainTimeout: configuration.drainTimeout,
+            executor: configuration.executor.makeExecutor(
+                taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
             reporter: StatusReporter(client: coordinator, logger: logger), workerID: configuration.workerID,
             logger: logger)
         let server = GRPCServer(
@@ -41,7 +43,8 @@ public struct WorkerApplication: Sendable {
             },
             logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
-        // (refusing new tasks), then heartbeats stop, then the server.
+        // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
+        // stop, then the server.
         try await ServiceRunner.run([server, heartbeats, runner], logger: logger) {
             await coordinator.close()
         }
