@@ -57,12 +57,13 @@ import Testing
     @Test func aTaskOverItsTimeoutIsKilledWithItsWholeProcessGroup() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome = await run("echo $$; sleep 30 & echo $!; sleep 30", timeoutSeconds: 1)
+        let outcome = await run("echo $$; sleep 60 & echo $!; sleep 60", timeoutSeconds: 1)
         let elapsed = clock.now - start
         #expect(outcome.succeeded == false)
         #expect(outcome.error == "timed out after 1s")
         #expect(outcome.exitCode == nil)
-        #expect(elapsed >= .seconds(1) && elapsed < .seconds(10), "took \(elapsed)")
+        // About a second; the bound is generous because the whole suite shares two cores.
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(30), "took \(elapsed)")
         let ids = ProcessProbe.processIDs(in: outcome.output)
         try #require(ids.count == 2, "the output tail is kept: \(outcome.output)")
         for pid in ids {
@@ -79,7 +80,7 @@ import Testing
     @Test func cancellingTheTaskKillsTheProcessGroupAtOnce() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: pidFile) }
-        let command = "sleep 30 & echo $! > \(pidFile.path); echo $$ >> \(pidFile.path); sleep 30"
+        let command = "sleep 60 & echo $! > \(pidFile.path); echo $$ >> \(pidFile.path); sleep 60"
         let execution = Task { await ShellExecutor().execute(TaskRequest(taskID: "t", data: command)) }
         let ids = try await eventually("the shell to write its pids") {
             let ids = ProcessProbe.processIDs(in: (try? String(contentsOf: pidFile, encoding: .utf8)) ?? "")
@@ -90,7 +91,8 @@ import Testing
         let start = clock.now
         execution.cancel()
         let outcome = await execution.value
-        #expect(clock.now - start < .seconds(3))
+        // At once in practice; generous because the whole suite shares two cores.
+        #expect(clock.now - start < .seconds(30))
         #expect(outcome == .cancelled)
         for pid in ids {
             #expect(!ProcessProbe.isAlive(pid), "process \(pid) survived the cancellation")

@@ -32,7 +32,7 @@ final class ShellProcess: Sendable {
     private let exit: OneShot<Exit?>
     private let output: OutputCollector
     private let killRequested = Mutex(false)
-    private let reader: DispatchIO
+    private static let readChunkSize = 64 * 1024
 
     /// Foundation closes every descriptor open at spawn time in the child, except the ones it
     /// passes on. A descriptor created by a concurrent launch could slip through that window into
@@ -45,23 +45,21 @@ final class ShellProcess: Sendable {
         let (processID, descriptor) = try Self.launchLock.withLock { _ in
             try Self.spawn(command: command) { exit.fulfil($0) }
         }
-        let queue = DispatchQueue(label: "taskmaster.shell-output")
         self.processID = processID
         self.exit = exit
         let output = OutputCollector(limit: outputLimit)
-        let reader = DispatchIO(type: .stream, fileDescriptor: descriptor, queue: queue) { _ in close(descriptor) }
         self.output = output
-        self.reader = reader
-        reader.setLimit(lowWater: 1)
-        reader.read(offset: 0, length: Int.max, queue: queue) { done, data, _ in
-            if let data, !data.isEmpty {
-                output.tail.withLock { $0.append(contentsOf: data) }
+        // A blocking read on a thread of its own: a libdispatch read source on a pipe can crash
+        // the process on Linux when it is torn down, and the cooperative pool must not block.
+        let reader = Thread {
+            let pipe = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            while let chunk = try? pipe.read(upToCount: Self.readChunkSize), !chunk.isEmpty {
+                output.tail.withLock { $0.append(contentsOf: chunk) }
             }
-            if done {
-                reader.close()
-                output.closed.fulfil(())
-            }
+            output.closed.fulfil(())
         }
+        reader.name = "shell-output-\(processID)"
+        reader.start()
     }
 
     /// Spawns the shell with stdout and stderr on one pipe; returns its pid and a descriptor of
@@ -97,7 +95,7 @@ final class ShellProcess: Sendable {
 
     /// Kills the whole process group at once. If the run is still not seen gone after the
     /// grace period (a process moved itself out of the group and holds the output open), it is
-    /// given up on: `result()` returns without an exit.
+    /// given up on: `result()` returns without an exit and with the output read so far.
     func killGroup() {
         let first = killRequested.withLock { requested in
             defer { requested = true }
@@ -105,21 +103,21 @@ final class ShellProcess: Sendable {
         }
         kill(-processID, SIGKILL)
         guard first else { return }
-        let (exit, reader) = (exit, reader)
+        let (exit, output) = (exit, output)
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.killGracePeriod.secondsValue) {
+            // The reading thread goes on until the last holder of the pipe is gone; nobody waits for it.
             exit.fulfil(nil)
-            reader.close(flags: .stop)
+            output.closed.fulfil(())
         }
     }
 
     /// Whether `killGroup()` was called.
     var wasKilled: Bool { killRequested.withLock { $0 } }
 
-    /// Waits until the shell and everything it left in its group have exited and the output is closed.
+    /// Waits until the shell and every process that inherited its descriptors have exited and
+    /// the output is closed.
     func result() async -> Result {
         let exit = await exit.value
-        // Leftovers that closed their inherited descriptors would otherwise outlive the task.
-        if exit != nil { kill(-processID, SIGKILL) }
         await output.closed.value
         return Result(exit: exit, output: output.tail.withLock { $0.text })
     }

@@ -34,6 +34,18 @@ final class RecordingCoordinator: Sendable {
     }
 }
 
+/// Holds every task it runs until the test opens it.
+final class GateExecutor: TaskExecutor {
+    private let gate = OneShot<Void>()
+
+    func open() { gate.fulfil(()) }
+
+    func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+        await gate.value
+        return ExecutionOutcome(succeeded: true)
+    }
+}
+
 /// A runner reporting to a recording coordinator, running for the duration of `body`; the
 /// runner is drained and must have stopped when `body` returns.
 func withRunner<Result: Sendable>(
