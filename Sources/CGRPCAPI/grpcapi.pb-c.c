@@ -367,6 +367,96 @@ void   grpcapi__update_task_status_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__update_task_status_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   grpcapi__cancel_task_request__init
+                     (Grpcapi__CancelTaskRequest         *message)
+{
+  static const Grpcapi__CancelTaskRequest init_value = GRPCAPI__CANCEL_TASK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t grpcapi__cancel_task_request__get_packed_size
+                     (const Grpcapi__CancelTaskRequest *message)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__cancel_task_request__pack
+                     (const Grpcapi__CancelTaskRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__cancel_task_request__pack_to_buffer
+                     (const Grpcapi__CancelTaskRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__CancelTaskRequest *
+       grpcapi__cancel_task_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__CancelTaskRequest *)
+     protobuf_c_message_unpack (&grpcapi__cancel_task_request__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__cancel_task_request__free_unpacked
+                     (Grpcapi__CancelTaskRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__cancel_task_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__cancel_task_response__init
+                     (Grpcapi__CancelTaskResponse         *message)
+{
+  static const Grpcapi__CancelTaskResponse init_value = GRPCAPI__CANCEL_TASK_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t grpcapi__cancel_task_response__get_packed_size
+                     (const Grpcapi__CancelTaskResponse *message)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__cancel_task_response__pack
+                     (const Grpcapi__CancelTaskResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__cancel_task_response__pack_to_buffer
+                     (const Grpcapi__CancelTaskResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__cancel_task_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__CancelTaskResponse *
+       grpcapi__cancel_task_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__CancelTaskResponse *)
+     protobuf_c_message_unpack (&grpcapi__cancel_task_response__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__cancel_task_response__free_unpacked
+                     (Grpcapi__CancelTaskResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__cancel_task_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[4] =
 {
   {
@@ -983,6 +1073,82 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_response__descripto
   (ProtobufCMessageInit) grpcapi__update_task_status_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor grpcapi__cancel_task_request__field_descriptors[1] =
+{
+  {
+    "task_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__CancelTaskRequest, task_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__cancel_task_request__field_indices_by_name[] = {
+  0,   /* field[0] = task_id */
+};
+static const ProtobufCIntRange grpcapi__cancel_task_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__cancel_task_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.CancelTaskRequest",
+  "CancelTaskRequest",
+  "Grpcapi__CancelTaskRequest",
+  "grpcapi",
+  sizeof(Grpcapi__CancelTaskRequest),
+  1,
+  grpcapi__cancel_task_request__field_descriptors,
+  grpcapi__cancel_task_request__field_indices_by_name,
+  1,  grpcapi__cancel_task_request__number_ranges,
+  (ProtobufCMessageInit) grpcapi__cancel_task_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__cancel_task_response__field_descriptors[1] =
+{
+  {
+    "found",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__CancelTaskResponse, found),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__cancel_task_response__field_indices_by_name[] = {
+  0,   /* field[0] = found */
+};
+static const ProtobufCIntRange grpcapi__cancel_task_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__cancel_task_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.CancelTaskResponse",
+  "CancelTaskResponse",
+  "Grpcapi__CancelTaskResponse",
+  "grpcapi",
+  sizeof(Grpcapi__CancelTaskResponse),
+  1,
+  grpcapi__cancel_task_response__field_descriptors,
+  grpcapi__cancel_task_response__field_indices_by_name,
+  1,  grpcapi__cancel_task_response__number_ranges,
+  (ProtobufCMessageInit) grpcapi__cancel_task_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue grpcapi__task_status__enum_values_by_number[4] =
 {
   { "QUEUED", "GRPCAPI__TASK_STATUS__QUEUED", 0 },
@@ -1015,11 +1181,13 @@ const ProtobufCEnumDescriptor grpcapi__task_status__descriptor =
   grpcapi__task_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor grpcapi__worker_service__method_descriptors[1] =
+static const ProtobufCMethodDescriptor grpcapi__worker_service__method_descriptors[2] =
 {
   { "SubmitTask", &grpcapi__task_request__descriptor, &grpcapi__task_response__descriptor },
+  { "CancelTask", &grpcapi__cancel_task_request__descriptor, &grpcapi__cancel_task_response__descriptor },
 };
 const unsigned grpcapi__worker_service__method_indices_by_name[] = {
+  1,        /* CancelTask */
   0         /* SubmitTask */
 };
 const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor =
@@ -1029,7 +1197,7 @@ const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor =
   "WorkerService",
   "Grpcapi__WorkerService",
   "grpcapi",
-  1,
+  2,
   grpcapi__worker_service__method_descriptors,
   grpcapi__worker_service__method_indices_by_name
 };
@@ -1040,6 +1208,14 @@ void grpcapi__worker_service__submit_task(ProtobufCService *service,
 {
   assert(service->descriptor == &grpcapi__worker_service__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void grpcapi__worker_service__cancel_task(ProtobufCService *service,
+                                          const Grpcapi__CancelTaskRequest *input,
+                                          Grpcapi__CancelTaskResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &grpcapi__worker_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
                                     Grpcapi__WorkerService_ServiceDestroy destroy)

@@ -34,6 +34,16 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("task_duration"), help: "How long the sleep executor works on a task.")
     var taskDuration = DurationArgument(.seconds(5))
 
+    @Option(
+        name: .customLong("task_timeout"),
+        help: "Time limit of a task scheduled without timeout_seconds; 0s: none. The shell executor kills the task's process group.")
+    var taskTimeout = DurationArgument(.zero)
+
+    @Option(
+        name: .customLong("drain_timeout"),
+        help: "On SIGTERM/SIGINT, how long running tasks may take to finish before they are killed and handed back.")
+    var drainTimeout = DurationArgument(.seconds(30))
+
     @Option(name: .customLong("heartbeat_interval"), help: "Time between two heartbeats.")
     var heartbeatInterval = DurationArgument(.seconds(1))
 
@@ -58,6 +68,8 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.capacity = capacity
         configuration.executor = executor
         configuration.taskDuration = taskDuration.duration
+        configuration.taskTimeout = taskTimeout.duration > .zero ? taskTimeout.duration : nil
+        configuration.drainTimeout = drainTimeout.duration
         configuration.heartbeatInterval = heartbeatInterval.duration
         if let host = ProcessInfo.processInfo.environment["WORKER_ADDRESS"], !host.isEmpty {
             configuration.advertisedHost = host

@@ -23,6 +23,8 @@ typedef struct Grpcapi__HeartbeatRequest Grpcapi__HeartbeatRequest;
 typedef struct Grpcapi__HeartbeatResponse Grpcapi__HeartbeatResponse;
 typedef struct Grpcapi__UpdateTaskStatusRequest Grpcapi__UpdateTaskStatusRequest;
 typedef struct Grpcapi__UpdateTaskStatusResponse Grpcapi__UpdateTaskStatusResponse;
+typedef struct Grpcapi__CancelTaskRequest Grpcapi__CancelTaskRequest;
+typedef struct Grpcapi__CancelTaskResponse Grpcapi__CancelTaskResponse;
 
 
 /* --- enums --- */
@@ -106,7 +108,7 @@ struct  Grpcapi__HeartbeatRequest
    */
   uint32_t free_slots;
   /*
-   * The worker is shutting down: it takes no new tasks.
+   * The worker is shutting down: it finishes or hands back what it holds and takes no new task.
    */
   protobuf_c_boolean draining;
   /*
@@ -175,6 +177,32 @@ struct  Grpcapi__UpdateTaskStatusResponse
 };
 #define GRPCAPI__UPDATE_TASK_STATUS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_response__descriptor) \
+    , 0 }
+
+
+/*
+ * Coordinator -> worker: stop this task (kill it if it runs, drop it if it waits).
+ */
+struct  Grpcapi__CancelTaskRequest
+{
+  ProtobufCMessage base;
+  char *task_id;
+};
+#define GRPCAPI__CANCEL_TASK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__cancel_task_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Grpcapi__CancelTaskResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Whether the worker held the task.
+   */
+  protobuf_c_boolean found;
+};
+#define GRPCAPI__CANCEL_TASK_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__cancel_task_response__descriptor) \
     , 0 }
 
 
@@ -330,6 +358,44 @@ Grpcapi__UpdateTaskStatusResponse *
 void   grpcapi__update_task_status_response__free_unpacked
                      (Grpcapi__UpdateTaskStatusResponse *message,
                       ProtobufCAllocator *allocator);
+/* Grpcapi__CancelTaskRequest methods */
+void   grpcapi__cancel_task_request__init
+                     (Grpcapi__CancelTaskRequest         *message);
+size_t grpcapi__cancel_task_request__get_packed_size
+                     (const Grpcapi__CancelTaskRequest   *message);
+size_t grpcapi__cancel_task_request__pack
+                     (const Grpcapi__CancelTaskRequest   *message,
+                      uint8_t             *out);
+size_t grpcapi__cancel_task_request__pack_to_buffer
+                     (const Grpcapi__CancelTaskRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__CancelTaskRequest *
+       grpcapi__cancel_task_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__cancel_task_request__free_unpacked
+                     (Grpcapi__CancelTaskRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__CancelTaskResponse methods */
+void   grpcapi__cancel_task_response__init
+                     (Grpcapi__CancelTaskResponse         *message);
+size_t grpcapi__cancel_task_response__get_packed_size
+                     (const Grpcapi__CancelTaskResponse   *message);
+size_t grpcapi__cancel_task_response__pack
+                     (const Grpcapi__CancelTaskResponse   *message,
+                      uint8_t             *out);
+size_t grpcapi__cancel_task_response__pack_to_buffer
+                     (const Grpcapi__CancelTaskResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__CancelTaskResponse *
+       grpcapi__cancel_task_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__cancel_task_response__free_unpacked
+                     (Grpcapi__CancelTaskResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Grpcapi__TaskRequest_Closure)
@@ -356,6 +422,12 @@ typedef void (*Grpcapi__UpdateTaskStatusRequest_Closure)
 typedef void (*Grpcapi__UpdateTaskStatusResponse_Closure)
                  (const Grpcapi__UpdateTaskStatusResponse *message,
                   void *closure_data);
+typedef void (*Grpcapi__CancelTaskRequest_Closure)
+                 (const Grpcapi__CancelTaskRequest *message,
+                  void *closure_data);
+typedef void (*Grpcapi__CancelTaskResponse_Closure)
+                 (const Grpcapi__CancelTaskResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -367,6 +439,10 @@ struct Grpcapi__WorkerService_Service
                       const Grpcapi__TaskRequest *input,
                       Grpcapi__TaskResponse_Closure closure,
                       void *closure_data);
+  void (*cancel_task)(Grpcapi__WorkerService_Service *service,
+                      const Grpcapi__CancelTaskRequest *input,
+                      Grpcapi__CancelTaskResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Grpcapi__WorkerService_ServiceDestroy)(Grpcapi__WorkerService_Service *);
 void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
@@ -375,10 +451,15 @@ void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
     { &grpcapi__worker_service__descriptor, protobuf_c_service_invoke_internal, NULL }
 #define GRPCAPI__WORKER_SERVICE__INIT(function_prefix__) \
     { GRPCAPI__WORKER_SERVICE__BASE_INIT,\
-      function_prefix__ ## submit_task  }
+      function_prefix__ ## submit_task,\
+      function_prefix__ ## cancel_task  }
 void grpcapi__worker_service__submit_task(ProtobufCService *service,
                                           const Grpcapi__TaskRequest *input,
                                           Grpcapi__TaskResponse_Closure closure,
+                                          void *closure_data);
+void grpcapi__worker_service__cancel_task(ProtobufCService *service,
+                                          const Grpcapi__CancelTaskRequest *input,
+                                          Grpcapi__CancelTaskResponse_Closure closure,
                                           void *closure_data);
 typedef struct Grpcapi__CoordinatorService_Service Grpcapi__CoordinatorService_Service;
 struct Grpcapi__CoordinatorService_Service
@@ -431,6 +512,8 @@ extern const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__update_task_status_response__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__cancel_task_request__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__cancel_task_response__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor;
 

@@ -1,6 +1,10 @@
 extension Duration {
-    /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h` or `250us`.
+    /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h`, `250us` or `0`.
     public init(parsing text: String) throws {
+        if text == "0" {
+            self = .zero
+            return
+        }
         let units: [(suffix: String, nanoseconds: Double)] = [
             ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9),
         ]

@@ -135,3 +135,21 @@ public struct UpdateTaskStatusResponse: Sendable, Hashable {
         self.success = success
     }
 }
+
+/// Coordinator → worker: stop this task.
+public struct CancelTaskRequest: Sendable, Hashable {
+    public var taskID: String
+
+    public init(taskID: String) {
+        self.taskID = taskID
+    }
+}
+
+public struct CancelTaskResponse: Sendable, Hashable {
+    /// Whether the worker held the task.
+    public var found: Bool
+
+    public init(found: Bool) {
+        self.found = found
+    }
+}

@@ -214,6 +214,42 @@ extension UpdateTaskStatusResponse: GRPCMessage {
     }
 }
 
+extension CancelTaskRequest: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(
+            bytes, "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked
+        ) {
+            CancelTaskRequest(taskID: String(cString: $0.task_id))
+        }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        var message = Grpcapi__CancelTaskRequest()
+        grpcapi__cancel_task_request__init(&message)
+        return withCString(taskID) { taskID in
+            message.task_id = taskID
+            return pack(&message, grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack)
+        }
+    }
+}
+
+extension CancelTaskResponse: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(
+            bytes, "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked
+        ) {
+            CancelTaskResponse(found: $0.found != 0)
+        }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        var message = Grpcapi__CancelTaskResponse()
+        grpcapi__cancel_task_response__init(&message)
+        message.found = found ? 1 : 0
+        return pack(&message, grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack)
+    }
+}
+
 // MARK: - Boundary helpers
 
 /// Decodes `bytes` with a generated `*_unpack`, reads the C struct into a Swift value and frees it.

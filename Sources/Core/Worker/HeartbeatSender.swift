@@ -51,9 +51,10 @@ public final class HeartbeatSender: Service, Sendable {
 
     /// Sends one heartbeat; returns why it was not acknowledged, or nil when it was.
     private func send(address: String) async -> String? {
+        let held = runner.heartbeatState
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
-            freeSlots: UInt32(runner.freeSlots))
+            freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs)
         do {
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)

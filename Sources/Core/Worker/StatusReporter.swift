@@ -12,9 +12,14 @@ public struct StatusReporter: Sendable {
         self.attempts = attempts
     }
 
-    /// Returns whether the coordinator took the report.
+    /// Returns whether the coordinator took the report. A report is a fact the coordinator
+    /// needs, so it is sent even when the calling Task is cancelled (the worker stopping).
     @discardableResult
     public func report(_ request: UpdateTaskStatusRequest) async -> Bool {
+        await Task { await self.deliver(request) }.value
+    }
+
+    private func deliver(_ request: UpdateTaskStatusRequest) async -> Bool {
         var delay: Duration = .milliseconds(100)
         for attempt in 1...attempts {
             do {
@@ -29,7 +34,10 @@ public struct StatusReporter: Sendable {
             } catch {
                 logger.warning(
                     "status report not delivered",
-                    metadata: [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(request.status)", LogKey.error: "\(error)"])
+                    metadata: [
+                        LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)",
+                        LogKey.status: "\(request.status)", LogKey.error: "\(error)",
+                    ])
                 return false
             }
         }

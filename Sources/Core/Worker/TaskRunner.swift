@@ -2,106 +2,209 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// Runs accepted tasks on a fixed number of slots, from a bounded queue.
+/// Runs accepted tasks on a fixed number of slots, from a bounded queue, and reports each
+/// attempt to the coordinator.
 ///
 /// `submit` admits a task only while the worker holds fewer than `capacity + queueLimit` tasks,
-/// so a worker never runs more than `capacity` at once and never buffers without bound. On
-/// graceful shutdown it stops taking tasks and finishes the ones it holds.
+/// so a worker never runs more than `capacity` at once and never buffers without bound.
+/// Every accepted task ends with exactly one final report: COMPLETE, FAILED, or QUEUED when it
+/// is handed back. On graceful shutdown the runner drains: it stops taking tasks, hands back
+/// the queued ones at once, lets the running ones finish for up to `drainTimeout`, then
+/// cancels and hands back the rest.
 public final class TaskRunner: Service, Sendable {
-    private struct Admission {
-        var held = 0
-        var accepting = true
-    }
-
-    private let capacity: Int
-    private let queueLimit: Int
     private let executor: any TaskExecutor
     private let reporter: StatusReporter
     private let workerID: UInt32
+    private let drainTimeout: Duration
     private let logger: Logger
-    private let admission = Mutex(Admission())
-    private let queue: AsyncStream<TaskRequest>
-    private let queueInput: AsyncStream<TaskRequest>.Continuation
+    private let state: Mutex<TaskRunnerState>
+    private let wake = WakeSignal()
 
     public init(
-        capacity: Int, queueLimit: Int, executor: any TaskExecutor, reporter: StatusReporter, workerID: UInt32,
-        logger: Logger
+        capacity: Int, queueLimit: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
+        reporter: StatusReporter, workerID: UInt32, logger: Logger
     ) {
-        self.capacity = capacity
-        self.queueLimit = queueLimit
         self.executor = executor
         self.reporter = reporter
         self.workerID = workerID
+        self.drainTimeout = drainTimeout
         self.logger = logger
-        (queue, queueInput) = AsyncStream.makeStream(of: TaskRequest.self)
+        state = Mutex(TaskRunnerState(capacity: capacity, queueLimit: queueLimit))
     }
 
-    /// Slots neither running nor promised to a queued task.
+    /// Slots neither running nor promised to a queued task; 0 while draining.
     public var freeSlots: Int {
-        admission.withLock { max(0, capacity - $0.held) }
+        state.withLock { $0.freeSlots }
     }
 
-    /// Queues `task`; false when the worker is full or shutting down.
-    public func submit(_ task: TaskRequest) -> Bool {
-        let admitted = admission.withLock { admission -> Bool in
-            guard admission.accepting, admission.held < capacity + queueLimit else { return false }
-            admission.held += 1
+    /// What a heartbeat tells the coordinator, read at one instant.
+    public var heartbeatState: (freeSlots: Int, draining: Bool, heldTaskIDs: [String]) {
+        state.withLock { ($0.freeSlots, !$0.isAccepting, $0.heldTaskIDs) }
+    }
+
+    /// Whether the runner stopped taking tasks.
+    public var isDraining: Bool {
+        state.withLock { !$0.isAccepting }
+    }
+
+    /// Queues `task` unless the worker is full or draining.
+    public func submit(_ task: TaskRequest) -> TaskAdmission {
+        let admission = state.withLock { $0.admit(task) }
+        if admission == .accepted {
+            taskLogger(task).info("task accepted")
+            wake.signal()
+        }
+        return admission
+    }
+
+    /// Cancels every attempt of `taskID` the worker holds: a running one is stopped (a shell
+    /// task's process group is killed), a queued one dropped; each is reported FAILED
+    /// "cancelled". Returns false when the worker holds no attempt of it.
+    public func cancel(taskID: String) -> Bool {
+        let (found, executions) = state.withLock { $0.cancel(taskID: taskID) }
+        for execution in executions { execution.cancel() }
+        if found {
+            logger.info("task cancellation requested", metadata: [LogKey.taskID: "\(taskID)"])
+            wake.signal()
+        }
+        return found
+    }
+
+    /// Stops taking tasks and hands back the queued ones; running ones finish within the drain
+    /// timeout. Called on graceful shutdown.
+    public func drain() {
+        let started = state.withLock { state -> Bool in
+            guard state.isAccepting else { return false }
+            state.stopIntake()
             return true
         }
-        if admitted { queueInput.yield(task) }
-        return admitted
+        if started {
+            logger.info("draining: no new tasks, running ones may take \(drainTimeout.shortDescription)")
+            wake.signal()
+        }
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                var running = 0
-                for await task in queue {
-                    if running == capacity {
-                        await group.next()
-                        running -= 1
-                    }
-                    group.addTask { await self.process(task) }
-                    running += 1
-                }
+            await withDiscardingTaskGroup { group in
+                await self.dispatch(into: &group)
             }
         } onGracefulShutdown: {
-            self.stopIntake()
+            self.drain()
         }
         logger.info("task runner drained")
     }
 
-    /// Refuses new tasks; the queue finishes with what it holds.
-    public func stopIntake() {
-        admission.withLock { $0.accepting = false }
-        queueInput.finish()
+    /// Starts queued tasks as slots free up and sends the reports of tasks that end unrun,
+    /// until intake is stopped and nothing is held.
+    private func dispatch(into group: inout DiscardingTaskGroup) async {
+        var drainDeadline: ContinuousClock.Instant?
+        var handedBackRunning = false
+        while true {
+            if Task.isCancelled { handBackEverything() }
+            let step = state.withLock { $0.nextStep() }
+            for (request, reason) in step.endedUnrun {
+                group.addTask { await self.reportUnrun(request, reason: reason) }
+            }
+            for task in step.starts {
+                group.addTask { await self.runTask(task.serial, task.request) }
+            }
+            if step.isFinished || Task.isCancelled { return }
+            if isDraining, !handedBackRunning {
+                let deadline = drainDeadline ?? .now + drainTimeout
+                drainDeadline = deadline
+                if ContinuousClock.now >= deadline {
+                    handBackRunning()
+                    handedBackRunning = true
+                } else {
+                    await wake.wait(timeout: deadline - .now)
+                    continue
+                }
+            }
+            await wake.wait(timeout: .seconds(60))
+        }
     }
 
-    private func process(_ task: TaskRequest) async {
+    private func handBackRunning() {
+        let executions = state.withLock { $0.stopAllRunning(reason: .handedBack) }
+        if !executions.isEmpty {
+            logger.warning("drain timeout: handing back running tasks", metadata: [LogKey.count: "\(executions.count)"])
+        }
+        for execution in executions { execution.cancel() }
+    }
+
+    /// The runner itself was cancelled: nothing may run on.
+    private func handBackEverything() {
+        drain()
+        handBackRunning()
+    }
+
+    private func runTask(_ serial: UInt64, _ request: TaskRequest) async {
+        let logger = taskLogger(request)
+        let startedAt = Timestamp.now().microsecondsSinceEpoch
+        await reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
+        let executor = executor
+        let execution = state.withLock { state in
+            state.attachExecution(serial) { Task { await executor.execute(request) } }
+        }
+        logger.info(execution == nil ? "task stopped before it started" : "task started")
+        let outcome: ExecutionOutcome
+        if let execution {
+            outcome = await withTaskCancellationHandler {
+                await execution.value
+            } onCancel: {
+                self.state.withLock { $0.stop(serial, reason: .handedBack) }?.cancel()
+            }
+        } else {
+            outcome = .cancelled
+        }
+        let finishedAt = Timestamp.now().microsecondsSinceEpoch
+        let stopReason = state.withLock { $0.finish(serial) }
+        wake.signal()
+        await reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
+    }
+
+    /// The report that ends an attempt that ran, logged.
+    private func finalReport(
+        _ request: TaskRequest, outcome: ExecutionOutcome, stopReason: TaskStopReason?, at micros: Int64, logger: Logger
+    ) -> UpdateTaskStatusRequest {
+        var outcome = outcome
+        switch (stopReason, outcome.succeeded) {
+        case (_, true):
+            logger.info("task completed", metadata: exitMetadata(outcome))
+        case (.handedBack?, false):
+            logger.info("task handed back: worker is shutting down")
+            return .handedBack(request, workerID: workerID)
+        case (.cancelled?, false):
+            outcome.error = ExecutionOutcome.cancelled.error
+            logger.info("task cancelled")
+        case (nil, false):
+            logger.warning("task failed", metadata: exitMetadata(outcome).merging([LogKey.error: "\(outcome.error)"]) { $1 })
+        }
+        return .finished(request, workerID: workerID, outcome: outcome, atMicroseconds: micros)
+    }
+
+    private func reportUnrun(_ request: TaskRequest, reason: TaskStopReason) async {
+        let logger = taskLogger(request)
+        switch reason {
+        case .cancelled:
+            logger.info("task cancelled while queued")
+            let failed = Timestamp.now().microsecondsSinceEpoch
+            await reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
+        case .handedBack:
+            logger.info("task handed back unstarted: worker is shutting down")
+            await reporter.report(.handedBack(request, workerID: workerID))
+        }
+    }
+
+    private func exitMetadata(_ outcome: ExecutionOutcome) -> Logger.Metadata {
+        outcome.exitCode.map { [LogKey.exitCode: "\($0)"] } ?? [:]
+    }
+
+    private func taskLogger(_ task: TaskRequest) -> Logger {
         var logger = logger
         logger[metadataKey: LogKey.taskID] = "\(task.taskID)"
         logger[metadataKey: LogKey.attempt] = "\(task.attempt)"
-        let started = Timestamp.now().microsecondsSinceEpoch
-        await reporter.report(
-            UpdateTaskStatusRequest(
-                taskID: task.taskID, status: .started, startedAt: started / 1_000_000, workerID: workerID,
-                attempt: task.attempt, startedAtMicros: started))
-        logger.info("task started")
-        let outcome = await executor.execute(task)
-        let finished = Timestamp.now().microsecondsSinceEpoch
-        var report = UpdateTaskStatusRequest(
-            taskID: task.taskID, status: outcome.succeeded ? .complete : .failed, workerID: workerID,
-            attempt: task.attempt, exitCode: outcome.exitCode, output: outcome.output, error: outcome.error)
-        if outcome.succeeded {
-            report.completedAt = finished / 1_000_000
-            report.completedAtMicros = finished
-            logger.info("task completed")
-        } else {
-            report.failedAt = finished / 1_000_000
-            report.failedAtMicros = finished
-            logger.warning("task failed", metadata: [LogKey.error: "\(outcome.error)"])
-        }
-        admission.withLock { $0.held -= 1 }
-        await reporter.report(report)
+        return logger
     }
 }

@@ -17,7 +17,8 @@ public struct WorkerApplication: Sendable {
         self.metrics = metrics
     }
 
-    /// Runs until SIGTERM or SIGINT; then refuses new tasks, finishes the ones it holds and returns.
+    /// Runs until SIGTERM or SIGINT; then drains (refuses new tasks, hands back the queued ones,
+    /// finishes or hands back the running ones) while heartbeats say it is draining, and returns.
     public func run() async throws {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -26,8 +27,9 @@ public struct WorkerApplication: Sendable {
         coordinatorConfiguration.bearerToken = configuration.clusterToken
         let coordinator = GRPCClient(configuration: coordinatorConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         let runner = TaskRunner(
-            capacity: configuration.capacity, queueLimit: configuration.capacity,
-            executor: configuration.executor.makeExecutor(taskDuration: configuration.taskDuration),
+            capacity: configuration.capacity, queueLimit: configuration.capacity, drainTimeout: configuration.drainTimeout,
+            executor: configuration.executor.makeExecutor(
+                taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
             reporter: StatusReporter(client: coordinator, logger: logger), workerID: configuration.workerID,
             logger: logger)
         let server = GRPCServer(
@@ -52,7 +54,8 @@ public struct WorkerApplication: Sendable {
         SecurityWarnings.checkShellExecutor(
             executor: configuration.executor.rawValue, clusterToken: configuration.clusterToken, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
-        // (refusing new tasks), then heartbeats stop, then the server; the admin server last.
+        // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
+        // stop, then the server; the admin server last.
         let services: [any Service] = [admin.application(logger: logger), server, heartbeats, runner]
         try await ServiceRunner.run(services, logger: logger) {
             await coordinator.close()

@@ -11,6 +11,10 @@ public struct WorkerConfiguration: Sendable {
     public var executor = ExecutorKind.sleep
     /// Duration of the `sleep` executor's simulated work.
     public var taskDuration: Duration = .seconds(5)
+    /// Time limit of a task that does not bring its own `timeout_seconds`; nil: none.
+    public var taskTimeout: Duration?
+    /// How long running tasks may take to finish on shutdown before they are handed back.
+    public var drainTimeout: Duration = .seconds(30)
     public var heartbeatInterval: Duration = .seconds(1)
     /// Identifies the worker to the coordinator.
     public var workerID = UInt32.random(in: 1...UInt32.max)

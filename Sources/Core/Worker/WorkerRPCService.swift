@@ -13,15 +13,32 @@ public struct WorkerRPCService: Sendable {
     public func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.workerSubmitTask) { request, _ in submitTask(request) }
+        router.register(GRPCAPIMethods.workerCancelTask) { request, _ in cancelTask(request) }
         return router
     }
 
     /// Accepts a task into the queue, or refuses it (the coordinator then queues it again).
     public func submitTask(_ request: TaskRequest) -> TaskResponse {
-        guard runner.submit(request) else {
-            logger.info("task refused: worker full or stopping", metadata: [LogKey.taskID: "\(request.taskID)"])
-            return TaskResponse(taskID: request.taskID, message: "worker is full or shutting down", success: false)
+        let refusal: String
+        switch runner.submit(request) {
+        case .accepted:
+            return TaskResponse(taskID: request.taskID, message: "Task submitted successfully", success: true)
+        case .full:
+            refusal = "worker is full"
+        case .shuttingDown:
+            refusal = "worker is shutting down"
         }
-        return TaskResponse(taskID: request.taskID, message: "Task submitted successfully", success: true)
+        logger.info(
+            "task refused: \(refusal)", metadata: [LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)"])
+        return TaskResponse(taskID: request.taskID, message: refusal, success: false)
+    }
+
+    /// Stops the task if the worker holds it; its attempt is then reported FAILED "cancelled".
+    public func cancelTask(_ request: CancelTaskRequest) -> CancelTaskResponse {
+        let found = runner.cancel(taskID: request.taskID)
+        if !found {
+            logger.info("cancel for a task this worker does not hold", metadata: [LogKey.taskID: "\(request.taskID)"])
+        }
+        return CancelTaskResponse(found: found)
     }
 }

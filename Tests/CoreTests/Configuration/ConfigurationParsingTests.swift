@@ -23,6 +23,7 @@ import Testing
         #expect(try Duration(parsing: "2m") == .seconds(120))
         #expect(try Duration(parsing: "1h") == .seconds(3600))
         #expect(try Duration(parsing: "250us") == .microseconds(250))
+        #expect(try Duration(parsing: "0") == .zero)
     }
 
     @Test(arguments: ["5", "s", "-1s", "fast", "1d", "+2s", "nans"])

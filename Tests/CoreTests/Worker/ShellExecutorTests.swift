@@ -1,0 +1,117 @@
+import ClusterKit
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite struct ShellExecutorTests {
+    private func run(_ command: String, timeoutSeconds: UInt32 = 0) async -> ExecutionOutcome {
+        await TimeLimitedExecutor(ShellExecutor()).execute(
+            TaskRequest(taskID: "t", data: command, attempt: 1, timeoutSeconds: timeoutSeconds))
+    }
+
+    @Test func recordsOutputOfBothStreamsAndExitCodeZero() async {
+        let outcome = await run("echo hello; echo oops >&2; printf 'caf\\303\\251'")
+        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: "hello\noops\ncafé"))
+    }
+
+    @Test func nonZeroExitFailsWithItsCode() async {
+        let outcome = await run("echo before; exit 7")
+        #expect(outcome == ExecutionOutcome(succeeded: false, exitCode: 7, output: "before\n", error: "exit status 7"))
+    }
+
+    @Test func aShellKilledBySignalFailsWithTheSignal() async {
+        let outcome = await run("kill -TERM $$")
+        #expect(outcome == ExecutionOutcome(succeeded: false, error: "killed by signal 15"))
+    }
+
+    @Test func signalsTheWorkerIgnoresAreRestoredForTheTask() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let outcome = await run("grep SigIgn /proc/self/status")
+        let mask = try #require(outcome.output.split(separator: "\t").last.flatMap { UInt64($0.dropLast(), radix: 16) })
+        // Signals 1 to 31; the C library keeps two real-time signals of its own ignored.
+        #expect(mask & 0x7FFF_FFFF == 0, "ignored: \(outcome.output)")
+    }
+
+    @Test func theShellLeadsAProcessGroupOfItsOwn() async throws {
+        // Field 5 of /proc/PID/stat is the process group id.
+        let outcome = await run("echo $$; cut -d' ' -f5 /proc/$$/stat")
+        let ids = ProcessProbe.processIDs(in: outcome.output)
+        try #require(ids.count == 2, "\(outcome)")
+        #expect(ids[0] == ids[1])
+        #expect(ids[0] != getpgrp())
+    }
+
+    @Test func outputOverTheLimitKeepsOnlyTheTail() async {
+        // `seq 1 100000` prints 588,895 bytes.
+        let outcome = await run("seq 1 100000")
+        #expect(outcome.succeeded)
+        #expect(outcome.output.utf8.count == ShellExecutor.defaultOutputLimit)
+        #expect(outcome.output.hasSuffix("\n99999\n100000\n"))
+    }
+
+    @Test func aBackgroundJobKeepsTheTaskRunningUntilItEnds() async {
+        let outcome = await run("(sleep 0.3; echo late) & echo early")
+        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: "early\nlate\n"))
+    }
+
+    @Test func aTaskOverItsTimeoutIsKilledWithItsWholeProcessGroup() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome = await run("echo $$; sleep 60 & echo $!; sleep 60", timeoutSeconds: 1)
+        let elapsed = clock.now - start
+        #expect(outcome.succeeded == false)
+        #expect(outcome.error == "timed out after 1s")
+        #expect(outcome.exitCode == nil)
+        // About a second; the bound is generous because the whole suite shares two cores.
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(30), "took \(elapsed)")
+        let ids = ProcessProbe.processIDs(in: outcome.output)
+        try #require(ids.count == 2, "the output tail is kept: \(outcome.output)")
+        for pid in ids {
+            #expect(!ProcessProbe.isAlive(pid), "process \(pid) survived the timeout")
+        }
+    }
+
+    @Test func theWorkerTimeoutAppliesWhenTheTaskHasNone() async {
+        let executor = TimeLimitedExecutor(ShellExecutor(), defaultTimeout: .milliseconds(300))
+        let outcome = await executor.execute(TaskRequest(taskID: "t", data: "sleep 30"))
+        #expect(outcome.error == "timed out after 300ms")
+    }
+
+    @Test func cancellingTheTaskKillsTheProcessGroupAtOnce() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        let command = "sleep 60 & echo $! > \(pidFile.path); echo $$ >> \(pidFile.path); sleep 60"
+        let execution = Task { await ShellExecutor().execute(TaskRequest(taskID: "t", data: command)) }
+        let ids = try await eventually("the shell to write its pids") {
+            let ids = ProcessProbe.processIDs(in: (try? String(contentsOf: pidFile, encoding: .utf8)) ?? "")
+            return ids.count == 2 ? ids : nil
+        }
+        #expect(ids.allSatisfy(ProcessProbe.isAlive))
+        let clock = ContinuousClock()
+        let start = clock.now
+        execution.cancel()
+        let outcome = await execution.value
+        // At once in practice; generous because the whole suite shares two cores.
+        #expect(clock.now - start < .seconds(30))
+        #expect(outcome == .cancelled)
+        for pid in ids {
+            #expect(!ProcessProbe.isAlive(pid), "process \(pid) survived the cancellation")
+        }
+    }
+
+    @Test func anAlreadyCancelledTaskDoesNotStartTheShell() async {
+        let outcome = await withTaskGroup(of: ExecutionOutcome.self) { group in
+            group.cancelAll()
+            group.addTask { await ShellExecutor().execute(TaskRequest(taskID: "t", data: "echo ran")) }
+            return await group.next() ?? .cancelled
+        }
+        #expect(outcome == .cancelled)
+    }
+
+    @Test func theSleepExecutorHonoursTheTimeoutToo() async {
+        let executor = TimeLimitedExecutor(SleepExecutor(duration: .seconds(30)))
+        let outcome = await executor.execute(TaskRequest(taskID: "t", data: "", timeoutSeconds: 1))
+        #expect(outcome == ExecutionOutcome(succeeded: false, error: "timed out after 1s"))
+    }
+}

@@ -1,0 +1,187 @@
+import ClusterKit
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite struct TaskRunnerTests {
+    private static func task(_ index: Int, _ data: String = "") -> TaskRequest {
+        TaskRequest(taskID: "task-\(index)", data: data, attempt: UInt32(index % 3 + 1))
+    }
+
+    @Test func capacityTwoNeverRunsThreeAtOnce() async throws {
+        try await withRunner(capacity: 2, queueLimit: 4, executor: SleepExecutor(duration: .milliseconds(150))) {
+            runner, coordinator, _ in
+            for index in 0..<6 {
+                #expect(runner.submit(Self.task(index)) == .accepted)
+            }
+            #expect(runner.submit(Self.task(6)) == .full, "capacity + queue limit are taken")
+            try await eventually("six completions") {
+                coordinator.reports.filter { $0.status == .complete }.count == 6 ? true : nil
+            }
+            for index in 0..<6 {
+                let reports = coordinator.reports(of: "task-\(index)")
+                #expect(reports.map(\.status) == [.started, .complete])
+                #expect(reports.allSatisfy { $0.attempt == Self.task(index).attempt && $0.workerID == 7 })
+            }
+            #expect(maximumOverlap(of: coordinator.reports) == 2)
+        }
+    }
+
+    @Test func shellOutcomesReachTheCoordinator() async throws {
+        try await withRunner(capacity: 2, queueLimit: 2, executor: TimeLimitedExecutor(ShellExecutor())) {
+            runner, coordinator, _ in
+            _ = runner.submit(Self.task(1, "echo fine"))
+            _ = runner.submit(Self.task(2, "echo broken >&2; exit 4"))
+            try await eventually("two final reports") {
+                coordinator.reports.filter { $0.status != .started }.count == 2 ? true : nil
+            }
+            let fine = try #require(coordinator.finalReports(of: "task-1").first)
+            #expect(fine.status == .complete && fine.exitCode == 0 && fine.output == "fine\n" && fine.error.isEmpty)
+            #expect(fine.completedAtMicros > 0 && fine.completedAt == fine.completedAtMicros / 1_000_000)
+            let broken = try #require(coordinator.finalReports(of: "task-2").first)
+            #expect(broken.status == .failed && broken.exitCode == 4 && broken.output == "broken\n")
+            #expect(broken.error == "exit status 4" && broken.failedAtMicros > 0)
+        }
+    }
+
+    @Test func drainHandsBackQueuedTasksAtOnceAndFinishesRunningOnes() async throws {
+        let gate = GateExecutor()
+        let coordinator = try await withRunner(capacity: 1, queueLimit: 3, executor: gate) { runner, coordinator, _ in
+            for index in 1...3 {
+                #expect(runner.submit(Self.task(index)) == .accepted)
+            }
+            try await eventually("the first task to start") { coordinator.reports(of: "task-1").isEmpty ? nil : true }
+            runner.drain()
+            #expect(runner.isDraining && runner.freeSlots == 0)
+            #expect(runner.submit(Self.task(4)) == .shuttingDown)
+            try await eventually("the queued tasks handed back") {
+                coordinator.finalReports(of: "task-2").isEmpty || coordinator.finalReports(of: "task-3").isEmpty ? nil : true
+            }
+            #expect(coordinator.finalReports(of: "task-1").isEmpty, "the running task is still running")
+            gate.open()
+            return coordinator
+        }
+        // withRunner waited for the runner to stop: every accepted task has exactly one final report.
+        #expect(coordinator.reports(of: "task-1").map(\.status) == [.started, .complete])
+        for index in 2...3 {
+            let reports = coordinator.reports(of: "task-\(index)")
+            #expect(reports.map(\.status) == [.queued], "task-\(index)")
+            #expect(reports.first?.attempt == Self.task(index).attempt)
+            #expect(reports.first?.workerID == 7)
+        }
+        #expect(coordinator.reports(of: "task-4").isEmpty)
+    }
+
+    @Test func runningTasksPastTheDrainTimeoutAreKilledAndHandedBack() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        let clock = ContinuousClock()
+        let (coordinator, drained) = try await withRunner(
+            capacity: 1, queueLimit: 1, drainTimeout: .milliseconds(300), executor: ShellExecutor()
+        ) { runner, coordinator, _ in
+            _ = runner.submit(Self.task(1, "echo $$ > \(pidFile.path); sleep 60"))
+            try await eventually("the shell to start") {
+                (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { $0.isEmpty ? nil : true }
+            }
+            runner.drain()
+            return (coordinator, clock.now)
+        }
+        // Well before the 60 s the task would take; generous because the whole suite shares two cores.
+        #expect(clock.now - drained < .seconds(30), "the runner stopped soon after the drain timeout")
+        #expect(coordinator.reports(of: "task-1").map(\.status) == [.started, .queued])
+        let shell = ProcessProbe.processIDs(in: try String(contentsOf: pidFile, encoding: .utf8))
+        #expect(shell.count == 1 && !ProcessProbe.isAlive(shell[0]))
+    }
+
+    @Test func cancelTaskKillsARunningShellTaskAndDropsAQueuedOne() async throws {
+        try await withRunner(capacity: 1, queueLimit: 1, executor: ShellExecutor()) { runner, coordinator, _ in
+            let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
+            try await withTestServer(router: worker.router()) { _, workerPort in
+                let client = makeClient(port: workerPort)
+                _ = runner.submit(Self.task(1, "sleep 60"))
+                _ = runner.submit(Self.task(2, "echo never"))
+                try await eventually("the first task to start") { coordinator.reports(of: "task-1").isEmpty ? nil : true }
+
+                let queued: CancelTaskResponse = try await client.unary(
+                    GRPCAPIMethods.workerCancelTask, request: CancelTaskRequest(taskID: "task-2"))
+                #expect(queued.found)
+                let clock = ContinuousClock()
+                let start = clock.now
+                let running: CancelTaskResponse = try await client.unary(
+                    GRPCAPIMethods.workerCancelTask, request: CancelTaskRequest(taskID: "task-1"))
+                #expect(running.found)
+                let failed = try await eventually("the running task to be reported cancelled") {
+                    coordinator.finalReports(of: "task-1").first
+                }
+                #expect(clock.now - start < .seconds(30), "well before the task would end")
+                #expect(failed.status == .failed && failed.error == "cancelled" && failed.failedAtMicros > 0)
+                let dropped = try await eventually("the queued task to be reported cancelled") {
+                    coordinator.finalReports(of: "task-2").first
+                }
+                #expect(coordinator.reports(of: "task-2").count == 1, "never started")
+                #expect(dropped.status == .failed && dropped.error == "cancelled")
+
+                let unknown: CancelTaskResponse = try await client.unary(
+                    GRPCAPIMethods.workerCancelTask, request: CancelTaskRequest(taskID: "task-1"))
+                #expect(!unknown.found, "a finished task is no longer held")
+                await client.close()
+            }
+        }
+    }
+
+    @Test func refusalsSayWhy() async throws {
+        try await withRunner(capacity: 1, queueLimit: 0, executor: SleepExecutor(duration: .seconds(30))) {
+            runner, coordinator, _ in
+            let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
+            #expect(worker.submitTask(Self.task(1)).success)
+            #expect(worker.submitTask(Self.task(2)) == TaskResponse(taskID: "task-2", message: "worker is full", success: false))
+            runner.drain()
+            #expect(
+                worker.submitTask(Self.task(3))
+                    == TaskResponse(taskID: "task-3", message: "worker is shutting down", success: false))
+            _ = runner.cancel(taskID: "task-1")
+        }
+    }
+
+    @Test func cancellingTheRunnerHandsBackEverythingItHolds() async throws {
+        let coordinator = RecordingCoordinator()
+        try await withTestServer(router: coordinator.router()) { _, port in
+            let client = makeClient(port: port)
+            let runner = TaskRunner(
+                capacity: 1, queueLimit: 1, executor: SleepExecutor(duration: .seconds(30)),
+                reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
+            let running = Task { try await runner.run() }
+            _ = runner.submit(Self.task(1))
+            _ = runner.submit(Self.task(2))
+            try await eventually("the first task to start") { coordinator.reports(of: "task-1").isEmpty ? nil : true }
+            running.cancel()
+            try await running.value
+            #expect(coordinator.reports(of: "task-1").map(\.status) == [.started, .queued])
+            #expect(coordinator.reports(of: "task-2").map(\.status) == [.queued])
+            await client.close()
+        }
+    }
+
+    @Test func heartbeatsSayWhenTheWorkerDrains() async throws {
+        try await withRunner(capacity: 3, queueLimit: 0, executor: NoopExecutor()) { runner, coordinator, port in
+            var configuration = WorkerConfiguration()
+            configuration.coordinatorAddress = ListenAddress(host: "127.0.0.1", port: port)
+            configuration.capacity = 3
+            configuration.heartbeatInterval = .milliseconds(20)
+            let client = makeClient(port: port)
+            let heartbeats = HeartbeatSender(
+                client: client, runner: runner, configuration: configuration,
+                advertisedAddress: { "127.0.0.1:1" }, logger: rpcTestLogger)
+            let sending = Task { try await heartbeats.run() }
+            try await eventually("a heartbeat") { coordinator.heartbeats.first }
+            runner.drain()
+            let draining = try await eventually("a draining heartbeat") { coordinator.heartbeats.last { $0.draining } }
+            #expect(draining.capacity == 3 && draining.freeSlots == 0)
+            #expect(coordinator.heartbeats.first?.draining == false)
+            sending.cancel()
+            _ = try? await sending.value
+            await client.close()
+        }
+    }
+}
