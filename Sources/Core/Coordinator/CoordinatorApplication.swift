@@ -37,9 +37,17 @@ public struct CoordinatorApplication: Sendable {
         let monitor = LivenessMonitor(
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
             heartbeatTimeout: configuration.heartbeatTimeout, logger: logger)
+        let cancellations = CancellationForwarder(store: store, registry: registry, clients: clients, logger: logger)
         let listener = NotificationListener(
-            configuration: database, channels: [TaskNotifications.dueTasksChannel], logger: logger
-        ) { _ in dispatcher.wake() }
+            configuration: database, channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel],
+            logger: logger
+        ) { notification in
+            if let notification, notification.channel == TaskNotifications.cancelChannel {
+                Task { await cancellations.forward(taskID: notification.payload) }
+            } else {
+                dispatcher.wake()
+            }
+        }
         let service = CoordinatorRPCService(
             store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
             logger: logger)

@@ -6,6 +6,8 @@ import Synchronization
 public enum TaskNotifications {
     /// Sent (by a trigger) when an INSERT adds a task due within seconds.
     public static let dueTasksChannel = "taskmaster_tasks"
+    /// Sent when a task held by a worker is cancelled; the payload is the task id.
+    public static let cancelChannel = "taskmaster_cancel"
 }
 
 /// Holds one database connection that LISTENs on `channels` and calls `handler` for each
