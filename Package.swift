@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
+            resources: [.embedInCode("Scheduler/OpenAPI/scheduler.openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

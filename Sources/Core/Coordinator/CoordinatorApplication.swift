@@ -42,7 +42,8 @@ public struct CoordinatorApplication: Sendable {
             logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
         }
         defer { announcement.cancel() }
-        try await ServiceRunner.run([server, dispatcher, monitor], logger: logger) {
+        let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
+        try await ServiceRunner.run([server, dispatcher, monitor, sweeper], logger: logger) {
             await clients.closeAll()
             await postgres.shutdown()
         }

@@ -6,7 +6,10 @@ public import Logging
 public func makeSchedulerApplication(
     configuration: SchedulerConfiguration, store: TaskStore, logger: Logger
 ) -> some ApplicationProtocol {
-    Application(
+    if let warning = configuration.exposureWarning {
+        logger.warning("\(warning)")
+    }
+    return Application(
         router: makeSchedulerRouter(configuration: configuration, store: store),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
@@ -16,19 +19,29 @@ public func makeSchedulerApplication(
     )
 }
 
-/// The routes of the scheduler's API, with every error rendered as JSON.
+/// The routes of the scheduler's API, with every error rendered as JSON and, when the
+/// configuration has an API token, every path but the public ones behind it.
 public func makeSchedulerRouter(
     configuration: SchedulerConfiguration, store: TaskStore
 ) -> Router<BasicRequestContext> {
-    let endpoints = SchedulerEndpoints(store: store, maxBodyBytes: configuration.maxBodyBytes)
+    let endpoints = SchedulerEndpoints(
+        store: store, maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
+    // Every route of the API; document each one in OpenAPI/scheduler.openapi.json too.
     let routes: [(path: String, method: HTTPRequest.Method, handler: SchedulerRoute)] = [
         ("/schedule", .post, endpoints.schedule),
+        ("/schedule/batch", .post, endpoints.scheduleBatch),
         ("/status", .get, endpoints.status),
+        ("/tasks", .get, endpoints.listTasks),
+        ("/tasks/:id", .get, endpoints.task),
         ("/healthz", .get, endpoints.health),
+        ("/openapi.json", .get, endpoints.openAPI),
     ]
     let router = Router()
     let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
     router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))
+    if let token = configuration.apiToken {
+        router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: SchedulerConfiguration.publicPaths))
+    }
     for route in routes {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }

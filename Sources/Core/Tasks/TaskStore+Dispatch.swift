@@ -45,7 +45,7 @@ extension TaskStore {
             FROM unnest($1::uuid[], $2::int8[]) AS a(id, worker_id)
             WHERE tasks.id = a.id AND tasks.status = 'dispatched'
             """,
-            [postgresArray(assignments.map { $0.taskID.uuidString }), postgresArray(assignments.map { String($0.workerID) })])
+            [PostgresArray(assignments.map(\.taskID)), PostgresArray(assignments.map(\.workerID))])
     }
 
     /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
@@ -57,7 +57,7 @@ extension TaskStore {
             UPDATE tasks SET status = 'scheduled', picked_at = NULL, worker_id = NULL,
                 attempts = greatest(attempts - 1, 0), updated_at = now()
             WHERE id = ANY($1::uuid[]) AND status = 'dispatched'
-            """, [postgresArray(taskIDs.map(\.uuidString))])
+            """, [PostgresArray(taskIDs)])
     }
 
     /// Applies a worker's report. A report about an older attempt, or about a task that is
@@ -136,9 +136,4 @@ extension ClaimedTask {
         }
         self.init(id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3))
     }
-}
-
-/// A PostgreSQL array literal of plain tokens (UUIDs, integers), bound as one text parameter.
-func postgresArray(_ elements: [String]) -> String {
-    "{" + elements.joined(separator: ",") + "}"
 }
