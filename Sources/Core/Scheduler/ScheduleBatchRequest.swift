@@ -16,7 +16,7 @@ enum ScheduleBatchRequest {
         tasks.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
             do {
-                tasks.append(try element.request.get().validated())
+                tasks.append(try element.request.get().validated(keyFrom: .field))
             } catch {
                 throw APIError(error.code, "element \(index): \(error.message)", index: index, headers: error.headers)
             }

@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
 
-/// The body of `POST /schedule` (and each element of `POST /schedule/batch`): `{"command": "...",
-/// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0,
-/// "idempotency_key": "..."}`. Unknown fields are ignored; `null` for an optional field means absent.
+/// The body of `POST /schedule` and each element of `POST /schedule/batch`: `{"command": "...",
+/// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0}`, plus
+/// `"idempotency_key": "..."` in a batch element. Unknown fields are ignored; `null` for an
+/// optional field means absent.
 struct ScheduleRequest: Decodable, Sendable, Hashable {
     static let maxCommandBytes = 64 * 1024
     static let maxAttemptsRange = 1...100
@@ -17,6 +18,8 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
     var maxAttempts: Int?
     var timeoutSeconds: Int?
     var idempotencyKey: String?
+    /// The body names `idempotency_key`, even as `null`.
+    var hasIdempotencyKeyField: Bool
 
     enum CodingKeys: String, CodingKey {
         case command
@@ -47,6 +50,7 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         maxAttempts = try Self.decodeInteger(.maxAttempts, from: container)
         timeoutSeconds = try Self.decodeInteger(.timeoutSeconds, from: container)
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        hasIdempotencyKeyField = container.contains(.idempotencyKey)
     }
 
     /// Decodes a request body, whatever its declared content type.
@@ -70,9 +74,17 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         return data
     }
 
-    /// Checks every field and returns the task to store. `headerKey` is the `Idempotency-Key`
-    /// header, which must agree with the `idempotency_key` field when both are given.
-    func validated(headerKey: String? = nil) throws(APIError) -> NewTask {
+    /// Where the idempotency key of a request comes from.
+    enum IdempotencyKeySource: Hashable {
+        /// `POST /schedule`: the `Idempotency-Key` header, when sent; the body field is refused so
+        /// that a key is never silently ignored or given twice.
+        case header(String?)
+        /// An element of `POST /schedule/batch`: its `idempotency_key` field.
+        case field
+    }
+
+    /// Checks every field and returns the task to store.
+    func validated(keyFrom source: IdempotencyKeySource) throws(APIError) -> NewTask {
         guard command.utf8.count <= Self.maxCommandBytes else {
             throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
         }
@@ -94,22 +106,34 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         }
         try Self.check(maxAttempts, in: Self.maxAttemptsRange, .maxAttempts)
         try Self.check(timeoutSeconds, in: Self.timeoutSecondsRange, .timeoutSeconds)
-        if let idempotencyKey, !Self.isValidIdempotencyKey(idempotencyKey) {
-            throw Self.invalidField(.idempotencyKey)
-        }
-        if let headerKey, !Self.isValidIdempotencyKey(headerKey) {
-            throw APIError(.invalidField, "the Idempotency-Key header must be \(CodingKeys.idempotencyKey.expectation)")
-        }
-        if let headerKey, let idempotencyKey, headerKey != idempotencyKey {
-            throw APIError(.invalidField, "the Idempotency-Key header and the \"idempotency_key\" field differ; send one of them")
-        }
+        let key = try idempotencyKey(from: source)
         return NewTask(
             command: command,
             scheduledAt: scheduledAt,
             maxAttempts: maxAttempts ?? 1,
             timeoutSeconds: timeoutSeconds,
-            idempotencyKey: headerKey ?? idempotencyKey
+            idempotencyKey: key
         )
+    }
+
+    private func idempotencyKey(from source: IdempotencyKeySource) throws(APIError) -> String? {
+        switch source {
+        case .header(let key):
+            guard !hasIdempotencyKeyField else {
+                throw APIError(
+                    .invalidField,
+                    "\"idempotency_key\" is for the elements of /schedule/batch; send the Idempotency-Key header instead")
+            }
+            if let key, !Self.isValidIdempotencyKey(key) {
+                throw APIError(.invalidField, "the Idempotency-Key header must be \(CodingKeys.idempotencyKey.expectation)")
+            }
+            return key
+        case .field:
+            if let idempotencyKey, !Self.isValidIdempotencyKey(idempotencyKey) {
+                throw Self.invalidField(.idempotencyKey)
+            }
+            return idempotencyKey
+        }
     }
 
     private static func isValidIdempotencyKey(_ key: String) -> Bool {

@@ -12,7 +12,7 @@ struct SchedulerEndpoints: Sendable {
     /// request returns the task the first one stored.
     func schedule(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await collectBody(of: request, upTo: maxBodyBytes)
-        let task = try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
+        let task = try ScheduleRequest.decode(from: body).validated(keyFrom: .header(request.headers[.idempotencyKey]))
         let scheduled = try await store.schedule(task)
         context.logger.debug(
             scheduled.isReplay ? "Task request replayed" : "Task scheduled",

@@ -70,7 +70,7 @@ extension TestResponse {
         let object = try jsonObject(sourceLocation: sourceLocation)
         #expect(Set(object.keys) == ["error"], sourceLocation: sourceLocation)
         let error = try #require(object["error"] as? [String: Any], sourceLocation: sourceLocation)
-        #expect(Set(error.keys) == ["code", "message"], sourceLocation: sourceLocation)
+        #expect(Set(error.keys).subtracting(["index"]) == ["code", "message"], sourceLocation: sourceLocation)
         #expect(error["code"] as? String == code, sourceLocation: sourceLocation)
         let message = try #require(error["message"] as? String, sourceLocation: sourceLocation)
         #expect(!message.isEmpty, sourceLocation: sourceLocation)
