@@ -73,6 +73,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
+            resources: [.embedInCode("Scheduler/OpenAPI/scheduler.openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,4 +1,4 @@
-# The scheduler: HTTP/JSON API on port 8081 (POST /schedule, GET /status, GET /healthz).
+# The scheduler: HTTP/JSON API on port 8081 (POST /schedule, POST /schedule/batch, GET /status, GET /tasks, GET /openapi.json, GET /healthz).
 # Build: docker build -f scheduler.dockerfile -t taskmaster-scheduler .
 ARG SWIFT_VERSION=6.3
 

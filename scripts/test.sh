@@ -113,7 +113,7 @@ prepare_venv() {
   fi
   stamp=$(sha256sum "$requirements" | cut -d ' ' -f 1)
   if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]] \
-    || ! "$venv/bin/python" -c 'import grpc, grpc_tools, pytest, requests' >/dev/null 2>&1; then
+    || ! "$venv/bin/python" -c 'import grpc, grpc_tools, pytest, requests, schemathesis' >/dev/null 2>&1; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" || return
     printf '%s\n' "$stamp" >"$stamp_file"
   fi

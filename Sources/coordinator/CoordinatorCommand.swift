@@ -32,6 +32,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("default_worker_capacity"), help: "Slots assumed for a worker that does not advertise any.")
     var defaultWorkerCapacity = 5
 
+    @Option(name: .customLong("retention"), help: "Finished tasks are deleted this long after they finish (e.g. 7d, 36h); 0 keeps them.")
+    var retention = DurationArgument(.seconds(7 * 24 * 3600))
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
 
@@ -48,6 +51,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         guard (1...10_000).contains(defaultWorkerCapacity) else {
             throw ValidationError("--default_worker_capacity must be between 1 and 10000")
         }
+        guard retention.duration <= .seconds(36_500 * 24 * 3600) else {
+            throw ValidationError("--retention must be at most 36500d")
+        }
     }
 
     func run() async throws {
@@ -62,6 +68,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         configuration.dataDirectory = database.dataDirectory
         configuration.adminAddress = adminAddress
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
+        configuration.retention.retention = retention.duration == .zero ? nil : retention.duration
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
             databaseConnections: database.connections, logger: Logger(label: "coordinator"), metrics: metrics)

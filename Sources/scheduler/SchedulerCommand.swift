@@ -9,7 +9,8 @@ struct SchedulerCommand: AsyncParsableCommand {
         abstract: "Serves the HTTP API that schedules tasks and reports their status.",
         discussion: """
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
-            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_API_TOKEN is set, \
+            every request except /healthz and /readyz needs Authorization: Bearer <token>.
             """)
 
     @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
@@ -18,12 +19,18 @@ struct SchedulerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max_body_bytes"), help: "Largest request body accepted.")
     var maxBodyBytes = 1 << 20
 
+    @Option(name: .customLong("max_batch_body_bytes"), help: "Largest body of POST /schedule/batch.")
+    var maxBatchBodyBytes = 16 << 20
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard (1...(64 << 20)).contains(maxBodyBytes) else {
             throw ValidationError("--max_body_bytes must be between 1 and 67108864")
+        }
+        guard (1...(256 << 20)).contains(maxBatchBodyBytes) else {
+            throw ValidationError("--max_batch_body_bytes must be between 1 and 268435456")
         }
     }
 
@@ -36,7 +43,8 @@ struct SchedulerCommand: AsyncParsableCommand {
             dataDirectory: database.dataDirectory, logger: logger)
         let application = makeSchedulerApplication(
             configuration: SchedulerConfiguration(
-                host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes),
+                host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes,
+                maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken()),
             store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
         try await ServiceRunner.run([application, sampler], logger: logger) {

@@ -6,6 +6,7 @@ The tests drive TaskMaster's real executables with Python's official grpcio. The
 scripts/test.sh sets both.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -80,14 +81,30 @@ def bin_dir() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def database_url(postgres_url: str) -> str:
-    """A fresh database for this test session on the test server, dropped afterwards."""
+@contextlib.contextmanager
+def _fresh_database(postgres_url: str):
+    """Creates a database on the test server; yields its URL and drops it afterwards."""
     name = f"interop_{uuid.uuid4().hex[:12]}"
     _psql(postgres_url, f"CREATE DATABASE {name}")
     parts = urlsplit(postgres_url)
-    yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-    _psql(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    finally:
+        _psql(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_url: str) -> str:
+    """A fresh database for this test session on the test server, dropped afterwards."""
+    with _fresh_database(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture
+def isolated_database_url(postgres_url: str) -> str:
+    """A fresh database for one test, dropped afterwards."""
+    with _fresh_database(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

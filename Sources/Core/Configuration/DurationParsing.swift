@@ -1,5 +1,6 @@
 extension Duration {
-    /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h`, `250us` or `0`.
+    /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h` or `250us`, plus days
+    /// (`7d`, 24 hours each); `0` needs no unit.
     public init(parsing text: String) throws {
         if text == "0" {
             self = .zero
@@ -7,6 +8,7 @@ extension Duration {
         }
         let units: [(suffix: String, nanoseconds: Double)] = [
             ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9),
+            ("d", 86_400e9),
         ]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
@@ -15,7 +17,7 @@ extension Duration {
             self = .nanoseconds(Int64((value * unit.nanoseconds).rounded()))
             return
         }
-        throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m)")
+        throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m, 7d)")
     }
 
     /// The duration in whole microseconds (PostgreSQL's interval resolution), rounded down.

@@ -71,9 +71,10 @@ public struct CoordinatorApplication: Sendable {
             logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
         }
         defer { announcement.cancel() }
+        let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
         // The admin server starts first and stops last, so /metrics stays up while the others drain.
         let services: [any Service] = [
-            admin.application(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable,
+            admin.application(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable, sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger) {
             await clients.closeAll()

@@ -15,6 +15,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var claimBatchLimit = 512
     /// How long a worker may take to accept a task.
     public var handOffTimeout: Duration = .seconds(5)
+    /// How long finished tasks are kept, and how they are deleted.
+    public var retention = RetentionSweeper.Configuration()
     /// Folder of numbered SQL migrations.
     public var dataDirectory = "data"
     /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`, `/workers`) listens.

@@ -8,6 +8,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as TaskStoreError where error.code == .idempotencyConflict:
+            return APIError(.idempotencyConflict, error.message, index: error.index)
         case let error as PostgresError where error.isUnavailable:
             logger.warning("Database unavailable", metadata: ["error": "\(error)"])
             return APIError(.databaseUnavailable, "the database is unavailable; try again later")

@@ -5,15 +5,18 @@ extension APIError: HTTPResponseError {
         try response()
     }
 
-    /// The JSON response: `{"error": {"code": "...", "message": "..."}}` with this error's status.
+    /// The JSON response: `{"error": {"code": "...", "message": "..."}}` (plus `"index"` when
+    /// set) with this error's status.
     func response() throws -> Response {
-        try JSONResponse.make(ErrorBody(error: .init(code: code.rawValue, message: message)), status: status, headers: headers)
+        try JSONResponse.make(
+            ErrorBody(error: .init(code: code.rawValue, message: message, index: index)), status: status, headers: headers)
     }
 
     private struct ErrorBody: Encodable {
         struct Detail: Encodable {
             var code: String
             var message: String
+            var index: Int?
         }
 
         var error: Detail

@@ -18,8 +18,11 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidField = Code("invalid_field", status: .badRequest)
         public static let invalidDate = Code("invalid_date", status: .badRequest)
         public static let invalidTaskID = Code("invalid_task_id", status: .badRequest)
+        public static let invalidParameter = Code("invalid_parameter", status: .badRequest)
+        public static let unauthorized = Code("unauthorized", status: .unauthorized)
         public static let notFound = Code("not_found", status: .notFound)
         public static let methodNotAllowed = Code("method_not_allowed", status: .methodNotAllowed)
+        public static let idempotencyConflict = Code("idempotency_conflict", status: .conflict)
         public static let payloadTooLarge = Code("payload_too_large", status: .contentTooLarge)
         public static let internalError = Code("internal", status: .internalServerError)
         public static let databaseUnavailable = Code("database_unavailable", status: .serviceUnavailable)
@@ -28,12 +31,15 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: Code
     /// Meant for the client: says what was wrong and how to fix it; never internal details.
     public var message: String
+    /// For a batch request: the position of the element the error is about.
+    public var index: Int?
     /// Extra response headers, such as `Allow` for 405.
     public var headers: HTTPFields
 
-    public init(_ code: Code, _ message: String, headers: HTTPFields = [:]) {
+    public init(_ code: Code, _ message: String, index: Int? = nil, headers: HTTPFields = [:]) {
         self.code = code
         self.message = message
+        self.index = index
         self.headers = headers
     }
 

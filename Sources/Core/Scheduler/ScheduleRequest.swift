@@ -1,25 +1,32 @@
 import Foundation
 import NIOCore
 
-/// The body of `POST /schedule`: `{"command": "...", "scheduled_at": "<RFC 3339>",
-/// "max_attempts": 1...100, "timeout_seconds": > 0}`. Unknown fields are ignored; `null` for an
+/// The body of `POST /schedule` and each element of `POST /schedule/batch`: `{"command": "...",
+/// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0}`, plus
+/// `"idempotency_key": "..."` in a batch element. Unknown fields are ignored; `null` for an
 /// optional field means absent.
 struct ScheduleRequest: Decodable, Sendable, Hashable {
     static let maxCommandBytes = 64 * 1024
     static let maxAttemptsRange = 1...100
     static let timeoutSecondsRange = 1...Int(Int32.max)
+    /// In characters (Unicode scalars), as JSON Schema's `maxLength` counts.
+    static let idempotencyKeyLengthRange = 1...255
     static let dateExample = "2023-12-25T22:34:00+05:30"
 
     var command: String
     var scheduledAt: String
     var maxAttempts: Int?
     var timeoutSeconds: Int?
+    var idempotencyKey: String?
+    /// The body names `idempotency_key`, even as `null`.
+    var hasIdempotencyKeyField: Bool
 
     enum CodingKeys: String, CodingKey {
         case command
         case scheduledAt = "scheduled_at"
         case maxAttempts = "max_attempts"
         case timeoutSeconds = "timeout_seconds"
+        case idempotencyKey = "idempotency_key"
 
         /// What a valid value looks like, for error messages.
         var expectation: String {
@@ -30,6 +37,8 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
                 "an integer from \(maxAttemptsRange.lowerBound) to \(maxAttemptsRange.upperBound)"
             case .timeoutSeconds:
                 "a whole number of seconds from \(timeoutSecondsRange.lowerBound) to \(timeoutSecondsRange.upperBound)"
+            case .idempotencyKey:
+                "a string of \(idempotencyKeyLengthRange.lowerBound) to \(idempotencyKeyLengthRange.upperBound) characters without NUL"
             }
         }
     }
@@ -40,14 +49,13 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         scheduledAt = try container.decode(String.self, forKey: .scheduledAt)
         maxAttempts = try Self.decodeInteger(.maxAttempts, from: container)
         timeoutSeconds = try Self.decodeInteger(.timeoutSeconds, from: container)
+        idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        hasIdempotencyKeyField = container.contains(.idempotencyKey)
     }
 
     /// Decodes a request body, whatever its declared content type.
     static func decode(from body: ByteBuffer) throws(APIError) -> ScheduleRequest {
-        let data = Data(body.readableBytesView)
-        guard data.contains(where: { !Self.isJSONWhitespace($0) }) else {
-            throw APIError(.invalidField, "the request body is empty; expected a JSON object with \"command\" and \"scheduled_at\"")
-        }
+        let data = try nonEmptyData(body, expecting: "a JSON object with \"command\" and \"scheduled_at\"")
         do {
             return try JSONDecoder().decode(ScheduleRequest.self, from: data)
         } catch let error as DecodingError {
@@ -57,8 +65,26 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         }
     }
 
+    /// The body's bytes; refuses a body that is empty or only whitespace.
+    static func nonEmptyData(_ body: ByteBuffer, expecting expectation: String) throws(APIError) -> Data {
+        let data = Data(body.readableBytesView)
+        guard data.contains(where: { !Self.isJSONWhitespace($0) }) else {
+            throw APIError(.invalidField, "the request body is empty; expected \(expectation)")
+        }
+        return data
+    }
+
+    /// Where the idempotency key of a request comes from.
+    enum IdempotencyKeySource: Hashable {
+        /// `POST /schedule`: the `Idempotency-Key` header, when sent; the body field is refused so
+        /// that a key is never silently ignored or given twice.
+        case header(String?)
+        /// An element of `POST /schedule/batch`: its `idempotency_key` field.
+        case field
+    }
+
     /// Checks every field and returns the task to store.
-    func validated() throws(APIError) -> NewTask {
+    func validated(keyFrom source: IdempotencyKeySource) throws(APIError) -> NewTask {
         guard command.utf8.count <= Self.maxCommandBytes else {
             throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
         }
@@ -74,14 +100,44 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
                 "\"scheduled_at\" is not a valid date-time (\(error.reason)); expected RFC 3339 such as \(Self.dateExample) or 2023-12-25T17:04:00.000Z"
             )
         }
+        // Every reply writes times in UTC.
+        guard Timestamp.rfc3339Range.contains(scheduledAt) else {
+            throw APIError(.invalidDate, "\"scheduled_at\" must fall within the years 0001 to 9999 in UTC")
+        }
         try Self.check(maxAttempts, in: Self.maxAttemptsRange, .maxAttempts)
         try Self.check(timeoutSeconds, in: Self.timeoutSecondsRange, .timeoutSeconds)
+        let key = try idempotencyKey(from: source)
         return NewTask(
             command: command,
             scheduledAt: scheduledAt,
             maxAttempts: maxAttempts ?? 1,
-            timeoutSeconds: timeoutSeconds
+            timeoutSeconds: timeoutSeconds,
+            idempotencyKey: key
         )
+    }
+
+    private func idempotencyKey(from source: IdempotencyKeySource) throws(APIError) -> String? {
+        switch source {
+        case .header(let key):
+            guard !hasIdempotencyKeyField else {
+                throw APIError(
+                    .invalidField,
+                    "\"idempotency_key\" is for the elements of /schedule/batch; send the Idempotency-Key header instead")
+            }
+            if let key, !Self.isValidIdempotencyKey(key) {
+                throw APIError(.invalidField, "the Idempotency-Key header must be \(CodingKeys.idempotencyKey.expectation)")
+            }
+            return key
+        case .field:
+            if let idempotencyKey, !Self.isValidIdempotencyKey(idempotencyKey) {
+                throw Self.invalidField(.idempotencyKey)
+            }
+            return idempotencyKey
+        }
+    }
+
+    private static func isValidIdempotencyKey(_ key: String) -> Bool {
+        idempotencyKeyLengthRange.contains(key.unicodeScalars.count) && !key.utf8.contains(0)
     }
 
     private static func check(_ value: Int?, in range: ClosedRange<Int>, _ key: CodingKeys) throws(APIError) {
@@ -106,15 +162,18 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         return integer
     }
 
-    private static func apiError(for error: DecodingError, body: Data) -> APIError {
+    /// The API error for a failure to decode a request that sits `depth` levels below the root of
+    /// the document (0 for `POST /schedule`, 1 for an element of a batch).
+    static func apiError(for error: DecodingError, body: Data, depth: Int = 0) -> APIError {
         switch error {
-        case .keyNotFound(let key, _):
+        case .keyNotFound(let key, let context) where context.codingPath.count == depth:
             return APIError(.invalidField, "missing field \"\(key.stringValue)\"")
-        case .valueNotFound(_, let context) where context.codingPath.count == 1:
-            return APIError(.invalidField, "\"\(context.codingPath[0].stringValue)\" must not be null")
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            guard let key = context.codingPath.first else {
-                return rootError(error, body: body)
+        case .valueNotFound(_, let context) where context.codingPath.count == depth + 1:
+            return APIError(.invalidField, "\"\(context.codingPath[depth].stringValue)\" must not be null")
+        case .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
+            .dataCorrupted(let context):
+            guard let key = context.codingPath.dropFirst(depth).first else {
+                return rootError(error, body: body, depth: depth)
             }
             return CodingKeys(stringValue: key.stringValue).map(invalidField)
                 ?? APIError(.invalidField, "invalid field \"\(key.stringValue)\"")
@@ -123,17 +182,18 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         }
     }
 
-    /// An error about the whole document: either not JSON at all, or JSON that is not an object.
-    private static func rootError(_ error: DecodingError, body: Data) -> APIError {
-        guard case .dataCorrupted = error else {
-            return APIError(.invalidField, "the request body must be a JSON object with \"command\" and \"scheduled_at\"")
+    /// An error about the request as a whole: either not JSON at all, or JSON that is not an object.
+    private static func rootError(_ error: DecodingError, body: Data, depth: Int) -> APIError {
+        guard case .dataCorrupted = error, depth == 0 else {
+            let subject = depth == 0 ? "the request body" : "each element"
+            return APIError(.invalidField, "\(subject) must be a JSON object with \"command\" and \"scheduled_at\"")
         }
         return invalidJSON(body: body)
     }
 
     /// `JSONDecoder` does not say where the syntax error is; `JSONSerialization` does, so it is
     /// asked on this (rare) path only.
-    private static func invalidJSON(body: Data) -> APIError {
+    static func invalidJSON(body: Data) -> APIError {
         let message = "the request body is not valid JSON"
         do {
             _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])

@@ -7,7 +7,10 @@ public func makeSchedulerApplication(
     configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry(),
     logger: Logger
 ) -> some ApplicationProtocol {
-    Application(
+    if let warning = configuration.exposureWarning {
+        logger.warning("\(warning)")
+    }
+    return Application(
         router: makeSchedulerRouter(configuration: configuration, store: store, metrics: metrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
@@ -17,27 +20,37 @@ public func makeSchedulerApplication(
     )
 }
 
-/// The routes of the scheduler's API, with every error rendered as JSON and every request
-/// timed in `taskmaster_http_request_duration_seconds`.
+/// The routes of the scheduler's API, with every error rendered as JSON, every request timed in
+/// `taskmaster_http_request_duration_seconds` and, when the configuration has an API token,
+/// every path but the public ones behind it.
 public func makeSchedulerRouter(
     configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry()
 ) -> Router<BasicRequestContext> {
-    let endpoints = SchedulerEndpoints(store: store, maxBodyBytes: configuration.maxBodyBytes)
+    let endpoints = SchedulerEndpoints(
+        store: store, maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
     let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
     let workers = WorkersEndpoint.fromDatabase(
         WorkerStore(client: store.client), staleness: configuration.workerStaleness)
+    // Every route of the API; document each one in OpenAPI/scheduler.openapi.json too.
     let routes: [(path: String, method: HTTPRequest.Method, handler: SchedulerRoute)] = [
         ("/schedule", .post, endpoints.schedule),
+        ("/schedule/batch", .post, endpoints.scheduleBatch),
         ("/status", .get, endpoints.status),
+        ("/tasks", .get, endpoints.listTasks),
+        ("/tasks/:id", .get, endpoints.task),
         ("/healthz", .get, health.health),
         ("/readyz", .get, health.ready),
         ("/metrics", .get, health.metrics),
         ("/workers", .get, workers.list),
+        ("/openapi.json", .get, endpoints.openAPI),
     ]
     let router = Router()
     let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))
+    if let token = configuration.apiToken {
+        router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: SchedulerConfiguration.publicPaths))
+    }
     for route in routes {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }

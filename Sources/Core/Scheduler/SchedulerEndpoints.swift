@@ -6,15 +6,30 @@ import NIOCore
 struct SchedulerEndpoints: Sendable {
     let store: TaskStore
     let maxBodyBytes: Int
+    let maxBatchBodyBytes: Int
 
-    /// `POST /schedule`: stores a task and returns its id.
+    /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
+    /// request returns the task the first one stored.
     func schedule(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let body = try await collectBody(of: request)
-        let task = try ScheduleRequest.decode(from: body).validated()
-        let record = try await store.schedule(task)
-        TaskMetrics.scheduled()
-        context.logger.debug("Task scheduled", metadata: ["task_id": "\(record.id)"])
-        return try JSONResponse.make(ScheduleResponse(record))
+        let body = try await collectBody(of: request, upTo: maxBodyBytes)
+        let task = try ScheduleRequest.decode(from: body).validated(keyFrom: .header(request.headers[.idempotencyKey]))
+        let scheduled = try await store.schedule(task)
+        if !scheduled.isReplay { TaskMetrics.scheduled() }
+        context.logger.debug(
+            scheduled.isReplay ? "Task request replayed" : "Task scheduled",
+            metadata: [LogKey.taskID: "\(scheduled.record.id)"])
+        return try JSONResponse.make(
+            ScheduleResponse(scheduled.record), headers: scheduled.isReplay ? [.idempotentReplayed: "true"] : [:])
+    }
+
+    /// `POST /schedule/batch`: stores every task of the array in one statement, or none.
+    func scheduleBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await collectBody(of: request, upTo: maxBatchBodyBytes)
+        let tasks = try ScheduleBatchRequest.tasks(from: body)
+        let scheduled = try await store.schedule(tasks)
+        TaskMetrics.scheduled(count: scheduled.count)
+        context.logger.debug("Tasks scheduled", metadata: [LogKey.count: "\(scheduled.count)"])
+        return try JSONResponse.make(BatchScheduleResponse(tasks: scheduled.map { ScheduleResponse($0.record) }))
     }
 
     /// `GET /status?task_id=<uuid>`: the task's current state.
@@ -22,8 +37,29 @@ struct SchedulerEndpoints: Sendable {
         guard let text = request.uri.queryParameters["task_id"], !text.isEmpty else {
             throw APIError(.invalidTaskID, "missing query parameter task_id; use /status?task_id=<uuid>")
         }
-        guard let id = UUID(uuidString: String(text)) else {
-            throw APIError(.invalidTaskID, "task_id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
+        return try await taskResponse(id: String(text))
+    }
+
+    /// `GET /tasks/{id}`: the same as `/status`, addressed by path.
+    func task(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try await taskResponse(id: context.parameters.get("id") ?? "")
+    }
+
+    /// `GET /tasks?status=&limit=&after=`: one page of tasks, newest first.
+    func listTasks(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = try TaskListQuery(request.uri.queryParameters)
+        let page = try await store.listTasks(status: query.status, after: query.after, limit: query.limit)
+        return try JSONResponse.make(TaskListResponse(page))
+    }
+
+    /// `GET /openapi.json`: the API's OpenAPI document.
+    func openAPI(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        OpenAPIDocument.response()
+    }
+
+    private func taskResponse(id text: String) async throws -> Response {
+        guard let id = UUID(uuidString: text) else {
+            throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
         }
         guard let record = try await store.find(id: id) else {
             throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
@@ -31,18 +67,25 @@ struct SchedulerEndpoints: Sendable {
         return try JSONResponse.make(TaskStatusResponse(record))
     }
 
-    /// The whole body, refusing one over `maxBodyBytes` before reading more than that.
-    private func collectBody(of request: Request) async throws(APIError) -> ByteBuffer {
-        let tooLarge = APIError(.payloadTooLarge, "the request body is larger than \(maxBodyBytes) bytes")
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+    /// The whole body, refusing one over `limit` before reading more than that.
+    private func collectBody(of request: Request, upTo limit: Int) async throws(APIError) -> ByteBuffer {
+        let tooLarge = APIError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw tooLarge
         }
         do {
-            return try await request.body.collect(upTo: maxBodyBytes)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw tooLarge
         } catch {
             throw APIError(.invalidField, "the request body could not be read")
         }
     }
+}
+
+extension HTTPFields.Element.Name {
+    /// The client's key that makes retrying `POST /schedule` safe.
+    static let idempotencyKey = Self("Idempotency-Key")!
+    /// Sent as `true` when an idempotent request returned a task stored earlier.
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
 }

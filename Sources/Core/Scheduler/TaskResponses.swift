@@ -78,3 +78,19 @@ struct TaskStatusResponse: Encodable, Sendable {
         error = task.lastError
     }
 }
+
+/// The body of a successful `POST /schedule/batch`: the tasks in request order.
+struct BatchScheduleResponse: Encodable, Sendable {
+    var tasks: [ScheduleResponse]
+}
+
+/// The body of `GET /tasks`: one page, and the cursor of the next one when there may be more.
+struct TaskListResponse: Encodable, Sendable {
+    var tasks: [TaskStatusResponse]
+    var next: String?
+
+    init(_ page: TaskPage) {
+        tasks = page.tasks.map(TaskStatusResponse.init)
+        next = page.next?.token
+    }
+}

@@ -6,11 +6,29 @@ public struct NewTask: Sendable, Hashable {
     public var maxAttempts: Int
     /// Longest run of one attempt; `nil` lets the worker decide.
     public var timeoutSeconds: Int?
+    /// The client's key for retrying the request safely: while a task with this key exists, asking
+    /// for the same task again returns it instead of storing a second one.
+    public var idempotencyKey: String?
 
-    public init(command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil) {
+    public init(
+        command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
+        idempotencyKey: String? = nil
+    ) {
         self.command = command
         self.scheduledAt = scheduledAt
         self.maxAttempts = maxAttempts
         self.timeoutSeconds = timeoutSeconds
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The fields of `record` that differ from what this request asks for, by their API names;
+    /// empty when `record` is this very task.
+    func differences(from record: TaskRecord) -> [String] {
+        var fields: [String] = []
+        if record.command != command { fields.append("command") }
+        if record.scheduledAt != scheduledAt { fields.append("scheduled_at") }
+        if record.maxAttempts != maxAttempts { fields.append("max_attempts") }
+        if record.timeoutSeconds != timeoutSeconds { fields.append("timeout_seconds") }
+        return fields
     }
 }

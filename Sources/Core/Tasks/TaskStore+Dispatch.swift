@@ -59,7 +59,7 @@ extension TaskStore {
             FROM unnest($1::uuid[], $2::int8[]) AS a(id, worker_id)
             WHERE tasks.id = a.id AND tasks.status = 'dispatched'
             """,
-            [postgresArray(assignments.map { $0.taskID.uuidString }), postgresArray(assignments.map { String($0.workerID) })])
+            [PostgresArray(assignments.map(\.taskID)), PostgresArray(assignments.map(\.workerID))])
     }
 
     /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
@@ -70,7 +70,7 @@ extension TaskStore {
             """
             UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
             WHERE id = ANY($1::uuid[]) AND status = 'dispatched'
-            """, [postgresArray(taskIDs.map(\.uuidString))])
+            """, [PostgresArray(taskIDs)])
     }
 
     /// Extends the leases of the tasks a worker says it holds.
@@ -229,9 +229,4 @@ extension ClaimedTask {
         }
         self.init(id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3))
     }
-}
-
-/// A PostgreSQL array literal of plain tokens (UUIDs, integers), bound as one text parameter.
-func postgresArray(_ elements: [String]) -> String {
-    "{" + elements.joined(separator: ",") + "}"
 }

@@ -1,4 +1,5 @@
-/// The database answered, but not with what the task model expects.
+/// An error of the task store beyond the database's own: a request that clashes with what is
+/// stored, or an answer that does not fit the task model.
 public struct TaskStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
         public var rawValue: String
@@ -9,14 +10,19 @@ public struct TaskStoreError: Error, Sendable, Hashable, CustomStringConvertible
         public static let missingRow = Code(rawValue: "missing_row")
         /// A column held NULL or a value the model cannot represent.
         public static let invalidColumn = Code(rawValue: "invalid_column")
+        /// The idempotency key belongs to a task that differs from the one requested.
+        public static let idempotencyConflict = Code(rawValue: "idempotency_conflict")
     }
 
     public var code: Code
     public var message: String
+    /// The position, in a batch request, of the task the error is about.
+    public var index: Int?
 
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, index: Int? = nil) {
         self.code = code
         self.message = message
+        self.index = index
     }
 
     public var description: String { "\(code): \(message)" }

@@ -26,7 +26,14 @@ import Testing
         #expect(try Duration(parsing: "0") == .zero)
     }
 
-    @Test(arguments: ["5", "s", "-1s", "fast", "1d", "+2s", "nans"])
+    @Test func daysAndAPlainZero() throws {
+        #expect(try Duration(parsing: "7d") == .seconds(7 * 24 * 3600))
+        #expect(try Duration(parsing: "1.5d") == .seconds(36 * 3600))
+        #expect(try Duration(parsing: "0") == .zero)
+        #expect(try Duration(parsing: "0d") == .zero)
+    }
+
+    @Test(arguments: ["5", "s", "-1s", "fast", "d", "1w", "+2s", "-7d", "00", "nans"])
     func badDurationsFail(text: String) {
         #expect(throws: ConfigurationError.self) { try Duration(parsing: text) }
     }

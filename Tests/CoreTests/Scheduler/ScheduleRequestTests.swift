@@ -5,7 +5,7 @@ import Testing
 /// Decoding and validation of `POST /schedule` bodies, without a server or database.
 @Suite struct ScheduleRequestTests {
     static func newTask(_ json: String) throws(APIError) -> NewTask {
-        try ScheduleRequest.decode(from: ByteBuffer(string: json)).validated()
+        try ScheduleRequest.decode(from: ByteBuffer(string: json)).validated(keyFrom: .header(nil))
     }
 
     static func expectRejected(

@@ -143,7 +143,7 @@ import Testing
     @Test func unknownPathsGetJSON404() async throws {
         try await withSchedulerApplication { client, _ in
             try await client.get("/").expectAPIError(.notFound, "not_found")
-            try await client.get("/tasks/1").expectAPIError(.notFound, "not_found")
+            try await client.get("/tasks/1/2").expectAPIError(.notFound, "not_found")
             try await client.post("/schedulex", json: "{}").expectAPIError(.notFound, "not_found")
         }
     }

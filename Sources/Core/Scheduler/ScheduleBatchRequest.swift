@@ -1,0 +1,52 @@
+import Foundation
+import NIOCore
+
+/// The body of `POST /schedule/batch`: a JSON array of 1 to `maxTasks` schedule requests. Every
+/// element is checked before anything is stored; the first bad one is reported with its index.
+enum ScheduleBatchRequest {
+    static let maxTasks = 10_000
+
+    /// Decodes and validates a batch body, whatever its declared content type.
+    static func tasks(from body: ByteBuffer) throws(APIError) -> [NewTask] {
+        let elements = try decode(body)
+        guard (1...maxTasks).contains(elements.count) else {
+            throw APIError(.invalidField, "a batch holds 1 to \(maxTasks) tasks; this one has \(elements.count)")
+        }
+        var tasks: [NewTask] = []
+        tasks.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            do {
+                tasks.append(try element.request.get().validated(keyFrom: .field))
+            } catch {
+                throw APIError(error.code, "element \(index): \(error.message)", index: index, headers: error.headers)
+            }
+        }
+        return tasks
+    }
+
+    private static func decode(_ body: ByteBuffer) throws(APIError) -> [Element] {
+        let data = try ScheduleRequest.nonEmptyData(body, expecting: "a JSON array of schedule requests")
+        do {
+            return try JSONDecoder().decode([Element].self, from: data)
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty,
+            DecodingError.valueNotFound(_, let context) where context.codingPath.isEmpty
+        {
+            throw APIError(.invalidField, "the request body must be a JSON array of schedule requests")
+        } catch {
+            throw ScheduleRequest.invalidJSON(body: data)
+        }
+    }
+
+    /// One element, decoded on its own so that a bad element does not hide which one it was.
+    private struct Element: Decodable {
+        var request: Result<ScheduleRequest, APIError>
+
+        init(from decoder: any Decoder) throws {
+            do {
+                request = .success(try ScheduleRequest(from: decoder))
+            } catch let error as DecodingError {
+                request = .failure(ScheduleRequest.apiError(for: error, body: Data(), depth: 1))
+            }
+        }
+    }
+}
