@@ -63,6 +63,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
+            resources: [.embedInCode("Scheduler/OpenAPI/scheduler.openapi.json")],
             swiftSettings: swiftSettings
         ),
         /// Runs real processes for the integration tests and the benchmark: services, a
@@ -73,8 +75,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
-            resources: [.embedInCode("Scheduler/OpenAPI/scheduler.openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

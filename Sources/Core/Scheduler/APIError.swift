@@ -23,6 +23,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code("not_found", status: .notFound)
         public static let methodNotAllowed = Code("method_not_allowed", status: .methodNotAllowed)
         public static let idempotencyConflict = Code("idempotency_conflict", status: .conflict)
+        public static let alreadyFinished = Code("already_finished", status: .conflict)
         public static let payloadTooLarge = Code("payload_too_large", status: .contentTooLarge)
         public static let internalError = Code("internal", status: .internalServerError)
         public static let databaseUnavailable = Code("database_unavailable", status: .serviceUnavailable)

@@ -38,6 +38,8 @@ public func makeSchedulerRouter(
         ("/status", .get, endpoints.status),
         ("/tasks", .get, endpoints.listTasks),
         ("/tasks/:id", .get, endpoints.task),
+        ("/tasks/:id", .delete, endpoints.deleteTask),
+        ("/cancel", .post, endpoints.cancel),
         ("/healthz", .get, health.health),
         ("/readyz", .get, health.ready),
         ("/metrics", .get, health.metrics),

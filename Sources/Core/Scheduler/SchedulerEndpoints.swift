@@ -45,6 +45,32 @@ struct SchedulerEndpoints: Sendable {
         try await taskResponse(id: context.parameters.get("id") ?? "")
     }
 
+    /// `POST /cancel?task_id=`: cancels a task that has not finished; a running one is stopped.
+    func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let text = request.uri.queryParameters["task_id"], !text.isEmpty else {
+            throw APIError(.invalidTaskID, "missing query parameter task_id; use /cancel?task_id=<uuid>")
+        }
+        return try await cancelTask(id: String(text), context: context)
+    }
+
+    /// `DELETE /tasks/{id}`: the same as `/cancel`, addressed by path.
+    func deleteTask(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try await cancelTask(id: context.parameters.get("id") ?? "", context: context)
+    }
+
+    private func cancelTask(id text: String, context: BasicRequestContext) async throws -> Response {
+        let id = try Self.taskID(text)
+        switch try await store.cancel(id: id) {
+        case .notFound:
+            throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+        case .alreadyFinished(let state):
+            throw APIError(.alreadyFinished, "the task already ended \(state.rawValue); it cannot be cancelled")
+        case .cancelled:
+            context.logger.info("Task cancelled", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
+            return try await taskResponse(id: text)
+        }
+    }
+
     /// `GET /tasks?status=&limit=&after=`: one page of tasks, newest first.
     func listTasks(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)
@@ -58,13 +84,18 @@ struct SchedulerEndpoints: Sendable {
     }
 
     private func taskResponse(id text: String) async throws -> Response {
-        guard let id = UUID(uuidString: text) else {
-            throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
-        }
+        let id = try Self.taskID(text)
         guard let record = try await store.find(id: id) else {
             throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
         }
         return try JSONResponse.make(TaskStatusResponse(record))
+    }
+
+    private static func taskID(_ text: String) throws(APIError) -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
+        }
+        return id
     }
 
     /// The whole body, refusing one over `limit` before reading more than that.

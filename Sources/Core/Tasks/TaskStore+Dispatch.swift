@@ -80,7 +80,7 @@ extension TaskStore {
             """
             UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
             WHERE id = ANY($1::uuid[]) AND status IN ('dispatched', 'running')
-            """, [postgresArray(taskIDs.map(\.uuidString)), lease.microseconds])
+            """, [PostgresArray(taskIDs), lease.microseconds])
     }
 
     /// Extends the leases of every task held by a worker that does not list what it holds.

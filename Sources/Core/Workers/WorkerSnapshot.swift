@@ -28,6 +28,6 @@ extension RegisteredWorker {
 
     /// Microseconds from its last heartbeat to `now`.
     func microsecondsSilent(at now: ContinuousClock.Instant) -> Int64 {
-        max(0, lastHeartbeat.duration(to: now).wholeMicroseconds)
+        max(0, lastHeartbeat.duration(to: now).microseconds)
     }
 }

@@ -11,7 +11,7 @@ public struct WorkerStore: Sendable {
     /// compare it with the same clock.
     public func upsert(_ workers: [RegisteredWorker], at now: ContinuousClock.Instant = .now) async throws {
         guard !workers.isEmpty else { return }
-        let silence = workers.map { String($0.microsecondsSilent(at: now)) }
+        let silence = workers.map { $0.microsecondsSilent(at: now) }
         try await client.query(
             """
             INSERT INTO workers (worker_id, address, capacity, in_flight, last_heartbeat, updated_at)
@@ -22,11 +22,11 @@ public struct WorkerStore: Sendable {
                 in_flight = excluded.in_flight, last_heartbeat = excluded.last_heartbeat, updated_at = now()
             """,
             [
-                postgresArray(workers.map { String($0.id) }),
-                quotedPostgresArray(workers.map(\.address)),
-                postgresArray(workers.map { String($0.capacity) }),
-                postgresArray(workers.map { String($0.inFlight) }),
-                postgresArray(silence),
+                PostgresArray(workers.map { Int64($0.id) }),
+                PostgresArray(workers.map(\.address)),
+                PostgresArray(workers.map(\.capacity)),
+                PostgresArray(workers.map(\.inFlight)),
+                PostgresArray(silence),
             ])
     }
 
@@ -34,7 +34,7 @@ public struct WorkerStore: Sendable {
     public func delete(workerIDs: some Collection<UInt32>) async throws {
         guard !workerIDs.isEmpty else { return }
         try await client.query(
-            "DELETE FROM workers WHERE worker_id = ANY($1::int8[])", [postgresArray(workerIDs.map { String($0) })])
+            "DELETE FROM workers WHERE worker_id = ANY($1::int8[])", [PostgresArray(workerIDs.map { Int64($0) })])
     }
 
     /// Workers whose last heartbeat is within `staleness` of the database clock, by id.
@@ -45,7 +45,7 @@ public struct WorkerStore: Sendable {
             FROM workers
             WHERE last_heartbeat > now() - $1::int8 * interval '1 microsecond'
             ORDER BY worker_id
-            """, [staleness.wholeMicroseconds])
+            """, [staleness.microseconds])
         return try result.map { row in
             guard let id = try row.int64(0).flatMap(UInt32.init(exactly:)), let address = row.string(1),
                 let capacity = try row.int(2), let inFlight = try row.int(3), let heartbeat = try row.int64(4)
@@ -57,17 +57,4 @@ public struct WorkerStore: Sendable {
                 lastHeartbeat: Timestamp(microsecondsSinceEpoch: heartbeat))
         }
     }
-}
-
-/// A PostgreSQL array literal of arbitrary text, each element quoted, bound as one text parameter.
-func quotedPostgresArray(_ elements: [String]) -> String {
-    let quoted = elements.map { element in
-        var text = "\""
-        for character in element {
-            if character == "\\" || character == "\"" { text.append("\\") }
-            text.append(character)
-        }
-        return text + "\""
-    }
-    return "{" + quoted.joined(separator: ",") + "}"
 }

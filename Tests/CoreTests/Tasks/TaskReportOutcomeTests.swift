@@ -11,7 +11,7 @@ import Testing
             try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
                 let store = TaskStore(client: client)
                 let due = Timestamp.now().advanced(bySeconds: -2)
-                let task = try await store.schedule(NewTask(command: "x", scheduledAt: due, maxAttempts: 2))
+                let task = try await store.schedule(NewTask(command: "x", scheduledAt: due, maxAttempts: 2)).record
                 #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.id) == [task.id])
 
                 let started = Timestamp.now()

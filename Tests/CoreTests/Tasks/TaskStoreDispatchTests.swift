@@ -21,7 +21,8 @@ import Testing
 
     private func schedule(_ store: TaskStore, in seconds: Double = -1, maxAttempts: Int = 1) async throws -> TaskRecord {
         try await store.schedule(
-            NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts))
+            NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts)
+        ).record
     }
 
     @Test func claimsOnlyDueTasksOldestFirstAndNeverTwice() async throws {
