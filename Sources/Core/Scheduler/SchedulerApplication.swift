@@ -38,7 +38,7 @@ public func makeSchedulerRouter(
         ("/status", .get, endpoints.status),
         ("/tasks", .get, endpoints.listTasks),
         ("/tasks/:id", .get, endpoints.task),
-        ("/tasks/:id", .delete, endpoints.deleteTask),
+        ("/tasks/:id/cancel", .post, endpoints.cancelByPath),
         ("/cancel", .post, endpoints.cancel),
         ("/healthz", .get, health.health),
         ("/readyz", .get, health.ready),

@@ -53,8 +53,8 @@ struct SchedulerEndpoints: Sendable {
         return try await cancelTask(id: String(text), context: context)
     }
 
-    /// `DELETE /tasks/{id}`: the same as `/cancel`, addressed by path.
-    func deleteTask(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    /// `POST /tasks/{id}/cancel`: the same as `/cancel`, addressed by path.
+    func cancelByPath(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try await cancelTask(id: context.parameters.get("id") ?? "", context: context)
     }
 

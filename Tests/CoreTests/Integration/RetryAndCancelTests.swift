@@ -59,11 +59,11 @@ import Testing
             }
             #expect(try await cluster.status(of: running)["status"] as? String == "cancelled")
 
-            let again = try await curl(["-X", "DELETE", "\(base)/tasks/\(running)"])
+            let again = try await curl(["-X", "POST", "\(base)/tasks/\(running)/cancel"])
             #expect(again.status == 409 && again.errorCode == "already_finished", "\(again.body)")
 
             let later = try await cluster.schedule(command: "echo never", at: .now().advanced(bySeconds: 1))
-            let deleted = try await curl(["-X", "DELETE", "\(base)/tasks/\(later)"])
+            let deleted = try await curl(["-X", "POST", "\(base)/tasks/\(later)/cancel"])
             #expect(deleted.status == 200)
             try await Task.sleep(for: .seconds(2))
             let status = try await cluster.status(of: later)

@@ -34,6 +34,7 @@ import Testing
                 for method in methods {
                     let response = try await client.execute(uri: uri, method: HTTPRequest.Method(method.uppercased())!) { $0 }
                     #expect(response.status != .methodNotAllowed, "\(method) \(path)")
+                    guard response.headers[.contentType]?.hasPrefix("application/json") == true else { continue }
                     let error = try response.jsonObject()["error"] as? [String: Any]
                     #expect((error?["message"] as? String)?.hasPrefix("no such endpoint") != true, "\(method) \(path)")
                 }
