@@ -119,13 +119,24 @@ prepare_venv() {
   fi
 }
 
+# The suites under Tests/CoreTests/Integration, as a --filter/--skip pattern over test ids
+# such as CoreTests.ClusterLifecycleTests/aTask…().
+process_level_suites() {
+  printf '\\.(%s)/' "$(sed -n 's/^@Suite.* struct \([A-Za-z0-9_]*\).*/\1/p' Tests/CoreTests/Integration/*.swift | paste -sd '|')"
+}
+
 step "system packages" scripts/install-deps.sh || { print_summary; exit 1; }
 step "C module imports" scripts/check-c-imports.sh || true
 step "generated protobuf-c code is current" scripts/generate-proto.sh --check || true
 
 if step "build (swift build --build-tests)" build; then
   if step "start PostgreSQL" start_postgres; then
-    step "swift test" run_bounded "$swift_test_timeout" swift test --skip-build || true
+    # Process-level suites start whole clusters: one at a time, after the unit tests ran in
+    # parallel, so neither starves the other on a small machine.
+    step "swift test (unit)" run_bounded "$swift_test_timeout" \
+      swift test --skip-build --skip "$(process_level_suites)" || true
+    step "swift test (processes)" run_bounded "$swift_test_timeout" \
+      swift test --skip-build --no-parallel --filter "$(process_level_suites)" || true
     if step "Python venv for the interop tests" prepare_venv; then
       step "interop tests (grpcio)" run_bounded "$interop_test_timeout" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
@@ -133,11 +144,13 @@ if step "build (swift build --build-tests)" build; then
       skip "interop tests (grpcio)" "no venv"
     fi
   else
-    skip "swift test" "no database"
+    skip "swift test (unit)" "no database"
+    skip "swift test (processes)" "no database"
     skip "interop tests (grpcio)" "no database"
   fi
 else
-  skip "swift test" "build failed"
+  skip "swift test (unit)" "build failed"
+  skip "swift test (processes)" "build failed"
   skip "interop tests (grpcio)" "build failed"
 fi
 

@@ -1,5 +1,13 @@
 import Foundation
 
+/// Starts `process`, one launch at a time: Foundation's `Process.run()` is not safe to call
+/// from several threads at once on Linux (seen crashing in its argument copying).
+func launch(_ process: Process) throws {
+    try launchLock.withLock { try process.run() }
+}
+
+private let launchLock = NSLock()
+
 /// What a finished helper command printed and how it ended.
 public struct CommandResult: Sendable {
     public var status: Int32
@@ -23,13 +31,21 @@ public func runCommand(_ arguments: [String]) async throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
-    process.standardOutput = try FileHandle(forWritingTo: outputFile)
-    process.standardError = try FileHandle(forWritingTo: errorFile)
+    process.environment = ProcessInfo.processInfo.environment
+    // Closed here: the Process object does not reliably release them on Linux.
+    let output = try FileHandle(forWritingTo: outputFile)
+    let errors = try FileHandle(forWritingTo: errorFile)
+    defer {
+        try? output.close()
+        try? errors.close()
+    }
+    process.standardOutput = output
+    process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do {
-            try process.run()
+            try launch(process)
         } catch {
             continuation.resume(throwing: error)
         }

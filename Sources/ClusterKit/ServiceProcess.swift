@@ -7,6 +7,8 @@ public final class ServiceProcess: @unchecked Sendable {
     public let name: String
     public let logFile: URL
     private let process: Process
+    /// Closed in `deinit`: the Process object does not reliably release it on Linux.
+    private let logHandle: FileHandle
 
     /// Starts `executablePath`; `name` labels its log (the file name by default).
     public init(executablePath: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
@@ -15,13 +17,18 @@ public final class ServiceProcess: @unchecked Sendable {
             .appendingPathComponent("taskmaster-\(self.name)-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
+        logHandle = log
         process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        try launch(process)
+    }
+
+    deinit {
+        try? logHandle.close()
     }
 
     public var pid: Int32 { process.processIdentifier }

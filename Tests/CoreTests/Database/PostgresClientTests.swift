@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Core
 
@@ -92,15 +93,21 @@ import Testing
     @Test func waitingCallerCanBeCancelled() async throws {
         try await TestDatabase.withClient(maxConnections: 1) { client in
             let (acquired, signal) = AsyncStream.makeStream(of: Void.self)
+            let waiterCancelled = Flag()
+            // Holds the only connection until the waiter was cancelled (at most 10 s), however
+            // slowly a loaded machine runs the test.
             async let holder: Void = client.withConnection { connection in
                 signal.yield()
-                try connection.query("SELECT pg_sleep(2)")
+                for _ in 0..<200 where !waiterCancelled.isSet {
+                    try connection.query("SELECT pg_sleep(0.05)")
+                }
             }
             for await _ in acquired { break }
             let waiter = Task { try await client.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(50))
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
+            waiterCancelled.set()
             try await holder
             #expect(try await client.query("SELECT 2")[0].int(0) == 2)
         }
@@ -138,4 +145,12 @@ import Testing
             #expect(try await client.query("SELECT 3")[0].int(0) == 3)
         }
     }
+}
+
+/// A flag that one thread sets and another polls.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
