@@ -86,7 +86,7 @@ enum PostgresURLParser {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+            guard let high = iterator.next().flatMap(hexDigitValue), let low = iterator.next().flatMap(hexDigitValue) else {
                 throw invalid("the database URL's \(what) has a bad percent-encoding")
             }
             bytes.append(high << 4 | low)
@@ -97,14 +97,6 @@ enum PostgresURLParser {
         return decoded
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 
     private static func invalid(_ message: String) -> PostgresError {
         PostgresError(code: .invalidConfiguration, message: message)

@@ -31,7 +31,7 @@ enum GRPCStatusMessageEncoding {
         var index = 0
         while index < input.count {
             if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
-                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+                let high = hexDigitValue(input[index + 1]), let low = hexDigitValue(input[index + 2])
             {
                 bytes.append(high << 4 | low)
                 index += 3
@@ -47,12 +47,4 @@ enum GRPCStatusMessageEncoding {
         byte < 0x20 || byte > 0x7E || byte == UInt8(ascii: "%")
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
