@@ -132,6 +132,11 @@ exited_pid=""
 wait -n -p exited_pid "${service_pids[@]}" || status=$?
 for index in "${!service_pids[@]}"; do
   if [[ "${service_pids[index]}" == "$exited_pid" ]]; then
+    # Ctrl-C in a terminal reaches the services too: a clean exit is a requested stop.
+    if ((status == 0)); then
+      say "${service_names[index]} stopped; stopping the cluster"
+      exit 0
+    fi
     die "${service_names[index]} exited with status $status; stopping the cluster"
   fi
 done
