@@ -16,7 +16,7 @@ public struct ShellExecutor: TaskExecutor {
         guard !Task.isCancelled else { return .cancelled }
         let shell: ShellProcess
         do {
-            shell = try ShellProcess(command: task.data, outputLimit: outputLimit)
+            shell = try ShellProcess.start(command: task.data, outputLimit: outputLimit)
         } catch {
             return ExecutionOutcome(succeeded: false, error: "cannot start /bin/sh: \(error)")
         }

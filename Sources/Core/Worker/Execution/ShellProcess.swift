@@ -40,11 +40,17 @@ final class ShellProcess: Sendable {
     private static let launchLock = Mutex(())
 
     /// Starts `command`; throws when the shell cannot be spawned.
-    init(command: String, outputLimit: Int) throws {
+    static func start(command: String, outputLimit: Int) throws -> ShellProcess {
         let exit = OneShot<Exit?>()
-        let (processID, descriptor) = try Self.launchLock.withLock { _ in
-            try Self.spawn(command: command) { exit.fulfil($0) }
+        let (processID, descriptor) = try launchLock.withLock { _ in
+            try spawn(command: command) { exit.fulfil($0) }
         }
+        return ShellProcess(processID: processID, outputDescriptor: descriptor, exit: exit, outputLimit: outputLimit)
+    }
+
+    /// Watches a spawned shell. Not throwing on purpose: a throwing initializer of a class with
+    /// a `Mutex` property crashes the 6.3 optimizer.
+    private init(processID: Int32, outputDescriptor descriptor: Int32, exit: OneShot<Exit?>, outputLimit: Int) {
         self.processID = processID
         self.exit = exit
         let output = OutputCollector(limit: outputLimit)
