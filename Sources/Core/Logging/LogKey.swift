@@ -7,6 +7,5 @@ public enum LogKey {
     public static let error = "error"
     public static let count = "count"
     public static let status = "status"
-    public static let peer = "peer"
     public static let exitCode = "exit_code"
 }

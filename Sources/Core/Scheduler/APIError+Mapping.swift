@@ -11,10 +11,10 @@ extension APIError {
         case let error as TaskStoreError where error.code == .idempotencyConflict:
             return APIError(.idempotencyConflict, error.message, index: error.index)
         case let error as PostgresError where error.isUnavailable:
-            logger.warning("Database unavailable", metadata: ["error": "\(error)"])
+            logger.warning("Database unavailable", metadata: [LogKey.error: "\(error)"])
             return APIError(.databaseUnavailable, "the database is unavailable; try again later")
         default:
-            logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("Request failed", metadata: [LogKey.error: "\(String(reflecting: error))"])
             return APIError(.internalError, "internal error; the server log has the details")
         }
     }

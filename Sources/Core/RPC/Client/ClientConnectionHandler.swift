@@ -92,7 +92,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         do {
             session = try HTTP2Session(role: .client, settings: HTTP2Settings())
         } catch {
-            logger.debug("cannot create HTTP/2 session", metadata: ["error": "\(error)"])
+            logger.debug("cannot create HTTP/2 session", metadata: [LogKey.error: "\(error)"])
             context.close(promise: nil)
         }
         if context.channel.isActive {
@@ -127,7 +127,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         do {
             events = try session.receive(unwrapInboundIn(data))
         } catch {
-            logger.debug("closing connection after a protocol violation", metadata: ["error": "\(error)"])
+            logger.debug("closing connection after a protocol violation", metadata: [LogKey.error: "\(error)"])
             session.terminate(errorCode: .protocolError)
             flush()
             context.close(promise: nil)
@@ -151,7 +151,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("closing connection after an I/O error", metadata: ["error": "\(error)"])
+        logger.debug("closing connection after an I/O error", metadata: [LogKey.error: "\(error)"])
         context.close(promise: nil)
     }
 

@@ -22,7 +22,7 @@ enum HTTP2ChannelOutput {
                 lastWrite = context.write(NIOAny(buffer))
             }
         } catch {
-            logger.debug("closing connection after HTTP/2 error", metadata: ["error": "\(error)"])
+            logger.debug("closing connection after HTTP/2 error", metadata: [LogKey.error: "\(error)"])
             context.close(promise: nil)
             return events
         }

@@ -55,7 +55,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         do {
             session = try HTTP2Session(role: .server, settings: settings)
         } catch {
-            logger.debug("cannot create HTTP/2 session", metadata: ["error": "\(error)"])
+            logger.debug("cannot create HTTP/2 session", metadata: [LogKey.error: "\(error)"])
             context.close(promise: nil)
         }
         if context.channel.isActive {
@@ -90,7 +90,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         do {
             events = try session.receive(unwrapInboundIn(data))
         } catch {
-            logger.debug("closing connection after a protocol violation", metadata: ["error": "\(error)"])
+            logger.debug("closing connection after a protocol violation", metadata: [LogKey.error: "\(error)"])
             session.terminate(errorCode: .protocolError)
             flush()
             self.session = nil
@@ -115,7 +115,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("closing connection after an I/O error", metadata: ["error": "\(error)"])
+        logger.debug("closing connection after an I/O error", metadata: [LogKey.error: "\(error)"])
         context.close(promise: nil)
     }
 
@@ -347,7 +347,7 @@ extension GRPCStatus {
     fileprivate init(handlerError error: any Error, logger: Logger) {
         self.init(handlerError: error)
         if !(error is any GRPCStatusConvertible), !(error is CancellationError) {
-            logger.debug("handler failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.debug("handler failed", metadata: [LogKey.error: "\(String(reflecting: error))"])
         }
     }
 }
