@@ -457,6 +457,186 @@ void   grpcapi__cancel_task_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__cancel_task_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   grpcapi__task_batch_request__init
+                     (Grpcapi__TaskBatchRequest         *message)
+{
+  static const Grpcapi__TaskBatchRequest init_value = GRPCAPI__TASK_BATCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t grpcapi__task_batch_request__get_packed_size
+                     (const Grpcapi__TaskBatchRequest *message)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__task_batch_request__pack
+                     (const Grpcapi__TaskBatchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__task_batch_request__pack_to_buffer
+                     (const Grpcapi__TaskBatchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__TaskBatchRequest *
+       grpcapi__task_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__TaskBatchRequest *)
+     protobuf_c_message_unpack (&grpcapi__task_batch_request__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__task_batch_request__free_unpacked
+                     (Grpcapi__TaskBatchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__task_batch_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__task_batch_response__init
+                     (Grpcapi__TaskBatchResponse         *message)
+{
+  static const Grpcapi__TaskBatchResponse init_value = GRPCAPI__TASK_BATCH_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t grpcapi__task_batch_response__get_packed_size
+                     (const Grpcapi__TaskBatchResponse *message)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__task_batch_response__pack
+                     (const Grpcapi__TaskBatchResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__task_batch_response__pack_to_buffer
+                     (const Grpcapi__TaskBatchResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__task_batch_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__TaskBatchResponse *
+       grpcapi__task_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__TaskBatchResponse *)
+     protobuf_c_message_unpack (&grpcapi__task_batch_response__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__task_batch_response__free_unpacked
+                     (Grpcapi__TaskBatchResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__task_batch_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__update_task_status_batch_request__init
+                     (Grpcapi__UpdateTaskStatusBatchRequest         *message)
+{
+  static const Grpcapi__UpdateTaskStatusBatchRequest init_value = GRPCAPI__UPDATE_TASK_STATUS_BATCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t grpcapi__update_task_status_batch_request__get_packed_size
+                     (const Grpcapi__UpdateTaskStatusBatchRequest *message)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__update_task_status_batch_request__pack
+                     (const Grpcapi__UpdateTaskStatusBatchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__update_task_status_batch_request__pack_to_buffer
+                     (const Grpcapi__UpdateTaskStatusBatchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__UpdateTaskStatusBatchRequest *
+       grpcapi__update_task_status_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__UpdateTaskStatusBatchRequest *)
+     protobuf_c_message_unpack (&grpcapi__update_task_status_batch_request__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__update_task_status_batch_request__free_unpacked
+                     (Grpcapi__UpdateTaskStatusBatchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__update_task_status_batch_response__init
+                     (Grpcapi__UpdateTaskStatusBatchResponse         *message)
+{
+  static const Grpcapi__UpdateTaskStatusBatchResponse init_value = GRPCAPI__UPDATE_TASK_STATUS_BATCH_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t grpcapi__update_task_status_batch_response__get_packed_size
+                     (const Grpcapi__UpdateTaskStatusBatchResponse *message)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__update_task_status_batch_response__pack
+                     (const Grpcapi__UpdateTaskStatusBatchResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__update_task_status_batch_response__pack_to_buffer
+                     (const Grpcapi__UpdateTaskStatusBatchResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__UpdateTaskStatusBatchResponse *
+       grpcapi__update_task_status_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__UpdateTaskStatusBatchResponse *)
+     protobuf_c_message_unpack (&grpcapi__update_task_status_batch_response__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__update_task_status_batch_response__free_unpacked
+                     (Grpcapi__UpdateTaskStatusBatchResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[4] =
 {
   {
@@ -1149,6 +1329,158 @@ const ProtobufCMessageDescriptor grpcapi__cancel_task_response__descriptor =
   (ProtobufCMessageInit) grpcapi__cancel_task_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor grpcapi__task_batch_request__field_descriptors[1] =
+{
+  {
+    "tasks",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Grpcapi__TaskBatchRequest, n_tasks),
+    offsetof(Grpcapi__TaskBatchRequest, tasks),
+    &grpcapi__task_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__task_batch_request__field_indices_by_name[] = {
+  0,   /* field[0] = tasks */
+};
+static const ProtobufCIntRange grpcapi__task_batch_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__task_batch_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.TaskBatchRequest",
+  "TaskBatchRequest",
+  "Grpcapi__TaskBatchRequest",
+  "grpcapi",
+  sizeof(Grpcapi__TaskBatchRequest),
+  1,
+  grpcapi__task_batch_request__field_descriptors,
+  grpcapi__task_batch_request__field_indices_by_name,
+  1,  grpcapi__task_batch_request__number_ranges,
+  (ProtobufCMessageInit) grpcapi__task_batch_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__task_batch_response__field_descriptors[1] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Grpcapi__TaskBatchResponse, n_results),
+    offsetof(Grpcapi__TaskBatchResponse, results),
+    &grpcapi__task_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__task_batch_response__field_indices_by_name[] = {
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange grpcapi__task_batch_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__task_batch_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.TaskBatchResponse",
+  "TaskBatchResponse",
+  "Grpcapi__TaskBatchResponse",
+  "grpcapi",
+  sizeof(Grpcapi__TaskBatchResponse),
+  1,
+  grpcapi__task_batch_response__field_descriptors,
+  grpcapi__task_batch_response__field_indices_by_name,
+  1,  grpcapi__task_batch_response__number_ranges,
+  (ProtobufCMessageInit) grpcapi__task_batch_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_batch_request__field_descriptors[1] =
+{
+  {
+    "updates",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Grpcapi__UpdateTaskStatusBatchRequest, n_updates),
+    offsetof(Grpcapi__UpdateTaskStatusBatchRequest, updates),
+    &grpcapi__update_task_status_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__update_task_status_batch_request__field_indices_by_name[] = {
+  0,   /* field[0] = updates */
+};
+static const ProtobufCIntRange grpcapi__update_task_status_batch_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.UpdateTaskStatusBatchRequest",
+  "UpdateTaskStatusBatchRequest",
+  "Grpcapi__UpdateTaskStatusBatchRequest",
+  "grpcapi",
+  sizeof(Grpcapi__UpdateTaskStatusBatchRequest),
+  1,
+  grpcapi__update_task_status_batch_request__field_descriptors,
+  grpcapi__update_task_status_batch_request__field_indices_by_name,
+  1,  grpcapi__update_task_status_batch_request__number_ranges,
+  (ProtobufCMessageInit) grpcapi__update_task_status_batch_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_batch_response__field_descriptors[1] =
+{
+  {
+    "unknown_task_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Grpcapi__UpdateTaskStatusBatchResponse, n_unknown_task_ids),
+    offsetof(Grpcapi__UpdateTaskStatusBatchResponse, unknown_task_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__update_task_status_batch_response__field_indices_by_name[] = {
+  0,   /* field[0] = unknown_task_ids */
+};
+static const ProtobufCIntRange grpcapi__update_task_status_batch_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.UpdateTaskStatusBatchResponse",
+  "UpdateTaskStatusBatchResponse",
+  "Grpcapi__UpdateTaskStatusBatchResponse",
+  "grpcapi",
+  sizeof(Grpcapi__UpdateTaskStatusBatchResponse),
+  1,
+  grpcapi__update_task_status_batch_response__field_descriptors,
+  grpcapi__update_task_status_batch_response__field_indices_by_name,
+  1,  grpcapi__update_task_status_batch_response__number_ranges,
+  (ProtobufCMessageInit) grpcapi__update_task_status_batch_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue grpcapi__task_status__enum_values_by_number[4] =
 {
   { "QUEUED", "GRPCAPI__TASK_STATUS__QUEUED", 0 },
@@ -1181,14 +1513,16 @@ const ProtobufCEnumDescriptor grpcapi__task_status__descriptor =
   grpcapi__task_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor grpcapi__worker_service__method_descriptors[2] =
+static const ProtobufCMethodDescriptor grpcapi__worker_service__method_descriptors[3] =
 {
   { "SubmitTask", &grpcapi__task_request__descriptor, &grpcapi__task_response__descriptor },
   { "CancelTask", &grpcapi__cancel_task_request__descriptor, &grpcapi__cancel_task_response__descriptor },
+  { "SubmitTasks", &grpcapi__task_batch_request__descriptor, &grpcapi__task_batch_response__descriptor },
 };
 const unsigned grpcapi__worker_service__method_indices_by_name[] = {
   1,        /* CancelTask */
-  0         /* SubmitTask */
+  0,        /* SubmitTask */
+  2         /* SubmitTasks */
 };
 const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor =
 {
@@ -1197,7 +1531,7 @@ const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor =
   "WorkerService",
   "Grpcapi__WorkerService",
   "grpcapi",
-  2,
+  3,
   grpcapi__worker_service__method_descriptors,
   grpcapi__worker_service__method_indices_by_name
 };
@@ -1217,6 +1551,14 @@ void grpcapi__worker_service__cancel_task(ProtobufCService *service,
   assert(service->descriptor == &grpcapi__worker_service__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void grpcapi__worker_service__submit_tasks(ProtobufCService *service,
+                                           const Grpcapi__TaskBatchRequest *input,
+                                           Grpcapi__TaskBatchResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &grpcapi__worker_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
                                     Grpcapi__WorkerService_ServiceDestroy destroy)
 {
@@ -1224,16 +1566,18 @@ void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
                                      &grpcapi__worker_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }
-static const ProtobufCMethodDescriptor grpcapi__coordinator_service__method_descriptors[3] =
+static const ProtobufCMethodDescriptor grpcapi__coordinator_service__method_descriptors[4] =
 {
   { "SubmitTask", &grpcapi__client_task_request__descriptor, &grpcapi__client_task_response__descriptor },
   { "SendHeartbeat", &grpcapi__heartbeat_request__descriptor, &grpcapi__heartbeat_response__descriptor },
   { "UpdateTaskStatus", &grpcapi__update_task_status_request__descriptor, &grpcapi__update_task_status_response__descriptor },
+  { "UpdateTaskStatuses", &grpcapi__update_task_status_batch_request__descriptor, &grpcapi__update_task_status_batch_response__descriptor },
 };
 const unsigned grpcapi__coordinator_service__method_indices_by_name[] = {
   1,        /* SendHeartbeat */
   0,        /* SubmitTask */
-  2         /* UpdateTaskStatus */
+  2,        /* UpdateTaskStatus */
+  3         /* UpdateTaskStatuses */
 };
 const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor =
 {
@@ -1242,7 +1586,7 @@ const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor =
   "CoordinatorService",
   "Grpcapi__CoordinatorService",
   "grpcapi",
-  3,
+  4,
   grpcapi__coordinator_service__method_descriptors,
   grpcapi__coordinator_service__method_indices_by_name
 };
@@ -1269,6 +1613,14 @@ void grpcapi__coordinator_service__update_task_status(ProtobufCService *service,
 {
   assert(service->descriptor == &grpcapi__coordinator_service__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void grpcapi__coordinator_service__update_task_statuses(ProtobufCService *service,
+                                                        const Grpcapi__UpdateTaskStatusBatchRequest *input,
+                                                        Grpcapi__UpdateTaskStatusBatchResponse_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &grpcapi__coordinator_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *service,
                                          Grpcapi__CoordinatorService_ServiceDestroy destroy)

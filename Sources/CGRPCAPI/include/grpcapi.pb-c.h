@@ -25,6 +25,10 @@ typedef struct Grpcapi__UpdateTaskStatusRequest Grpcapi__UpdateTaskStatusRequest
 typedef struct Grpcapi__UpdateTaskStatusResponse Grpcapi__UpdateTaskStatusResponse;
 typedef struct Grpcapi__CancelTaskRequest Grpcapi__CancelTaskRequest;
 typedef struct Grpcapi__CancelTaskResponse Grpcapi__CancelTaskResponse;
+typedef struct Grpcapi__TaskBatchRequest Grpcapi__TaskBatchRequest;
+typedef struct Grpcapi__TaskBatchResponse Grpcapi__TaskBatchResponse;
+typedef struct Grpcapi__UpdateTaskStatusBatchRequest Grpcapi__UpdateTaskStatusBatchRequest;
+typedef struct Grpcapi__UpdateTaskStatusBatchResponse Grpcapi__UpdateTaskStatusBatchResponse;
 
 
 /* --- enums --- */
@@ -204,6 +208,64 @@ struct  Grpcapi__CancelTaskResponse
 #define GRPCAPI__CANCEL_TASK_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__cancel_task_response__descriptor) \
     , 0 }
+
+
+/*
+ * Coordinator -> worker: run these tasks. A worker without this method answers UNIMPLEMENTED
+ * and the coordinator sends each task with SubmitTask instead.
+ */
+struct  Grpcapi__TaskBatchRequest
+{
+  ProtobufCMessage base;
+  size_t n_tasks;
+  Grpcapi__TaskRequest **tasks;
+};
+#define GRPCAPI__TASK_BATCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_batch_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * One response per task of the request, in the same order.
+ */
+struct  Grpcapi__TaskBatchResponse
+{
+  ProtobufCMessage base;
+  size_t n_results;
+  Grpcapi__TaskResponse **results;
+};
+#define GRPCAPI__TASK_BATCH_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_batch_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Worker -> coordinator: several reports at once, applied together. A coordinator without this
+ * method answers UNIMPLEMENTED and the worker sends each report with UpdateTaskStatus instead.
+ */
+struct  Grpcapi__UpdateTaskStatusBatchRequest
+{
+  ProtobufCMessage base;
+  size_t n_updates;
+  Grpcapi__UpdateTaskStatusRequest **updates;
+};
+#define GRPCAPI__UPDATE_TASK_STATUS_BATCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_batch_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Grpcapi__UpdateTaskStatusBatchResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Reported tasks the coordinator does not know; every other report was applied or was stale.
+   */
+  size_t n_unknown_task_ids;
+  char **unknown_task_ids;
+};
+#define GRPCAPI__UPDATE_TASK_STATUS_BATCH_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_batch_response__descriptor) \
+    , 0,NULL }
 
 
 /* Grpcapi__TaskRequest methods */
@@ -396,6 +458,82 @@ Grpcapi__CancelTaskResponse *
 void   grpcapi__cancel_task_response__free_unpacked
                      (Grpcapi__CancelTaskResponse *message,
                       ProtobufCAllocator *allocator);
+/* Grpcapi__TaskBatchRequest methods */
+void   grpcapi__task_batch_request__init
+                     (Grpcapi__TaskBatchRequest         *message);
+size_t grpcapi__task_batch_request__get_packed_size
+                     (const Grpcapi__TaskBatchRequest   *message);
+size_t grpcapi__task_batch_request__pack
+                     (const Grpcapi__TaskBatchRequest   *message,
+                      uint8_t             *out);
+size_t grpcapi__task_batch_request__pack_to_buffer
+                     (const Grpcapi__TaskBatchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__TaskBatchRequest *
+       grpcapi__task_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__task_batch_request__free_unpacked
+                     (Grpcapi__TaskBatchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__TaskBatchResponse methods */
+void   grpcapi__task_batch_response__init
+                     (Grpcapi__TaskBatchResponse         *message);
+size_t grpcapi__task_batch_response__get_packed_size
+                     (const Grpcapi__TaskBatchResponse   *message);
+size_t grpcapi__task_batch_response__pack
+                     (const Grpcapi__TaskBatchResponse   *message,
+                      uint8_t             *out);
+size_t grpcapi__task_batch_response__pack_to_buffer
+                     (const Grpcapi__TaskBatchResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__TaskBatchResponse *
+       grpcapi__task_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__task_batch_response__free_unpacked
+                     (Grpcapi__TaskBatchResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__UpdateTaskStatusBatchRequest methods */
+void   grpcapi__update_task_status_batch_request__init
+                     (Grpcapi__UpdateTaskStatusBatchRequest         *message);
+size_t grpcapi__update_task_status_batch_request__get_packed_size
+                     (const Grpcapi__UpdateTaskStatusBatchRequest   *message);
+size_t grpcapi__update_task_status_batch_request__pack
+                     (const Grpcapi__UpdateTaskStatusBatchRequest   *message,
+                      uint8_t             *out);
+size_t grpcapi__update_task_status_batch_request__pack_to_buffer
+                     (const Grpcapi__UpdateTaskStatusBatchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__UpdateTaskStatusBatchRequest *
+       grpcapi__update_task_status_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__update_task_status_batch_request__free_unpacked
+                     (Grpcapi__UpdateTaskStatusBatchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__UpdateTaskStatusBatchResponse methods */
+void   grpcapi__update_task_status_batch_response__init
+                     (Grpcapi__UpdateTaskStatusBatchResponse         *message);
+size_t grpcapi__update_task_status_batch_response__get_packed_size
+                     (const Grpcapi__UpdateTaskStatusBatchResponse   *message);
+size_t grpcapi__update_task_status_batch_response__pack
+                     (const Grpcapi__UpdateTaskStatusBatchResponse   *message,
+                      uint8_t             *out);
+size_t grpcapi__update_task_status_batch_response__pack_to_buffer
+                     (const Grpcapi__UpdateTaskStatusBatchResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__UpdateTaskStatusBatchResponse *
+       grpcapi__update_task_status_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__update_task_status_batch_response__free_unpacked
+                     (Grpcapi__UpdateTaskStatusBatchResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Grpcapi__TaskRequest_Closure)
@@ -428,6 +566,18 @@ typedef void (*Grpcapi__CancelTaskRequest_Closure)
 typedef void (*Grpcapi__CancelTaskResponse_Closure)
                  (const Grpcapi__CancelTaskResponse *message,
                   void *closure_data);
+typedef void (*Grpcapi__TaskBatchRequest_Closure)
+                 (const Grpcapi__TaskBatchRequest *message,
+                  void *closure_data);
+typedef void (*Grpcapi__TaskBatchResponse_Closure)
+                 (const Grpcapi__TaskBatchResponse *message,
+                  void *closure_data);
+typedef void (*Grpcapi__UpdateTaskStatusBatchRequest_Closure)
+                 (const Grpcapi__UpdateTaskStatusBatchRequest *message,
+                  void *closure_data);
+typedef void (*Grpcapi__UpdateTaskStatusBatchResponse_Closure)
+                 (const Grpcapi__UpdateTaskStatusBatchResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -443,6 +593,10 @@ struct Grpcapi__WorkerService_Service
                       const Grpcapi__CancelTaskRequest *input,
                       Grpcapi__CancelTaskResponse_Closure closure,
                       void *closure_data);
+  void (*submit_tasks)(Grpcapi__WorkerService_Service *service,
+                       const Grpcapi__TaskBatchRequest *input,
+                       Grpcapi__TaskBatchResponse_Closure closure,
+                       void *closure_data);
 };
 typedef void (*Grpcapi__WorkerService_ServiceDestroy)(Grpcapi__WorkerService_Service *);
 void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
@@ -452,7 +606,8 @@ void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
 #define GRPCAPI__WORKER_SERVICE__INIT(function_prefix__) \
     { GRPCAPI__WORKER_SERVICE__BASE_INIT,\
       function_prefix__ ## submit_task,\
-      function_prefix__ ## cancel_task  }
+      function_prefix__ ## cancel_task,\
+      function_prefix__ ## submit_tasks  }
 void grpcapi__worker_service__submit_task(ProtobufCService *service,
                                           const Grpcapi__TaskRequest *input,
                                           Grpcapi__TaskResponse_Closure closure,
@@ -461,6 +616,10 @@ void grpcapi__worker_service__cancel_task(ProtobufCService *service,
                                           const Grpcapi__CancelTaskRequest *input,
                                           Grpcapi__CancelTaskResponse_Closure closure,
                                           void *closure_data);
+void grpcapi__worker_service__submit_tasks(ProtobufCService *service,
+                                           const Grpcapi__TaskBatchRequest *input,
+                                           Grpcapi__TaskBatchResponse_Closure closure,
+                                           void *closure_data);
 typedef struct Grpcapi__CoordinatorService_Service Grpcapi__CoordinatorService_Service;
 struct Grpcapi__CoordinatorService_Service
 {
@@ -477,6 +636,10 @@ struct Grpcapi__CoordinatorService_Service
                              const Grpcapi__UpdateTaskStatusRequest *input,
                              Grpcapi__UpdateTaskStatusResponse_Closure closure,
                              void *closure_data);
+  void (*update_task_statuses)(Grpcapi__CoordinatorService_Service *service,
+                               const Grpcapi__UpdateTaskStatusBatchRequest *input,
+                               Grpcapi__UpdateTaskStatusBatchResponse_Closure closure,
+                               void *closure_data);
 };
 typedef void (*Grpcapi__CoordinatorService_ServiceDestroy)(Grpcapi__CoordinatorService_Service *);
 void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *service,
@@ -487,7 +650,8 @@ void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *se
     { GRPCAPI__COORDINATOR_SERVICE__BASE_INIT,\
       function_prefix__ ## submit_task,\
       function_prefix__ ## send_heartbeat,\
-      function_prefix__ ## update_task_status  }
+      function_prefix__ ## update_task_status,\
+      function_prefix__ ## update_task_statuses  }
 void grpcapi__coordinator_service__submit_task(ProtobufCService *service,
                                                const Grpcapi__ClientTaskRequest *input,
                                                Grpcapi__ClientTaskResponse_Closure closure,
@@ -500,6 +664,10 @@ void grpcapi__coordinator_service__update_task_status(ProtobufCService *service,
                                                       const Grpcapi__UpdateTaskStatusRequest *input,
                                                       Grpcapi__UpdateTaskStatusResponse_Closure closure,
                                                       void *closure_data);
+void grpcapi__coordinator_service__update_task_statuses(ProtobufCService *service,
+                                                        const Grpcapi__UpdateTaskStatusBatchRequest *input,
+                                                        Grpcapi__UpdateTaskStatusBatchResponse_Closure closure,
+                                                        void *closure_data);
 
 /* --- descriptors --- */
 
@@ -514,6 +682,10 @@ extern const ProtobufCMessageDescriptor grpcapi__update_task_status_request__des
 extern const ProtobufCMessageDescriptor grpcapi__update_task_status_response__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__cancel_task_request__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__cancel_task_response__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__task_batch_request__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__task_batch_response__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_request__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_response__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor;
 

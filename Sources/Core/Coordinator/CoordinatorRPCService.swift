@@ -25,6 +25,7 @@ public struct CoordinatorRPCService: Sendable {
         router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
         router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in await sendHeartbeat(request) }
         router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
+        router.register(GRPCAPIMethods.updateTaskStatuses) { request, _ in try await updateTaskStatuses(request) }
         return router
     }
 
@@ -65,32 +66,55 @@ public struct CoordinatorRPCService: Sendable {
     }
 
     public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
-        guard let taskID = UUID(uuidString: request.taskID) else {
-            throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
-        }
-        let report = TaskStatusReport(request, taskID: taskID)
-        let result = try await store.record(report)
-        var metadata: Logger.Metadata = [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)"]
-        switch result {
-        case .notFound:
-            throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
-        case .ignored:
-            logger.info("stale status report ignored", metadata: metadata)
-            releaseSlot(after: report, heldBy: report.workerID)
-        case .recorded(let workerID, let requeued, let startDelay):
-            TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
-            metadata[LogKey.workerID] = workerID.map { "\($0)" }
-            logger.info("task status recorded", metadata: metadata)
-            releaseSlot(after: report, heldBy: workerID ?? report.workerID)
+        let unknown = try await apply([request])
+        if let taskID = unknown.first {
+            throw GRPCStatus(code: .notFound, message: "no task with id \(taskID)")
         }
         return UpdateTaskStatusResponse(success: true)
     }
 
+    /// Applies a worker's reports with one statement (one commit) and names the unknown tasks.
+    public func updateTaskStatuses(_ request: UpdateTaskStatusBatchRequest) async throws -> UpdateTaskStatusBatchResponse {
+        UpdateTaskStatusBatchResponse(unknownTaskIDs: try await apply(request.updates))
+    }
+
+    /// Records `requests`, logs and counts what each did, frees the slots of finished attempts,
+    /// and returns the ids of the tasks that do not exist.
+    private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [String] {
+        let reports = try requests.map { request in
+            guard let taskID = UUID(uuidString: request.taskID) else {
+                throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
+            }
+            return TaskStatusReport(request, taskID: taskID)
+        }
+        let results = try await store.record(reports)
+        var unknown: [String] = []
+        var freedSlot = false
+        for (request, (report, result)) in zip(requests, zip(reports, results)) {
+            var metadata: Logger.Metadata = [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)"]
+            switch result {
+            case .notFound:
+                unknown.append(request.taskID)
+            case .ignored:
+                logger.info("stale status report ignored", metadata: metadata)
+                freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
+            case .recorded(let workerID, let requeued, let startDelay):
+                TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
+                metadata[LogKey.workerID] = workerID.map { "\($0)" }
+                logger.info("task status recorded", metadata: metadata)
+                freedSlot = releaseSlot(after: report, heldBy: workerID ?? report.workerID) || freedSlot
+            }
+        }
+        if freedSlot { dispatcher.wake() }
+        return unknown
+    }
+
     /// A final report frees the worker's slot, whether or not it still changed the task.
-    private func releaseSlot(after report: TaskStatusReport, heldBy workerID: UInt32?) {
-        guard report.outcome != .started, let workerID else { return }
+    /// Returns whether it freed one.
+    private func releaseSlot(after report: TaskStatusReport, heldBy workerID: UInt32?) -> Bool {
+        guard report.outcome != .started, let workerID else { return false }
         registry.releaseSlot(of: workerID)
-        dispatcher.wake()
+        return true
     }
 }
 
@@ -100,21 +124,28 @@ extension TaskStatusReport {
         let outcome: Outcome
         let micros: Int64
         let seconds: Int64
+        let startTime = Timestamp(wireMicroseconds: request.startedAtMicros, seconds: request.startedAt)
         switch request.status {
         case .queued: (outcome, micros, seconds) = (.handedBack, 0, 0)
         case .started: (outcome, micros, seconds) = (.started, request.startedAtMicros, request.startedAt)
         case .complete: (outcome, micros, seconds) = (.completed, request.completedAtMicros, request.completedAt)
         case .failed: (outcome, micros, seconds) = (.failed, request.failedAtMicros, request.failedAt)
         }
-        let time: Timestamp? =
-            micros != 0 ? Timestamp(microsecondsSinceEpoch: micros)
-            : seconds != 0 ? Timestamp(microsecondsSinceEpoch: seconds &* 1_000_000) : nil
         self.init(
-            taskID: taskID, outcome: outcome, time: time,
+            taskID: taskID, outcome: outcome, time: Timestamp(wireMicroseconds: micros, seconds: seconds),
+            startTime: startTime,
             workerID: request.workerID == 0 ? nil : request.workerID,
             attempt: request.attempt == 0 ? nil : Int(request.attempt),
             exitCode: request.exitCode,
             output: request.output.isEmpty ? nil : request.output,
             error: request.error.isEmpty ? nil : request.error)
+    }
+}
+
+extension Timestamp {
+    /// A time sent as microseconds, else as seconds (the original contract); nil when neither is set.
+    init?(wireMicroseconds micros: Int64, seconds: Int64) {
+        guard micros != 0 || seconds != 0 else { return nil }
+        self.init(microsecondsSinceEpoch: micros != 0 ? micros : seconds &* 1_000_000)
     }
 }

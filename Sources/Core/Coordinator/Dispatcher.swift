@@ -13,6 +13,7 @@ public final class Dispatcher: Service, Sendable {
     private let clients: WorkerClientPool
     private let configuration: CoordinatorConfiguration
     private let logger: Logger
+    private let sender: WorkerTaskSender
     private let wakeSignal = WakeSignal()
 
     public init(
@@ -22,6 +23,7 @@ public final class Dispatcher: Service, Sendable {
         self.store = store
         self.registry = registry
         self.clients = clients
+        sender = WorkerTaskSender(clients: clients, timeout: configuration.handOffTimeout)
         self.configuration = configuration
         self.logger = logger
     }
@@ -76,26 +78,26 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
-    /// Hands `tasks` (already claimed) to workers in round-robin order; returns how many a worker accepted.
+    /// Hands `tasks` (already claimed) to workers in round-robin order, one batch per worker;
+    /// records who holds each and puts every task no worker took back in the queue. Returns how
+    /// many a worker accepted.
     @discardableResult
     public func handOff(_ tasks: [ClaimedTask]) async -> Int {
         let workers = registry.reserveSlots(tasks.count)
-        let assignments = Array(zip(tasks, workers))
-        let accepted = await withTaskGroup(of: (ClaimedTask, RegisteredWorker, Bool).self) { group in
-            for (task, worker) in assignments {
-                group.addTask { (task, worker, await self.submit(task, to: worker)) }
+        let batches = Dictionary(grouping: zip(tasks, workers), by: { $0.1.id }).values.map { pairs in
+            (worker: pairs[0].1, tasks: pairs.map(\.0))
+        }
+        let accepted = await withTaskGroup(of: [(taskID: UUID, workerID: UInt32)].self) { group in
+            for (worker, batch) in batches {
+                group.addTask { await self.handOff(batch, to: worker).map { (taskID: $0, workerID: worker.id) } }
             }
-            var accepted: [(ClaimedTask, RegisteredWorker)] = []
-            for await (task, worker, ok) in group where ok {
-                accepted.append((task, worker))
-            }
-            return accepted
+            return await group.reduce(into: []) { $0 += $1 }
         }
         TaskMetrics.dispatched(count: accepted.count)
-        let acceptedIDs = Set(accepted.map(\.0.id))
+        let acceptedIDs = Set(accepted.map(\.taskID))
         let rejected = tasks.filter { !acceptedIDs.contains($0.id) }
         do {
-            try await store.assignWorkers(accepted.map { (taskID: $0.0.id, workerID: $0.1.id) })
+            try await store.assignWorkers(accepted)
             try await store.returnToQueue(rejected.map(\.id))
         } catch {
             logger.error("recording hand-offs failed", metadata: [LogKey.error: "\(error)"])
@@ -106,31 +108,37 @@ public final class Dispatcher: Service, Sendable {
         return accepted.count
     }
 
-    /// Sends one task to one worker; false (and the slot given back) when the worker did not take it.
-    private func submit(_ task: ClaimedTask, to worker: RegisteredWorker) async -> Bool {
+    /// Sends `tasks` to one worker; returns the ids it accepted. The slot of every task it did
+    /// not take is given back; a worker that cannot be reached is removed.
+    private func handOff(_ tasks: [ClaimedTask], to worker: RegisteredWorker) async -> [UUID] {
         var logger = logger
-        logger[metadataKey: LogKey.taskID] = "\(task.id.uuidString.lowercased())"
         logger[metadataKey: LogKey.workerID] = "\(worker.id)"
-        do {
-            let client = try clients.client(for: worker.address)
-            let response: TaskResponse = try await client.unary(
-                GRPCAPIMethods.workerSubmitTask, request: task.taskRequest, timeout: configuration.handOffTimeout)
-            guard response.success else {
-                logger.warning("worker refused task", metadata: ["message": "\(response.message)"])
-                registry.releaseSlot(of: worker.id)
-                return false
+        let results = await sender.send(tasks.map(\.taskRequest), to: worker.address)
+        var accepted: [UUID] = []
+        var unreachable = false
+        for (task, result) in zip(tasks, results) {
+            var taskLogger = logger
+            taskLogger[metadataKey: LogKey.taskID] = "\(task.id.uuidString.lowercased())"
+            switch result {
+            case .success(let response) where response.success:
+                taskLogger.info("task dispatched", metadata: [LogKey.attempt: "\(task.attempt)"])
+                accepted.append(task.id)
+                continue
+            case .success(let response):
+                taskLogger.warning("worker refused task", metadata: ["message": "\(response.message)"])
+            case .failure(let status as GRPCStatus) where status.code == .unavailable:
+                if !unreachable { taskLogger.warning("worker unreachable, removed", metadata: [LogKey.error: "\(status)"]) }
+                unreachable = true
+            case .failure(let error):
+                taskLogger.warning("hand-off failed", metadata: [LogKey.error: "\(error)"])
             }
-            logger.info("task dispatched", metadata: [LogKey.attempt: "\(task.attempt)"])
-            return true
-        } catch let status as GRPCStatus where status.code == .unavailable {
-            logger.warning("worker unreachable, removed", metadata: [LogKey.error: "\(status)"])
-            registry.remove(workerID: worker.id)
-            await clients.discard(address: worker.address)
-            return false
-        } catch {
-            logger.warning("hand-off failed", metadata: [LogKey.error: "\(error)"])
             registry.releaseSlot(of: worker.id)
-            return false
         }
+        if unreachable {
+            registry.remove(workerID: worker.id)
+            sender.forget(address: worker.address)
+            await clients.discard(address: worker.address)
+        }
+        return accepted
     }
 }

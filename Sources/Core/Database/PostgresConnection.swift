@@ -9,6 +9,11 @@ public final class PostgresConnection {
     /// The `PGconn *`, valid for the whole life of this object (PQreset reuses it).
     private let handle: OpaquePointer
     private let logger: Logger
+    /// Names of the statements prepared on this connection, by SQL text. A server session
+    /// keeps them until it ends, so `reset` forgets them.
+    private var preparedStatements: [String: String] = [:]
+    /// Statements beyond this many distinct texts run unprepared (a bound on server memory).
+    private static let preparedStatementLimit = 256
 
     /// Opens a connection, waiting at most `configuration.connectTimeoutSeconds`.
     /// Throws `PostgresError(.connectionFailed)`.
@@ -41,17 +46,34 @@ public final class PostgresConnection {
     }
 
     /// Runs one statement with `$1`, `$2`, … parameters sent separately from the SQL, in text format.
-    /// `nil` is SQL `NULL`. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
+    /// `nil` is SQL `NULL`. The statement is prepared on first use and reused by name after that,
+    /// so the server parses and plans each distinct text once per connection. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
     /// `.connectionLost` when the connection broke (the statement may have taken effect).
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> PostgresResult {
         guard parameters.count <= Int(UInt16.max) else {
             throw PostgresError(code: .queryFailed, message: "a statement takes at most 65535 parameters, got \(parameters.count)")
         }
+        let name = try preparedStatementName(for: sql)
         let result = withCStrings(parameters.map { $0?.postgresText }) { values in
-            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            if let name {
+                PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+            } else {
+                PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            }
         }
         return try consume(result)
+    }
+
+    /// The name `sql` is prepared under, preparing it now on first use; nil once the limit of
+    /// prepared statements is reached.
+    private func preparedStatementName(for sql: String) throws -> String? {
+        if let name = preparedStatements[sql] { return name }
+        guard preparedStatements.count < Self.preparedStatementLimit else { return nil }
+        let name = "taskmaster_\(preparedStatements.count + 1)"
+        _ = try consume(PQprepare(handle, name, sql, 0, nil))
+        preparedStatements[sql] = name
+        return name
     }
 
     /// Runs SQL without parameters; it may hold several statements separated by semicolons
@@ -113,6 +135,7 @@ public final class PostgresConnection {
 
     /// Reconnects with the same parameters. Throws `.connectionFailed` when the server is still unreachable.
     func reset() throws {
+        preparedStatements.removeAll()
         PQreset(handle)
         guard isOpen else {
             throw PostgresError(code: .connectionFailed, message: Self.errorMessage(of: handle))

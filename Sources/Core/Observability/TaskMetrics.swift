@@ -13,14 +13,16 @@ enum TaskMetrics {
     }
 
     /// A worker's report that changed the task: its outcome, whether a failure was put back in
-    /// the queue for another attempt, and for a first STARTED report the delay since it was due.
+    /// the queue for another attempt, and for the report that first marks a task started the delay
+    /// since it was due.
     /// Any other outcome counts nothing.
     static func recorded(_ outcome: TaskStatusReport.Outcome, requeued: Bool, startDelay: Duration?) {
         if outcome == .completed {
             Counter(label: MetricNames.tasksCompleted).increment()
         } else if outcome == .failed {
             Counter(label: requeued ? MetricNames.tasksRetried : MetricNames.tasksFailed).increment()
-        } else if outcome == .started, let startDelay {
+        }
+        if let startDelay {
             Timer(label: MetricNames.taskStartDelay).record(duration: max(.zero, startDelay))
         }
     }

@@ -153,3 +153,39 @@ public struct CancelTaskResponse: Sendable, Hashable {
         self.found = found
     }
 }
+
+/// Coordinator → worker: run these tasks (`SubmitTasks`).
+public struct TaskBatchRequest: Sendable, Hashable {
+    public var tasks: [TaskRequest]
+
+    public init(tasks: [TaskRequest]) {
+        self.tasks = tasks
+    }
+}
+
+/// One response per task of a `TaskBatchRequest`, in its order.
+public struct TaskBatchResponse: Sendable, Hashable {
+    public var results: [TaskResponse]
+
+    public init(results: [TaskResponse]) {
+        self.results = results
+    }
+}
+
+/// Worker → coordinator: several reports at once (`UpdateTaskStatuses`).
+public struct UpdateTaskStatusBatchRequest: Sendable, Hashable {
+    public var updates: [UpdateTaskStatusRequest]
+
+    public init(updates: [UpdateTaskStatusRequest]) {
+        self.updates = updates
+    }
+}
+
+public struct UpdateTaskStatusBatchResponse: Sendable, Hashable {
+    /// Reported tasks the coordinator does not know.
+    public var unknownTaskIDs: [String]
+
+    public init(unknownTaskIDs: [String] = []) {
+        self.unknownTaskIDs = unknownTaskIDs
+    }
+}

@@ -3,8 +3,9 @@ internal import CProtobufC
 import Foundation
 
 // The only file that touches protobuf-c: it converts the Swift messages of `Messages.swift`
-// to and from the generated C structs. Strings are copied at the boundary; unpacked C messages
-// are freed before returning.
+// to and from the generated C structs. Encoding builds the C structs with copies of every
+// string in a `CArena` that lives until the bytes are packed; decoding copies out of the
+// unpacked C message before it is freed.
 
 /// A message that protobuf-c could not decode.
 public struct ProtobufDecodingError: Error, Sendable, CustomStringConvertible {
@@ -15,65 +16,106 @@ public struct ProtobufDecodingError: Error, Sendable, CustomStringConvertible {
 
 extension TaskRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskRequest", grpcapi__task_request__unpack, grpcapi__task_request__free_unpacked) {
-            TaskRequest(
-                taskID: String(cString: $0.task_id), data: String(cString: $0.data),
-                attempt: $0.attempt, timeoutSeconds: $0.timeout_seconds)
-        }
+        self = try unpack(bytes, "TaskRequest", grpcapi__task_request__unpack, grpcapi__task_request__free_unpacked, Self.init)
     }
 
     public func serializedBytes() -> [UInt8] {
+        encode(cMessage, grpcapi__task_request__get_packed_size, grpcapi__task_request__pack)
+    }
+
+    init(_ message: Grpcapi__TaskRequest) {
+        self.init(
+            taskID: String(cString: message.task_id), data: String(cString: message.data),
+            attempt: message.attempt, timeoutSeconds: message.timeout_seconds)
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
         var message = Grpcapi__TaskRequest()
         grpcapi__task_request__init(&message)
+        message.task_id = arena.string(taskID)
+        message.data = arena.string(data)
         message.attempt = attempt
         message.timeout_seconds = timeoutSeconds
-        return withCString(taskID) { taskID in
-            withCString(data) { data in
-                message.task_id = taskID
-                message.data = data
-                return pack(&message, grpcapi__task_request__get_packed_size, grpcapi__task_request__pack)
-            }
-        }
+        return message
     }
 }
 
 extension TaskResponse: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskResponse", grpcapi__task_response__unpack, grpcapi__task_response__free_unpacked) {
-            TaskResponse(taskID: String(cString: $0.task_id), message: String(cString: $0.message), success: $0.success != 0)
+        self = try unpack(bytes, "TaskResponse", grpcapi__task_response__unpack, grpcapi__task_response__free_unpacked, Self.init)
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        encode(cMessage, grpcapi__task_response__get_packed_size, grpcapi__task_response__pack)
+    }
+
+    init(_ message: Grpcapi__TaskResponse) {
+        self.init(taskID: String(cString: message.task_id), message: String(cString: message.message), success: message.success != 0)
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskResponse {
+        var message = Grpcapi__TaskResponse()
+        grpcapi__task_response__init(&message)
+        message.task_id = arena.string(taskID)
+        message.message = arena.string(self.message)
+        message.success = success ? 1 : 0
+        return message
+    }
+}
+
+extension TaskBatchRequest: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(bytes, "TaskBatchRequest", grpcapi__task_batch_request__unpack, grpcapi__task_batch_request__free_unpacked) {
+            TaskBatchRequest(tasks: readMessages($0.tasks, count: $0.n_tasks, TaskRequest.init))
         }
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__TaskResponse()
-        grpcapi__task_response__init(&message)
-        message.success = success ? 1 : 0
-        return withCString(taskID) { taskID in
-            withCString(self.message) { text in
-                message.task_id = taskID
-                message.message = text
-                return pack(&message, grpcapi__task_response__get_packed_size, grpcapi__task_response__pack)
-            }
+        encode(
+            { arena in
+                var message = Grpcapi__TaskBatchRequest()
+                grpcapi__task_batch_request__init(&message)
+                message.n_tasks = tasks.count
+                message.tasks = arena.pointers(tasks.map { $0.cMessage(in: arena) })
+                return message
+            }, grpcapi__task_batch_request__get_packed_size, grpcapi__task_batch_request__pack)
+    }
+}
+
+extension TaskBatchResponse: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(bytes, "TaskBatchResponse", grpcapi__task_batch_response__unpack, grpcapi__task_batch_response__free_unpacked) {
+            TaskBatchResponse(results: readMessages($0.results, count: $0.n_results, TaskResponse.init))
         }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        encode(
+            { arena in
+                var message = Grpcapi__TaskBatchResponse()
+                grpcapi__task_batch_response__init(&message)
+                message.n_results = results.count
+                message.results = arena.pointers(results.map { $0.cMessage(in: arena) })
+                return message
+            }, grpcapi__task_batch_response__get_packed_size, grpcapi__task_batch_response__pack)
     }
 }
 
 extension ClientTaskRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "ClientTaskRequest", grpcapi__client_task_request__unpack, grpcapi__client_task_request__free_unpacked
-        ) {
+        self = try unpack(bytes, "ClientTaskRequest", grpcapi__client_task_request__unpack, grpcapi__client_task_request__free_unpacked) {
             ClientTaskRequest(data: String(cString: $0.data))
         }
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__ClientTaskRequest()
-        grpcapi__client_task_request__init(&message)
-        return withCString(data) { data in
-            message.data = data
-            return pack(&message, grpcapi__client_task_request__get_packed_size, grpcapi__client_task_request__pack)
-        }
+        encode(
+            { arena in
+                var message = Grpcapi__ClientTaskRequest()
+                grpcapi__client_task_request__init(&message)
+                message.data = arena.string(data)
+                return message
+            }, grpcapi__client_task_request__get_packed_size, grpcapi__client_task_request__pack)
     }
 }
 
@@ -87,23 +129,20 @@ extension ClientTaskResponse: GRPCMessage {
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__ClientTaskResponse()
-        grpcapi__client_task_response__init(&message)
-        return withCString(self.message) { text in
-            withCString(taskID) { taskID in
-                message.message = text
-                message.task_id = taskID
-                return pack(&message, grpcapi__client_task_response__get_packed_size, grpcapi__client_task_response__pack)
-            }
-        }
+        encode(
+            { arena in
+                var message = Grpcapi__ClientTaskResponse()
+                grpcapi__client_task_response__init(&message)
+                message.message = arena.string(self.message)
+                message.task_id = arena.string(taskID)
+                return message
+            }, grpcapi__client_task_response__get_packed_size, grpcapi__client_task_response__pack)
     }
 }
 
 extension HeartbeatRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "HeartbeatRequest", grpcapi__heartbeat_request__unpack, grpcapi__heartbeat_request__free_unpacked
-        ) {
+        self = try unpack(bytes, "HeartbeatRequest", grpcapi__heartbeat_request__unpack, grpcapi__heartbeat_request__free_unpacked) {
             HeartbeatRequest(
                 workerID: $0.workerid, address: String(cString: $0.address),
                 capacity: $0.capacity, freeSlots: $0.free_slots, draining: $0.draining != 0,
@@ -112,64 +151,71 @@ extension HeartbeatRequest: GRPCMessage {
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__HeartbeatRequest()
-        grpcapi__heartbeat_request__init(&message)
-        message.workerid = workerID
-        message.capacity = capacity
-        message.free_slots = freeSlots
-        message.draining = draining ? 1 : 0
-        return withCString(address) { address in
-            withCStringArray(heldTaskIDs) { ids, count in
-                message.address = address
-                message.held_task_ids = ids
-                message.n_held_task_ids = count
-                return pack(&message, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
-            }
-        }
+        encode(
+            { arena in
+                var message = Grpcapi__HeartbeatRequest()
+                grpcapi__heartbeat_request__init(&message)
+                message.workerid = workerID
+                message.address = arena.string(address)
+                message.capacity = capacity
+                message.free_slots = freeSlots
+                message.draining = draining ? 1 : 0
+                message.n_held_task_ids = heldTaskIDs.count
+                message.held_task_ids = arena.strings(heldTaskIDs)
+                return message
+            }, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
     }
 }
 
 extension HeartbeatResponse: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked
-        ) {
+        self = try unpack(bytes, "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked) {
             HeartbeatResponse(acknowledged: $0.acknowledged != 0)
         }
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__HeartbeatResponse()
-        grpcapi__heartbeat_response__init(&message)
-        message.acknowledged = acknowledged ? 1 : 0
-        return pack(&message, grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack)
+        encode(
+            { _ in
+                var message = Grpcapi__HeartbeatResponse()
+                grpcapi__heartbeat_response__init(&message)
+                message.acknowledged = acknowledged ? 1 : 0
+                return message
+            }, grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack)
     }
 }
 
 extension UpdateTaskStatusRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        let decoded: UpdateTaskStatusRequest? = try unpack(
+        let decoded = try unpack(
             bytes, "UpdateTaskStatusRequest",
-            grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked
-        ) { message in
-            WireTaskStatus(rawValue: Int32(bitPattern: message.status.rawValue)).map { status in
-                UpdateTaskStatusRequest(
-                    taskID: String(cString: message.task_id), status: status,
-                    startedAt: message.started_at, completedAt: message.completed_at, failedAt: message.failed_at,
-                    workerID: message.worker_id, attempt: message.attempt,
-                    exitCode: message.has_exit_code != 0 ? message.exit_code : nil,
-                    output: String(cString: message.output), error: String(cString: message.error),
-                    startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
-                    failedAtMicros: message.failed_at_us)
-            }
-        }
+            grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked,
+            UpdateTaskStatusRequest.init)
         guard let decoded else { throw ProtobufDecodingError(messageName: "UpdateTaskStatusRequest") }
         self = decoded
     }
 
     public func serializedBytes() -> [UInt8] {
+        encode(cMessage, grpcapi__update_task_status_request__get_packed_size, grpcapi__update_task_status_request__pack)
+    }
+
+    /// nil when the status is not one of `TaskStatus`.
+    init?(_ message: Grpcapi__UpdateTaskStatusRequest) {
+        guard let status = WireTaskStatus(rawValue: Int32(bitPattern: message.status.rawValue)) else { return nil }
+        self.init(
+            taskID: String(cString: message.task_id), status: status,
+            startedAt: message.started_at, completedAt: message.completed_at, failedAt: message.failed_at,
+            workerID: message.worker_id, attempt: message.attempt,
+            exitCode: message.has_exit_code != 0 ? message.exit_code : nil,
+            output: String(cString: message.output), error: String(cString: message.error),
+            startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
+            failedAtMicros: message.failed_at_us)
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusRequest {
         var message = Grpcapi__UpdateTaskStatusRequest()
         grpcapi__update_task_status_request__init(&message)
+        message.task_id = arena.string(taskID)
         message.status = Grpcapi__TaskStatus(rawValue: UInt32(bitPattern: status.rawValue))
         message.started_at = startedAt
         message.completed_at = completedAt
@@ -178,21 +224,12 @@ extension UpdateTaskStatusRequest: GRPCMessage {
         message.attempt = attempt
         message.exit_code = exitCode ?? 0
         message.has_exit_code = exitCode == nil ? 0 : 1
+        message.output = arena.string(output)
+        message.error = arena.string(error)
         message.started_at_us = startedAtMicros
         message.completed_at_us = completedAtMicros
         message.failed_at_us = failedAtMicros
-        return withCString(taskID) { taskID in
-            withCString(output) { output in
-                withCString(error) { error in
-                    message.task_id = taskID
-                    message.output = output
-                    message.error = error
-                    return pack(
-                        &message, grpcapi__update_task_status_request__get_packed_size,
-                        grpcapi__update_task_status_request__pack)
-                }
-            }
-        }
+        return message
     }
 }
 
@@ -207,50 +244,136 @@ extension UpdateTaskStatusResponse: GRPCMessage {
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__UpdateTaskStatusResponse()
-        grpcapi__update_task_status_response__init(&message)
-        message.success = success ? 1 : 0
-        return pack(&message, grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack)
+        encode(
+            { _ in
+                var message = Grpcapi__UpdateTaskStatusResponse()
+                grpcapi__update_task_status_response__init(&message)
+                message.success = success ? 1 : 0
+                return message
+            }, grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack)
+    }
+}
+
+extension UpdateTaskStatusBatchRequest: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        let updates = try unpack(
+            bytes, "UpdateTaskStatusBatchRequest",
+            grpcapi__update_task_status_batch_request__unpack, grpcapi__update_task_status_batch_request__free_unpacked
+        ) {
+            readMessages($0.updates, count: $0.n_updates, UpdateTaskStatusRequest.init)
+        }
+        let known = updates.compactMap { $0 }
+        guard known.count == updates.count else { throw ProtobufDecodingError(messageName: "UpdateTaskStatusBatchRequest") }
+        self.init(updates: known)
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        encode(
+            { arena in
+                var message = Grpcapi__UpdateTaskStatusBatchRequest()
+                grpcapi__update_task_status_batch_request__init(&message)
+                message.n_updates = updates.count
+                message.updates = arena.pointers(updates.map { $0.cMessage(in: arena) })
+                return message
+            }, grpcapi__update_task_status_batch_request__get_packed_size, grpcapi__update_task_status_batch_request__pack)
+    }
+}
+
+extension UpdateTaskStatusBatchResponse: GRPCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try unpack(
+            bytes, "UpdateTaskStatusBatchResponse",
+            grpcapi__update_task_status_batch_response__unpack, grpcapi__update_task_status_batch_response__free_unpacked
+        ) {
+            UpdateTaskStatusBatchResponse(unknownTaskIDs: readStrings($0.unknown_task_ids, count: $0.n_unknown_task_ids))
+        }
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        encode(
+            { arena in
+                var message = Grpcapi__UpdateTaskStatusBatchResponse()
+                grpcapi__update_task_status_batch_response__init(&message)
+                message.n_unknown_task_ids = unknownTaskIDs.count
+                message.unknown_task_ids = arena.strings(unknownTaskIDs)
+                return message
+            }, grpcapi__update_task_status_batch_response__get_packed_size, grpcapi__update_task_status_batch_response__pack)
     }
 }
 
 extension CancelTaskRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked
-        ) {
+        self = try unpack(bytes, "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked) {
             CancelTaskRequest(taskID: String(cString: $0.task_id))
         }
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__CancelTaskRequest()
-        grpcapi__cancel_task_request__init(&message)
-        return withCString(taskID) { taskID in
-            message.task_id = taskID
-            return pack(&message, grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack)
-        }
+        encode(
+            { arena in
+                var message = Grpcapi__CancelTaskRequest()
+                grpcapi__cancel_task_request__init(&message)
+                message.task_id = arena.string(taskID)
+                return message
+            }, grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack)
     }
 }
 
 extension CancelTaskResponse: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked
-        ) {
+        self = try unpack(bytes, "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked) {
             CancelTaskResponse(found: $0.found != 0)
         }
     }
 
     public func serializedBytes() -> [UInt8] {
-        var message = Grpcapi__CancelTaskResponse()
-        grpcapi__cancel_task_response__init(&message)
-        message.found = found ? 1 : 0
-        return pack(&message, grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack)
+        encode(
+            { _ in
+                var message = Grpcapi__CancelTaskResponse()
+                grpcapi__cancel_task_response__init(&message)
+                message.found = found ? 1 : 0
+                return message
+            }, grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack)
     }
 }
 
 // MARK: - Boundary helpers
+
+/// C memory for one message being encoded: string copies, arrays and nested messages, all
+/// freed together when the arena goes away (after packing).
+private final class CArena {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    deinit {
+        for allocation in allocations { free(allocation) }
+    }
+
+    /// A NUL-terminated copy of `string`.
+    func string(_ string: String) -> UnsafeMutablePointer<CChar> {
+        let copy = strdup(string)!
+        allocations.append(UnsafeMutableRawPointer(copy))
+        return copy
+    }
+
+    /// A C array of `char *` copies of `strings`.
+    func strings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        array(strings.map { Optional(string($0)) })
+    }
+
+    /// A C array of pointers to copies of `values` (protobuf-c's repeated message fields).
+    func pointers<Value>(_ values: [Value]) -> UnsafeMutablePointer<UnsafeMutablePointer<Value>?> {
+        array(values.map { Optional(array([$0])) })
+    }
+
+    /// A C array holding `values`; never NULL, even when empty.
+    private func array<Value>(_ values: [Value]) -> UnsafeMutablePointer<Value> {
+        let memory = malloc(MemoryLayout<Value>.stride * max(values.count, 1))!
+        allocations.append(memory)
+        let typed = memory.bindMemory(to: Value.self, capacity: max(values.count, 1))
+        typed.initialize(from: values, count: values.count)
+        return typed
+    }
+}
 
 /// Decodes `bytes` with a generated `*_unpack`, reads the C struct into a Swift value and frees it.
 private func unpack<CMessage, Value>(
@@ -270,26 +393,21 @@ private func unpack<CMessage, Value>(
     return read(unpacked.pointee)
 }
 
-/// Encodes a generated C struct with its `*_get_packed_size` and `*_pack`.
-private func pack<CMessage>(
-    _ message: inout CMessage,
+/// Builds a C struct with `build` and encodes it with its `*_get_packed_size` and `*_pack`.
+private func encode<CMessage>(
+    _ build: (CArena) -> CMessage,
     _ packedSize: (UnsafePointer<CMessage>) -> Int,
     _ packFunction: (UnsafePointer<CMessage>, UnsafeMutablePointer<UInt8>) -> Int
 ) -> [UInt8] {
-    let size = packedSize(&message)
-    guard size > 0 else { return [] }
-    return [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
-        initializedCount = packFunction(&message, buffer.baseAddress!)
+    let arena = CArena()
+    var message = build(arena)
+    return withExtendedLifetime(arena) {
+        let size = packedSize(&message)
+        guard size > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            initializedCount = packFunction(&message, buffer.baseAddress!)
+        }
     }
-}
-
-/// Lends `strings` to C as an array of `char *` for the duration of `body`.
-private func withCStringArray<Result>(
-    _ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int) -> Result
-) -> Result {
-    var pointers = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress, $0.count) }
 }
 
 /// Copies a C array of `count` strings into Swift.
@@ -298,8 +416,10 @@ private func readStrings(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CCha
     return (0..<count).map { array[$0].map { String(cString: $0) } ?? "" }
 }
 
-/// Lends `string` to C as a NUL-terminated `char *` for the duration of `body`.
-private func withCString<Result>(_ string: String, _ body: (UnsafeMutablePointer<CChar>) -> Result) -> Result {
-    var characters = Array(string.utf8CString)
-    return characters.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+/// Reads a C array of `count` nested messages (protobuf-c's repeated message fields).
+private func readMessages<CMessage, Value>(
+    _ array: UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>?, count: Int, _ read: (CMessage) -> Value
+) -> [Value] {
+    guard let array else { return [] }
+    return (0..<count).compactMap { array[$0].map { read($0.pointee) } }
 }

@@ -27,7 +27,7 @@ public func makeSchedulerRouter(
     configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry()
 ) -> Router<BasicRequestContext> {
     let endpoints = SchedulerEndpoints(
-        store: store, maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
+        store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
     let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
     let workers = WorkersEndpoint.fromDatabase(
         WorkerStore(client: store.client), staleness: configuration.workerStaleness)

@@ -5,6 +5,7 @@ import NIOCore
 /// The handlers behind the scheduler's routes.
 struct SchedulerEndpoints: Sendable {
     let store: TaskStore
+    let inserter: TaskInsertCoalescer
     let maxBodyBytes: Int
     let maxBatchBodyBytes: Int
 
@@ -13,7 +14,7 @@ struct SchedulerEndpoints: Sendable {
     func schedule(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await collectBody(of: request, upTo: maxBodyBytes)
         let task = try ScheduleRequest.decode(from: body).validated(keyFrom: .header(request.headers[.idempotencyKey]))
-        let scheduled = try await store.schedule(task)
+        let scheduled = try await inserter.schedule(task)
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
             scheduled.isReplay ? "Task request replayed" : "Task scheduled",

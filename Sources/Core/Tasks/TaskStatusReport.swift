@@ -14,6 +14,9 @@ public struct TaskStatusReport: Sendable, Hashable {
     public var outcome: Outcome
     /// When it happened by the worker's clock; nil means "now" by the database clock.
     public var time: Timestamp?
+    /// When the attempt started, carried by a final report that stands in for its STARTED
+    /// report (a worker merges the two when both wait to be sent).
+    public var startTime: Timestamp?
     public var workerID: UInt32?
     /// The attempt the report is about; nil when the peer does not say (the original contract).
     public var attempt: Int?
@@ -22,12 +25,13 @@ public struct TaskStatusReport: Sendable, Hashable {
     public var error: String?
 
     public init(
-        taskID: UUID, outcome: Outcome, time: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
+        taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
         exitCode: Int32? = nil, output: String? = nil, error: String? = nil
     ) {
         self.taskID = taskID
         self.outcome = outcome
         self.time = time
+        self.startTime = startTime
         self.workerID = workerID
         self.attempt = attempt
         self.exitCode = exitCode
@@ -39,8 +43,8 @@ public struct TaskStatusReport: Sendable, Hashable {
 /// What recording a report did.
 public enum TaskStatusReportResult: Sendable, Hashable {
     /// Applied; `workerID` is the worker that held the task, when known. `requeued`: a failed
-    /// attempt went back in the queue for a retry. `startDelay`: for the first STARTED report of
-    /// an attempt, how long after it was due the task started.
+    /// attempt went back in the queue for a retry. `startDelay`: for the report that first marks
+    /// an attempt started, how long after it was due the task started.
     case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil)
     /// The task exists but the report no longer applies (finished, cancelled, or a newer attempt runs).
     case ignored

@@ -124,102 +124,10 @@ extension TaskStore {
     }
 
     /// Assignments that make a task wait in the queue again, as if never picked.
-    private static let backInQueue = """
+    static let backInQueue = """
         status = 'scheduled', picked_at = NULL, started_at = NULL, worker_id = NULL,
         lease_expires_at = NULL, updated_at = now()
         """
-
-    /// Applies a worker's report. A report about an older attempt, or about a task that is
-    /// already finished, changes nothing.
-    public func record(_ report: TaskStatusReport) async throws -> TaskStatusReportResult {
-        let time: (any PostgresBindable)? = report.time?.microsecondsSinceEpoch
-        let attempt: (any PostgresBindable)? = report.attempt
-        let workerID: (any PostgresBindable)? = report.workerID.map(Int64.init)
-        let result: PostgresResult
-        switch report.outcome {
-        case .started:
-            result = try await client.query(
-                Self.reportSQL(
-                    """
-                    UPDATE tasks SET status = 'running', updated_at = now(),
-                        started_at = coalesce(\(SQLTimestamp.timestamp(fromParameter: 2)), now()),
-                        worker_id = coalesce($4::int8, worker_id)
-                    WHERE id = $1 AND status IN ('dispatched', 'running')
-                        AND ($3::int4 IS NULL OR attempts = $3::int4)
-                    """),
-                [report.taskID, time, attempt, workerID])
-        case .completed:
-            result = try await client.query(
-                Self.reportSQL(
-                    """
-                    UPDATE tasks SET status = 'completed', updated_at = now(), lease_expires_at = NULL,
-                        completed_at = coalesce(\(SQLTimestamp.timestamp(fromParameter: 2)), now()),
-                        started_at = coalesce(started_at, \(SQLTimestamp.timestamp(fromParameter: 2)), now()),
-                        worker_id = coalesce($4::int8, worker_id),
-                        exit_code = $5::int4, output = $6::text, last_error = NULL
-                    WHERE id = $1 AND status IN ('dispatched', 'running')
-                        AND ($3::int4 IS NULL OR attempts = $3::int4)
-                    """),
-                [report.taskID, time, attempt, workerID, report.exitCode, report.output])
-        case .failed:
-            // Retried with exponential backoff and jitter until max_attempts, then failed for good.
-            result = try await client.query(
-                Self.reportSQL(
-                    """
-                    UPDATE tasks SET updated_at = now(), lease_expires_at = NULL,
-                        worker_id = coalesce($4::int8, worker_id),
-                        exit_code = $5::int4, output = $6::text, last_error = $7::text,
-                        status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
-                        picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
-                        started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
-                        failed_at = CASE WHEN attempts < max_attempts THEN NULL
-                            ELSE coalesce(\(SQLTimestamp.timestamp(fromParameter: 2)), now()) END,
-                        scheduled_at = CASE WHEN attempts < max_attempts
-                            THEN now() + interval '1 second' * least(60, power(2, attempts - 1)) * (0.75 + random() / 2)
-                            ELSE scheduled_at END
-                    WHERE id = $1 AND status IN ('dispatched', 'running')
-                        AND ($3::int4 IS NULL OR attempts = $3::int4)
-                    """),
-                [report.taskID, time, attempt, workerID, report.exitCode, report.output, report.error])
-        case .handedBack:
-            // The worker gave the task back unrun (it is draining): due again at once, and the
-            // attempt does not count.
-            result = try await client.query(
-                Self.reportSQL(
-                    """
-                    UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
-                    WHERE id = $1 AND status IN ('dispatched', 'running')
-                        AND ($2::int4 IS NULL OR attempts = $2::int4)
-                    """),
-                [report.taskID, attempt])
-        }
-        guard let row = result.first, let exists = try row.bool(0), let updated = try row.bool(1) else {
-            throw TaskStoreError(code: .missingRow, message: "status report query returned no row")
-        }
-        if updated {
-            let backInQueue = try row.bool(3) ?? false
-            let startDelay = try row.int64(4).map { Duration.microseconds($0) }
-            return .recorded(
-                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)),
-                requeued: report.outcome == .failed && backInQueue,
-                startDelay: report.outcome == .started ? startDelay : nil)
-        }
-        return exists ? .ignored : .notFound
-    }
-
-    /// Wraps an UPDATE on `id = $1` so it also tells whether the task exists at all, which
-    /// worker held it, whether it went back in the queue, and — when it was still waiting to
-    /// start — the time from `scheduled_at` to `started_at` in microseconds. The outer SELECT
-    /// reads `tasks` as it was before the UPDATE (one snapshot for the whole statement).
-    private static func reportSQL(_ update: String) -> String {
-        """
-        WITH updated AS (\(update) RETURNING worker_id, status,
-            \(SQLTimestamp.microseconds(of: "started_at")) - \(SQLTimestamp.microseconds(of: "scheduled_at")) AS start_delay)
-        SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
-            (SELECT worker_id FROM updated), (SELECT status = 'scheduled' FROM updated),
-            CASE WHEN (SELECT status FROM tasks WHERE id = $1) = 'dispatched' THEN (SELECT start_delay FROM updated) END
-        """
-    }
 }
 
 extension ClaimedTask {

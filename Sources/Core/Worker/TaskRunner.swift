@@ -85,6 +85,7 @@ public final class TaskRunner: Service, Sendable {
     }
 
     public func run() async throws {
+        async let reporting: Void = reporter.run()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 await self.dispatch(into: &group)
@@ -92,6 +93,8 @@ public final class TaskRunner: Service, Sendable {
         } onGracefulShutdown: {
             self.drain()
         }
+        reporter.finish()
+        await reporting
         logger.info("task runner drained")
     }
 
@@ -104,7 +107,7 @@ public final class TaskRunner: Service, Sendable {
             if Task.isCancelled { handBackEverything() }
             let step = state.withLock { $0.nextStep() }
             for (request, reason) in step.endedUnrun {
-                group.addTask { await self.reportUnrun(request, reason: reason) }
+                reportUnrun(request, reason: reason)
             }
             for task in step.starts {
                 group.addTask { await self.runTask(task.serial, task.request) }
@@ -142,7 +145,7 @@ public final class TaskRunner: Service, Sendable {
     private func runTask(_ serial: UInt64, _ request: TaskRequest) async {
         let logger = taskLogger(request)
         let startedAt = Timestamp.now().microsecondsSinceEpoch
-        await reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
+        reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
         let executor = executor
         let execution = state.withLock { state in
             state.attachExecution(serial) { Task { await executor.execute(request) } }
@@ -161,7 +164,7 @@ public final class TaskRunner: Service, Sendable {
         let finishedAt = Timestamp.now().microsecondsSinceEpoch
         let stopReason = state.withLock { $0.finish(serial) }
         wake.signal()
-        await reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
+        reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
     }
 
     /// The report that ends an attempt that ran, logged.
@@ -184,16 +187,16 @@ public final class TaskRunner: Service, Sendable {
         return .finished(request, workerID: workerID, outcome: outcome, atMicroseconds: micros)
     }
 
-    private func reportUnrun(_ request: TaskRequest, reason: TaskStopReason) async {
+    private func reportUnrun(_ request: TaskRequest, reason: TaskStopReason) {
         let logger = taskLogger(request)
         switch reason {
         case .cancelled:
             logger.info("task cancelled while queued")
             let failed = Timestamp.now().microsecondsSinceEpoch
-            await reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
+            reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
         case .handedBack:
             logger.info("task handed back unstarted: worker is shutting down")
-            await reporter.report(.handedBack(request, workerID: workerID))
+            reporter.report(.handedBack(request, workerID: workerID))
         }
     }
 

@@ -13,6 +13,7 @@ public struct WorkerRPCService: Sendable {
     public func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.workerSubmitTask) { request, _ in submitTask(request) }
+        router.register(GRPCAPIMethods.workerSubmitTasks) { request, _ in submitTasks(request) }
         router.register(GRPCAPIMethods.workerCancelTask) { request, _ in cancelTask(request) }
         return router
     }
@@ -31,6 +32,11 @@ public struct WorkerRPCService: Sendable {
         logger.info(
             "task refused: \(refusal)", metadata: [LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)"])
         return TaskResponse(taskID: request.taskID, message: refusal, success: false)
+    }
+
+    /// Accepts or refuses each task of a batch, in order, as `submitTask` does.
+    public func submitTasks(_ request: TaskBatchRequest) -> TaskBatchResponse {
+        TaskBatchResponse(results: request.tasks.map(submitTask))
     }
 
     /// Stops the task if the worker holds it; its attempt is then reported FAILED "cancelled".

@@ -29,8 +29,9 @@ import Testing
             #expect(coordinator.value(MetricNames.tasksFailed) == nil)
             let heartbeats = ["method": "grpcapi.CoordinatorService/SendHeartbeat", "code": "OK"]
             #expect((coordinator.value(MetricNames.rpcServerDuration + "_count", labels: heartbeats) ?? 0) >= 1)
-            let submits = ["method": "grpcapi.WorkerService/SubmitTask", "code": "OK"]
-            #expect((coordinator.value(MetricNames.rpcClientDuration + "_count", labels: submits) ?? 0) >= 3)
+            // Tasks go to workers in batches: at least one call carried the three.
+            let submits = ["method": "grpcapi.WorkerService/SubmitTasks", "code": "OK"]
+            #expect((coordinator.value(MetricNames.rpcClientDuration + "_count", labels: submits) ?? 0) >= 1)
             let gauges = try await eventually("the coordinator's sampled gauges") {
                 let scrape = try await scrapeMetrics(port: cluster.coordinatorAdminPort)
                 return scrape.value(MetricNames.workersLive) == 1 ? scrape : nil
@@ -45,7 +46,7 @@ import Testing
             #expect((scheduler.value(MetricNames.httpRequestDuration + "_count", labels: posts) ?? 0) >= 3)
 
             let worker = try await scrapeMetrics(port: cluster.workerAdminPorts[0])
-            #expect((worker.value(MetricNames.rpcServerDuration + "_count", labels: submits) ?? 0) >= 3)
+            #expect((worker.value(MetricNames.rpcServerDuration + "_count", labels: submits) ?? 0) >= 1)
         } catch {
             Issue.record("\(error)\n\(cluster.logs)")
         }

@@ -34,6 +34,28 @@ import Testing
         #expect(try UpdateTaskStatusResponse(serializedBytes: UpdateTaskStatusResponse(success: true).serializedBytes()).success)
     }
 
+    @Test func batchMessagesRoundTripInOrder() throws {
+        let tasks = TaskBatchRequest(tasks: (0..<300).map { TaskRequest(taskID: "t\($0)", data: "echo \($0)", attempt: 1) })
+        #expect(try TaskBatchRequest(serializedBytes: tasks.serializedBytes()) == tasks)
+        let results = TaskBatchResponse(results: [
+            TaskResponse(taskID: "a", message: "", success: true), TaskResponse(taskID: "b", message: "worker is full", success: false),
+        ])
+        #expect(try TaskBatchResponse(serializedBytes: results.serializedBytes()) == results)
+        let updates = UpdateTaskStatusBatchRequest(updates: [
+            UpdateTaskStatusRequest(taskID: "a", status: .started, workerID: 2, attempt: 1, startedAtMicros: 5),
+            UpdateTaskStatusRequest(taskID: "b", status: .complete, exitCode: 0, output: "ü\n", completedAtMicros: 9),
+        ])
+        #expect(try UpdateTaskStatusBatchRequest(serializedBytes: updates.serializedBytes()) == updates)
+        let unknown = UpdateTaskStatusBatchResponse(unknownTaskIDs: ["x", "y"])
+        #expect(try UpdateTaskStatusBatchResponse(serializedBytes: unknown.serializedBytes()) == unknown)
+        #expect(try TaskBatchRequest(serializedBytes: []) == TaskBatchRequest(tasks: []))
+    }
+
+    @Test func aBatchWithAnUnknownStatusIsMalformed() throws {
+        // updates = 1 (length-delimited) holding one UpdateTaskStatusRequest whose status (field 2) is 9.
+        #expect(throws: ProtobufDecodingError.self) { try UpdateTaskStatusBatchRequest(serializedBytes: [0x0A, 0x02, 0x10, 0x09]) }
+    }
+
     @Test func exitCodeZeroIsDistinctFromUnset() throws {
         let zero = UpdateTaskStatusRequest(taskID: "t", status: .complete, exitCode: 0)
         #expect(try UpdateTaskStatusRequest(serializedBytes: zero.serializedBytes()).exitCode == 0)

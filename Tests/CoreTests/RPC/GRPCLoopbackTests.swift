@@ -129,7 +129,7 @@ import Testing
                 try await client.unary(TestMethods.slow, request: TextMessage("x"), timeout: .milliseconds(200)) as TextMessage
             }
             #expect(status?.code == .deadlineExceeded)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(8), "well before the handler's 10 s")
             #expect(await pollUntil { probe.cancelledCount == 1 })
             await client.close()
         }

@@ -184,4 +184,39 @@ import Testing
             await client.close()
         }
     }
+
+    @Test func shortTasksReachTheCoordinatorInBatchesEachExactlyOnce() async throws {
+        let coordinator = try await withRunner(capacity: 50, queueLimit: 200, executor: NoopExecutor()) { runner, coordinator, _ in
+            for index in 0..<200 {
+                #expect(runner.submit(Self.task(index)) == .accepted)
+            }
+            try await eventually("200 completions") {
+                coordinator.reports.filter { $0.status == .complete }.count == 200 ? true : nil
+            }
+            return coordinator
+        }
+        for index in 0..<200 {
+            let reports = coordinator.reports(of: "task-\(index)")
+            #expect(reports.map(\.status) == [.started, .complete], "task-\(index)")
+            #expect((reports.first?.startedAtMicros ?? 0) > 0)
+        }
+        #expect(coordinator.batchSizes.count < 200, "reports waiting together go in one call: \(coordinator.batchSizes)")
+        #expect(coordinator.batchSizes.reduce(0, +) <= 400)
+    }
+
+    @Test func aCoordinatorWithoutBatchesGetsEachReportOnItsOwn() async throws {
+        let original = RecordingCoordinator(servesBatches: false)
+        try await withRunner(capacity: 4, queueLimit: 20, executor: NoopExecutor(), coordinator: original) { runner, coordinator, _ in
+            for index in 0..<20 {
+                #expect(runner.submit(Self.task(index)) == .accepted)
+            }
+            try await eventually("20 completions") {
+                coordinator.reports.filter { $0.status == .complete }.count == 20 ? true : nil
+            }
+        }
+        #expect(original.batchSizes.isEmpty)
+        for index in 0..<20 {
+            #expect(original.reports(of: "task-\(index)").map(\.status) == [.started, .complete])
+        }
+    }
 }

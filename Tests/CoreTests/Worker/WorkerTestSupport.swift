@@ -4,11 +4,21 @@ import Testing
 
 @testable import Core
 
-/// An in-process CoordinatorService that records what workers tell it.
+/// An in-process CoordinatorService that records what workers tell it. A final report that
+/// carries the start of an attempt whose STARTED report was merged into it is recorded as both.
+/// Without `servesBatches` it answers UpdateTaskStatuses UNIMPLEMENTED, as the original contract.
 final class RecordingCoordinator: Sendable {
-    private let recorded = Mutex((reports: [UpdateTaskStatusRequest](), heartbeats: [HeartbeatRequest]()))
+    private let recorded = Mutex(
+        (reports: [UpdateTaskStatusRequest](), heartbeats: [HeartbeatRequest](), batchSizes: [Int]()))
+    private let servesBatches: Bool
+
+    init(servesBatches: Bool = true) {
+        self.servesBatches = servesBatches
+    }
 
     var reports: [UpdateTaskStatusRequest] { recorded.withLock { $0.reports } }
+    /// The number of reports in each UpdateTaskStatuses call.
+    var batchSizes: [Int] { recorded.withLock { $0.batchSizes } }
     var heartbeats: [HeartbeatRequest] { recorded.withLock { $0.heartbeats } }
 
     func reports(of taskID: String) -> [UpdateTaskStatusRequest] {
@@ -23,14 +33,39 @@ final class RecordingCoordinator: Sendable {
     func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.updateTaskStatus) { (request: UpdateTaskStatusRequest, _) in
-            self.recorded.withLock { $0.reports.append(request) }
+            self.record([request])
             return UpdateTaskStatusResponse(success: true)
+        }
+        if servesBatches {
+            router.register(GRPCAPIMethods.updateTaskStatuses) { (request: UpdateTaskStatusBatchRequest, _) in
+                self.recorded.withLock { $0.batchSizes.append(request.updates.count) }
+                self.record(request.updates)
+                return UpdateTaskStatusBatchResponse()
+            }
         }
         router.register(GRPCAPIMethods.sendHeartbeat) { (request: HeartbeatRequest, _) in
             self.recorded.withLock { $0.heartbeats.append(request) }
             return HeartbeatResponse(acknowledged: true)
         }
         return router
+    }
+}
+
+extension RecordingCoordinator {
+    fileprivate func record(_ requests: [UpdateTaskStatusRequest]) {
+        recorded.withLock { recorded in
+            for request in requests {
+                let startedEarlier = recorded.reports.contains {
+                    $0.taskID == request.taskID && $0.attempt == request.attempt && $0.status == .started
+                }
+                if request.status != .started, request.startedAtMicros != 0, !startedEarlier {
+                    var started = request
+                    started.status = .started
+                    recorded.reports.append(started)
+                }
+                recorded.reports.append(request)
+            }
+        }
     }
 }
 
@@ -50,9 +85,9 @@ final class GateExecutor: TaskExecutor {
 /// runner is drained and must have stopped when `body` returns.
 func withRunner<Result: Sendable>(
     capacity: Int, queueLimit: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
+    coordinator: RecordingCoordinator = RecordingCoordinator(),
     _ body: @Sendable (TaskRunner, RecordingCoordinator, Int) async throws -> Result
 ) async throws -> Result {
-    let coordinator = RecordingCoordinator()
     return try await withTestServer(router: coordinator.router()) { _, port in
         let client = makeClient(port: port)
         let runner = TaskRunner(

@@ -1,0 +1,122 @@
+import struct Foundation.UUID
+
+/// Recording what workers report: any number of reports in one statement.
+extension TaskStore {
+    /// Applies one worker report; see `record(_:)` for batches.
+    public func record(_ report: TaskStatusReport) async throws -> TaskStatusReportResult {
+        try await record([report])[0]
+    }
+
+    /// Applies `reports` and returns what each did, in their order. A report about an older
+    /// attempt, or about a task that is already finished, changes nothing. Reports about distinct
+    /// tasks go in one statement (one commit); a later report about a task already in the batch
+    /// goes in a following one, so every report is applied in order.
+    public func record(_ reports: [TaskStatusReport]) async throws -> [TaskStatusReportResult] {
+        var results = [TaskStatusReportResult?](repeating: nil, count: reports.count)
+        var remaining = Array(reports.indices)
+        while !remaining.isEmpty {
+            var seen = Set<UUID>()
+            let round = remaining.filter { seen.insert(reports[$0].taskID).inserted }
+            remaining.removeAll { index in round.contains(index) }
+            let recorded = try await recordDistinct(round.map { reports[$0] })
+            for (index, result) in zip(round, recorded) { results[index] = result }
+        }
+        return results.map { $0! }
+    }
+
+    /// One statement for reports about distinct tasks.
+    private func recordDistinct(_ reports: [TaskStatusReport]) async throws -> [TaskStatusReportResult] {
+        let result = try await client.query(
+            Self.recordSQL,
+            [
+                PostgresArray(reports.map(\.taskID)),
+                PostgresArray(reports.map(\.outcome.code)),
+                PostgresArray(reports.map(\.time?.microsecondsSinceEpoch)),
+                PostgresArray(reports.map(\.startTime?.microsecondsSinceEpoch)),
+                PostgresArray(reports.map(\.attempt)),
+                PostgresArray(reports.map { $0.workerID.map(Int64.init) }),
+                PostgresArray(reports.map(\.exitCode)),
+                PostgresArray(reports.map(\.output)),
+                PostgresArray(reports.map(\.error)),
+            ])
+        guard result.count == reports.count else {
+            throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
+        }
+        return try zip(reports, result).map { report, row in
+            guard let exists = try row.bool(0), let updated = try row.bool(1) else {
+                throw TaskStoreError(code: .invalidColumn, message: "status report row has NULL flags")
+            }
+            guard updated else { return exists ? .ignored : .notFound }
+            let backInQueue = try row.bool(3) ?? false
+            return .recorded(
+                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)),
+                requeued: report.outcome == .failed && backInQueue,
+                startDelay: try row.int64(4).map { Duration.microseconds($0) })
+        }
+    }
+
+    /// The reports arrive as parallel arrays, one element per task. Outcome codes: 1 started,
+    /// 2 completed, 3 failed (retried with exponential backoff and jitter until max_attempts,
+    /// then failed for good), 4 handed back (due again at once; the attempt does not count).
+    /// In SET, `tasks.*` is the row before the update. The outer SELECT reads `tasks` as it was
+    /// before the update too (one snapshot for the whole statement), which tells whether a task
+    /// exists and whether this report is the one that started it; the start delay is reported
+    /// only then.
+    private static let recordSQL: String = {
+        let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
+        let startTime = SQLTimestamp.timestamp(fromMicroseconds: "r.start_us")
+        let retry = "r.outcome = 3 AND tasks.attempts < tasks.max_attempts"
+        let requeue = "(r.outcome = 4 OR (\(retry)))"
+        return """
+            WITH r AS (
+                SELECT * FROM unnest($1::uuid[], $2::int4[], $3::int8[], $4::int8[], $5::int4[], $6::int8[],
+                    $7::int4[], $8::text[], $9::text[]) WITH ORDINALITY
+                    AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, position)),
+            updated AS (
+                UPDATE tasks SET
+                    updated_at = now(),
+                    status = CASE WHEN r.outcome = 1 THEN 'running' WHEN r.outcome = 2 THEN 'completed'
+                        WHEN \(requeue) THEN 'scheduled' ELSE 'failed' END,
+                    attempts = CASE WHEN r.outcome = 4 THEN greatest(tasks.attempts - 1, 0) ELSE tasks.attempts END,
+                    worker_id = CASE WHEN r.outcome = 4 THEN NULL ELSE coalesce(r.worker_id, tasks.worker_id) END,
+                    lease_expires_at = CASE WHEN r.outcome = 1 THEN tasks.lease_expires_at END,
+                    picked_at = CASE WHEN \(requeue) THEN NULL ELSE tasks.picked_at END,
+                    started_at = CASE WHEN \(requeue) THEN NULL
+                        WHEN r.outcome = 1 THEN coalesce(\(time), now())
+                        WHEN r.outcome = 2 THEN coalesce(tasks.started_at, \(startTime), \(time), now())
+                        ELSE coalesce(tasks.started_at, \(startTime)) END,
+                    completed_at = CASE WHEN r.outcome = 2 THEN coalesce(\(time), now()) ELSE tasks.completed_at END,
+                    failed_at = CASE WHEN r.outcome = 3 AND NOT (\(retry)) THEN coalesce(\(time), now())
+                        WHEN r.outcome = 3 THEN NULL ELSE tasks.failed_at END,
+                    scheduled_at = CASE WHEN \(retry)
+                        THEN now() + interval '1 second' * least(60, power(2, tasks.attempts - 1)) * (0.75 + random() / 2)
+                        ELSE tasks.scheduled_at END,
+                    exit_code = CASE WHEN r.outcome IN (2, 3) THEN r.exit_code ELSE tasks.exit_code END,
+                    output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
+                    last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
+                FROM r
+                WHERE tasks.id = r.id AND tasks.status IN ('dispatched', 'running')
+                    AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
+                RETURNING tasks.id, tasks.worker_id, tasks.status,
+                    \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.scheduled_at"))
+                        AS start_delay)
+            SELECT before.id IS NOT NULL, updated.id IS NOT NULL, updated.worker_id, updated.status = 'scheduled',
+                CASE WHEN before.status = 'dispatched' AND updated.status IN ('running', 'completed')
+                    THEN updated.start_delay END
+            FROM r LEFT JOIN tasks AS before ON before.id = r.id LEFT JOIN updated ON updated.id = r.id
+            ORDER BY r.position
+            """
+    }()
+}
+
+extension TaskStatusReport.Outcome {
+    /// The outcome's code in the report statement.
+    fileprivate var code: Int32 {
+        switch self {
+        case .started: 1
+        case .completed: 2
+        case .failed: 3
+        case .handedBack: 4
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import Core
+
+/// An in-process WorkerService that records every task it is handed. Without `servesBatches`
+/// it serves only the original SubmitTask; `failsBatches` makes every SubmitTasks call fail.
+final class RecordingWorker: Sendable {
+    private let received = Mutex((tasks: [TaskRequest](), batchCalls: 0, singleCalls: 0))
+    private let servesBatches: Bool
+    private let failsBatches: Bool
+
+    init(servesBatches: Bool = true, failsBatches: Bool = false) {
+        self.servesBatches = servesBatches
+        self.failsBatches = failsBatches
+    }
+
+    var tasks: [TaskRequest] { received.withLock { $0.tasks } }
+    var batchCalls: Int { received.withLock { $0.batchCalls } }
+    var singleCalls: Int { received.withLock { $0.singleCalls } }
+
+    func router() -> GRPCRouter {
+        var router = GRPCRouter()
+        router.register(GRPCAPIMethods.workerSubmitTask) { (task: TaskRequest, _) in
+            self.received.withLock {
+                $0.tasks.append(task)
+                $0.singleCalls += 1
+            }
+            return TaskResponse(taskID: task.taskID, success: true)
+        }
+        if servesBatches {
+            router.register(GRPCAPIMethods.workerSubmitTasks) { (batch: TaskBatchRequest, _) in
+                if self.failsBatches { throw GRPCStatus(code: .internalError, message: "worker broke") }
+                self.received.withLock {
+                    $0.tasks += batch.tasks
+                    $0.batchCalls += 1
+                }
+                return TaskBatchResponse(results: batch.tasks.map { TaskResponse(taskID: $0.taskID, success: true) })
+            }
+        }
+        return router
+    }
+}
+
+/// The dispatcher against a real PostgreSQL and in-process workers.
+@Suite struct DispatcherHandOffTests {
+    private let store = TaskStoreDispatchTests()
+
+    /// A dispatcher of a coordinator that knows the workers listening on `ports` (10 slots each).
+    private func makeDispatcher(_ taskStore: TaskStore, ports: [Int]) -> (Dispatcher, WorkerRegistry) {
+        let registry = WorkerRegistry(defaultCapacity: 5)
+        for (index, port) in ports.enumerated() {
+            registry.heartbeat(HeartbeatRequest(workerID: UInt32(index + 1), address: "127.0.0.1:\(port)", capacity: 10, freeSlots: 10))
+        }
+        var configuration = CoordinatorConfiguration()
+        configuration.handOffTimeout = .seconds(5)
+        let clients = WorkerClientPool(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: rpcTestLogger)
+        return (Dispatcher(store: taskStore, registry: registry, clients: clients, configuration: configuration, logger: rpcTestLogger), registry)
+    }
+
+    private func scheduleDue(_ taskStore: TaskStore, count: Int) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for _ in 0..<count { ids.append(try await store.schedule(taskStore).id) }
+        return ids
+    }
+
+    private func statuses(_ client: PostgresClient) async throws -> [String: Int] {
+        var statuses: [String: Int] = [:]
+        for row in try await client.query("SELECT status, count(*) FROM tasks GROUP BY status") {
+            statuses[row.string(0) ?? "?"] = try row.int(1)
+        }
+        return statuses
+    }
+
+    @Test func eachWorkerGetsItsTasksInOneCall() async throws {
+        try await store.withStore { taskStore, client in
+            let first = RecordingWorker()
+            let second = RecordingWorker()
+            try await withTestServer(router: first.router()) { _, firstPort in
+                try await withTestServer(router: second.router()) { _, secondPort in
+                    let ids = try await scheduleDue(taskStore, count: 12)
+                    let (dispatcher, _) = makeDispatcher(taskStore, ports: [firstPort, secondPort])
+                    await dispatcher.dispatchDueTasks()
+                    #expect(first.batchCalls == 1 && second.batchCalls == 1 && first.singleCalls + second.singleCalls == 0)
+                    #expect(first.tasks.count == 6 && second.tasks.count == 6)
+                    #expect(Set((first.tasks + second.tasks).map(\.taskID)) == Set(ids.map { $0.uuidString.lowercased() }))
+                    let holders = try await client.query("SELECT worker_id, count(*) FROM tasks WHERE status = 'dispatched' GROUP BY worker_id ORDER BY worker_id")
+                    #expect(try holders.map { [try $0.int(0), try $0.int(1)] } == [[1, 6], [2, 6]])
+                }
+            }
+        }
+    }
+
+    @Test func aFailedBatchPutsEveryTaskBackInTheQueue() async throws {
+        try await store.withStore { taskStore, client in
+            let broken = RecordingWorker(failsBatches: true)
+            try await withTestServer(router: broken.router()) { _, port in
+                _ = try await scheduleDue(taskStore, count: 7)
+                let (dispatcher, registry) = makeDispatcher(taskStore, ports: [port])
+                await dispatcher.dispatchDueTasks()
+                #expect(try await statuses(client) == ["scheduled": 7])
+                let attempts = try await client.query("SELECT sum(attempts) FROM tasks")
+                #expect(try attempts.first?.int(0) == 0, "a failed hand-off is not an attempt")
+                #expect(registry.freeSlots == 10, "the reserved slots are free again")
+            }
+        }
+    }
+
+    @Test func anUnreachableWorkerIsRemovedAndItsTasksRequeued() async throws {
+        try await store.withStore { taskStore, client in
+            let closedPort = try await withTestServer(router: RecordingWorker().router()) { _, port in port }
+            _ = try await scheduleDue(taskStore, count: 5)
+            let (dispatcher, registry) = makeDispatcher(taskStore, ports: [closedPort])
+            await dispatcher.dispatchDueTasks()
+            #expect(try await statuses(client) == ["scheduled": 5])
+            #expect(registry.isEmpty)
+        }
+    }
+
+    @Test func aWorkerOfTheOriginalContractGetsOneCallPerTask() async throws {
+        try await store.withStore { taskStore, client in
+            let original = RecordingWorker(servesBatches: false)
+            try await withTestServer(router: original.router()) { _, port in
+                _ = try await scheduleDue(taskStore, count: 4)
+                let (dispatcher, _) = makeDispatcher(taskStore, ports: [port])
+                await dispatcher.dispatchDueTasks()
+                _ = try await scheduleDue(taskStore, count: 3)
+                await dispatcher.dispatchDueTasks()
+                #expect(original.singleCalls == 7 && original.batchCalls == 0)
+                #expect(try await statuses(client) == ["dispatched": 7])
+            }
+        }
+    }
+
+    @Test func coordinatorsDispatchingAtOnceHandEachTaskOverOnce() async throws {
+        try await store.withStore { taskStore, client in
+            let worker = RecordingWorker()
+            try await withTestServer(router: worker.router()) { _, port in
+                let ids = try await scheduleDue(taskStore, count: 300)
+                let dispatchers = (0..<3).map { _ in makeDispatcher(taskStore, ports: [port, port, port]) }
+                // Each round claims at most the 30 free slots; nothing completes, so free them after each round.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (dispatcher, registry) in dispatchers {
+                        group.addTask {
+                            for _ in 0..<200 where try await statuses(client)["scheduled"] != nil {
+                                await dispatcher.dispatchDueTasks()
+                                for id in 1...3 { for _ in 0..<10 { registry.releaseSlot(of: UInt32(id)) } }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let received = worker.tasks.map(\.taskID)
+                #expect(received.count == 300, "no task handed over twice")
+                #expect(Set(received) == Set(ids.map { $0.uuidString.lowercased() }))
+                #expect(try await statuses(client) == ["dispatched": 300])
+            }
+        }
+    }
+}
