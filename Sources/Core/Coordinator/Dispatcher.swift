@@ -47,22 +47,26 @@ public final class Dispatcher: Service, Sendable {
         logger.info("dispatcher stopped")
     }
 
-    /// One round; returns true when it claimed as many tasks as it asked for (more may be due).
+    /// One round: reserves free slots, claims as many due tasks with their workers recorded in
+    /// the same statement, and hands them over. Returns true when it claimed as many tasks as it
+    /// asked for (more may be due).
     @discardableResult
     public func dispatchDueTasks() async -> Bool {
-        let limit = min(registry.freeSlots, configuration.claimBatchLimit)
-        guard limit > 0 else { return false }
+        let workers = registry.reserveSlots(min(registry.freeSlots, configuration.claimBatchLimit))
+        guard !workers.isEmpty else { return false }
         let claimed: [ClaimedTask]
         do {
-            claimed = try await store.claimDueTasks(limit: limit, lease: configuration.leaseDuration)
+            claimed = try await store.claimDueTasks(assigningTo: workers.map(\.id), lease: configuration.leaseDuration)
         } catch {
             logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
-            return false
+            claimed = []
         }
+        for worker in workers.dropFirst(claimed.count) { registry.releaseSlot(of: worker.id) }
         guard !claimed.isEmpty else { return false }
         logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
-        await handOff(claimed)
-        return claimed.count == limit
+        let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        await deliver(claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task, $0) } })
+        return claimed.count == workers.count
     }
 
     /// Sleeps until the earliest waiting task is due (by the database clock), but no longer
@@ -78,33 +82,43 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
-    /// Hands `tasks` (already claimed) to workers in round-robin order, one batch per worker;
-    /// records who holds each and puts every task no worker took back in the queue. Returns how
-    /// many a worker accepted.
+    /// Hands `tasks` (already claimed, held by no worker yet) to workers in round-robin order and
+    /// puts every task no worker took back in the queue. Returns how many a worker accepted.
     @discardableResult
     public func handOff(_ tasks: [ClaimedTask]) async -> Int {
-        let workers = registry.reserveSlots(tasks.count)
-        let batches = Dictionary(grouping: zip(tasks, workers), by: { $0.1.id }).values.map { pairs in
-            (worker: pairs[0].1, tasks: pairs.map(\.0))
-        }
-        let accepted = await withTaskGroup(of: [(taskID: UUID, workerID: UInt32)].self) { group in
-            for (worker, batch) in batches {
-                group.addTask { await self.handOff(batch, to: worker).map { (taskID: $0, workerID: worker.id) } }
-            }
-            return await group.reduce(into: []) { $0 += $1 }
-        }
-        TaskMetrics.dispatched(count: accepted.count)
-        let acceptedIDs = Set(accepted.map(\.taskID))
-        let rejected = tasks.filter { !acceptedIDs.contains($0.id) }
+        let assignments = Array(zip(tasks, registry.reserveSlots(tasks.count)))
+        let unassigned = tasks.dropFirst(assignments.count).map(\.id)
         do {
-            try await store.assignWorkers(accepted)
-            try await store.returnToQueue(rejected.map(\.id))
+            try await store.assignWorkers(assignments.map { (taskID: $0.0.id, workerID: $0.1.id) })
+            try await store.returnToQueue(unassigned)
         } catch {
             logger.error("recording hand-offs failed", metadata: [LogKey.error: "\(error)"])
         }
-        if !rejected.isEmpty {
-            logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(rejected.count)"])
+        return await deliver(assignments)
+    }
+
+    /// Sends each task to the worker it is recorded as held by, one batch per worker, and puts
+    /// every task a worker did not take back in the queue. Returns how many were accepted.
+    @discardableResult
+    private func deliver(_ assignments: [(task: ClaimedTask, worker: RegisteredWorker)]) async -> Int {
+        let batches = Dictionary(grouping: assignments, by: { $0.worker.id }).values.map { pairs in
+            (worker: pairs[0].worker, tasks: pairs.map(\.task))
         }
+        let accepted = await withTaskGroup(of: Set<UUID>.self) { group in
+            for (worker, batch) in batches {
+                group.addTask { Set(await self.handOff(batch, to: worker)) }
+            }
+            return await group.reduce(into: Set<UUID>()) { $0.formUnion($1) }
+        }
+        TaskMetrics.dispatched(count: accepted.count)
+        let rejected = assignments.map(\.task.id).filter { !accepted.contains($0) }
+        guard !rejected.isEmpty else { return accepted.count }
+        do {
+            try await store.returnToQueue(rejected)
+        } catch {
+            logger.error("returning tasks to the queue failed", metadata: [LogKey.error: "\(error)"])
+        }
+        logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(rejected.count)"])
         return accepted.count
     }
 

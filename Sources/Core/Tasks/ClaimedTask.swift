@@ -7,12 +7,15 @@ public struct ClaimedTask: Sendable, Hashable {
     /// This attempt's number, starting at 1.
     public var attempt: Int
     public var timeoutSeconds: Int?
+    /// The worker it is recorded as held by, once chosen.
+    public var workerID: UInt32?
 
-    public init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?) {
+    public init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil) {
         self.id = id
         self.command = command
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
+        self.workerID = workerID
     }
 
     /// The message that hands this task to a worker.

@@ -3,25 +3,35 @@ public import struct Foundation.UUID
 /// The coordinator's half of the task store: claiming due tasks, giving them back, and
 /// recording what workers report.
 extension TaskStore {
-    /// Claims up to `limit` tasks due by the database clock, oldest due first, in one short
-    /// transaction that skips rows other coordinators hold, and returns them in due order. Each
-    /// claim holds a lease of `lease`.
+    /// Claims up to `limit` tasks due by the database clock, held by no worker yet; see
+    /// `claimDueTasks(assigningTo:lease:)`.
     public func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
-        guard limit > 0 else { return [] }
+        try await claimDueTasks(assigningTo: [UInt32?](repeating: nil, count: max(0, limit)), lease: lease)
+    }
+
+    /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
+    /// statement that skips rows other coordinators hold, and records the i-th of them as held by
+    /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease`.
+    public func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
+        guard !workerIDs.isEmpty else { return [] }
         let result = try await client.query(
             """
-            WITH claimed AS (
-                UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                    worker_id = NULL, updated_at = now(), lease_expires_at = now() + $2 * interval '1 microsecond'
-                WHERE id IN (
+            WITH due AS (
+                SELECT id, row_number() OVER () AS position FROM (
                     SELECT id FROM tasks
                     WHERE status = 'scheduled' AND scheduled_at <= now()
                     ORDER BY scheduled_at
                     LIMIT $1
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id, command, attempts, timeout_seconds, scheduled_at)
-            SELECT id, command, attempts, timeout_seconds FROM claimed ORDER BY scheduled_at
-            """, [limit, lease.microseconds])
+                    FOR UPDATE SKIP LOCKED) AS picked),
+            claimed AS (
+                UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
+                    worker_id = holder.worker_id, updated_at = now(),
+                    lease_expires_at = now() + $2 * interval '1 microsecond'
+                FROM due JOIN unnest($3::int8[]) WITH ORDINALITY AS holder(worker_id, position) USING (position)
+                WHERE tasks.id = due.id
+                RETURNING tasks.id, command, attempts, timeout_seconds, scheduled_at, tasks.worker_id)
+            SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY scheduled_at
+            """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])
         return try result.map(ClaimedTask.init(row:))
     }
 
@@ -42,7 +52,7 @@ extension TaskStore {
             """
             INSERT INTO tasks (command, scheduled_at, picked_at, status, attempts, lease_expires_at)
             VALUES ($1, now(), now(), 'dispatched', 1, now() + $2 * interval '1 microsecond')
-            RETURNING id, command, attempts, timeout_seconds
+            RETURNING id, command, attempts, timeout_seconds, worker_id
             """, [command, lease.microseconds])
         guard let row = result.first else {
             throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
@@ -50,7 +60,7 @@ extension TaskStore {
         return try ClaimedTask(row: row)
     }
 
-    /// Records which worker holds each handed-off task, in one statement.
+    /// Records which worker holds each claimed task, in one statement.
     public func assignWorkers(_ assignments: [(taskID: UUID, workerID: UInt32)]) async throws {
         guard !assignments.isEmpty else { return }
         try await client.query(
@@ -73,22 +83,26 @@ extension TaskStore {
             """, [PostgresArray(taskIDs)])
     }
 
-    /// Extends the leases of the tasks a worker says it holds.
+    /// Extends to `lease` the leases of the tasks a worker says it holds. Only leases past half
+    /// their time are written, so frequent heartbeats cost a write per task per half lease.
     public func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
         guard !taskIDs.isEmpty else { return }
         try await client.query(
             """
             UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
             WHERE id = ANY($1::uuid[]) AND status IN ('dispatched', 'running')
+                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
             """, [PostgresArray(taskIDs), lease.microseconds])
     }
 
-    /// Extends the leases of every task held by a worker that does not list what it holds.
+    /// Extends the leases of every task held by a worker that does not list what it holds, as
+    /// `renewLeases(of:lease:)` does.
     public func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
         try await client.query(
             """
             UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
             WHERE worker_id = $1 AND status IN ('dispatched', 'running')
+                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
             """, [Int64(workerID), lease.microseconds])
     }
 
@@ -135,6 +149,8 @@ extension ClaimedTask {
         guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2) else {
             throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command or attempts")
         }
-        self.init(id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3))
+        self.init(
+            id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
+            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)))
     }
 }

@@ -140,4 +140,17 @@ import Testing
             #expect(states == ["dispatched", "scheduled"])
         }
     }
+
+    @Test func onlyLeasesPastHalfTheirTimeAreRewritten() async throws {
+        try await withStore { store, client in
+            _ = try await schedule(store)
+            let task = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(60)).first)
+            let lease = { try await client.query("SELECT lease_expires_at::text FROM tasks").first?.string(0) }
+            let claimed = try await lease()
+            try await store.renewLeases(of: [task.id], lease: .seconds(60))
+            #expect(try await lease() == claimed, "a lease with most of its time left is not written")
+            try await store.renewLeases(of: [task.id], lease: .seconds(600))
+            #expect(try await lease() != claimed)
+        }
+    }
 }
