@@ -61,7 +61,7 @@ public final class Dispatcher: Service, Sendable {
             logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
             claimed = []
         }
-        for worker in workers.dropFirst(claimed.count) { registry.releaseSlot(of: worker.id) }
+        registry.cancelReservations(workers.dropFirst(claimed.count))
         guard !claimed.isEmpty else { return false }
         logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
         let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -113,6 +113,21 @@ public final class WorkerRegistry: Sendable {
         }
     }
 
+    /// Gives back reserved slots that went unused — the tail of what `reserveSlots` returned —
+    /// so the round-robin order goes on as if they had never been taken.
+    public func cancelReservations(_ unused: ArraySlice<RegisteredWorker>) {
+        state.withLock { state in
+            for reserved in unused {
+                guard var worker = state.workers[reserved.id] else { continue }
+                worker.inFlight = max(0, worker.inFlight - 1)
+                state.workers[reserved.id] = worker
+            }
+            if let first = unused.first, let index = state.order.firstIndex(of: first.id) {
+                state.cursor = index
+            }
+        }
+    }
+
     /// Gives back a slot of `workerID`: its task finished or its hand-off failed.
     public func releaseSlot(of workerID: UInt32) {
         state.withLock { state in

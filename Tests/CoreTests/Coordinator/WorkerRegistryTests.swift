@@ -23,6 +23,15 @@ import Testing
         #expect(order == [1, 2, 3, 1, 2, 3])
     }
 
+    @Test func cancelledReservationsLeaveTheRotationAsIfNeverTaken() {
+        let registry = registry(workers: 3)
+        let reserved = registry.reserveSlots(7)
+        #expect(reserved.map(\.id) == [1, 2, 3, 1, 2, 3, 1])
+        registry.cancelReservations(reserved.dropFirst(2))
+        #expect(registry.workers.map(\.inFlight) == [1, 1, 0])
+        #expect((0..<4).flatMap { _ in registry.reserveSlots(1).map(\.id) } == [3, 1, 2, 3])
+    }
+
     @Test func neverReservesMoreThanTheFreeSlots() {
         let registry = registry(workers: 2, capacity: 2)
         #expect(registry.reserveSlots(10).count == 4)
