@@ -14,21 +14,24 @@ extension TaskStore {
     /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease`.
     public func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
+        // The due ids are collected into an array first, so the update finds each row through the
+        // primary key whatever the planner thinks of the table's size; the i-th id is paired with
+        // the i-th worker (unnest pads the shorter array with NULLs, which match no row).
         let result = try await client.query(
             """
-            WITH due AS (
-                SELECT id, row_number() OVER () AS position FROM (
-                    SELECT id FROM tasks
-                    WHERE status = 'scheduled' AND scheduled_at <= now()
-                    ORDER BY scheduled_at
-                    LIMIT $1
-                    FOR UPDATE SKIP LOCKED) AS picked),
-            claimed AS (
+            WITH claimed AS (
                 UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
                     worker_id = holder.worker_id, updated_at = now(),
                     lease_expires_at = now() + $2 * interval '1 microsecond'
-                FROM due JOIN unnest($3::int8[]) WITH ORDINALITY AS holder(worker_id, position) USING (position)
-                WHERE tasks.id = due.id
+                FROM unnest(
+                    ARRAY(
+                        SELECT id FROM tasks
+                        WHERE status = 'scheduled' AND scheduled_at <= now()
+                        ORDER BY scheduled_at
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED),
+                    $3::int8[]) AS holder(id, worker_id)
+                WHERE tasks.id = holder.id
                 RETURNING tasks.id, command, attempts, timeout_seconds, scheduled_at, tasks.worker_id)
             SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY scheduled_at
             """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])

@@ -43,25 +43,28 @@ extension TaskStore {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
         }
         return try zip(reports, result).map { report, row in
-            guard let exists = try row.bool(0), let updated = try row.bool(1) else {
+            guard let exists = try row.bool(1), let updated = try row.bool(2) else {
                 throw TaskStoreError(code: .invalidColumn, message: "status report row has NULL flags")
             }
             guard updated else { return exists ? .ignored : .notFound }
-            let backInQueue = try row.bool(3) ?? false
+            let backInQueue = try row.bool(4) ?? false
             return .recorded(
-                workerID: try row.int64(2).flatMap(UInt32.init(exactly:)),
+                workerID: try row.int64(3).flatMap(UInt32.init(exactly:)),
                 requeued: report.outcome == .failed && backInQueue,
-                startDelay: try row.int64(4).map { Duration.microseconds($0) })
+                startDelay: try row.int64(5).map { Duration.microseconds($0) })
         }
     }
 
     /// The reports arrive as parallel arrays, one element per task. Outcome codes: 1 started,
     /// 2 completed, 3 failed (retried with exponential backoff and jitter until max_attempts,
     /// then failed for good), 4 handed back (due again at once; the attempt does not count).
-    /// In SET, `tasks.*` is the row before the update. The outer SELECT reads `tasks` as it was
-    /// before the update too (one snapshot for the whole statement), which tells whether a task
-    /// exists and whether this report is the one that started it; the start delay is reported
-    /// only then.
+    /// In SET, `tasks.*` is the row before the update; `before` (and the last SELECT) read the
+    /// table as it was before the update too (one snapshot for the whole statement), which tells
+    /// whether this report is the one that started the task — the start delay is reported only
+    /// then — and whether a task that was not updated exists. Rows are found through the primary
+    /// key (`= ANY`, LATERAL … LIMIT 1), and the reports that changed nothing are told apart with a
+    /// hashed `NOT IN`, never by scanning or joining whole sets, whatever the planner estimates.
+    /// Result columns: position, exists, updated, worker_id, requeued, start_delay.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
         let startTime = SQLTimestamp.timestamp(fromMicroseconds: "r.start_us")
@@ -94,17 +97,18 @@ extension TaskStore {
                     exit_code = CASE WHEN r.outcome IN (2, 3) THEN r.exit_code ELSE tasks.exit_code END,
                     output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
-                FROM r
-                WHERE tasks.id = r.id AND tasks.status IN ('dispatched', 'running')
+                FROM r JOIN LATERAL (SELECT status FROM tasks AS old WHERE old.id = r.id LIMIT 1) AS before ON true
+                WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id AND tasks.status IN ('dispatched', 'running')
                     AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
-                RETURNING tasks.id, tasks.worker_id, tasks.status,
-                    \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.scheduled_at"))
-                        AS start_delay)
-            SELECT before.id IS NOT NULL, updated.id IS NOT NULL, updated.worker_id, updated.status = 'scheduled',
-                CASE WHEN before.status = 'dispatched' AND updated.status IN ('running', 'completed')
-                    THEN updated.start_delay END
-            FROM r LEFT JOIN tasks AS before ON before.id = r.id LEFT JOIN updated ON updated.id = r.id
-            ORDER BY r.position
+                RETURNING r.position, tasks.worker_id, tasks.status = 'scheduled' AS requeued,
+                    CASE WHEN before.status = 'dispatched' AND tasks.status IN ('running', 'completed')
+                        THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.scheduled_at"))
+                    END AS start_delay)
+            SELECT position, true, true, worker_id, requeued, start_delay FROM updated
+            UNION ALL
+            SELECT position, (SELECT true FROM tasks WHERE tasks.id = r.id LIMIT 1) IS NOT NULL, false, NULL, NULL, NULL
+            FROM r WHERE position NOT IN (SELECT position FROM updated)
+            ORDER BY 1
             """
     }()
 }
