@@ -29,18 +29,15 @@ public struct CoordinatorRPCService: Sendable {
         return router
     }
 
-    /// Persists a task due now, then hands it to a worker at once.
+    /// Persists a task due now; the dispatcher hands it to the next worker in the rotation at once.
     public func submitTask(_ request: ClientTaskRequest) async throws -> ClientTaskResponse {
         guard !registry.isEmpty else {
             throw GRPCStatus(code: .unavailable, message: "no workers available")
         }
-        let task = try await store.insertClaimedTask(command: request.data, lease: leaseDuration)
-        let taskID = task.id.uuidString.lowercased()
+        let taskID = try await store.insertTaskDueNow(command: request.data).uuidString.lowercased()
         logger.info("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
-        let accepted = await dispatcher.handOff([task])
-        if accepted == 0 { dispatcher.wake() }
-        let message = accepted == 1 ? "Task submitted successfully" : "Task queued: no worker slot free yet"
-        return ClientTaskResponse(message: message, taskID: taskID)
+        dispatcher.wake()
+        return ClientTaskResponse(message: "Task submitted successfully", taskID: taskID)
     }
 
     /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
@@ -91,17 +88,20 @@ public struct CoordinatorRPCService: Sendable {
         var unknown: [String] = []
         var freedSlot = false
         for (request, (report, result)) in zip(requests, zip(reports, results)) {
-            var metadata: Logger.Metadata = [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)"]
+            // Metadata is built only when the level is on: this runs for every report.
+            func metadata(workerID: UInt32? = nil) -> Logger.Metadata {
+                [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)", LogKey.workerID: workerID.map { "\($0)" }]
+                    .compactMapValues { $0 }
+            }
             switch result {
             case .notFound:
                 unknown.append(request.taskID)
             case .ignored:
-                logger.info("stale status report ignored", metadata: metadata)
+                logger.info("stale status report ignored", metadata: metadata())
                 freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
             case .recorded(let workerID, let requeued, let startDelay):
                 TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
-                metadata[LogKey.workerID] = workerID.map { "\($0)" }
-                logger.info("task status recorded", metadata: metadata)
+                logger.info("task status recorded", metadata: metadata(workerID: workerID))
                 freedSlot = releaseSlot(after: report, heldBy: workerID ?? report.workerID) || freedSlot
             }
         }

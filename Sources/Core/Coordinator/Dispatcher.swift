@@ -33,12 +33,19 @@ public final class Dispatcher: Service, Sendable {
         wakeSignal.signal()
     }
 
+    /// Claims and hands over due tasks until shutdown. A round's hand-offs run while the next
+    /// round claims, so the database and the workers are busy at the same time.
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let claimedFullBatch = await dispatchDueTasks()
-                if !claimedFullBatch {
-                    await wakeSignal.wait(timeout: await timeUntilNextRound())
+            await withDiscardingTaskGroup { group in
+                while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                    let round = await claimRound()
+                    if !round.assignments.isEmpty {
+                        group.addTask { await self.deliver(round.assignments) }
+                    }
+                    if !round.claimedAll {
+                        await wakeSignal.wait(timeout: await timeUntilNextRound())
+                    }
                 }
             }
         } onGracefulShutdown: {
@@ -47,13 +54,20 @@ public final class Dispatcher: Service, Sendable {
         logger.info("dispatcher stopped")
     }
 
-    /// One round: reserves free slots, claims as many due tasks with their workers recorded in
-    /// the same statement, and hands them over. Returns true when it claimed as many tasks as it
-    /// asked for (more may be due).
+    /// One round, hand-offs included. Returns true when it claimed as many tasks as it asked
+    /// for (more may be due).
     @discardableResult
     public func dispatchDueTasks() async -> Bool {
+        let round = await claimRound()
+        await deliver(round.assignments)
+        return round.claimedAll
+    }
+
+    /// Reserves free slots and claims as many due tasks, each recorded as held by its worker in
+    /// the same statement. `claimedAll`: every reserved slot got a task (more may be due).
+    private func claimRound() async -> (assignments: [(task: ClaimedTask, worker: RegisteredWorker)], claimedAll: Bool) {
         let workers = registry.reserveSlots(min(registry.freeSlots, configuration.claimBatchLimit))
-        guard !workers.isEmpty else { return false }
+        guard !workers.isEmpty else { return ([], false) }
         let claimed: [ClaimedTask]
         do {
             claimed = try await store.claimDueTasks(assigningTo: workers.map(\.id), lease: configuration.leaseDuration)
@@ -62,11 +76,12 @@ public final class Dispatcher: Service, Sendable {
             claimed = []
         }
         registry.cancelReservations(workers.dropFirst(claimed.count))
-        guard !claimed.isEmpty else { return false }
-        logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
+        if !claimed.isEmpty {
+            logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
+        }
         let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        await deliver(claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task, $0) } })
-        return claimed.count == workers.count
+        let assignments = claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } }
+        return (assignments, !claimed.isEmpty && claimed.count == workers.count)
     }
 
     /// Sleeps until the earliest waiting task is due (by the database clock), but no longer
@@ -82,25 +97,10 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
-    /// Hands `tasks` (already claimed, held by no worker yet) to workers in round-robin order and
-    /// puts every task no worker took back in the queue. Returns how many a worker accepted.
-    @discardableResult
-    public func handOff(_ tasks: [ClaimedTask]) async -> Int {
-        let assignments = Array(zip(tasks, registry.reserveSlots(tasks.count)))
-        let unassigned = tasks.dropFirst(assignments.count).map(\.id)
-        do {
-            try await store.assignWorkers(assignments.map { (taskID: $0.0.id, workerID: $0.1.id) })
-            try await store.returnToQueue(unassigned)
-        } catch {
-            logger.error("recording hand-offs failed", metadata: [LogKey.error: "\(error)"])
-        }
-        return await deliver(assignments)
-    }
-
     /// Sends each task to the worker it is recorded as held by, one batch per worker, and puts
-    /// every task a worker did not take back in the queue. Returns how many were accepted.
-    @discardableResult
-    private func deliver(_ assignments: [(task: ClaimedTask, worker: RegisteredWorker)]) async -> Int {
+    /// every task a worker did not take back in the queue.
+    private func deliver(_ assignments: [(task: ClaimedTask, worker: RegisteredWorker)]) async {
+        guard !assignments.isEmpty else { return }
         let batches = Dictionary(grouping: assignments, by: { $0.worker.id }).values.map { pairs in
             (worker: pairs[0].worker, tasks: pairs.map(\.task))
         }
@@ -112,39 +112,38 @@ public final class Dispatcher: Service, Sendable {
         }
         TaskMetrics.dispatched(count: accepted.count)
         let rejected = assignments.map(\.task.id).filter { !accepted.contains($0) }
-        guard !rejected.isEmpty else { return accepted.count }
+        guard !rejected.isEmpty else { return }
         do {
             try await store.returnToQueue(rejected)
         } catch {
             logger.error("returning tasks to the queue failed", metadata: [LogKey.error: "\(error)"])
         }
         logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(rejected.count)"])
-        return accepted.count
     }
 
     /// Sends `tasks` to one worker; returns the ids it accepted. The slot of every task it did
     /// not take is given back; a worker that cannot be reached is removed.
     private func handOff(_ tasks: [ClaimedTask], to worker: RegisteredWorker) async -> [UUID] {
-        var logger = logger
-        logger[metadataKey: LogKey.workerID] = "\(worker.id)"
         let results = await sender.send(tasks.map(\.taskRequest), to: worker.address)
         var accepted: [UUID] = []
         var unreachable = false
         for (task, result) in zip(tasks, results) {
-            var taskLogger = logger
-            taskLogger[metadataKey: LogKey.taskID] = "\(task.id.uuidString.lowercased())"
+            // Metadata is built only when the level is on: this runs for every task.
+            func metadata(_ key: String, _ value: String) -> Logger.Metadata {
+                [LogKey.taskID: "\(task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)", key: "\(value)"]
+            }
             switch result {
             case .success(let response) where response.success:
-                taskLogger.info("task dispatched", metadata: [LogKey.attempt: "\(task.attempt)"])
+                logger.info("task dispatched", metadata: metadata(LogKey.attempt, "\(task.attempt)"))
                 accepted.append(task.id)
                 continue
             case .success(let response):
-                taskLogger.warning("worker refused task", metadata: ["message": "\(response.message)"])
+                logger.warning("worker refused task", metadata: metadata("message", response.message))
             case .failure(let status as GRPCStatus) where status.code == .unavailable:
-                if !unreachable { taskLogger.warning("worker unreachable, removed", metadata: [LogKey.error: "\(status)"]) }
+                if !unreachable { logger.warning("worker unreachable, removed", metadata: metadata(LogKey.error, "\(status)")) }
                 unreachable = true
             case .failure(let error):
-                taskLogger.warning("hand-off failed", metadata: [LogKey.error: "\(error)"])
+                logger.warning("hand-off failed", metadata: metadata(LogKey.error, "\(error)"))
             }
             registry.releaseSlot(of: worker.id)
         }

@@ -49,30 +49,14 @@ extension TaskStore {
         return try result.first?.int64(0).map { .microseconds($0) }
     }
 
-    /// Inserts a task due now that is already claimed for dispatch (the coordinator's SubmitTask).
-    public func insertClaimedTask(command: String, lease: Duration) async throws -> ClaimedTask {
-        let result = try await client.query(
-            """
-            INSERT INTO tasks (command, scheduled_at, picked_at, status, attempts, lease_expires_at)
-            VALUES ($1, now(), now(), 'dispatched', 1, now() + $2 * interval '1 microsecond')
-            RETURNING id, command, attempts, timeout_seconds, worker_id
-            """, [command, lease.microseconds])
-        guard let row = result.first else {
+    /// Inserts a task due now by the database clock (the coordinator's SubmitTask); its insert
+    /// wakes the dispatchers like any other. Returns its id.
+    public func insertTaskDueNow(command: String) async throws -> UUID {
+        let result = try await client.query("INSERT INTO tasks (command, scheduled_at) VALUES ($1, now()) RETURNING id", [command])
+        guard let id = try result.first?.uuid(0) else {
             throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
         }
-        return try ClaimedTask(row: row)
-    }
-
-    /// Records which worker holds each claimed task, in one statement.
-    public func assignWorkers(_ assignments: [(taskID: UUID, workerID: UInt32)]) async throws {
-        guard !assignments.isEmpty else { return }
-        try await client.query(
-            """
-            UPDATE tasks SET worker_id = a.worker_id, updated_at = now()
-            FROM unnest($1::uuid[], $2::int8[]) AS a(id, worker_id)
-            WHERE tasks.id = a.id AND tasks.status = 'dispatched'
-            """,
-            [PostgresArray(assignments.map(\.taskID)), PostgresArray(assignments.map(\.workerID))])
+        return id
     }
 
     /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does

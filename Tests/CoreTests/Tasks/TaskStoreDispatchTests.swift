@@ -82,8 +82,7 @@ import Testing
         try await withStore { store, _ in
             let once = try await schedule(store, maxAttempts: 1)
             let twice = try await schedule(store, maxAttempts: 2)
-            let claimed = try await store.claimDueTasks(limit: 2, lease: .seconds(30))
-            try await store.assignWorkers(claimed.map { (taskID: $0.id, workerID: 7) })
+            #expect(try await store.claimDueTasks(assigningTo: [7, 7, 7], lease: .seconds(30)).map(\.workerID) == [7, 7])
             #expect(try await store.recoverTasks(ofWorker: 8) == 0)
             #expect(try await store.recoverTasks(ofWorker: 7) == 2)
 
