@@ -15,12 +15,21 @@ enum PGBench {
         try "INSERT INTO tasks (command, scheduled_at) VALUES ('true', now() + interval '100 years') RETURNING id;\n"
             .write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        let result = try await runCommand([
-            try await binDirectory() + "/pgbench", "-n", "-M", "prepared", "-c", String(options.clients), "-j", "2",
-            "-T", String(options.pgbenchSeconds), "-f", script.path, cluster.postgres.url,
-        ])
-        guard result.status == 0, let rate = number(after: "tps = ", in: result.output) else {
-            throw TimedOut(description: "pgbench exited \(result.status): \(result.errors)\(result.output)")
+        let arguments = [
+            "-n", "-M", "prepared", "-c", String(options.clients), "-j", "2", "-T", String(options.pgbenchSeconds),
+            "-f", script.path, cluster.postgres.url,
+        ]
+        let executable = try await binDirectory() + "/pgbench"
+        // pgbench -T stops on SIGALRM, which the threads of the concurrency pool block.
+        let pgbench = try await withSignalsUnblocked {
+            try ServiceProcess(executablePath: executable, arguments: arguments)
+        }
+        let status = await pgbench.waitForExit(timeout: .seconds(options.pgbenchSeconds + 60))
+        let output = pgbench.log
+        try? FileManager.default.removeItem(at: pgbench.logFile)
+        guard status == 0, let rate = number(after: "tps = ", in: output) else {
+            await pgbench.stop()
+            throw TimedOut(description: "pgbench exited \(status.map(String.init) ?? "late"): \(output)")
         }
         let stored = try require(try await database.query("SELECT count(*) FROM tasks").first).int(0) ?? 0
         try await database.query("TRUNCATE tasks")
@@ -28,7 +37,7 @@ enum PGBench {
             Figure(scenario, "clients", options.clients),
             Figure(scenario, tps, rate, "tasks/s"),
             Figure(scenario, "rows inserted", stored),
-            Figure(scenario, "failed transactions", number(after: "number of failed transactions: ", in: result.output) ?? 0, target: .equal(0)),
+            Figure(scenario, "failed transactions", number(after: "number of failed transactions: ", in: output) ?? 0, target: .equal(0)),
         ]
     }
 
