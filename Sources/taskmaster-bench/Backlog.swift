@@ -15,14 +15,13 @@ enum Backlog {
     }
 
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
-        let window = options.backlogSmall
         let small = try await measure(tasks: options.backlogSmall, label: 1, on: cluster, options: options)
         let large = try await measure(tasks: options.backlogLarge, label: 2, on: cluster, options: options)
-        let smallName = FigureTable.format(Double(options.backlogSmall))
-        let largeName = FigureTable.format(Double(options.backlogLarge))
+        let smallName = shortCount(options.backlogSmall)
+        let largeName = shortCount(options.backlogLarge)
         return [
-            Figure(scenario, "claim rate over \(window), \(smallName) pending", small.claimRate, "tasks/s"),
-            Figure(scenario, "claim rate over \(window), \(largeName) pending", large.claimRate, "tasks/s"),
+            Figure(scenario, "claim rate over \(smallName), \(smallName) pending", small.claimRate, "tasks/s"),
+            Figure(scenario, "claim rate over \(smallName), \(largeName) pending", large.claimRate, "tasks/s"),
             Figure(scenario, "claim rate \(largeName) ÷ \(smallName)", large.claimRate / small.claimRate, target: .atLeast(1 / 1.5)),
             Figure(scenario, "/status p99, \(smallName) pending", small.statusP99, "ms"),
             Figure(scenario, "/status p99, \(largeName) pending", large.statusP99, "ms"),
@@ -69,6 +68,13 @@ enum Backlog {
             claimRate: Double(window) / claimSeconds,
             statusP99: percentile(0.99, of: statusLoad.latenciesMilliseconds.sorted()),
             statusFailures: statusLoad.failures, coordinatorPeakMB: coordinatorPeak)
+    }
+
+    /// 10000 as `10k`, 1000000 as `1M`.
+    private static func shortCount(_ count: Int) -> String {
+        if count % 1_000_000 == 0 { return "\(count / 1_000_000)M" }
+        if count % 1_000 == 0 { return "\(count / 1_000)k" }
+        return String(count)
     }
 
     /// The id the insert gives task `index` (from 1) of backlog `label`.
