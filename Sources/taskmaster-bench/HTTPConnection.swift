@@ -50,7 +50,7 @@ final class HTTPConnection: Sendable {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
         let channel = channel
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
             promise.fail(HTTPConnectionError(description: "no answer to \(method) \(uri) within \(timeout)"))
             channel.close(promise: nil)
         }
@@ -63,12 +63,6 @@ final class HTTPConnection: Sendable {
 
     func close() async {
         try? await channel.close()
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
 

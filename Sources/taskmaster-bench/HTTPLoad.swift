@@ -10,7 +10,6 @@ struct LoadRequest: Sendable {
 
 /// What a load run saw.
 struct LoadOutcome: Sendable {
-    var requests: Int
     var sent = 0
     var ok = 0
     /// Answers other than 200, requests that failed, and requests never sent.
@@ -39,23 +38,25 @@ struct LoadOutcome: Sendable {
 }
 
 /// Sends `requests` requests over `clients` keep-alive connections, one request at a time on
-/// each; request `index` is `makeRequest(index)`. Stops sending after `timeout`.
+/// each; request `index` is `makeRequest(index)`. Stops sending after `timeout`. A client that
+/// cannot connect, or whose connection fails, stops; the requests it did not send count as failures.
 func runHTTPLoad(
     port: Int, clients: Int, requests: Int, timeout: Duration,
     _ makeRequest: @escaping @Sendable (Int) -> LoadRequest
-) async throws -> LoadOutcome {
+) async -> LoadOutcome {
     let tickets = TicketDispenser(count: requests)
     let deadline = ContinuousClock.now + timeout
-    let connections = try await withThrowingTaskGroup(of: HTTPConnection.self) { group in
-        for _ in 0..<clients {
-            group.addTask { try await HTTPConnection.connect(port: port) }
-        }
-        return try await group.reduce(into: []) { $0.append($1) }
-    }
     var outcome = await withTaskGroup(of: LoadOutcome.self) { group in
-        for connection in connections {
+        for _ in 0..<clients {
             group.addTask {
-                var tally = LoadOutcome(requests: 0)
+                var tally = LoadOutcome()
+                let connection: HTTPConnection
+                do {
+                    connection = try await HTTPConnection.connect(port: port)
+                } catch {
+                    tally.firstFailure = "cannot connect to port \(port): \(error)"
+                    return tally
+                }
                 while let index = tickets.next(), ContinuousClock.now < deadline {
                     let request = makeRequest(index)
                     let start = ContinuousClock.now
@@ -83,14 +84,8 @@ func runHTTPLoad(
                 return tally
             }
         }
-        return await group.reduce(into: LoadOutcome(requests: requests)) { $0.merge($1) }
+        return await group.reduce(into: LoadOutcome()) { $0.merge($1) }
     }
     outcome.failures += requests - outcome.sent
     return outcome
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

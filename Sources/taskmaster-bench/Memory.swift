@@ -30,11 +30,13 @@ enum ProcessMemory {
     }
 }
 
-/// Memory of every service: idle right after start-up, and the peak under the end-to-end load.
+/// Memory of every service: idle right after start-up, and the peak under the end-to-end load;
+/// the coordinator's peak with a large backlog.
 final class MemoryLog: Sendable {
     private let processes: [ServiceProcess]
     private let idle: [Double]
     private let loadPeaks = Mutex<[Double]?>(nil)
+    private let backlogPeak = Mutex<Figure?>(nil)
 
     /// Reads the idle sizes now.
     init(processes: [ServiceProcess]) {
@@ -56,6 +58,13 @@ final class MemoryLog: Sendable {
         loadPeaks.withLock { $0 = processes.map { ProcessMemory.peakMB(of: $0.pid) } }
     }
 
+    /// Called by the backlog scenario once it measured the coordinator with `pending` tasks.
+    func recordCoordinatorPeak(_ megabytes: Double, pending: String) {
+        backlogPeak.withLock {
+            $0 = Figure("memory", "coordinator RSS peak, \(pending) pending", megabytes, "MB", target: .atMost(64))
+        }
+    }
+
     func figures() -> [Figure] {
         let idleFigures = zip(processes, idle).map { process, size in
             Figure(
@@ -68,6 +77,6 @@ final class MemoryLog: Sendable {
                 "memory", "\(process.name) RSS peak, e2e load", size, "MB",
                 target: process.name == "scheduler" ? .atMost(64) : nil)
         }
-        return idleFigures + peakFigures
+        return idleFigures + peakFigures + [backlogPeak.withLock { $0 }].compactMap(\.self)
     }
 }

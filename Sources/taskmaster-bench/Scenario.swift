@@ -18,7 +18,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case rpc
     /// Claiming and `GET /status` with a small and a large backlog.
     case backlog
-    /// Resident memory of every service, idle and under the end-to-end load.
+    /// Resident memory of every service, idle and under the end-to-end load, and the
+    /// coordinator's with the large backlog: run it after those scenarios.
     case memory
 
     /// Whether the scenario loads every service (memory peaks are taken over these).
@@ -35,7 +36,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .burst: try await StartDelay.burst(on: cluster, options: options)
         case .paced: try await StartDelay.paced(on: cluster, options: options)
         case .rpc: try await RPCThroughput.run(options: options)
-        case .backlog: try await Backlog.run(on: cluster, options: options)
+        case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
         case .memory: memory.figures()
         }
     }
