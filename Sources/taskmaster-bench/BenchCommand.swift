@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "taskmaster-bench",
         abstract: "Runs TaskMaster benchmarks against a throwaway cluster and prints the figures.")
 
-    @Option(help: "Scenarios to run: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "A scenario to run; repeat the option for several. They run in the order given.")
     var scenarios: [Scenario] = Scenario.allCases
 
     @Option(help: "noop workers in the cluster.")
