@@ -90,7 +90,7 @@ struct BenchCommand: AsyncParsableCommand {
         figures += Self.comparisons(figures)
         print(FigureTable.render(figures))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
         let missed = figures.filter { $0.met == false }.count
