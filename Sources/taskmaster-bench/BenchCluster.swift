@@ -3,47 +3,74 @@ import Core
 import Foundation
 import Logging
 
-/// A throwaway PostgreSQL, a coordinator and noop workers, run from this executable's folder.
+/// A throwaway PostgreSQL, a scheduler, a coordinator and noop workers, run from this
+/// executable's folder. Every service logs warnings only, so logging costs nothing.
 struct BenchCluster {
     let postgres: ThrowawayPostgres
     let database: PostgresClient
-    let processes: [ServiceProcess]
+    let scheduler: ServiceProcess
+    let schedulerPort: Int
+    let coordinator: ServiceProcess
+    let workers: [ServiceProcess]
 
-    static func start(workers: Int, capacity: Int) async throws -> BenchCluster {
+    var processes: [ServiceProcess] { [scheduler, coordinator] + workers }
+
+    static func start(workers workerCount: Int, capacity: Int) async throws -> BenchCluster {
         let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
         let script = FileManager.default.currentDirectoryPath + "/scripts/postgres.sh"
         guard FileManager.default.fileExists(atPath: script) else {
             throw TimedOut(description: "run taskmaster-bench from the repository's top folder (scripts/postgres.sh not found)")
         }
         let postgres = try await ThrowawayPostgres.start(script: script)
-        let environment = ["DATABASE_URL": postgres.url]
-        let coordinatorPort = try await freePort()
-        var processes = [
-            try ServiceProcess(
+        var started: [ServiceProcess] = []
+        do {
+            let environment = ["DATABASE_URL": postgres.url]
+            let coordinatorPort = try await freePort()
+            let coordinator = try ServiceProcess(
                 executablePath: binDirectory + "/coordinator",
-                arguments: ["--coordinator_port=127.0.0.1:\(coordinatorPort)", "--log_level=warning"],
+                arguments: [
+                    "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--admin_port=127.0.0.1:\(try await freePort())",
+                    "--log_level=warning",
+                ],
                 environment: environment)
-        ]
-        try await eventually("the coordinator to listen") { await isListening(port: coordinatorPort) ? true : nil }
-        for index in 1...workers {
-            processes.append(
-                try ServiceProcess(
+            started.append(coordinator)
+            let schedulerPort = try await freePort()
+            let scheduler = try ServiceProcess(
+                executablePath: binDirectory + "/scheduler",
+                arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--log_level=warning"],
+                environment: environment)
+            started.append(scheduler)
+            try await eventually("the coordinator to listen") { await isListening(port: coordinatorPort) ? true : nil }
+            try await eventually("the scheduler to be ready") { await answersOK(port: schedulerPort, "/readyz") ? true : nil }
+            var workers: [ServiceProcess] = []
+            var adminPorts: [Int] = []
+            for index in 1...workerCount {
+                let adminPort = try await freePort()
+                let worker = try ServiceProcess(
                     executablePath: binDirectory + "/worker", name: "worker-\(index)",
                     arguments: [
                         "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=noop", "--capacity=\(capacity)",
-                        "--heartbeat_interval=200ms",
+                        "--heartbeat_interval=200ms", "--admin_port=127.0.0.1:\(adminPort)", "--log_level=warning",
                     ],
-                    environment: ["WORKER_ADDRESS": "127.0.0.1"]))
-        }
-        for worker in processes.dropFirst() {
-            try await eventually("\(worker.name) to register") {
-                worker.log.contains("heartbeats reach the coordinator") ? true : nil
+                    environment: ["WORKER_ADDRESS": "127.0.0.1"])
+                started.append(worker)
+                workers.append(worker)
+                adminPorts.append(adminPort)
             }
+            for (worker, adminPort) in zip(workers, adminPorts) {
+                try await eventually("\(worker.name) to register") { await answersOK(port: adminPort, "/readyz") ? true : nil }
+            }
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let database = PostgresClient(configuration: try PostgresConfiguration(url: postgres.url), logger: logger)
+            return BenchCluster(
+                postgres: postgres, database: database, scheduler: scheduler, schedulerPort: schedulerPort,
+                coordinator: coordinator, workers: workers)
+        } catch {
+            for process in started.reversed() { await process.stop() }
+            try? await postgres.stop()
+            throw error
         }
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let database = PostgresClient(configuration: try PostgresConfiguration(url: postgres.url), logger: logger)
-        return BenchCluster(postgres: postgres, database: database, processes: processes)
     }
 
     func stop() async {
@@ -53,10 +80,27 @@ struct BenchCluster {
     }
 
     /// Waits until no task is waiting or in flight.
-    func waitUntilIdle(timeout: Duration = .seconds(300)) async throws {
+    func waitUntilIdle(timeout: Duration = .seconds(600)) async throws {
         try await eventually("every task to finish", timeout: timeout) {
             let result = try await database.query("SELECT count(*) FROM tasks WHERE status NOT IN ('completed', 'failed', 'cancelled')")
             return try result.first?.int(0) == 0 ? true : nil
         }
     }
+
+    /// Waits until the coordinator's registry shows no task held by a worker (it writes the
+    /// registry about once a second).
+    func waitUntilWorkersIdle(timeout: Duration = .seconds(60)) async throws {
+        try await eventually("the workers to finish their tasks", timeout: timeout) {
+            let result = try await database.query("SELECT coalesce(sum(in_flight), 0) FROM workers")
+            return try result.first?.int(0) == 0 ? true : nil
+        }
+    }
+}
+
+/// True when `GET path` on 127.0.0.1:`port` answers 200.
+private func answersOK(port: Int, _ path: String) async -> Bool {
+    guard let connection = try? await HTTPConnection.connect(port: port) else { return false }
+    let answer = try? await connection.send(.GET, path, timeout: .seconds(2))
+    await connection.close()
+    return answer?.status == 200
 }

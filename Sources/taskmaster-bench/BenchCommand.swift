@@ -1,18 +1,16 @@
 import ArgumentParser
 import ClusterKit
-import Core
 import Foundation
-import Logging
 
 /// Measures a real cluster on this machine and prints the figures: it starts its own
-/// PostgreSQL, coordinator and workers from the same build folder as itself.
+/// PostgreSQL, scheduler, coordinator and workers from the same build folder as itself.
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskmaster-bench",
         abstract: "Runs TaskMaster benchmarks against a throwaway cluster and prints the figures.")
 
-    @Option(help: "Scenarios to run: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "A scenario to run; repeat the option for several. They run in the order given.")
     var scenarios: [Scenario] = Scenario.allCases
 
     @Option(help: "noop workers in the cluster.")
@@ -21,39 +19,89 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Slots of each worker.")
     var capacity = 100
 
+    @Option(help: "Tasks of the end-to-end and drain scenarios.")
+    var tasks = 50_000
+
+    @Option(help: "Concurrent keep-alive HTTP clients (and pgbench clients).")
+    var clients = 16
+
+    @Option(help: "Tasks per POST /schedule/batch request.")
+    var batchSize = 500
+
+    @Option(help: "How long pgbench runs, in seconds.")
+    var pgbenchSeconds = 10
+
     @Option(help: "Tasks due at one instant in the burst scenario.")
     var burstTasks = 200
 
     @Option(help: "Tasks posted one every 10 ms in the paced scenario.")
     var pacedTasks = 300
 
+    @Option(help: "Concurrent streams of the rpc scenario (one connection).")
+    var rpcStreams = 64
+
+    @Option(help: "Most calls of the rpc scenario.")
+    var rpcCalls = 200_000
+
+    @Option(help: "Longest run of the rpc scenario, in seconds.")
+    var rpcSeconds = 5
+
+    @Option(help: "The small backlog, also the number of claims the claim rate is measured over.")
+    var backlogSmall = 10_000
+
+    @Option(help: "The large backlog.")
+    var backlogLarge = 1_000_000
+
+    @Option(help: "GET /status requests sent while each backlog is claimed.")
+    var statusRequests = 5_000
+
     @Option(help: "Where to write the figures as JSON.")
     var json = "bench-results.json"
 
+    func validate() throws {
+        for (name, value) in [
+            ("--workers", workers), ("--capacity", capacity), ("--tasks", tasks), ("--clients", clients),
+            ("--batch-size", batchSize), ("--pgbench-seconds", pgbenchSeconds), ("--burst-tasks", burstTasks),
+            ("--paced-tasks", pacedTasks), ("--rpc-streams", rpcStreams), ("--rpc-calls", rpcCalls),
+            ("--rpc-seconds", rpcSeconds), ("--backlog-small", backlogSmall), ("--status-requests", statusRequests),
+        ] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+        guard backlogLarge >= backlogSmall else { throw ValidationError("--backlog-large must be at least --backlog-small") }
+        guard batchSize <= 10_000 else { throw ValidationError("--batch-size must be at most 10000") }
+    }
+
     func run() async throws {
         let cluster = try await BenchCluster.start(workers: workers, capacity: capacity)
-        var results: [BenchResult] = []
+        let memory = MemoryLog(processes: cluster.processes)
+        var figures: [Figure] = []
         do {
             for scenario in scenarios {
                 print("running \(scenario.rawValue)…")
-                results.append(try await scenario.run(on: cluster, options: self))
+                if scenario.isEndToEnd { memory.loadStarts() }
+                figures += try await scenario.run(on: cluster, options: self, memory: memory)
+                if scenario.isEndToEnd { memory.loadEnded() }
             }
         } catch {
             await cluster.stop()
             throw error
         }
         await cluster.stop()
-        print(BenchResult.table(results))
-        let data = try JSONEncoder.pretty.encode(results)
-        try data.write(to: URL(fileURLWithPath: json))
-        print("figures written to \(json)")
-    }
-}
-
-extension JSONEncoder {
-    static var pretty: JSONEncoder {
+        figures += Self.comparisons(figures)
+        print(FigureTable.render(figures))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return encoder
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
+        let missed = figures.filter { $0.met == false }.count
+        print("\(missed) of \(figures.filter { $0.met != nil }.count) targets missed; figures written to \(json)")
+    }
+
+    /// Figures that compare two scenarios, when both ran.
+    private static func comparisons(_ figures: [Figure]) -> [Figure] {
+        guard let scheduleRate = figures.value(of: Scenario.e2eSingle.rawValue, EndToEnd.scheduleRate),
+            let tps = figures.value(of: PGBench.scenario, PGBench.tps)
+        else { return [] }
+        return [Figure(PGBench.scenario, "e2e-single schedule rate ÷ pgbench", scheduleRate / tps, target: .atLeast(0.7))]
     }
 }

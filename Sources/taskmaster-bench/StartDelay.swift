@@ -1,88 +1,55 @@
-import ArgumentParser
 import ClusterKit
 import Core
-import Foundation
 
-/// The benchmark scenarios.
-enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// Many tasks due at one instant, inserted ahead of time.
-    case burst
-    /// One task posted every 10 ms, each due 3 s after it was posted.
-    case paced
-
-    func run(on cluster: BenchCluster, options: BenchCommand) async throws -> BenchResult {
+/// How late tasks start: `started_at − scheduled_at` of every task, for a burst of tasks due at
+/// one instant (inserted ahead of time) and for tasks posted at a steady pace.
+enum StartDelay {
+    static func burst(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
         try await database.query("TRUNCATE tasks")
-        switch self {
-        case .burst:
-            try await database.query(
-                """
-                INSERT INTO tasks (command, scheduled_at)
-                SELECT 'burst', date_trunc('second', now()) + interval '2 seconds' FROM generate_series(1, $1)
-                """, [options.burstTasks])
-        case .paced:
-            for _ in 0..<options.pacedTasks {
-                try await database.query("INSERT INTO tasks (command, scheduled_at) VALUES ('paced', now() + interval '3 seconds')")
-                try await Task.sleep(for: .milliseconds(10))
-            }
+        try await database.query(
+            """
+            INSERT INTO tasks (command, scheduled_at)
+            SELECT 'burst', date_trunc('second', now()) + interval '2 seconds' FROM generate_series(1, $1)
+            """, [options.burstTasks])
+        try await cluster.waitUntilIdle()
+        return try await figures("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, in: database)
+    }
+
+    /// One task every 10 ms, each due 3 s after it was posted.
+    static func paced(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
+        let database = cluster.database
+        try await database.query("TRUNCATE tasks")
+        for _ in 0..<options.pacedTasks {
+            try await database.query("INSERT INTO tasks (command, scheduled_at) VALUES ('paced', now() + interval '3 seconds')")
+            try await Task.sleep(for: .milliseconds(10))
         }
         try await cluster.waitUntilIdle()
-        return try await BenchResult.startDelay(of: self, in: database)
+        return try await figures("paced", tasks: options.pacedTasks, p50Target: nil, p99Target: 5, in: database)
     }
-}
 
-/// Start-delay figures of one scenario: `started_at − scheduled_at` of every task.
-struct BenchResult: Codable, Sendable {
-    var scenario: String
-    var tasks: Int
-    var completed: Int
-    /// Tasks picked or started before they were due (must be 0).
-    var early: Int
-    var minMilliseconds: Double
-    var p50Milliseconds: Double
-    var p99Milliseconds: Double
-    var maxMilliseconds: Double
-
-    static func startDelay(of scenario: Scenario, in database: PostgresClient) async throws -> BenchResult {
+    private static func figures(_ scenario: String, tasks: Int, p50Target: Double?, p99Target: Double, in database: PostgresClient)
+        async throws -> [Figure]
+    {
         let delay = "extract(epoch from started_at - scheduled_at) * 1000"
-        let result = try await database.query(
-            """
-            SELECT count(*), count(*) FILTER (WHERE status = 'completed'),
-                count(*) FILTER (WHERE started_at < scheduled_at OR picked_at < scheduled_at),
-                min(\(delay)), percentile_cont(0.5) WITHIN GROUP (ORDER BY \(delay)),
-                percentile_cont(0.99) WITHIN GROUP (ORDER BY \(delay)), max(\(delay))
-            FROM tasks
-            """)
-        let row = try require(result.first)
-        return BenchResult(
-            scenario: scenario.rawValue, tasks: try row.int(0) ?? 0, completed: try row.int(1) ?? 0,
-            early: try row.int(2) ?? 0, minMilliseconds: try row.double(3) ?? .nan,
-            p50Milliseconds: try row.double(4) ?? .nan, p99Milliseconds: try row.double(5) ?? .nan,
-            maxMilliseconds: try row.double(6) ?? .nan)
-    }
-
-    static func table(_ results: [BenchResult]) -> String {
-        let header = "scenario   tasks  completed  early  start delay ms: min      p50      p99      max"
-        let rows = results.map { result in
-            [
-                result.scenario.padding(toLength: 9, withPad: " ", startingAt: 0),
-                String(result.tasks).leftPadded(6), String(result.completed).leftPadded(10),
-                String(result.early).leftPadded(6),
-                format(result.minMilliseconds).leftPadded(21), format(result.p50Milliseconds).leftPadded(8),
-                format(result.p99Milliseconds).leftPadded(8), format(result.maxMilliseconds).leftPadded(8),
-            ].joined(separator: " ")
-        }
-        return ([header] + rows).joined(separator: "\n")
-    }
-
-    private static func format(_ value: Double) -> String {
-        String(format: "%.1f", value)
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        String(repeating: " ", count: max(0, width - count)) + self
+        let row = try require(
+            try await database.query(
+                """
+                SELECT count(*) FILTER (WHERE status = 'completed'),
+                    count(*) FILTER (WHERE started_at < scheduled_at OR picked_at < scheduled_at),
+                    min(\(delay)), percentile_cont(0.5) WITHIN GROUP (ORDER BY \(delay)),
+                    percentile_cont(0.99) WITHIN GROUP (ORDER BY \(delay)), max(\(delay))
+                FROM tasks
+                """
+            ).first)
+        return [
+            Figure(scenario, "tasks completed", try row.int(0) ?? 0, target: .equal(Double(tasks))),
+            Figure(scenario, "started early", try row.int(1) ?? 0, target: .equal(0)),
+            Figure(scenario, "start delay min", try row.double(2) ?? .nan, "ms"),
+            Figure(scenario, "start delay p50", try row.double(3) ?? .nan, "ms", target: p50Target.map { .atMost($0) }),
+            Figure(scenario, "start delay p99", try row.double(4) ?? .nan, "ms", target: .atMost(p99Target)),
+            Figure(scenario, "start delay max", try row.double(5) ?? .nan, "ms"),
+        ]
     }
 }
 

@@ -1,0 +1,27 @@
+import Core
+
+/// A backlog of tasks that fall due at one instant, inserted ahead of time: how fast the
+/// cluster works it off.
+enum Drain {
+    static let scenario = "drain"
+
+    static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
+        let database = cluster.database
+        try await database.query("TRUNCATE tasks")
+        try await database.query(
+            "INSERT INTO tasks (command, scheduled_at) SELECT 'true', now() + interval '100 years' FROM generate_series(1, $1)",
+            [options.tasks])
+        // One statement, one commit: every task falls due at the same instant, after it is stored.
+        try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
+        try await cluster.waitUntilIdle()
+        let seconds = try require(
+            try await database.query("SELECT extract(epoch from max(completed_at) - min(started_at)) FROM tasks").first
+        ).double(0) ?? .nan
+        let outcome = try await ExactlyOnce.read(from: database)
+        return [
+            Figure(scenario, "tasks", options.tasks),
+            Figure(scenario, "drain rate", Double(options.tasks) / seconds, "tasks/s", target: .atLeast(16_000)),
+            Figure(scenario, "drain time", seconds, "s"),
+        ] + outcome.figures(scenario, expected: options.tasks)
+    }
+}

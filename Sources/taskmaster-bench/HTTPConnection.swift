@@ -1,0 +1,127 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The answer to one HTTP request.
+struct HTTPAnswer: Sendable {
+    var status: Int
+    var body: ByteBuffer
+}
+
+/// Why a request got no answer: the connection closed, or the answer took too long.
+struct HTTPConnectionError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A keep-alive HTTP/1.1 connection to 127.0.0.1 that carries one request at a time.
+final class HTTPConnection: Sendable {
+    private let channel: any Channel
+    private let hostHeader: String
+
+    private init(channel: any Channel, hostHeader: String) {
+        self.channel = channel
+        self.hostHeader = hostHeader
+    }
+
+    static func connect(port: Int) async throws -> HTTPConnection {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(2))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return HTTPConnection(channel: channel, hostHeader: "127.0.0.1:\(port)")
+    }
+
+    /// Sends a request and waits for its answer; after `timeout` the connection is closed and
+    /// the request fails.
+    func send(_ method: HTTPMethod, _ uri: String, body: ByteBuffer? = nil, timeout: Duration = .seconds(30))
+        async throws -> HTTPAnswer
+    {
+        var headers = HTTPHeaders([("Host", hostHeader)])
+        if let body {
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+        }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
+        let channel = channel
+        let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            promise.fail(HTTPConnectionError(description: "no answer to \(method) \(uri) within \(timeout)"))
+            channel.close(promise: nil)
+        }
+        channel.writeAndFlush(HTTPExchange(head: head, body: body, answer: promise)).whenFailure { error in
+            promise.fail(error)
+        }
+        defer { timer.cancel() }
+        return try await promise.futureResult.get()
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+/// A request handed to the pipeline with the promise of its answer.
+struct HTTPExchange: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+    var answer: EventLoopPromise<HTTPAnswer>
+}
+
+/// Writes requests and completes their promises in order as the answers arrive; fails every
+/// waiting promise when the connection ends.
+private final class HTTPExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPExchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private var waiting = CircularBuffer<EventLoopPromise<HTTPAnswer>>()
+    private var status: Int?
+    private var body = ByteBuffer()
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        waiting.append(exchange.answer)
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        if let body = exchange.body {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = Int(head.status.code)
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            guard let status, let answer = waiting.popFirst() else { return }
+            answer.succeed(HTTPAnswer(status: status, body: body))
+            self.status = nil
+            body = ByteBuffer()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failWaiting(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failWaiting(HTTPConnectionError(description: "connection closed"))
+        context.fireChannelInactive()
+    }
+
+    private func failWaiting(_ error: any Error) {
+        while let answer = waiting.popFirst() {
+            answer.fail(error)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+
+/// The benchmark scenarios, run in this order.
+enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// Tasks due now, one per `POST /schedule`, run by the workers.
+    case e2eSingle = "e2e-single"
+    /// The same tasks through `POST /schedule/batch`.
+    case e2eBatch = "e2e-batch"
+    /// `pgbench` making the same inserts straight into PostgreSQL.
+    case pgbench
+    /// A backlog due at one instant, worked off.
+    case drain
+    /// Many tasks due at one instant: how late they start.
+    case burst
+    /// One task posted every 10 ms: how late they start.
+    case paced
+    /// Unary calls over one HTTP/2 connection against an in-process server.
+    case rpc
+    /// Claiming and `GET /status` with a small and a large backlog.
+    case backlog
+    /// Resident memory of every service, idle and under the end-to-end load, and the
+    /// coordinator's with the large backlog: run it after those scenarios.
+    case memory
+
+    /// Whether the scenario loads every service (memory peaks are taken over these).
+    var isEndToEnd: Bool {
+        self == .e2eSingle || self == .e2eBatch
+    }
+
+    func run(on cluster: BenchCluster, options: BenchCommand, memory: MemoryLog) async throws -> [Figure] {
+        switch self {
+        case .e2eSingle: try await EndToEnd(scenario: rawValue, batchSize: nil).run(on: cluster, options: options)
+        case .e2eBatch: try await EndToEnd(scenario: rawValue, batchSize: options.batchSize).run(on: cluster, options: options)
+        case .pgbench: try await PGBench.run(on: cluster, options: options)
+        case .drain: try await Drain.run(on: cluster, options: options)
+        case .burst: try await StartDelay.burst(on: cluster, options: options)
+        case .paced: try await StartDelay.paced(on: cluster, options: options)
+        case .rpc: try await RPCThroughput.run(options: options)
+        case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
+        case .memory: memory.figures()
+        }
+    }
+}
