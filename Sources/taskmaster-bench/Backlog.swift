@@ -49,6 +49,7 @@ enum Backlog {
             SELECT (lpad(to_hex($2::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'true', now()
             FROM generate_series(1, $1) AS i
             """, [tasks, label])
+        try await cluster.wakeCoordinators()
         async let status = runHTTPLoad(
             port: cluster.schedulerPort, clients: options.clients, requests: options.statusRequests, timeout: .seconds(300)
         ) { _ in

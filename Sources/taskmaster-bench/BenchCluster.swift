@@ -79,6 +79,12 @@ struct BenchCluster {
         try? await postgres.stop()
     }
 
+    /// Tells the coordinators that tasks inserted here directly (not through the scheduler) are
+    /// due soon, as any writer of the table does.
+    func wakeCoordinators() async throws {
+        try await database.query("SELECT pg_notify($1, '')", [TaskNotifications.dueTasksChannel])
+    }
+
     /// Waits until no task is waiting or in flight.
     func waitUntilIdle(timeout: Duration = .seconds(600)) async throws {
         try await eventually("every task to finish", timeout: timeout) {

@@ -13,6 +13,7 @@ enum Drain {
             [options.tasks])
         // One statement, one commit: every task falls due at the same instant, after it is stored.
         try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
+        try await cluster.wakeCoordinators()
         try await cluster.waitUntilIdle()
         let seconds = try require(
             try await database.query("SELECT extract(epoch from max(completed_at) - min(started_at)) FROM tasks").first

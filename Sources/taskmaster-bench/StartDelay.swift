@@ -12,6 +12,7 @@ enum StartDelay {
             INSERT INTO tasks (command, scheduled_at)
             SELECT 'burst', date_trunc('second', now()) + interval '2 seconds' FROM generate_series(1, $1)
             """, [options.burstTasks])
+        try await cluster.wakeCoordinators()
         try await cluster.waitUntilIdle()
         return try await figures("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, in: database)
     }
@@ -22,6 +23,7 @@ enum StartDelay {
         try await database.query("TRUNCATE tasks")
         for _ in 0..<options.pacedTasks {
             try await database.query("INSERT INTO tasks (command, scheduled_at) VALUES ('paced', now() + interval '3 seconds')")
+            try await cluster.wakeCoordinators()
             try await Task.sleep(for: .milliseconds(10))
         }
         try await cluster.waitUntilIdle()

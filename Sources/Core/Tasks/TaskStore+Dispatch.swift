@@ -49,13 +49,14 @@ extension TaskStore {
         return try result.first?.int64(0).map { .microseconds($0) }
     }
 
-    /// Inserts a task due now by the database clock (the coordinator's SubmitTask); its insert
-    /// wakes the dispatchers like any other. Returns its id.
+    /// Inserts a task due now by the database clock (the coordinator's SubmitTask) and wakes the
+    /// coordinators. Returns its id.
     public func insertTaskDueNow(command: String) async throws -> UUID {
         let result = try await client.query("INSERT INTO tasks (command, scheduled_at) VALUES ($1, now()) RETURNING id", [command])
         guard let id = try result.first?.uuid(0) else {
             throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
         }
+        dueTaskNotifier.notify()
         return id
     }
 

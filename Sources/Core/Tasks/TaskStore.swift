@@ -3,9 +3,11 @@ public import struct Foundation.UUID
 /// Stores new tasks and reads them back: the scheduler's side of the `tasks` table.
 public struct TaskStore: Sendable {
     let client: PostgresClient
+    let dueTaskNotifier: DueTaskNotifier
 
     public init(client: PostgresClient) {
         self.client = client
+        dueTaskNotifier = DueTaskNotifier(client: client)
     }
 
     /// Stores a task in state `scheduled`. With an idempotency key that a stored task already has,
@@ -23,6 +25,12 @@ public struct TaskStore: Sendable {
     /// honoured as in `schedule(_:)`; a conflict names the task's index and stores nothing.
     public func schedule(_ tasks: [NewTask]) async throws -> [ScheduledTask] {
         guard !tasks.isEmpty else { return [] }
+        let scheduled = try await insert(tasks)
+        dueTaskNotifier.tasksStored(dueAt: tasks.map(\.scheduledAt))
+        return scheduled
+    }
+
+    private func insert(_ tasks: [NewTask]) async throws -> [ScheduledTask] {
         let insert = TaskInsertStatement(tasks)
         guard insert.hasIdempotencyKeys else {
             let records = try await client.query(insert.sql, insert.parameters).map(TaskRecord.init(row:))
