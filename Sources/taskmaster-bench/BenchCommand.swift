@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     var workers = 3
 
     @Option(help: "Slots of each worker.")
-    var capacity = 100
+    var capacity = 1000
 
     @Option(help: "Tasks of the end-to-end and drain scenarios.")
     var tasks = 50_000

@@ -9,6 +9,12 @@ enum ProcessMemory {
         field("VmRSS", of: pid)
     }
 
+    /// Resident and private to the process (`RssAnon`): what it costs beyond the shared
+    /// libraries and executable pages every process of the machine may share.
+    static func privateMB(of pid: Int32) -> Double {
+        field("RssAnon", of: pid)
+    }
+
     /// The most ever resident (`VmHWM`), since start or since `resetPeak`.
     static func peakMB(of pid: Int32) -> Double {
         field("VmHWM", of: pid)
@@ -35,6 +41,7 @@ enum ProcessMemory {
 final class MemoryLog: Sendable {
     private let processes: [ServiceProcess]
     private let idle: [Double]
+    private let idlePrivate: [Double]
     private let loadPeaks = Mutex<[Double]?>(nil)
     private let backlogPeak = Mutex<Figure?>(nil)
 
@@ -42,6 +49,7 @@ final class MemoryLog: Sendable {
     init(processes: [ServiceProcess]) {
         self.processes = processes
         idle = processes.map { ProcessMemory.residentMB(of: $0.pid) }
+        idlePrivate = processes.map { ProcessMemory.privateMB(of: $0.pid) }
     }
 
     /// Called before each end-to-end scenario: the first one starts the peaks over.
@@ -71,12 +79,15 @@ final class MemoryLog: Sendable {
                 "memory", "\(process.name) RSS idle", size, "MB",
                 target: process.name.hasPrefix("worker") ? .atMost(20) : nil)
         }
+        let privateFigures = zip(processes, idlePrivate).map { process, size in
+            Figure("memory", "\(process.name) private idle", size, "MB")
+        }
         let peaks = loadPeaks.withLock { $0 } ?? []
         let peakFigures = zip(processes, peaks).map { process, size in
             Figure(
                 "memory", "\(process.name) RSS peak, e2e load", size, "MB",
                 target: process.name == "scheduler" ? .atMost(64) : nil)
         }
-        return idleFigures + peakFigures + [backlogPeak.withLock { $0 }].compactMap(\.self)
+        return idleFigures + privateFigures + peakFigures + [backlogPeak.withLock { $0 }].compactMap(\.self)
     }
 }

@@ -5,7 +5,8 @@ import Synchronization
 /// The notification goes in a statement of its own, after the insert, because a NOTIFY holds a
 /// database-wide lock until its commit is flushed: inside the insert it would make concurrent
 /// inserts wait for each other. Requests that arrive while one is being sent collapse into a
-/// single follow-up, so a burst of inserts costs a couple of notifications, not one each.
+/// single follow-up at least `minimumInterval` later, so a stream of inserts costs a few hundred
+/// notifications a second at most, not one each.
 final class DueTaskNotifier: Sendable {
     private struct State {
         var sending = false
@@ -15,6 +16,9 @@ final class DueTaskNotifier: Sendable {
     /// Tasks due within this many microseconds get a notification; coordinators find later ones
     /// by themselves.
     private static let horizonMicroseconds: Int64 = 5_000_000
+
+    /// The shortest time between two notifications.
+    private static let minimumInterval: Duration = .milliseconds(2)
 
     private let client: PostgresClient
     private let state = Mutex(State())
@@ -45,6 +49,7 @@ final class DueTaskNotifier: Sendable {
 
     private func sendUntilCaughtUp() async {
         while true {
+            let sent = ContinuousClock.now
             // A lost notification only delays a coordinator until its next poll.
             _ = try? await client.query("SELECT pg_notify($1, '')", [TaskNotifications.dueTasksChannel])
             let again = state.withLock { state in
@@ -53,6 +58,8 @@ final class DueTaskNotifier: Sendable {
                 return state.requestedAgain
             }
             if !again { return }
+            // Each notification is a commit; under a stream of inserts, one per interval is plenty.
+            try? await Task.sleep(until: sent + Self.minimumInterval)
         }
     }
 }
