@@ -68,8 +68,6 @@ start() {
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
     printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$dir/socket" >>"$dir/data/postgresql.conf"
-    # The tasks table is a queue: let autovacuum look at it every second (see data/006).
-    echo "autovacuum_naptime = 1s" >>"$dir/data/postgresql.conf"
 
     # A free port can be taken before the server binds it: then try another (the last port line wins).
     local attempts=1 attempt chosen

@@ -97,11 +97,17 @@ struct BenchCommand: AsyncParsableCommand {
         print("\(missed) of \(figures.filter { $0.met != nil }.count) targets missed; figures written to \(json)")
     }
 
-    /// Figures that compare two scenarios, when both ran.
+    /// Figures that compare two scenarios, when both ran: `/schedule` alone against pgbench alone
+    /// (the target), and `/schedule` while the cluster also runs every task against pgbench.
     private static func comparisons(_ figures: [Figure]) -> [Figure] {
-        guard let scheduleRate = figures.value(of: Scenario.e2eSingle.rawValue, EndToEnd.scheduleRate),
-            let tps = figures.value(of: PGBench.scenario, PGBench.tps)
-        else { return [] }
-        return [Figure(PGBench.scenario, "e2e-single schedule rate ÷ pgbench", scheduleRate / tps, target: .atLeast(0.7))]
+        guard let tps = figures.value(of: PGBench.scenario, PGBench.tps) else { return [] }
+        var comparisons: [Figure] = []
+        if let rate = figures.value(of: ScheduleOnly.scenario, ScheduleOnly.rate) {
+            comparisons.append(Figure(PGBench.scenario, "schedule rate ÷ pgbench", rate / tps, target: .atLeast(0.7)))
+        }
+        if let rate = figures.value(of: Scenario.e2eSingle.rawValue, EndToEnd.scheduleRate) {
+            comparisons.append(Figure(PGBench.scenario, "e2e-single schedule rate ÷ pgbench", rate / tps))
+        }
+        return comparisons
     }
 }

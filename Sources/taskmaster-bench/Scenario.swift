@@ -6,6 +6,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case e2eSingle = "e2e-single"
     /// The same tasks through `POST /schedule/batch`.
     case e2eBatch = "e2e-batch"
+    /// `POST /schedule` alone, for tasks due far in the future.
+    case schedule
     /// `pgbench` making the same inserts straight into PostgreSQL.
     case pgbench
     /// A backlog due at one instant, worked off.
@@ -31,6 +33,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         switch self {
         case .e2eSingle: try await EndToEnd(scenario: rawValue, batchSize: nil).run(on: cluster, options: options)
         case .e2eBatch: try await EndToEnd(scenario: rawValue, batchSize: options.batchSize).run(on: cluster, options: options)
+        case .schedule: try await ScheduleOnly.run(on: cluster, options: options)
         case .pgbench: try await PGBench.run(on: cluster, options: options)
         case .drain: try await Drain.run(on: cluster, options: options)
         case .burst: try await StartDelay.burst(on: cluster, options: options)

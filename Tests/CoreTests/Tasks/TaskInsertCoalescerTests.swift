@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+/// Single tasks stored together (group commit), against a real PostgreSQL.
+extension TaskStoreDispatchTests {
+    @Test func concurrentSingleInsertsShareStatementsAndEachGetsItsOwnTask() async throws {
+        try await withStore { store, client in
+            let inserter = TaskInsertCoalescer(store: store, concurrentInserts: 2)
+            let scheduled = try await withThrowingTaskGroup(of: ScheduledTask.self) { group in
+                for index in 0..<300 {
+                    group.addTask { try await inserter.schedule(NewTask(command: "task \(index)", scheduledAt: .now())) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(scheduled.map(\.record.id)).count == 300, "every caller got a task of its own")
+            #expect(Set(scheduled.map(\.record.command)) == Set((0..<300).map { "task \($0)" }), "and it is the one it asked for")
+            let stored = try await client.query("SELECT count(*), count(DISTINCT command) FROM tasks")
+            #expect(try stored.first?.int(0) == 300 && stored.first?.int(1) == 300)
+        }
+    }
+
+    @Test func aTaskTheDatabaseRefusesFailsAloneWhileItsBatchIsStored() async throws {
+        try await withStore { store, client in
+            // A constraint only the database checks: the other tasks of the batch must not pay for it.
+            try await client.query("ALTER TABLE tasks ADD CONSTRAINT no_poison CHECK (command <> 'poison')")
+            let inserter = TaskInsertCoalescer(store: store, concurrentInserts: 1)
+            let results = await withTaskGroup(of: (String, Bool).self) { group in
+                for command in ["a", "poison", "b", "c", "d"] + (0..<20).map({ "more \($0)" }) {
+                    group.addTask {
+                        let stored = try? await inserter.schedule(NewTask(command: command, scheduledAt: .now()))
+                        return (command, stored != nil)
+                    }
+                }
+                return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(results["poison"] == false)
+            #expect(results.filter { $0.value }.count == 24)
+            let stored = try await client.query("SELECT count(*) FROM tasks")
+            #expect(try stored.first?.int(0) == 24)
+        }
+    }
+}
