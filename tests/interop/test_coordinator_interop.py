@@ -138,6 +138,32 @@ def test_task_runs_on_a_grpcio_worker_and_completes(coordinator, python_worker, 
     assert "completed_at" in status
 
 
+def test_batched_reports_from_a_grpcio_worker_finish_its_tasks(coordinator, python_worker, scheduler_url):
+    # The grpcio worker serves only the original SubmitTask: the coordinator's SubmitTasks gets
+    # UNIMPLEMENTED and it falls back to one SubmitTask per task.
+    worker, worker_address = python_worker
+    heartbeats = HeartbeatSender(coordinator, random_worker_id(), worker_address)
+    heartbeats.start()
+    try:
+        assert heartbeats.acknowledged.wait(WAIT_SECONDS), "no heartbeat was acknowledged"
+        replies = [coordinator.SubmitTask(pb.ClientTaskRequest(data=f"echo {index}"), timeout=CALL_TIMEOUT_SECONDS)
+                   for index in range(2)]
+        tasks = [worker.next_task_with_id(reply.task_id) for reply in replies]
+        unknown = str(uuid.uuid4())
+        updates = [pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.COMPLETE, attempt=task.attempt,
+                                              completed_at=now_unix_seconds()) for task in tasks]
+        updates.append(pb.UpdateTaskStatusRequest(task_id=unknown, status=pb.COMPLETE))
+        reply = coordinator.UpdateTaskStatuses(pb.UpdateTaskStatusBatchRequest(updates=updates),
+                                               timeout=CALL_TIMEOUT_SECONDS)
+        assert list(reply.unknown_task_ids) == [unknown]
+    finally:
+        heartbeats.stop()
+
+    for task in tasks:
+        status = wait_for_status(scheduler_url, task.task_id, "completed")
+        assert status["attempts"] == 1
+
+
 def wait_for_status(scheduler_url: str, task_id: str, expected: str) -> dict:
     """Polls GET /status until the task reaches `expected`; fails after WAIT_SECONDS."""
     session = http_session()
