@@ -62,17 +62,24 @@ public final class StatusReporter: Sendable {
                 await wake.wait(timeout: .seconds(60))
                 continue
             }
-            await deliver(batch)
+            if await !deliver(batch), state.withLock({ $0.finished }) {
+                // Stopping, and the coordinator stayed out of reach through every retry: the
+                // rest would only wait as long again. Their tasks' leases run out and they run again.
+                let dropped = state.withLock { state in state.queue.take(limit: .max, textBudget: .max) }
+                for request in dropped { logUndelivered(request, GRPCStatus(code: .unavailable, message: "worker stopping")) }
+                return
+            }
         }
     }
 
-    private func deliver(_ batch: [UpdateTaskStatusRequest]) async {
+    /// Sends `batch`, retrying while the coordinator is unreachable; false when it gave up.
+    private func deliver(_ batch: [UpdateTaskStatusRequest]) async -> Bool {
         var delay: Duration = .milliseconds(100)
         var attempt = 1
         while true {
             do {
                 try await send(batch)
-                return
+                return true
             } catch let status as GRPCStatus where status.code == .unimplemented && !state.withLock({ $0.sendsOneByOne }) {
                 state.withLock { $0.sendsOneByOne = true }
                 continue
@@ -84,7 +91,7 @@ public final class StatusReporter: Sendable {
                 attempt += 1
             } catch {
                 for request in batch { logUndelivered(request, error) }
-                return
+                return false
             }
         }
     }

@@ -1,5 +1,6 @@
 import ClusterKit
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Core
@@ -217,6 +218,29 @@ import Testing
         #expect(original.batchSizes.isEmpty)
         for index in 0..<20 {
             #expect(original.reports(of: "task-\(index)").map(\.status) == [.started, .complete])
+        }
+    }
+
+    @Test func aStoppingWorkerGivesUpOnAnUnreachableCoordinatorAfterOneBatch() async throws {
+        // Every call fails as if the coordinator were down; it counts them.
+        let calls = Mutex(0)
+        var router = GRPCRouter()
+        router.register(GRPCAPIMethods.updateTaskStatuses) { (_: UpdateTaskStatusBatchRequest, _) -> UpdateTaskStatusBatchResponse in
+            calls.withLock { $0 += 1 }
+            throw GRPCStatus(code: .unavailable, message: "coordinator down")
+        }
+        try await withTestServer(router: router) { _, port in
+            let client = makeClient(port: port)
+            let runner = TaskRunner(
+                capacity: 700, queueLimit: 0, executor: NoopExecutor(),
+                reporter: StatusReporter(client: client, logger: rpcTestLogger, attempts: 3), workerID: 7, logger: rpcTestLogger)
+            let running = Task { try await runner.run() }
+            for index in 0..<600 { _ = runner.submit(Self.task(index)) }
+            runner.drain()
+            try await running.value
+            // One batch tried three times; the 600 reports that waited behind it were not tried at all.
+            #expect(calls.withLock { $0 } == 3)
+            await client.close()
         }
     }
 }
