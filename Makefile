@@ -1,7 +1,7 @@
 # Everyday commands. Each target is a thin wrapper around a script in scripts/.
 CONFIG ?= debug
 
-.PHONY: dev test build deps proto
+.PHONY: dev test build bench deps proto
 
 ## Start a local cluster (PostgreSQL, scheduler, coordinator, workers); Ctrl-C stops it.
 dev:
@@ -14,6 +14,10 @@ test:
 ## Build the executables (CONFIG=release for an optimised build).
 build: deps
 	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG)
+
+## Run the benchmark program (release build, its own PostgreSQL and cluster) and print the figures.
+bench: deps
+	PATH="$$PATH:/opt/swift/usr/bin" swift run -c release taskmaster-bench
 
 ## Install the system packages the build and the tests need.
 deps:
