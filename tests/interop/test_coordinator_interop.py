@@ -54,7 +54,9 @@ class RecordingWorker(pb_grpc.WorkerServiceServicer):
         self.received.put(request)
         return pb.TaskResponse(task_id=request.task_id, message="accepted", success=True)
 
-    def next_task_with_id(self, task_id: str) -> pb.TaskRequest:
+    def next_task_with_id(self, task_id: str, coordinator) -> pb.TaskRequest:
+        """Waits for `task_id`. Tasks left due by earlier tests come first (the queue is oldest
+        first): each is reported complete so that it frees its slot."""
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             remaining = deadline - time.monotonic()
@@ -66,6 +68,10 @@ class RecordingWorker(pb_grpc.WorkerServiceServicer):
                 continue
             if request.task_id == task_id:
                 return request
+            coordinator.UpdateTaskStatus(
+                pb.UpdateTaskStatusRequest(task_id=request.task_id, status=pb.COMPLETE, attempt=request.attempt,
+                                           completed_at=now_unix_seconds()),
+                timeout=CALL_TIMEOUT_SECONDS)
 
 
 class HeartbeatSender(threading.Thread):
@@ -116,7 +122,7 @@ def test_task_runs_on_a_grpcio_worker_and_completes(coordinator, python_worker, 
                                        timeout=CALL_TIMEOUT_SECONDS)
         assert uuid.UUID(reply.task_id)
 
-        task = worker.next_task_with_id(reply.task_id)
+        task = worker.next_task_with_id(reply.task_id, coordinator)
         assert task.data == "echo hi"
 
         started = coordinator.UpdateTaskStatus(
@@ -148,7 +154,7 @@ def test_batched_reports_from_a_grpcio_worker_finish_its_tasks(coordinator, pyth
         assert heartbeats.acknowledged.wait(WAIT_SECONDS), "no heartbeat was acknowledged"
         replies = [coordinator.SubmitTask(pb.ClientTaskRequest(data=f"echo {index}"), timeout=CALL_TIMEOUT_SECONDS)
                    for index in range(2)]
-        tasks = [worker.next_task_with_id(reply.task_id) for reply in replies]
+        tasks = [worker.next_task_with_id(reply.task_id, coordinator) for reply in replies]
         unknown = str(uuid.uuid4())
         updates = [pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.COMPLETE, attempt=task.attempt,
                                               completed_at=now_unix_seconds()) for task in tasks]
