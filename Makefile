@@ -15,9 +15,10 @@ test:
 build: deps
 	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG)
 
-## Run the benchmark program (release build, its own PostgreSQL and cluster) and print the figures.
+## Build every executable in release, then run the benchmark program (its own PostgreSQL and cluster).
 bench: deps
-	PATH="$$PATH:/opt/swift/usr/bin" swift run -c release taskmaster-bench
+	PATH="$$PATH:/opt/swift/usr/bin" swift build -c release
+	.build/release/taskmaster-bench
 
 ## Install the system packages the build and the tests need.
 deps:

@@ -21,6 +21,11 @@ struct BenchCluster {
         guard FileManager.default.fileExists(atPath: script) else {
             throw TimedOut(description: "run taskmaster-bench from the repository's top folder (scripts/postgres.sh not found)")
         }
+        for service in ["scheduler", "coordinator", "worker"]
+        where !FileManager.default.isExecutableFile(atPath: binDirectory + "/" + service) {
+            throw TimedOut(
+                description: "\(service) is not built next to taskmaster-bench in \(binDirectory): run `make bench`, or `swift build -c release` first")
+        }
         let postgres = try await ThrowawayPostgres.start(script: script)
         var started: [ServiceProcess] = []
         do {

@@ -16,8 +16,12 @@ extension TaskStore {
         var remaining = Array(reports.indices)
         while !remaining.isEmpty {
             var seen = Set<UUID>()
-            let round = remaining.filter { seen.insert(reports[$0].taskID).inserted }
-            remaining.removeAll { index in round.contains(index) }
+            var round: [Int] = []
+            var later: [Int] = []
+            for index in remaining {
+                if seen.insert(reports[index].taskID).inserted { round.append(index) } else { later.append(index) }
+            }
+            remaining = later
             let recorded = try await recordDistinct(round.map { reports[$0] })
             for (index, result) in zip(round, recorded) { results[index] = result }
         }
