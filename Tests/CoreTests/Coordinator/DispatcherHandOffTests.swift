@@ -47,8 +47,6 @@ final class RecordingWorker: Sendable {
 
 /// The dispatcher against a real PostgreSQL and in-process workers.
 @Suite struct DispatcherHandOffTests {
-    private let store = TaskStoreDispatchTests()
-
     /// A dispatcher of a coordinator that knows the workers listening on `ports` (10 slots each).
     private func makeDispatcher(_ taskStore: TaskStore, ports: [Int]) -> (Dispatcher, WorkerRegistry) {
         let registry = WorkerRegistry(defaultCapacity: 5)
@@ -63,7 +61,7 @@ final class RecordingWorker: Sendable {
 
     private func scheduleDue(_ taskStore: TaskStore, count: Int) async throws -> [UUID] {
         var ids: [UUID] = []
-        for _ in 0..<count { ids.append(try await store.schedule(taskStore).id) }
+        for _ in 0..<count { ids.append(try await taskStore.scheduleTestTask().id) }
         return ids
     }
 
@@ -76,7 +74,7 @@ final class RecordingWorker: Sendable {
     }
 
     @Test func eachWorkerGetsItsTasksInOneCall() async throws {
-        try await store.withStore { taskStore, client in
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
             let first = RecordingWorker()
             let second = RecordingWorker()
             try await withTestServer(router: first.router()) { _, firstPort in
@@ -95,7 +93,7 @@ final class RecordingWorker: Sendable {
     }
 
     @Test func aFailedBatchPutsEveryTaskBackInTheQueue() async throws {
-        try await store.withStore { taskStore, client in
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
             let broken = RecordingWorker(failsBatches: true)
             try await withTestServer(router: broken.router()) { _, port in
                 _ = try await scheduleDue(taskStore, count: 7)
@@ -110,7 +108,7 @@ final class RecordingWorker: Sendable {
     }
 
     @Test func anUnreachableWorkerIsRemovedAndItsTasksRequeued() async throws {
-        try await store.withStore { taskStore, client in
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
             let closedPort = try await withTestServer(router: RecordingWorker().router()) { _, port in port }
             _ = try await scheduleDue(taskStore, count: 5)
             let (dispatcher, registry) = makeDispatcher(taskStore, ports: [closedPort])
@@ -121,7 +119,7 @@ final class RecordingWorker: Sendable {
     }
 
     @Test func aWorkerOfTheOriginalContractGetsOneCallPerTask() async throws {
-        try await store.withStore { taskStore, client in
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
             let original = RecordingWorker(servesBatches: false)
             try await withTestServer(router: original.router()) { _, port in
                 _ = try await scheduleDue(taskStore, count: 4)
@@ -136,7 +134,7 @@ final class RecordingWorker: Sendable {
     }
 
     @Test func coordinatorsDispatchingAtOnceHandEachTaskOverOnce() async throws {
-        try await store.withStore { taskStore, client in
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
             let worker = RecordingWorker()
             try await withTestServer(router: worker.router()) { _, port in
                 let ids = try await scheduleDue(taskStore, count: 300)

@@ -7,20 +7,6 @@ import Testing
 
 /// Retention against a database of its own (it deletes whatever is old enough).
 @Suite(.timeLimit(.minutes(1))) struct RetentionSweeperTests {
-    /// Runs `body` with a store on a fresh database, dropped afterwards.
-    static func withStore(_ body: (TaskStore, PostgresClient) async throws -> Void) async throws {
-        let database = try await IsolatedDatabase.create()
-        do {
-            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
-                try await body(TaskStore(client: client), client)
-            }
-            await database.drop()
-        } catch {
-            await database.drop()
-            throw error
-        }
-    }
-
     /// Stores a task, then sets its state and its times `age` in the past by SQL.
     static func task(
         _ store: TaskStore, _ client: PostgresClient, status: TaskState, finishedAgo age: String?, updatedAgo: String
@@ -43,7 +29,7 @@ import Testing
     }
 
     @Test func deletesOnlyOldFinishedTasks() async throws {
-        try await Self.withStore { store, client in
+        try await IsolatedDatabase.withTaskStore { store, client in
             var old: Set<UUID> = []
             for _ in 0..<3 {
                 old.insert(try await Self.task(store, client, status: .completed, finishedAgo: "8 days", updatedAgo: "8 days"))
@@ -71,7 +57,7 @@ import Testing
     }
 
     @Test func oneSweepIsBoundedInBatches() async throws {
-        try await Self.withStore { store, client in
+        try await IsolatedDatabase.withTaskStore { store, client in
             for _ in 0..<5 {
                 _ = try await Self.task(store, client, status: .completed, finishedAgo: "2 days", updatedAgo: "2 days")
             }
@@ -86,7 +72,7 @@ import Testing
     }
 
     @Test func theServiceSweepsAtStartAndStopsWhenCancelled() async throws {
-        try await Self.withStore { store, client in
+        try await IsolatedDatabase.withTaskStore { store, client in
             let old = try await Self.task(store, client, status: .failed, finishedAgo: "8 days", updatedAgo: "8 days")
             let young = try await Self.task(store, client, status: .failed, finishedAgo: "1 second", updatedAgo: "1 second")
             let sweeper = RetentionSweeper(store: store, configuration: RetentionSweeper.Configuration(), logger: TestDatabase.logger)

@@ -25,14 +25,7 @@ func withSchedulerApplication(
         try await TestDatabase.withClient(migrated: true, run)
         return
     }
-    let isolated = try await IsolatedDatabase.create()
-    do {
-        try await TestDatabase.withClient(try PostgresConfiguration(url: isolated.url), run)
-        await isolated.drop()
-    } catch {
-        await isolated.drop()
-        throw error
-    }
+    try await IsolatedDatabase.withClient(run)
 }
 
 extension TestClientProtocol {

@@ -28,3 +28,31 @@ struct IsolatedDatabase {
         }
     }
 }
+
+extension IsolatedDatabase {
+    /// Runs `body` with a client of a fresh isolated database, dropped afterwards whatever happens.
+    static func withClient<T>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+        let database = try await create()
+        do {
+            let value = try await TestDatabase.withClient(try PostgresConfiguration(url: database.url), body)
+            await database.drop()
+            return value
+        } catch {
+            await database.drop()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a task store on a fresh isolated database, so claims never see another
+    /// test's tasks.
+    static func withTaskStore(_ body: (TaskStore, PostgresClient) async throws -> Void) async throws {
+        try await withClient { client in try await body(TaskStore(client: client), client) }
+    }
+}
+
+extension TaskStore {
+    /// Schedules a task named "x" due `seconds` from now (due a second ago by default).
+    func scheduleTestTask(in seconds: Double = -1, maxAttempts: Int = 1) async throws -> TaskRecord {
+        try await schedule(NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts)).record
+    }
+}

@@ -6,7 +6,7 @@ import Testing
 /// Single tasks stored together (group commit), against a real PostgreSQL.
 extension TaskStoreDispatchTests {
     @Test func concurrentSingleInsertsShareStatementsAndEachGetsItsOwnTask() async throws {
-        try await withStore { store, client in
+        try await IsolatedDatabase.withTaskStore { store, client in
             let inserter = TaskInsertCoalescer(store: store, concurrentInserts: 2)
             let scheduled = try await withThrowingTaskGroup(of: ScheduledTask.self) { group in
                 for index in 0..<300 {
@@ -22,7 +22,7 @@ extension TaskStoreDispatchTests {
     }
 
     @Test func aTaskTheDatabaseRefusesFailsAloneWhileItsBatchIsStored() async throws {
-        try await withStore { store, client in
+        try await IsolatedDatabase.withTaskStore { store, client in
             // A constraint only the database checks: the other tasks of the batch must not pay for it.
             try await client.query("ALTER TABLE tasks ADD CONSTRAINT no_poison CHECK (command <> 'poison')")
             let inserter = TaskInsertCoalescer(store: store, concurrentInserts: 1)

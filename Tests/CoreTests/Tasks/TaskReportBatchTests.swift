@@ -6,12 +6,12 @@ import Testing
 /// Reports applied many at a time, against a real PostgreSQL.
 extension TaskStoreDispatchTests {
     @Test func oneBatchAppliesEveryKindOfReportAndSaysWhatEachDid() async throws {
-        try await withStore { store, _ in
-            let started = try await schedule(store)
-            let completed = try await schedule(store)
-            let retried = try await schedule(store, maxAttempts: 2)
-            let handedBack = try await schedule(store)
-            let finished = try await schedule(store)
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let started = try await store.scheduleTestTask()
+            let completed = try await store.scheduleTestTask()
+            let retried = try await store.scheduleTestTask(maxAttempts: 2)
+            let handedBack = try await store.scheduleTestTask()
+            let finished = try await store.scheduleTestTask()
             #expect(try await store.claimDueTasks(limit: 10, lease: .seconds(30)).count == 5)
             _ = try await store.record(TaskStatusReport(taskID: finished.id, outcome: .completed, attempt: 1))
             let startTime = Timestamp.now()
@@ -50,9 +50,9 @@ extension TaskStoreDispatchTests {
     }
 
     @Test func interleavedBatchesRecordEachTaskOnce() async throws {
-        try await withStore { store, _ in
+        try await IsolatedDatabase.withTaskStore { store, _ in
             var ids: [UUID] = []
-            for _ in 0..<200 { ids.append(try await schedule(store).id) }
+            for _ in 0..<200 { ids.append(try await store.scheduleTestTask().id) }
             #expect(try await store.claimDueTasks(limit: 500, lease: .seconds(30)).count == 200)
             // Every task is reported complete by two of eight concurrent batches.
             let batches = (0..<8).map { batch in

@@ -6,58 +6,46 @@ import Testing
 /// first STARTED report, and whether a failure was put back in the queue.
 @Suite(.timeLimit(.minutes(1))) struct TaskReportOutcomeTests {
     @Test func startDelayRetryAndFinalFailure() async throws {
-        let database = try await IsolatedDatabase.create()
-        do {
-            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
-                let store = TaskStore(client: client)
-                let due = Timestamp.now().advanced(bySeconds: -2)
-                let task = try await store.schedule(NewTask(command: "x", scheduledAt: due, maxAttempts: 2)).record
-                #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.id) == [task.id])
+        try await IsolatedDatabase.withClient { client in
+            let store = TaskStore(client: client)
+            let due = Timestamp.now().advanced(bySeconds: -2)
+            let task = try await store.schedule(NewTask(command: "x", scheduledAt: due, maxAttempts: 2)).record
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.id) == [task.id])
 
-                let started = Timestamp.now()
-                let first = try await store.record(
-                    TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
-                guard case .recorded(_, false, let delay?) = first else {
-                    Issue.record("expected a start delay, got \(first)")
-                    return
-                }
-                let expected = Duration.microseconds(started.microsecondsSinceEpoch - due.microsecondsSinceEpoch)
-                #expect(delay == expected)
-
-                let repeated = try await store.record(
-                    TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
-                #expect(repeated == .recorded(workerID: nil, requeued: false, startDelay: nil))
-
-                let retried = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1))
-                #expect(retried == .recorded(workerID: nil, requeued: true, startDelay: nil))
-
-                try await client.query("UPDATE tasks SET scheduled_at = now() WHERE id = $1", [task.id])
-                #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.attempt) == [2])
-                let final = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2))
-                #expect(final == .recorded(workerID: nil, requeued: false, startDelay: nil))
+            let started = Timestamp.now()
+            let first = try await store.record(
+                TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
+            guard case .recorded(_, false, let delay?) = first else {
+                Issue.record("expected a start delay, got \(first)")
+                return
             }
-        } catch {
-            Issue.record("\(error)")
+            let expected = Duration.microseconds(started.microsecondsSinceEpoch - due.microsecondsSinceEpoch)
+            #expect(delay == expected)
+
+            let repeated = try await store.record(
+                TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
+            #expect(repeated == .recorded(workerID: nil, requeued: false, startDelay: nil))
+
+            let retried = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1))
+            #expect(retried == .recorded(workerID: nil, requeued: true, startDelay: nil))
+
+            try await client.query("UPDATE tasks SET scheduled_at = now() WHERE id = $1", [task.id])
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.attempt) == [2])
+            let final = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2))
+            #expect(final == .recorded(workerID: nil, requeued: false, startDelay: nil))
         }
-        await database.drop()
     }
 
     @Test func dueTasksAreCounted() async throws {
-        let database = try await IsolatedDatabase.create()
-        do {
-            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
-                let store = TaskStore(client: client)
-                #expect(try await store.countDueTasks() == 0)
-                for offset in [-5.0, -1.0, 3600.0] {
-                    _ = try await store.schedule(NewTask(command: "x", scheduledAt: Timestamp.now().advanced(bySeconds: offset)))
-                }
-                #expect(try await store.countDueTasks() == 2)
-                _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
-                #expect(try await store.countDueTasks() == 1)
+        try await IsolatedDatabase.withClient { client in
+            let store = TaskStore(client: client)
+            #expect(try await store.countDueTasks() == 0)
+            for offset in [-5.0, -1.0, 3600.0] {
+                _ = try await store.schedule(NewTask(command: "x", scheduledAt: Timestamp.now().advanced(bySeconds: offset)))
             }
-        } catch {
-            Issue.record("\(error)")
+            #expect(try await store.countDueTasks() == 2)
+            _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
+            #expect(try await store.countDueTasks() == 1)
         }
-        await database.drop()
     }
 }

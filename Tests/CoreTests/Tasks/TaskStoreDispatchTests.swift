@@ -6,30 +6,11 @@ import Testing
 /// The coordinator's SQL against a real PostgreSQL, each test on a database of its own so claims
 /// never see another test's tasks.
 @Suite struct TaskStoreDispatchTests {
-    func withStore(_ body: (TaskStore, PostgresClient) async throws -> Void) async throws {
-        let database = try await IsolatedDatabase.create()
-        do {
-            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
-                try await body(TaskStore(client: client), client)
-            }
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
-    }
-
-    func schedule(_ store: TaskStore, in seconds: Double = -1, maxAttempts: Int = 1) async throws -> TaskRecord {
-        try await store.schedule(
-            NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts)
-        ).record
-    }
-
     @Test func claimsOnlyDueTasksOldestFirstAndNeverTwice() async throws {
-        try await withStore { store, _ in
-            let later = try await schedule(store, in: 3600)
-            let old = try await schedule(store, in: -10)
-            let recent = try await schedule(store, in: -1)
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let later = try await store.scheduleTestTask(in: 3600)
+            let old = try await store.scheduleTestTask(in: -10)
+            let recent = try await store.scheduleTestTask(in: -1)
             let claimed = try await store.claimDueTasks(limit: 10, lease: .seconds(30))
             #expect(claimed.map(\.id) == [old.id, recent.id])
             #expect(claimed.allSatisfy { $0.attempt == 1 })
@@ -42,8 +23,8 @@ import Testing
     }
 
     @Test func concurrentClaimsNeverShareATask() async throws {
-        try await withStore { store, _ in
-            for _ in 0..<200 { _ = try await schedule(store) }
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            for _ in 0..<200 { _ = try await store.scheduleTestTask() }
             let batches = try await withThrowingTaskGroup(of: [ClaimedTask].self) { group in
                 for _ in 0..<4 { group.addTask { try await store.claimDueTasks(limit: 80, lease: .seconds(30)) } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -55,8 +36,8 @@ import Testing
     }
 
     @Test func aReportFromAStaleAttemptChangesNothing() async throws {
-        try await withStore { store, client in
-            let task = try await schedule(store, maxAttempts: 3)
+        try await IsolatedDatabase.withTaskStore { store, client in
+            let task = try await store.scheduleTestTask(maxAttempts: 3)
             let first = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
             #expect(first.attempt == 1)
             try await client.query("UPDATE tasks SET lease_expires_at = now() - interval '1 second'")
@@ -79,9 +60,9 @@ import Testing
     }
 
     @Test func aLostWorkersTasksAreRequeuedAtOnceOrFailedWhenOutOfAttempts() async throws {
-        try await withStore { store, _ in
-            let once = try await schedule(store, maxAttempts: 1)
-            let twice = try await schedule(store, maxAttempts: 2)
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let once = try await store.scheduleTestTask(maxAttempts: 1)
+            let twice = try await store.scheduleTestTask(maxAttempts: 2)
             #expect(try await store.claimDueTasks(assigningTo: [7, 7, 7], lease: .seconds(30)).map(\.workerID) == [7, 7])
             #expect(try await store.recoverTasks(ofWorker: 8) == 0)
             #expect(try await store.recoverTasks(ofWorker: 7) == 2)
@@ -97,8 +78,8 @@ import Testing
     }
 
     @Test func failuresBackOffThenFailForGood() async throws {
-        try await withStore { store, client in
-            let task = try await schedule(store, maxAttempts: 2)
+        try await IsolatedDatabase.withTaskStore { store, client in
+            let task = try await store.scheduleTestTask(maxAttempts: 2)
             _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
             let before = Timestamp.now()
             _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
@@ -118,8 +99,8 @@ import Testing
     }
 
     @Test func aHandedBackTaskIsDueAgainAndItsAttemptDoesNotCount() async throws {
-        try await withStore { store, _ in
-            let task = try await schedule(store, maxAttempts: 1)
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let task = try await store.scheduleTestTask(maxAttempts: 1)
             _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
             #expect(try await store.record(TaskStatusReport(taskID: task.id, outcome: .handedBack, attempt: 1)) == .recorded(workerID: nil))
             let back = try #require(try await store.find(id: task.id))
@@ -129,8 +110,8 @@ import Testing
     }
 
     @Test func heartbeatsRenewLeasesOfHeldTasksOnly() async throws {
-        try await withStore { store, client in
-            for _ in 0..<2 { _ = try await schedule(store, maxAttempts: 2) }
+        try await IsolatedDatabase.withTaskStore { store, client in
+            for _ in 0..<2 { _ = try await store.scheduleTestTask(maxAttempts: 2) }
             let claimed = try await store.claimDueTasks(limit: 2, lease: .milliseconds(1))
             try await store.renewLeases(of: [claimed[0].id], lease: .seconds(60))
             try await Task.sleep(for: .milliseconds(20))
@@ -141,8 +122,8 @@ import Testing
     }
 
     @Test func onlyLeasesPastHalfTheirTimeAreRewritten() async throws {
-        try await withStore { store, client in
-            _ = try await schedule(store)
+        try await IsolatedDatabase.withTaskStore { store, client in
+            _ = try await store.scheduleTestTask()
             let task = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(60)).first)
             let lease = { try await client.query("SELECT lease_expires_at::text FROM tasks").first?.string(0) }
             let claimed = try await lease()

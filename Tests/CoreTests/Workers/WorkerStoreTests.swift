@@ -6,16 +6,7 @@ import Testing
 /// The `workers` table as the coordinator writes it and the scheduler reads it.
 @Suite(.timeLimit(.minutes(1))) struct WorkerStoreTests {
     private func withWorkerStore(_ body: (WorkerStore, PostgresClient) async throws -> Void) async throws {
-        let database = try await IsolatedDatabase.create()
-        do {
-            try await TestDatabase.withClient(try PostgresConfiguration(url: database.url)) { client in
-                try await body(WorkerStore(client: client), client)
-            }
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
+        try await IsolatedDatabase.withClient { client in try await body(WorkerStore(client: client), client) }
     }
 
     private func worker(_ id: UInt32, address: String, capacity: Int = 5, inFlight: Int = 0, silentFor: Duration = .zero)
