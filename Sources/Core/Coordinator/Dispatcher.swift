@@ -66,7 +66,7 @@ public final class Dispatcher: Service, Sendable {
     /// Reserves free slots and claims as many due tasks, each recorded as held by its worker in
     /// the same statement. `claimedAll`: every reserved slot got a task (more may be due).
     private func claimRound() async -> (assignments: [(task: ClaimedTask, worker: RegisteredWorker)], claimedAll: Bool) {
-        let workers = registry.reserveSlots(min(registry.freeSlots, configuration.claimBatchLimit))
+        let workers = registry.reserveSlots(configuration.claimBatchLimit)
         guard !workers.isEmpty else { return ([], false) }
         let claimed: [ClaimedTask]
         do {

@@ -117,11 +117,7 @@ public final class WorkerRegistry: Sendable {
     /// so the round-robin order goes on as if they had never been taken.
     public func cancelReservations(_ unused: ArraySlice<RegisteredWorker>) {
         state.withLock { state in
-            for reserved in unused {
-                guard var worker = state.workers[reserved.id] else { continue }
-                worker.inFlight = max(0, worker.inFlight - 1)
-                state.workers[reserved.id] = worker
-            }
+            for reserved in unused { Self.releaseSlot(of: reserved.id, in: &state) }
             if let first = unused.first, let index = state.order.firstIndex(of: first.id) {
                 state.cursor = index
             }
@@ -130,11 +126,13 @@ public final class WorkerRegistry: Sendable {
 
     /// Gives back a slot of `workerID`: its task finished or its hand-off failed.
     public func releaseSlot(of workerID: UInt32) {
-        state.withLock { state in
-            guard var worker = state.workers[workerID] else { return }
-            worker.inFlight = max(0, worker.inFlight - 1)
-            state.workers[workerID] = worker
-        }
+        state.withLock { Self.releaseSlot(of: workerID, in: &$0) }
+    }
+
+    private static func releaseSlot(of workerID: UInt32, in state: inout State) {
+        guard var worker = state.workers[workerID] else { return }
+        worker.inFlight = max(0, worker.inFlight - 1)
+        state.workers[workerID] = worker
     }
 
     private static func remove(_ id: UInt32, from state: inout State) {
