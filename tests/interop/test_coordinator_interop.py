@@ -1,5 +1,6 @@
 """The coordinator driven by Python's official grpcio, as a client and as a worker."""
 
+import contextlib
 import queue
 import random
 import socket
@@ -54,24 +55,29 @@ class RecordingWorker(pb_grpc.WorkerServiceServicer):
         self.received.put(request)
         return pb.TaskResponse(task_id=request.task_id, message="accepted", success=True)
 
-    def next_task_with_id(self, task_id: str, coordinator) -> pb.TaskRequest:
-        """Waits for `task_id`. Tasks left due by earlier tests come first (the queue is oldest
-        first): each is reported complete so that it frees its slot."""
+    def tasks_with_ids(self, task_ids, coordinator) -> dict:
+        """Waits for every task of `task_ids`, in whatever order they come, and returns them by
+        id. Tasks left due by earlier tests come first (the queue is oldest first): each is
+        reported complete so that it frees its slot."""
+        wanted = set(task_ids)
+        found = {}
         deadline = time.monotonic() + WAIT_SECONDS
-        while True:
+        while wanted - found.keys():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                pytest.fail(f"the worker did not receive task {task_id} within {WAIT_SECONDS}s")
+                pytest.fail(f"the worker did not receive tasks {wanted - found.keys()} within {WAIT_SECONDS}s")
             try:
                 request = self.received.get(timeout=remaining)
             except queue.Empty:
                 continue
-            if request.task_id == task_id:
-                return request
+            if request.task_id in wanted:
+                found[request.task_id] = request
+                continue
             coordinator.UpdateTaskStatus(
                 pb.UpdateTaskStatusRequest(task_id=request.task_id, status=pb.COMPLETE, attempt=request.attempt,
                                            completed_at=now_unix_seconds()),
                 timeout=CALL_TIMEOUT_SECONDS)
+        return found
 
 
 class HeartbeatSender(threading.Thread):
@@ -99,16 +105,24 @@ class HeartbeatSender(threading.Thread):
         self.join(timeout=CALL_TIMEOUT_SECONDS + 1)
 
 
-@pytest.fixture
-def python_worker():
+@contextlib.contextmanager
+def grpcio_worker():
     """A grpcio server implementing WorkerService on 127.0.0.1; yields (servicer, address)."""
     worker = RecordingWorker()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     pb_grpc.add_WorkerServiceServicer_to_server(worker, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
-    yield worker, f"127.0.0.1:{port}"
-    server.stop(grace=1).wait(timeout=5)
+    try:
+        yield worker, f"127.0.0.1:{port}"
+    finally:
+        server.stop(grace=1).wait(timeout=5)
+
+
+@pytest.fixture
+def python_worker():
+    with grpcio_worker() as worker:
+        yield worker
 
 
 def test_task_runs_on_a_grpcio_worker_and_completes(coordinator, python_worker, scheduler_url):
@@ -122,7 +136,7 @@ def test_task_runs_on_a_grpcio_worker_and_completes(coordinator, python_worker, 
                                        timeout=CALL_TIMEOUT_SECONDS)
         assert uuid.UUID(reply.task_id)
 
-        task = worker.next_task_with_id(reply.task_id, coordinator)
+        task = worker.tasks_with_ids([reply.task_id], coordinator)[reply.task_id]
         assert task.data == "echo hi"
 
         started = coordinator.UpdateTaskStatus(
@@ -154,7 +168,7 @@ def test_batched_reports_from_a_grpcio_worker_finish_its_tasks(coordinator, pyth
         assert heartbeats.acknowledged.wait(WAIT_SECONDS), "no heartbeat was acknowledged"
         replies = [coordinator.SubmitTask(pb.ClientTaskRequest(data=f"echo {index}"), timeout=CALL_TIMEOUT_SECONDS)
                    for index in range(2)]
-        tasks = [worker.next_task_with_id(reply.task_id, coordinator) for reply in replies]
+        tasks = list(worker.tasks_with_ids([reply.task_id for reply in replies], coordinator).values())
         unknown = str(uuid.uuid4())
         updates = [pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.COMPLETE, attempt=task.attempt,
                                               completed_at=now_unix_seconds()) for task in tasks]
@@ -168,6 +182,40 @@ def test_batched_reports_from_a_grpcio_worker_finish_its_tasks(coordinator, pyth
     for task in tasks:
         status = wait_for_status(scheduler_url, task.task_id, "completed")
         assert status["attempts"] == 1
+
+
+def test_tasks_spread_over_several_original_contract_workers(coordinator, scheduler_url):
+    # Four workers built from the original contract: no capacity in their heartbeats, no
+    # SubmitTasks, so the coordinator hands each task over with its own SubmitTask call, several
+    # at once to each worker.
+    with contextlib.ExitStack() as stack:
+        workers = [stack.enter_context(grpcio_worker()) for _ in range(4)]
+        for _, address in workers:
+            heartbeats = HeartbeatSender(coordinator, random_worker_id(), address)
+            heartbeats.start()
+            stack.callback(heartbeats.stop)
+            assert heartbeats.acknowledged.wait(WAIT_SECONDS), "no heartbeat was acknowledged"
+
+        submitted = {coordinator.SubmitTask(pb.ClientTaskRequest(data=f"echo {index}"),
+                                            timeout=CALL_TIMEOUT_SECONDS).task_id for index in range(8)}
+        receivers = {}
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not submitted <= receivers.keys() and time.monotonic() < deadline:
+            for index, (worker, _) in enumerate(workers):
+                while not worker.received.empty():
+                    task = worker.received.get()
+                    assert task.task_id not in receivers, f"task {task.task_id} was handed over twice"
+                    receivers[task.task_id] = index
+                    coordinator.UpdateTaskStatus(
+                        pb.UpdateTaskStatusRequest(task_id=task.task_id, status=pb.COMPLETE,
+                                                   completed_at=now_unix_seconds()),
+                        timeout=CALL_TIMEOUT_SECONDS)
+            time.sleep(0.05)
+
+    assert submitted <= receivers.keys(), f"tasks never handed over: {submitted - receivers.keys()}"
+    assert len({receivers[task_id] for task_id in submitted}) > 1, "every task went to the same worker"
+    for task_id in submitted:
+        assert wait_for_status(scheduler_url, task_id, "completed")["attempts"] == 1
 
 
 def wait_for_status(scheduler_url: str, task_id: str, expected: str) -> dict:

@@ -104,12 +104,7 @@ public final class Dispatcher: Service, Sendable {
         let batches = Dictionary(grouping: assignments, by: { $0.worker.id }).values.map { pairs in
             (worker: pairs[0].worker, tasks: pairs.map(\.task))
         }
-        let accepted = await withTaskGroup(of: Set<UUID>.self) { group in
-            for (worker, batch) in batches {
-                group.addTask { Set(await self.handOff(batch, to: worker)) }
-            }
-            return await group.reduce(into: Set<UUID>()) { $0.formUnion($1) }
-        }
+        let accepted = Set(await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker) }.joined())
         TaskMetrics.dispatched(count: accepted.count)
         let rejected = assignments.map(\.task.id).filter { !accepted.contains($0) }
         guard !rejected.isEmpty else { return }

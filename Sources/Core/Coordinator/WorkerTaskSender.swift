@@ -36,19 +36,12 @@ final class WorkerTaskSender: Sendable {
                 return tasks.map { _ in .failure(error) }
             }
         }
-        return await withTaskGroup(of: (Int, Result<TaskResponse, any Error>).self) { group in
-            for (index, task) in tasks.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await client.unary(GRPCAPIMethods.workerSubmitTask, request: task, timeout: self.timeout)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+        return await tasks.concurrentMap { task in
+            do {
+                return .success(try await client.unary(GRPCAPIMethods.workerSubmitTask, request: task, timeout: self.timeout))
+            } catch {
+                return .failure(error)
             }
-            var results = [Result<TaskResponse, any Error>?](repeating: nil, count: tasks.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0! }
         }
     }
 

@@ -12,12 +12,8 @@ struct HealthEndpoints: Sendable {
 
     /// 200 when every check passes, 503 otherwise; the body names each check's outcome.
     func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
-            for check in readiness {
-                group.addTask { (check.name, await check.isReady()) }
-            }
-            return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
-        }
+        let passed = await readiness.concurrentMap { await $0.isReady() }
+        let outcomes = Dictionary(zip(readiness.map(\.name), passed), uniquingKeysWith: { $0 && $1 })
         let ready = outcomes.values.allSatisfy { $0 }
         return try JSONResponse.make(
             ReadinessResponse(
