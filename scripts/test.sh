@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: C import confinement, generated-code freshness, the Swift tests
-# and the grpcio interop tests, against a throwaway PostgreSQL and the freshly built
-# executables. Prints a summary and exits non-zero when anything failed.
+# and the grpcio interop tests, against a throwaway PostgreSQL. Unit tests are built in debug;
+# the process-level and interop suites drive the release executables, the build users run.
+# Prints a summary with each step's duration and exits non-zero when anything failed.
 #
 # Environment: SWIFT_TEST_TIMEOUT (default 10m) and INTEROP_TEST_TIMEOUT (default 5m) bound
 # the two test runs.
@@ -83,7 +84,18 @@ stop_on_signal() {
   exit "$1"
 }
 
-trap stop_postgres EXIT
+# Everything a run writes to temporary files (service logs, pytest folders, PostgreSQL) goes
+# into one folder of its own, removed at the end. The PostgreSQL server's user must reach it.
+run_tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/taskmaster-test.XXXXXX")
+chmod 755 "$run_tmpdir"
+export TMPDIR=$run_tmpdir
+
+clean_up() {
+  stop_postgres
+  rm -rf "$run_tmpdir"
+}
+
+trap clean_up EXIT
 trap 'stop_on_signal 130' INT
 trap 'stop_on_signal 143' TERM
 
@@ -98,9 +110,14 @@ start_postgres() {
   echo "PostgreSQL at $url"
 }
 
-build() {
-  swift build --build-tests || return
-  TASKMASTER_BIN_DIR=$(swift build --show-bin-path) || return
+build_tests() {
+  swift build --build-tests
+}
+
+# The executables the process-level and interop suites run: the release build, as shipped.
+build_release() {
+  swift build -c release || return
+  TASKMASTER_BIN_DIR=$(swift build -c release --show-bin-path) || return
   export TASKMASTER_BIN_DIR
 }
 
@@ -129,29 +146,29 @@ step "system packages" scripts/install-deps.sh || { print_summary; exit 1; }
 step "C module imports" scripts/check-c-imports.sh || true
 step "generated protobuf-c code is current" scripts/generate-proto.sh --check || true
 
-if step "build (swift build --build-tests)" build; then
+if step "build tests (debug)" build_tests && step "build executables (release)" build_release; then
   if step "start PostgreSQL" start_postgres; then
     # Process-level suites start whole clusters: one at a time, after the unit tests ran in
     # parallel, so neither starves the other on a small machine.
     step "swift test (unit)" run_bounded "$swift_test_timeout" \
       swift test --skip-build --skip "$(process_level_suites)" || true
-    step "swift test (processes)" run_bounded "$swift_test_timeout" \
+    step "swift test (processes, release executables)" run_bounded "$swift_test_timeout" \
       swift test --skip-build --no-parallel --filter "$(process_level_suites)" || true
     if step "Python venv for the interop tests" prepare_venv; then
-      step "interop tests (grpcio)" run_bounded "$interop_test_timeout" \
+      step "interop tests (grpcio, release executables)" run_bounded "$interop_test_timeout" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
     else
-      skip "interop tests (grpcio)" "no venv"
+      skip "interop tests (grpcio, release executables)" "no venv"
     fi
   else
     skip "swift test (unit)" "no database"
-    skip "swift test (processes)" "no database"
-    skip "interop tests (grpcio)" "no database"
+    skip "swift test (processes, release executables)" "no database"
+    skip "interop tests (grpcio, release executables)" "no database"
   fi
 else
   skip "swift test (unit)" "build failed"
-  skip "swift test (processes)" "build failed"
-  skip "interop tests (grpcio)" "build failed"
+  skip "swift test (processes, release executables)" "build failed"
+  skip "interop tests (grpcio, release executables)" "build failed"
 fi
 
 stop_postgres

@@ -867,7 +867,7 @@ const ProtobufCMessageDescriptor grpcapi__client_task_response__descriptor =
   (ProtobufCMessageInit) grpcapi__client_task_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[8] =
 {
   {
     "workerId",
@@ -941,19 +941,45 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "prefetch",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatRequest, prefetch),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "executor",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatRequest, executor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_request__field_indices_by_name[] = {
   1,   /* field[1] = address */
   2,   /* field[2] = capacity */
   4,   /* field[4] = draining */
+  7,   /* field[7] = executor */
   3,   /* field[3] = free_slots */
   5,   /* field[5] = held_task_ids */
+  6,   /* field[6] = prefetch */
   0,   /* field[0] = workerId */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
 {
@@ -963,7 +989,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
   "Grpcapi__HeartbeatRequest",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatRequest),
-  6,
+  8,
   grpcapi__heartbeat_request__field_descriptors,
   grpcapi__heartbeat_request__field_indices_by_name,
   1,  grpcapi__heartbeat_request__number_ranges,

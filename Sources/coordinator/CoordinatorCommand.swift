@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 @main
-struct CoordinatorCommand: AsyncParsableCommand {
+struct CoordinatorCommand: ServiceCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
         abstract: "Hands due tasks to workers and tracks their liveness and results.",

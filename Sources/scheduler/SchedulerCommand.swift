@@ -3,7 +3,7 @@ import Core
 import Logging
 
 @main
-struct SchedulerCommand: AsyncParsableCommand {
+struct SchedulerCommand: ServiceCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduler",
         abstract: "Serves the HTTP API that schedules tasks and reports their status.",
@@ -47,7 +47,7 @@ struct SchedulerCommand: AsyncParsableCommand {
                 maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken()),
             store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
-        try await ServiceRunner.run([application, sampler], logger: logger) {
+        try await ServiceRunner.run([BindingService(application, address: listenAddress), sampler], logger: logger) {
             await postgres.shutdown()
         }
         logger.info("scheduler stopped")

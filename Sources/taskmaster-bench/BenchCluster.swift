@@ -4,18 +4,23 @@ import Foundation
 import Logging
 
 /// A throwaway PostgreSQL, a scheduler, a coordinator and noop workers, run from this
-/// executable's folder. Every service logs warnings only, so logging costs nothing.
+/// executable's folder with their default flags (logging included), but for the workers' flags
+/// of the scenario at hand.
 struct BenchCluster {
     let postgres: ThrowawayPostgres
     let database: PostgresClient
     let scheduler: ServiceProcess
     let schedulerPort: Int
     let coordinator: ServiceProcess
-    let workers: [ServiceProcess]
+    let coordinatorPort: Int
+    private(set) var workers: [ServiceProcess]
+    /// The flags the workers run with beyond `--executor=noop`.
+    private(set) var workerFlags: [String]
+    private let binDirectory: String
 
     var processes: [ServiceProcess] { [scheduler, coordinator] + workers }
 
-    static func start(workers workerCount: Int, capacity: Int) async throws -> BenchCluster {
+    static func start(workers workerCount: Int, workerFlags: [String]) async throws -> BenchCluster {
         let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
         let script = FileManager.default.currentDirectoryPath + "/scripts/postgres.sh"
         guard FileManager.default.fileExists(atPath: script) else {
@@ -35,46 +40,64 @@ struct BenchCluster {
                 executablePath: binDirectory + "/coordinator",
                 arguments: [
                     "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--admin_port=127.0.0.1:\(try await freePort())",
-                    "--log_level=warning",
                 ],
                 environment: environment)
             started.append(coordinator)
             let schedulerPort = try await freePort()
             let scheduler = try ServiceProcess(
                 executablePath: binDirectory + "/scheduler",
-                arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--log_level=warning"],
+                arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)"],
                 environment: environment)
             started.append(scheduler)
             try await eventually("the coordinator to listen") { await isListening(port: coordinatorPort) ? true : nil }
             try await eventually("the scheduler to be ready") { await answersOK(port: schedulerPort, "/readyz") ? true : nil }
-            var workers: [ServiceProcess] = []
-            var adminPorts: [Int] = []
-            for index in 1...workerCount {
-                let adminPort = try await freePort()
-                let worker = try ServiceProcess(
-                    executablePath: binDirectory + "/worker", name: "worker-\(index)",
-                    arguments: [
-                        "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=noop", "--capacity=\(capacity)",
-                        "--heartbeat_interval=200ms", "--admin_port=127.0.0.1:\(adminPort)", "--log_level=warning",
-                    ],
-                    environment: ["WORKER_ADDRESS": "127.0.0.1"])
-                started.append(worker)
-                workers.append(worker)
-                adminPorts.append(adminPort)
-            }
-            for (worker, adminPort) in zip(workers, adminPorts) {
-                try await eventually("\(worker.name) to register") { await answersOK(port: adminPort, "/readyz") ? true : nil }
-            }
             var logger = Logger(label: "bench")
             logger.logLevel = .warning
             let database = PostgresClient(configuration: try PostgresConfiguration(url: postgres.url), logger: logger)
-            return BenchCluster(
+            var cluster = BenchCluster(
                 postgres: postgres, database: database, scheduler: scheduler, schedulerPort: schedulerPort,
-                coordinator: coordinator, workers: workers)
+                coordinator: coordinator, coordinatorPort: coordinatorPort, workers: [], workerFlags: workerFlags,
+                binDirectory: binDirectory)
+            do {
+                try await cluster.startWorkers(workerCount)
+            } catch {
+                await cluster.stop()
+                throw error
+            }
+            return cluster
         } catch {
             for process in started.reversed() { await process.stop() }
             try? await postgres.stop()
             throw error
+        }
+    }
+
+    /// Runs the workers with `flags` (beyond `--executor=noop`), restarting them if they run
+    /// with other flags.
+    mutating func useWorkers(flags: [String]) async throws {
+        guard flags != workerFlags else { return }
+        let count = workers.count
+        for worker in workers.reversed() { await worker.stop() }
+        workers = []
+        workerFlags = flags
+        try await startWorkers(count)
+    }
+
+    private mutating func startWorkers(_ count: Int) async throws {
+        var adminPorts: [Int] = []
+        for index in 1...count {
+            let adminPort = try await freePort()
+            workers.append(
+                try ServiceProcess(
+                    executablePath: binDirectory + "/worker", name: "worker-\(index)",
+                    arguments: [
+                        "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=noop", "--admin_port=127.0.0.1:\(adminPort)",
+                    ] + workerFlags,
+                    environment: ["WORKER_ADDRESS": "127.0.0.1"]))
+            adminPorts.append(adminPort)
+        }
+        for (worker, adminPort) in zip(workers, adminPorts) {
+            try await eventually("\(worker.name) to register") { await answersOK(port: adminPort, "/readyz") ? true : nil }
         }
     }
 

@@ -3,7 +3,8 @@ import ClusterKit
 import Foundation
 
 /// Measures a real cluster on this machine and prints the figures: it starts its own
-/// PostgreSQL, scheduler, coordinator and workers from the same build folder as itself.
+/// PostgreSQL, scheduler, coordinator and workers from the same build folder as itself, every
+/// service with its default flags but for what a scenario names (shown with its figures).
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,11 +17,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "noop workers in the cluster.")
     var workers = 3
 
-    @Option(help: "Slots of each worker.")
-    var capacity = 1000
+    @Option(help: "Slots of each worker in the drain, burst, paced and backlog scenarios (--capacity); the others run the default.")
+    var wideCapacity = 100
 
     @Option(help: "Tasks of the end-to-end and drain scenarios.")
     var tasks = 50_000
+
+    @Option(help: "Tasks of the defaults scenario's drain.")
+    var defaultsTasks = 20_000
 
     @Option(help: "Concurrent keep-alive HTTP clients (and pgbench clients).")
     var clients = 16
@@ -60,7 +64,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         for (name, value) in [
-            ("--workers", workers), ("--capacity", capacity), ("--tasks", tasks), ("--clients", clients),
+            ("--workers", workers), ("--wide-capacity", wideCapacity), ("--tasks", tasks),
+            ("--defaults-tasks", defaultsTasks), ("--clients", clients),
             ("--batch-size", batchSize), ("--pgbench-seconds", pgbenchSeconds), ("--burst-tasks", burstTasks),
             ("--paced-tasks", pacedTasks), ("--rpc-streams", rpcStreams), ("--rpc-calls", rpcCalls),
             ("--rpc-seconds", rpcSeconds), ("--backlog-small", backlogSmall), ("--status-requests", statusRequests),
@@ -72,15 +77,21 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let cluster = try await BenchCluster.start(workers: workers, capacity: capacity)
+        var cluster = try await BenchCluster.start(workers: workers, workerFlags: [])
         let memory = MemoryLog(processes: cluster.processes)
         var figures: [Figure] = []
         do {
             for scenario in scenarios {
-                print("running \(scenario.rawValue)…")
-                if scenario.isEndToEnd { memory.loadStarts() }
-                figures += try await scenario.run(on: cluster, options: self, memory: memory)
-                if scenario.isEndToEnd { memory.loadEnded() }
+                let flags = scenario.workerFlags(self)
+                print("running \(scenario.rawValue)\(flags.isEmpty ? "" : " (workers \(flags.joined(separator: " ")))")…")
+                try await cluster.useWorkers(flags: flags)
+                if scenario.isEndToEnd { memory.loadStarts(cluster.processes) }
+                figures += try await scenario.run(on: cluster, options: self, memory: memory).map { figure in
+                    var figure = figure
+                    figure.flags = flags.joined(separator: " ")
+                    return figure
+                }
+                if scenario.isEndToEnd { memory.loadEnded(cluster.processes) }
             }
         } catch {
             await cluster.stop()

@@ -31,6 +31,8 @@ struct Figure: Codable, Sendable {
     var target: Target?
     /// Whether the target is met; nil without a target.
     var met: Bool?
+    /// The flags the services ran with where they differ from the defaults ("" for none).
+    var flags = ""
 
     init(_ scenario: String, _ name: String, _ value: Double, _ unit: String = "", target: Target? = nil) {
         self.scenario = scenario

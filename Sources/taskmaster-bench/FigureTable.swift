@@ -1,6 +1,7 @@
 import Foundation
 
-/// Prints figures as a table, grouped by scenario in the order the scenarios first appear.
+/// Prints figures as a table, grouped by scenario in the order the scenarios first appear, each
+/// row with the flags it was measured with.
 enum FigureTable {
     static func render(_ figures: [Figure]) -> String {
         var order: [String] = []
@@ -8,16 +9,16 @@ enum FigureTable {
             order.append(figure.scenario)
         }
         let grouped = order.flatMap { scenario in figures.filter { $0.scenario == scenario } }
-        let rows = [["scenario", "figure", "value", "unit", "target", ""]]
+        let rows = [["scenario", "flags", "figure", "value", "unit", "target", ""]]
             + grouped.map { figure in
                 [
-                    figure.scenario, figure.name, format(figure.value), figure.unit,
-                    figure.target.map { "\($0.comparison.rawValue) \(format($0.value))" } ?? "",
+                    figure.scenario, figure.flags.isEmpty ? "defaults" : figure.flags, figure.name, format(figure.value),
+                    figure.unit, figure.target.map { "\($0.comparison.rawValue) \(format($0.value))" } ?? "",
                     figure.met.map { $0 ? "met" : "MISSED" } ?? "",
                 ]
             }
-        let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        let rightAligned: Set = [2, 4]
+        let widths = (0..<7).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let rightAligned: Set = [3, 5]
         return rows.map { row in
             row.indices.map { column in
                 rightAligned.contains(column)

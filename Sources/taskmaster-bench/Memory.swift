@@ -36,34 +36,35 @@ enum ProcessMemory {
     }
 }
 
-/// Memory of every service: idle right after start-up, and the peak under the end-to-end load;
-/// the coordinator's peak with a large backlog.
+/// Memory of every service: idle right after start-up (the workers with their default flags),
+/// and the peak under the end-to-end load; the coordinator's peak with a large backlog.
 final class MemoryLog: Sendable {
     private let processes: [ServiceProcess]
     private let idle: [Double]
     private let idlePrivate: [Double]
-    private let loadPeaks = Mutex<[Double]?>(nil)
+    private let loadPeaks = Mutex<[(name: String, megabytes: Double)]?>(nil)
     private let backlogPeak = Mutex<Figure?>(nil)
 
-    /// Reads the idle sizes now.
+    /// Reads the idle sizes of `processes` now.
     init(processes: [ServiceProcess]) {
         self.processes = processes
         idle = processes.map { ProcessMemory.residentMB(of: $0.pid) }
         idlePrivate = processes.map { ProcessMemory.privateMB(of: $0.pid) }
     }
 
-    /// Called before each end-to-end scenario: the first one starts the peaks over.
-    func loadStarts() {
+    /// Called before each end-to-end scenario with the processes it loads: the first one starts
+    /// the peaks over.
+    func loadStarts(_ processes: [ServiceProcess]) {
         loadPeaks.withLock { peaks in
             guard peaks == nil else { return }
             for process in processes { ProcessMemory.resetPeak(of: process.pid) }
-            peaks = processes.map { _ in .nan }
+            peaks = []
         }
     }
 
-    /// Called after each end-to-end scenario.
-    func loadEnded() {
-        loadPeaks.withLock { $0 = processes.map { ProcessMemory.peakMB(of: $0.pid) } }
+    /// Called after each end-to-end scenario with the processes it loaded.
+    func loadEnded(_ processes: [ServiceProcess]) {
+        loadPeaks.withLock { $0 = processes.map { ($0.name, ProcessMemory.peakMB(of: $0.pid)) } }
     }
 
     /// Called by the backlog scenario once it measured the coordinator with `pending` tasks.
@@ -82,11 +83,8 @@ final class MemoryLog: Sendable {
         let privateFigures = zip(processes, idlePrivate).map { process, size in
             Figure("memory", "\(process.name) private idle", size, "MB")
         }
-        let peaks = loadPeaks.withLock { $0 } ?? []
-        let peakFigures = zip(processes, peaks).map { process, size in
-            Figure(
-                "memory", "\(process.name) RSS peak, e2e load", size, "MB",
-                target: process.name == "scheduler" ? .atMost(64) : nil)
+        let peakFigures = (loadPeaks.withLock { $0 } ?? []).map { name, size in
+            Figure("memory", "\(name) RSS peak, e2e load", size, "MB", target: name == "scheduler" ? .atMost(64) : nil)
         }
         return idleFigures + privateFigures + peakFigures + [backlogPeak.withLock { $0 }].compactMap(\.self)
     }

@@ -10,7 +10,10 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case schedule
     /// `pgbench` making the same inserts straight into PostgreSQL.
     case pgbench
-    /// A backlog due at one instant, worked off.
+    /// A backlog and a burst due at one instant with every flag at its default: the drain rate,
+    /// how soon a slot that frees starts the next task, how late the burst starts.
+    case defaults
+    /// A backlog due at one instant, worked off by wide workers.
     case drain
     /// Many tasks due at one instant: how late they start.
     case burst
@@ -29,14 +32,24 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         self == .e2eSingle || self == .e2eBatch
     }
 
+    /// The workers' flags beyond `--executor=noop`: none, or wide workers for the scenarios that
+    /// measure how far the cluster scales.
+    func workerFlags(_ options: BenchCommand) -> [String] {
+        switch self {
+        case .drain, .burst, .paced, .backlog: ["--capacity=\(options.wideCapacity)"]
+        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .rpc, .memory: []
+        }
+    }
+
     func run(on cluster: BenchCluster, options: BenchCommand, memory: MemoryLog) async throws -> [Figure] {
         switch self {
         case .e2eSingle: try await EndToEnd(scenario: rawValue, batchSize: nil).run(on: cluster, options: options)
         case .e2eBatch: try await EndToEnd(scenario: rawValue, batchSize: options.batchSize).run(on: cluster, options: options)
         case .schedule: try await ScheduleOnly.run(on: cluster, options: options)
         case .pgbench: try await PGBench.run(on: cluster, options: options)
+        case .defaults: try await Defaults.run(on: cluster, options: options)
         case .drain: try await Drain.run(on: cluster, options: options)
-        case .burst: try await StartDelay.burst(on: cluster, options: options)
+        case .burst: try await StartDelay.burst("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, on: cluster)
         case .paced: try await StartDelay.paced(on: cluster, options: options)
         case .rpc: try await RPCThroughput.run(options: options)
         case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)

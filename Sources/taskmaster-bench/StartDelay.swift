@@ -4,17 +4,20 @@ import Core
 /// How late tasks start: `started_at − scheduled_at` of every task, for a burst of tasks due at
 /// one instant (inserted ahead of time) and for tasks posted at a steady pace.
 enum StartDelay {
-    static func burst(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
+    /// `tasks` tasks inserted ahead of time, all due at the next whole second but one.
+    static func burst(_ scenario: String, tasks: Int, p50Target: Double?, p99Target: Double, on cluster: BenchCluster)
+        async throws -> [Figure]
+    {
         let database = cluster.database
         try await database.query("TRUNCATE tasks")
         try await database.query(
             """
             INSERT INTO tasks (command, scheduled_at)
             SELECT 'burst', date_trunc('second', now()) + interval '2 seconds' FROM generate_series(1, $1)
-            """, [options.burstTasks])
+            """, [tasks])
         try await cluster.wakeCoordinators()
         try await cluster.waitUntilIdle()
-        return try await figures("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, in: database)
+        return try await figures(scenario, tasks: tasks, p50Target: p50Target, p99Target: p99Target, in: database)
     }
 
     /// One task every 10 ms, each due 3 s after it was posted.

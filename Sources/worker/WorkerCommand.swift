@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 @main
-struct WorkerCommand: AsyncParsableCommand {
+struct WorkerCommand: ServiceCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Runs the tasks the coordinator hands it and reports how they went.",
@@ -28,8 +28,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("capacity"), help: "Tasks run at once.")
     var capacity = 5
 
+    @Option(
+        name: .customLong("prefetch"),
+        help: "Most tasks taken beyond --capacity, started the moment a slot frees; as many are offered as hold about 50ms of work per slot. Default: 16 × --capacity, at most 1000.")
+    var prefetch: Int?
+
     @Option(name: .customLong("executor"), help: "How tasks run: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var executor = ExecutorKind.sleep
+    var executor = WorkerConfiguration().executor
 
     @Option(name: .customLong("task_duration"), help: "How long the sleep executor works on a task.")
     var taskDuration = DurationArgument(.seconds(5))
@@ -51,6 +56,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(capacity) else { throw ValidationError("--capacity must be between 1 and 10000") }
+        if let prefetch, !(0...10_000).contains(prefetch) {
+            throw ValidationError("--prefetch must be between 0 and 10000")
+        }
         guard heartbeatInterval.duration >= .milliseconds(10) else {
             throw ValidationError("--heartbeat_interval must be at least 10ms")
         }
@@ -66,6 +74,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         configuration.coordinatorAddress = coordinator
         configuration.capacity = capacity
+        configuration.prefetch = prefetch
         configuration.executor = executor
         configuration.taskDuration = taskDuration.duration
         configuration.taskTimeout = taskTimeout.duration > .zero ? taskTimeout.duration : nil

@@ -108,7 +108,7 @@ struct  Grpcapi__HeartbeatRequest
    */
   uint32_t capacity;
   /*
-   * Slots free at the time of the heartbeat.
+   * Tasks the worker takes now: free slots plus free prefetch places.
    */
   uint32_t free_slots;
   /*
@@ -120,10 +120,18 @@ struct  Grpcapi__HeartbeatRequest
    */
   size_t n_held_task_ids;
   char **held_task_ids;
+  /*
+   * Tasks the worker takes beyond its capacity now, queued to start as soon as a slot frees.
+   */
+  uint32_t prefetch;
+  /*
+   * How the worker runs tasks: shell, sleep, noop (empty: not sent).
+   */
+  char *executor;
 };
 #define GRPCAPI__HEARTBEAT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
+    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__HeartbeatResponse

@@ -74,7 +74,7 @@ public struct CoordinatorApplication: Sendable {
         let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
         // The admin server starts first and stops last, so /metrics stays up while the others drain.
         let services: [any Service] = [
-            admin.application(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable, sweeper,
+            admin.service(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable, sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger) {
             await clients.closeAll()

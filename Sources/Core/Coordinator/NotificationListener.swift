@@ -32,20 +32,30 @@ public final class NotificationListener: Service, Sendable {
 
     public func run() async throws {
         let client = PostgresClient(configuration: configuration, maxConnections: 1, logger: logger)
-        await withGracefulShutdownHandler {
-            while !isStopping {
-                do {
-                    try await client.withConnection { connection in try self.listen(on: connection) }
-                } catch {
-                    guard !isStopping else { break }
-                    logger.warning("listening for notifications failed, retrying", metadata: [LogKey.error: "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
+        // Stops on graceful shutdown, and when cancelled because another service of the process
+        // failed: the blocking loop on the pool's thread sees only `stopping`.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while !isStopping {
+                    do {
+                        try await client.withConnection { connection in try self.listen(on: connection) }
+                    } catch {
+                        guard !isStopping else { break }
+                        logger.warning("listening for notifications failed, retrying", metadata: [LogKey.error: "\(error)"])
+                        try? await Task.sleep(for: .seconds(1))
+                    }
                 }
+            } onGracefulShutdown: {
+                self.stop()
             }
-        } onGracefulShutdown: {
-            self.stopping.withLock { $0 = true }
+        } onCancel: {
+            self.stop()
         }
         await client.shutdown()
+    }
+
+    private func stop() {
+        stopping.withLock { $0 = true }
     }
 
     private var isStopping: Bool { stopping.withLock { $0 } }

@@ -7,13 +7,21 @@ public struct RegisteredWorker: Sendable, Hashable {
     public var address: String
     /// Tasks it runs at once.
     public var capacity: Int
+    /// Tasks it takes beyond `capacity` now, queued to start when a slot frees.
+    public var prefetch = 0
     /// Tasks handed to it and not yet reported finished.
     public var inFlight: Int
     public var lastHeartbeat: ContinuousClock.Instant
     /// Shutting down: it gets no new tasks.
     public var draining = false
+    /// How it runs tasks, when it says (`shell`, `sleep`, `noop`).
+    public var executor: String?
 
-    public var freeSlots: Int { draining ? 0 : max(0, capacity - inFlight) }
+    /// Tasks it can take now: free slots and free prefetch places.
+    public var freeSlots: Int { draining ? 0 : max(0, capacity + prefetch - inFlight) }
+
+    /// Whether one of its slots is idle (a task sent now starts at once).
+    var hasIdleSlot: Bool { !draining && inFlight < capacity }
 }
 
 /// Live workers, their free slots, and the round-robin order in which they receive tasks.
@@ -41,25 +49,23 @@ public final class WorkerRegistry: Sendable {
     public func heartbeat(_ request: HeartbeatRequest, at now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { state in
             let advertises = request.capacity > 0
-            let capacity = advertises ? Int(request.capacity) : defaultCapacity
-            guard var worker = state.workers[request.workerID] else {
-                let inFlight = advertises ? max(0, capacity - Int(request.freeSlots)) : 0
-                state.workers[request.workerID] = RegisteredWorker(
-                    id: request.workerID, address: request.address, capacity: capacity,
-                    inFlight: inFlight, lastHeartbeat: now, draining: request.draining)
-                state.order.append(request.workerID)
-                return true
-            }
+            let isNew = state.workers[request.workerID] == nil
+            var worker =
+                state.workers[request.workerID]
+                ?? RegisteredWorker(id: request.workerID, address: request.address, capacity: 0, inFlight: 0, lastHeartbeat: now)
             worker.address = request.address
-            worker.capacity = capacity
+            worker.capacity = advertises ? Int(request.capacity) : defaultCapacity
+            worker.prefetch = Int(request.prefetch)
             worker.lastHeartbeat = now
             worker.draining = request.draining
+            worker.executor = request.executor.isEmpty ? nil : request.executor
             if advertises {
                 // The worker's own count is the truth; it also repairs reports that were lost.
-                worker.inFlight = max(0, capacity - Int(request.freeSlots))
+                worker.inFlight = max(0, worker.capacity + worker.prefetch - Int(request.freeSlots))
             }
             state.workers[request.workerID] = worker
-            return false
+            if isNew { state.order.append(request.workerID) }
+            return isNew
         }
     }
 
@@ -90,27 +96,37 @@ public final class WorkerRegistry: Sendable {
         state.withLock { $0.workers.values.reduce(0) { $0 + $1.freeSlots } }
     }
 
-    /// Takes up to `count` free slots, one at a time in round-robin order over the workers that
-    /// have one, and returns the worker chosen for each.
+    /// Takes up to `count` free slots, one at a time in round-robin order, and returns the worker
+    /// chosen for each. Idle slots go first; prefetch places only once no worker has an idle slot,
+    /// so a task waits in a worker's queue only when it could not start anywhere at once.
     public func reserveSlots(_ count: Int) -> [RegisteredWorker] {
         state.withLock { state in
-            var chosen: [RegisteredWorker] = []
-            var idleRounds = 0
-            while chosen.count < count, !state.order.isEmpty, idleRounds < state.order.count {
-                state.cursor %= state.order.count
-                let id = state.order[state.cursor]
-                state.cursor += 1
-                guard var worker = state.workers[id], worker.freeSlots > 0 else {
-                    idleRounds += 1
-                    continue
-                }
-                idleRounds = 0
-                worker.inFlight += 1
-                state.workers[id] = worker
-                chosen.append(worker)
-            }
+            var chosen = Self.reserve(count, in: &state, where: \.hasIdleSlot)
+            chosen += Self.reserve(count - chosen.count, in: &state) { $0.freeSlots > 0 }
             return chosen
         }
+    }
+
+    /// Up to `count` slots, round-robin over the workers that `qualifies`.
+    private static func reserve(
+        _ count: Int, in state: inout State, where qualifies: (RegisteredWorker) -> Bool
+    ) -> [RegisteredWorker] {
+        var chosen: [RegisteredWorker] = []
+        var idleRounds = 0
+        while chosen.count < count, !state.order.isEmpty, idleRounds < state.order.count {
+            state.cursor %= state.order.count
+            let id = state.order[state.cursor]
+            state.cursor += 1
+            guard var worker = state.workers[id], qualifies(worker) else {
+                idleRounds += 1
+                continue
+            }
+            idleRounds = 0
+            worker.inFlight += 1
+            state.workers[id] = worker
+            chosen.append(worker)
+        }
+        return chosen
     }
 
     /// Gives back reserved slots that went unused — the tail of what `reserveSlots` returned —

@@ -1,5 +1,6 @@
-public import Hummingbird
+import Hummingbird
 public import Logging
+public import ServiceLifecycle
 
 /// The HTTP/1.1 admin server of the coordinator and the worker: `/healthz`, `/readyz`,
 /// `/metrics` and, where the process knows its workers, `/workers`. A Hummingbird application,
@@ -22,7 +23,11 @@ public struct AdminServer: Sendable {
     }
 
     /// The server, ready to run in a ServiceGroup.
-    public func application(logger: Logger) -> some ApplicationProtocol {
+    public func service(logger: Logger) -> some Service {
+        BindingService(application(logger: logger), address: address)
+    }
+
+    private func application(logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         let health = HealthEndpoints(readiness: readiness, registry: metrics)
         var routes: [(path: String, handler: AdminRoute)] = [

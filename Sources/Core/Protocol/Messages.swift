@@ -61,15 +61,20 @@ public struct HeartbeatRequest: Sendable, Hashable {
     public var address: String
     /// 0 when the peer does not send it (the original contract).
     public var capacity: UInt32
+    /// Tasks the worker takes now: free slots plus free prefetch places.
     public var freeSlots: UInt32
     /// The worker is shutting down and takes no new tasks.
     public var draining: Bool
     /// The tasks the worker holds, queued or running.
     public var heldTaskIDs: [String]
+    /// Tasks it takes beyond its capacity now, to start as soon as a slot frees.
+    public var prefetch: UInt32
+    /// How it runs tasks (`shell`, `sleep`, `noop`); empty when the peer does not say.
+    public var executor: String
 
     public init(
         workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0, draining: Bool = false,
-        heldTaskIDs: [String] = []
+        heldTaskIDs: [String] = [], prefetch: UInt32 = 0, executor: String = ""
     ) {
         self.workerID = workerID
         self.address = address
@@ -77,6 +82,8 @@ public struct HeartbeatRequest: Sendable, Hashable {
         self.freeSlots = freeSlots
         self.draining = draining
         self.heldTaskIDs = heldTaskIDs
+        self.prefetch = prefetch
+        self.executor = executor
     }
 }
 

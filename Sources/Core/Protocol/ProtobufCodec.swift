@@ -146,7 +146,8 @@ extension HeartbeatRequest: GRPCMessage {
             HeartbeatRequest(
                 workerID: $0.workerid, address: String(cString: $0.address),
                 capacity: $0.capacity, freeSlots: $0.free_slots, draining: $0.draining != 0,
-                heldTaskIDs: readStrings($0.held_task_ids, count: $0.n_held_task_ids))
+                heldTaskIDs: readStrings($0.held_task_ids, count: $0.n_held_task_ids), prefetch: $0.prefetch,
+                executor: String(cString: $0.executor))
         }
     }
 
@@ -162,6 +163,8 @@ extension HeartbeatRequest: GRPCMessage {
                 message.draining = draining ? 1 : 0
                 message.n_held_task_ids = heldTaskIDs.count
                 message.held_task_ids = arena.strings(heldTaskIDs)
+                message.prefetch = prefetch
+                message.executor = arena.string(executor)
                 return message
             }, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
     }

@@ -9,8 +9,6 @@ public struct GRPCServerError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
 
-        /// The address could not be bound.
-        public static let bindFailed = Code(name: "bindFailed")
         /// `run()` was called more than once.
         public static let alreadyStarted = Code(name: "alreadyStarted")
 
@@ -33,7 +31,7 @@ public final class GRPCServer: Service, Sendable {
         case notStarted(waiters: [CheckedContinuation<Int, any Error>])
         case starting(waiters: [CheckedContinuation<Int, any Error>])
         case bound(port: Int)
-        case failed(GRPCServerError)
+        case failed(ListenError)
     }
 
     private let configuration: GRPCServerConfiguration
@@ -59,7 +57,7 @@ public final class GRPCServer: Service, Sendable {
     /// The bound port once listening; waits for the bind (useful with port 0).
     public func listeningPort() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let outcome: Result<Int, GRPCServerError>? = listening.withLock { state in
+            let outcome: Result<Int, ListenError>? = listening.withLock { state in
                 switch state {
                 case .notStarted(var waiters):
                     waiters.append(continuation)
@@ -96,8 +94,7 @@ public final class GRPCServer: Service, Sendable {
         do {
             channel = try await bind(registry: registry)
         } catch {
-            let failure = GRPCServerError(
-                code: .bindFailed, message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            let failure = ListenError(address: ListenAddress(host: configuration.host, port: configuration.port), cause: error)
             publish(.failure(failure))
             throw failure
         }
@@ -172,7 +169,7 @@ public final class GRPCServer: Service, Sendable {
         }
     }
 
-    private func publish(_ outcome: Result<Int, GRPCServerError>) {
+    private func publish(_ outcome: Result<Int, ListenError>) {
         let waiters = listening.withLock { state in
             guard case .starting(let waiters) = state else { return [CheckedContinuation<Int, any Error>]() }
             switch outcome {

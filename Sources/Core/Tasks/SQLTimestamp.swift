@@ -1,8 +1,8 @@
 /// SQL expressions that carry a `Timestamp` across the database boundary as int8 microseconds
 /// since the epoch, exactly and independent of the session time zone.
-enum SQLTimestamp {
+package enum SQLTimestamp {
     /// Reads a `timestamptz` column as microseconds: `(extract(epoch from col) * 1000000)::int8`.
-    static func microseconds(of column: String) -> String {
+    package static func microseconds(of column: String) -> String {
         "(extract(epoch from \(column)) * 1000000)::int8"
     }
 

@@ -42,8 +42,8 @@ public final class HeartbeatSender: Service, Sendable {
                     }
                     connected = delivered
                 }
-                // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
-                try? await Task.sleep(for: self.configuration.heartbeatInterval)
+                // Cancelled on graceful shutdown, which ends the wait and the loop.
+                await self.runner.waitForIntakeChange(timeout: self.configuration.heartbeatInterval)
             }
             self.acknowledged.withLock { $0 = false }
         }
@@ -54,7 +54,8 @@ public final class HeartbeatSender: Service, Sendable {
         let held = runner.heartbeatState
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
-            freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs)
+            freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs,
+            prefetch: UInt32(held.prefetch), executor: configuration.executor.rawValue)
         do {
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)

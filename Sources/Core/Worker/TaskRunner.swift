@@ -5,7 +5,7 @@ import Synchronization
 /// Runs accepted tasks on a fixed number of slots, from a bounded queue, and reports each
 /// attempt to the coordinator.
 ///
-/// `submit` admits a task only while the worker holds fewer than `capacity + queueLimit` tasks,
+/// `submit` admits a task only while the worker holds fewer than `capacity + prefetch` tasks,
 /// so a worker never runs more than `capacity` at once and never buffers without bound.
 /// Every accepted task ends with exactly one final report: COMPLETE, FAILED, or QUEUED when it
 /// is handed back. On graceful shutdown the runner drains: it stops taking tasks, hands back
@@ -19,9 +19,10 @@ public final class TaskRunner: Service, Sendable {
     private let logger: Logger
     private let state: Mutex<TaskRunnerState>
     private let wake = WakeSignal()
+    private let intakeChanged = WakeSignal()
 
     public init(
-        capacity: Int, queueLimit: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
+        capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
         reporter: StatusReporter, workerID: UInt32, logger: Logger
     ) {
         self.executor = executor
@@ -29,17 +30,23 @@ public final class TaskRunner: Service, Sendable {
         self.workerID = workerID
         self.drainTimeout = drainTimeout
         self.logger = logger
-        state = Mutex(TaskRunnerState(capacity: capacity, queueLimit: queueLimit))
+        state = Mutex(TaskRunnerState(capacity: capacity, prefetch: prefetch))
     }
 
-    /// Slots neither running nor promised to a queued task; 0 while draining.
+    /// Tasks the worker takes now (free slots and offered prefetch places); 0 while draining.
     public var freeSlots: Int {
         state.withLock { $0.freeSlots }
     }
 
     /// What a heartbeat tells the coordinator, read at one instant.
-    public var heartbeatState: (freeSlots: Int, draining: Bool, heldTaskIDs: [String]) {
-        state.withLock { ($0.freeSlots, !$0.isAccepting, $0.heldTaskIDs) }
+    public var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
+        state.withLock { ($0.freeSlots, $0.offeredPrefetch, !$0.isAccepting, $0.heldTaskIDs) }
+    }
+
+    /// Returns after `timeout`, or sooner once the worker starts or stops offering prefetch
+    /// places, which the coordinator should learn without waiting for the next heartbeat.
+    public func waitForIntakeChange(timeout: Duration) async {
+        await intakeChanged.wait(timeout: timeout)
     }
 
     /// Whether the runner stopped taking tasks.
@@ -105,6 +112,10 @@ public final class TaskRunner: Service, Sendable {
         var handedBackRunning = false
         while true {
             if Task.isCancelled { handBackEverything() }
+            if state.withLock({ $0.handBackStaleQueue() }) {
+                logger.warning("every slot stayed busy: handing back the queued tasks to run elsewhere")
+                intakeChanged.signal()
+            }
             let step = state.withLock { $0.nextStep() }
             for (request, reason) in step.endedUnrun {
                 reportUnrun(request, reason: reason)
@@ -124,7 +135,8 @@ public final class TaskRunner: Service, Sendable {
                     continue
                 }
             }
-            await wake.wait(timeout: .seconds(60))
+            let queueWaitDeadline = state.withLock { $0.queueWaitDeadline }
+            await wake.wait(timeout: queueWaitDeadline.map { min(.seconds(60), $0 - .now) } ?? .seconds(60))
         }
     }
 
@@ -162,8 +174,14 @@ public final class TaskRunner: Service, Sendable {
             outcome = .cancelled
         }
         let finishedAt = Timestamp.now().microsecondsSinceEpoch
-        let stopReason = state.withLock { $0.finish(serial) }
+        let runTime = execution.map { _ in Duration.microseconds(finishedAt - startedAt) }
+        let (stopReason, prefetchToggled) = state.withLock { state in
+            let offered = state.offeredPrefetch > 0
+            let reason = state.finish(serial, runTime: runTime)
+            return (reason, offered != (state.offeredPrefetch > 0))
+        }
         wake.signal()
+        if prefetchToggled { intakeChanged.signal() }
         reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
     }
 
@@ -175,7 +193,7 @@ public final class TaskRunner: Service, Sendable {
         switch (stopReason, outcome.succeeded) {
         case (_, true):
             logger.info("task completed", metadata: exitMetadata(outcome))
-        case (.handedBack?, false):
+        case (.handedBack?, false), (.waitedTooLong?, false):
             logger.info("task handed back: worker is shutting down")
             return .handedBack(request, workerID: workerID)
         case (.cancelled?, false):
@@ -196,6 +214,9 @@ public final class TaskRunner: Service, Sendable {
             reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
         case .handedBack:
             logger.info("task handed back unstarted: worker is shutting down")
+            reporter.report(.handedBack(request, workerID: workerID))
+        case .waitedTooLong:
+            logger.info("task handed back unstarted: every slot stayed busy")
             reporter.report(.handedBack(request, workerID: workerID))
         }
     }

@@ -27,7 +27,7 @@ public struct WorkerApplication: Sendable {
         coordinatorConfiguration.bearerToken = configuration.clusterToken
         let coordinator = GRPCClient(configuration: coordinatorConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         let runner = TaskRunner(
-            capacity: configuration.capacity, queueLimit: configuration.capacity, drainTimeout: configuration.drainTimeout,
+            capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
             executor: configuration.executor.makeExecutor(
                 taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
             reporter: StatusReporter(client: coordinator, logger: logger), workerID: configuration.workerID,
@@ -56,7 +56,7 @@ public struct WorkerApplication: Sendable {
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
         // stop, then the server; the admin server last.
-        let services: [any Service] = [admin.application(logger: logger), server, heartbeats, runner]
+        let services: [any Service] = [admin.service(logger: logger), server, heartbeats, runner]
         try await ServiceRunner.run(services, logger: logger) {
             await coordinator.close()
         }

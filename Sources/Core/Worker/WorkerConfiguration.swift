@@ -8,7 +8,10 @@ public struct WorkerConfiguration: Sendable {
     public var advertisedHost = "127.0.0.1"
     /// Tasks run at once.
     public var capacity = 5
-    public var executor = ExecutorKind.sleep
+    /// Most tasks taken beyond `capacity`, queued to start the moment a slot frees (see
+    /// `TaskRunnerState` for how many are offered); nil: 16 × `capacity`, at most 1000.
+    public var prefetch: Int?
+    public var executor = ExecutorKind.shell
     /// Duration of the `sleep` executor's simulated work.
     public var taskDuration: Duration = .seconds(5)
     /// Time limit of a task that does not bring its own `timeout_seconds`; nil: none.
@@ -25,4 +28,7 @@ public struct WorkerConfiguration: Sendable {
     public var clusterToken: BearerToken?
 
     public init() {}
+
+    /// `prefetch`, or its default.
+    public var prefetchPlaces: Int { prefetch ?? min(16 * capacity, 1000) }
 }

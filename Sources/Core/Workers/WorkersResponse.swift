@@ -4,27 +4,33 @@ struct WorkersResponse: Encodable, Sendable {
         var workerID: UInt32
         var address: String
         var capacity: Int
+        var prefetch: Int
         var inFlight: Int
         var freeSlots: Int
+        var executor: String?
         var lastHeartbeat: String
 
         enum CodingKeys: String, CodingKey {
             case workerID = "worker_id"
             case address
             case capacity
+            case prefetch
             case inFlight = "in_flight"
             case freeSlots = "free_slots"
+            case executor
             case lastHeartbeat = "last_heartbeat"
         }
     }
 
     var workers: [Worker]
 
+    /// The list ordered by worker id, whoever serves it.
     init(_ workers: [WorkerSnapshot]) {
-        self.workers = workers.map { worker in
+        self.workers = workers.sorted { $0.id < $1.id }.map { worker in
             Worker(
-                workerID: worker.id, address: worker.address, capacity: worker.capacity, inFlight: worker.inFlight,
-                freeSlots: max(0, worker.capacity - worker.inFlight), lastHeartbeat: worker.lastHeartbeat.rfc3339)
+                workerID: worker.id, address: worker.address, capacity: worker.capacity, prefetch: worker.prefetch,
+                inFlight: worker.inFlight, freeSlots: worker.freeSlots, executor: worker.executor,
+                lastHeartbeat: worker.lastHeartbeat.rfc3339)
         }
     }
 }

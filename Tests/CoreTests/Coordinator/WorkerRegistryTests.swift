@@ -65,4 +65,24 @@ import Testing
         #expect(registry.workers.map(\.id) == [2])
         #expect(registry.reserveSlots(2).map(\.id) == [2])
     }
+
+    @Test func idleSlotsGoFirstThenPrefetchPlaces() {
+        let registry = WorkerRegistry(defaultCapacity: 5)
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 2, freeSlots: 6, prefetch: 4))
+        registry.heartbeat(HeartbeatRequest(workerID: 2, address: "w2:1", capacity: 2, freeSlots: 2))
+        #expect(registry.freeSlots == 8)
+        #expect(registry.reserveSlots(4).map(\.id) == [1, 2, 1, 2], "every idle slot before any place")
+        #expect(registry.reserveSlots(10).map(\.id) == [1, 1, 1, 1], "then the places of the worker that offers them")
+        #expect(registry.freeSlots == 0)
+    }
+
+    @Test func heartbeatsCarryPrefetchAndExecutor() {
+        let registry = WorkerRegistry(defaultCapacity: 5)
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 2, freeSlots: 3, prefetch: 4, executor: "shell"))
+        let worker = registry.workers[0]
+        #expect(worker.prefetch == 4 && worker.executor == "shell")
+        #expect(worker.inFlight == 3, "2 slots and 4 places, 3 of them free")
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1"))
+        #expect(registry.workers[0].executor == nil && registry.workers[0].prefetch == 0)
+    }
 }

@@ -25,7 +25,7 @@ import Testing
         #expect(try ClientTaskResponse(serializedBytes: client.serializedBytes()) == client)
         let heartbeat = HeartbeatRequest(
             workerID: .max, address: "10.0.0.1:9000", capacity: 8, freeSlots: 2, draining: true,
-            heldTaskIDs: ["a", "", "c-ü"])
+            heldTaskIDs: ["a", "", "c-ü"], prefetch: 16, executor: "shell")
         #expect(try HeartbeatRequest(serializedBytes: heartbeat.serializedBytes()) == heartbeat)
         let update = UpdateTaskStatusRequest(
             taskID: "t", status: .failed, startedAt: 1, completedAt: 0, failedAt: 3, workerID: 7, attempt: 2,

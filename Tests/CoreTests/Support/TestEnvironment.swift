@@ -15,12 +15,12 @@ enum TestEnvironment {
         return url
     }
 
-    /// Folder of the built executables (`swift build --show-bin-path`).
+    /// Folder of the built executables: TASKMASTER_BIN_DIR, else the release build (what ships).
     static func binDirectory() throws -> String {
         if let directory = ProcessInfo.processInfo.environment["TASKMASTER_BIN_DIR"], !directory.isEmpty {
             return directory
         }
-        let fallback = repositoryRoot.appendingPathComponent(".build/debug").path
+        let fallback = repositoryRoot.appendingPathComponent(".build/release").path
         guard FileManager.default.isExecutableFile(atPath: fallback + "/coordinator") else {
             throw Missing(description: "TASKMASTER_BIN_DIR is not set and \(fallback) has no executables")
         }

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func capacityTwoNeverRunsThreeAtOnce() async throws {
-        try await withRunner(capacity: 2, queueLimit: 4, executor: SleepExecutor(duration: .milliseconds(150))) {
+        try await withRunner(capacity: 2, prefetch: 4, executor: SleepExecutor(duration: .milliseconds(150))) {
             runner, coordinator, _ in
             for index in 0..<6 {
                 #expect(runner.submit(Self.task(index)) == .accepted)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func shellOutcomesReachTheCoordinator() async throws {
-        try await withRunner(capacity: 2, queueLimit: 2, executor: TimeLimitedExecutor(ShellExecutor())) {
+        try await withRunner(capacity: 2, prefetch: 2, executor: TimeLimitedExecutor(ShellExecutor())) {
             runner, coordinator, _ in
             _ = runner.submit(Self.task(1, "echo fine"))
             _ = runner.submit(Self.task(2, "echo broken >&2; exit 4"))
@@ -48,7 +48,7 @@ import Testing
 
     @Test func drainHandsBackQueuedTasksAtOnceAndFinishesRunningOnes() async throws {
         let gate = GateExecutor()
-        let coordinator = try await withRunner(capacity: 1, queueLimit: 3, executor: gate) { runner, coordinator, _ in
+        let coordinator = try await withRunner(capacity: 1, prefetch: 3, executor: gate) { runner, coordinator, _ in
             for index in 1...3 {
                 #expect(runner.submit(Self.task(index)) == .accepted)
             }
@@ -79,7 +79,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: pidFile) }
         let clock = ContinuousClock()
         let (coordinator, drained) = try await withRunner(
-            capacity: 1, queueLimit: 1, drainTimeout: .milliseconds(300), executor: ShellExecutor()
+            capacity: 1, prefetch: 1, drainTimeout: .milliseconds(300), executor: ShellExecutor()
         ) { runner, coordinator, _ in
             _ = runner.submit(Self.task(1, "echo $$ > \(pidFile.path); sleep 60"))
             try await eventually("the shell to start") {
@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func cancelTaskKillsARunningShellTaskAndDropsAQueuedOne() async throws {
-        try await withRunner(capacity: 1, queueLimit: 1, executor: ShellExecutor()) { runner, coordinator, _ in
+        try await withRunner(capacity: 1, prefetch: 1, executor: ShellExecutor()) { runner, coordinator, _ in
             let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
             try await withTestServer(router: worker.router()) { _, workerPort in
                 let client = makeClient(port: workerPort)
@@ -132,7 +132,7 @@ import Testing
     }
 
     @Test func refusalsSayWhy() async throws {
-        try await withRunner(capacity: 1, queueLimit: 0, executor: SleepExecutor(duration: .seconds(30))) {
+        try await withRunner(capacity: 1, prefetch: 0, executor: SleepExecutor(duration: .seconds(30))) {
             runner, coordinator, _ in
             let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
             #expect(worker.submitTask(Self.task(1)).success)
@@ -150,7 +150,7 @@ import Testing
         try await withTestServer(router: coordinator.router()) { _, port in
             let client = makeClient(port: port)
             let runner = TaskRunner(
-                capacity: 1, queueLimit: 1, executor: SleepExecutor(duration: .seconds(30)),
+                capacity: 1, prefetch: 1, executor: SleepExecutor(duration: .seconds(30)),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
             let running = Task { try await runner.run() }
             _ = runner.submit(Self.task(1))
@@ -165,7 +165,7 @@ import Testing
     }
 
     @Test func heartbeatsSayWhenTheWorkerDrains() async throws {
-        try await withRunner(capacity: 3, queueLimit: 0, executor: NoopExecutor()) { runner, coordinator, port in
+        try await withRunner(capacity: 3, prefetch: 0, executor: NoopExecutor()) { runner, coordinator, port in
             var configuration = WorkerConfiguration()
             configuration.coordinatorAddress = ListenAddress(host: "127.0.0.1", port: port)
             configuration.capacity = 3
@@ -187,7 +187,7 @@ import Testing
     }
 
     @Test func shortTasksReachTheCoordinatorInBatchesEachExactlyOnce() async throws {
-        let coordinator = try await withRunner(capacity: 50, queueLimit: 200, executor: NoopExecutor()) { runner, coordinator, _ in
+        let coordinator = try await withRunner(capacity: 50, prefetch: 200, executor: NoopExecutor()) { runner, coordinator, _ in
             for index in 0..<200 {
                 #expect(runner.submit(Self.task(index)) == .accepted)
             }
@@ -207,7 +207,7 @@ import Testing
 
     @Test func aCoordinatorWithoutBatchesGetsEachReportOnItsOwn() async throws {
         let original = RecordingCoordinator(servesBatches: false)
-        try await withRunner(capacity: 4, queueLimit: 20, executor: NoopExecutor(), coordinator: original) { runner, coordinator, _ in
+        try await withRunner(capacity: 4, prefetch: 20, executor: NoopExecutor(), coordinator: original) { runner, coordinator, _ in
             for index in 0..<20 {
                 #expect(runner.submit(Self.task(index)) == .accepted)
             }
@@ -232,7 +232,7 @@ import Testing
         try await withTestServer(router: router) { _, port in
             let client = makeClient(port: port)
             let runner = TaskRunner(
-                capacity: 700, queueLimit: 0, executor: NoopExecutor(),
+                capacity: 700, prefetch: 0, executor: NoopExecutor(),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger, attempts: 3), workerID: 7, logger: rpcTestLogger)
             let running = Task { try await runner.run() }
             for index in 0..<600 { _ = runner.submit(Self.task(index)) }

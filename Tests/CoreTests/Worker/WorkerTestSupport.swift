@@ -84,14 +84,14 @@ final class GateExecutor: TaskExecutor {
 /// A runner reporting to a recording coordinator, running for the duration of `body`; the
 /// runner is drained and must have stopped when `body` returns.
 func withRunner<Result: Sendable>(
-    capacity: Int, queueLimit: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
+    capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
     coordinator: RecordingCoordinator = RecordingCoordinator(),
     _ body: @Sendable (TaskRunner, RecordingCoordinator, Int) async throws -> Result
 ) async throws -> Result {
     return try await withTestServer(router: coordinator.router()) { _, port in
         let client = makeClient(port: port)
         let runner = TaskRunner(
-            capacity: capacity, queueLimit: queueLimit, drainTimeout: drainTimeout, executor: executor,
+            capacity: capacity, prefetch: prefetch, drainTimeout: drainTimeout, executor: executor,
             reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runner.run() }

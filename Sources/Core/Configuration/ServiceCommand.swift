@@ -1,0 +1,26 @@
+public import ArgumentParser
+import Foundation
+
+/// The command line of a service. Its `main` parses and runs it like ArgumentParser's, except
+/// that a bad flag or a failure at start prints a single line, `error: …`, on standard error
+/// before exiting non-zero (ArgumentParser's exit codes), so supervisors and logs show the
+/// reason and nothing else; `--help` still prints the help.
+public protocol ServiceCommand: AsyncParsableCommand {}
+
+extension ServiceCommand {
+    public static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var service = command as? any AsyncParsableCommand {
+                try await service.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            FileHandle.standardError.write(Data("error: \(message(for: error))\n".utf8))
+            exit(withError: code)
+        }
+    }
+}
