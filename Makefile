@@ -1,5 +1,5 @@
 # Everyday commands. Each target is a thin wrapper around a script in scripts/.
-CONFIG ?= debug
+CONFIG ?= release
 
 .PHONY: dev test build bench deps proto
 
@@ -11,7 +11,7 @@ dev:
 test:
 	scripts/test.sh
 
-## Build the executables (CONFIG=release for an optimised build).
+## Build the executables (CONFIG=debug for a debug build).
 build: deps
 	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG)
 

@@ -3,24 +3,30 @@
 # unless DATABASE_URL or POSTGRES_HOST is set), the scheduler, the coordinator and workers, each
 # log line prefixed with its service's name. Ctrl-C (or SIGTERM) stops everything it started.
 #
-# Everything binds 127.0.0.1; workers' admin servers take free ports (logged).
+# Everything binds 127.0.0.1; workers' admin servers take free ports (logged). The workers run
+# each task's command with /bin/sh unless EXECUTOR says otherwise.
 #
-# Environment: CONFIG=debug|release, SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
-# ADMIN_PORT (9090, the coordinator's admin server), WORKERS (3), LOG_LEVEL (info).
+# Environment: CONFIG=release|debug (release), SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
+# ADMIN_PORT (9090, the coordinator's admin server), WORKERS (3), LOG_LEVEL (info),
+# EXECUTOR=shell|sleep|noop (shell), TASK_DURATION (5s, the sleep executor's work time).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
 ensure_swift_on_path
 
-config=${CONFIG:-debug}
+config=${CONFIG:-release}
 scheduler_port=${SCHEDULER_PORT:-8081}
 coordinator_port=${COORDINATOR_PORT:-8080}
 admin_port=${ADMIN_PORT:-9090}
 workers=${WORKERS:-3}
 log_level=${LOG_LEVEL:-info}
+executor=${EXECUTOR:-shell}
+task_duration=${TASK_DURATION:-5s}
 ready_timeout_seconds=120
 
 [[ "$config" == debug || "$config" == release ]] || die "CONFIG must be debug or release, not '$config'"
+[[ "$executor" == shell || "$executor" == sleep || "$executor" == noop ]] \
+  || die "EXECUTOR must be shell, sleep or noop, not '$executor'"
 for value in "$scheduler_port" "$coordinator_port" "$admin_port" "$workers"; do
   [[ "$value" =~ ^[0-9]+$ ]] || die "SCHEDULER_PORT, COORDINATOR_PORT, ADMIN_PORT and WORKERS must be numbers, not '$value'"
 done
@@ -91,18 +97,27 @@ start_service coordinator "$bin/coordinator" --coordinator_port="127.0.0.1:$coor
   --admin_port="127.0.0.1:$admin_port" --data_dir=data --log_level="$log_level"
 for ((index = 1; index <= workers; index++)); do
   start_service "worker-$index" "$bin/worker" --worker_port=127.0.0.1:0 --admin_port=127.0.0.1:0 \
-    --coordinator="127.0.0.1:$coordinator_port" --executor=sleep --task_duration=1s \
+    --coordinator="127.0.0.1:$coordinator_port" --executor="$executor" --task_duration="$task_duration" \
     --log_level="$log_level"
 done
 
-# Ready when the scheduler answers its health check; fail early if a service exits.
+# How many workers the coordinator's /workers lists.
+registered_workers() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$admin_port/workers" 2>/dev/null | grep -o '"worker_id"' | wc -l
+}
+
+# Ready when the scheduler and the coordinator answer /readyz and every worker is registered;
+# fail early if a service exits.
 deadline=$((SECONDS + ready_timeout_seconds))
-until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$scheduler_port/healthz" 2>/dev/null; do
+until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$scheduler_port/readyz" 2>/dev/null \
+  && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$admin_port/readyz" 2>/dev/null \
+  && (($(registered_workers) >= workers)); do
   for index in "${!service_pids[@]}"; do
     kill -0 "${service_pids[index]}" 2>/dev/null \
       || die "${service_names[index]} exited during start-up (see its log above)"
   done
-  ((SECONDS < deadline)) || die "the scheduler did not answer /healthz within ${ready_timeout_seconds}s"
+  ((SECONDS < deadline)) \
+    || die "the cluster was not ready within ${ready_timeout_seconds}s (scheduler and coordinator /readyz, $workers worker(s) registered)"
   sleep 0.5
 done
 
@@ -110,9 +125,10 @@ scheduler_url="http://127.0.0.1:$scheduler_port"
 cat <<EOF
 
 TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordinator_port
-(admin http://127.0.0.1:$admin_port), $workers worker(s).
+(admin http://127.0.0.1:$admin_port), $workers worker(s) with the $executor executor.
+Executables: $bin
 
-Schedule a task 5 seconds from now:
+Schedule a task 5 seconds from now (the workers run its command with /bin/sh):
   curl -s -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule
 
 Then ask for its status (task_id from the reply):

@@ -14,14 +14,36 @@ enum ScheduleBatchRequest {
         }
         var tasks: [NewTask] = []
         tasks.reserveCapacity(elements.count)
+        var indexByKey: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
+            let task: NewTask
             do {
-                tasks.append(try element.request.get().validated(keyFrom: .field))
+                task = try element.request.get().validated()
             } catch {
                 throw APIError(error.code, "element \(index): \(error.message)", index: index, headers: error.headers)
             }
+            if let key = task.idempotencyKey {
+                if let first = indexByKey[key] {
+                    try Self.checkSameTask(task, index: index, as: tasks[first], index: first)
+                } else {
+                    indexByKey[key] = index
+                }
+            }
+            tasks.append(task)
         }
         return tasks
+    }
+
+    /// Elements that share a key must ask for the same task (the later one then gets the task the
+    /// earlier one stores); anything else is an idempotency conflict within the batch.
+    private static func checkSameTask(_ task: NewTask, index: Int, as first: NewTask, index firstIndex: Int) throws(APIError) {
+        let differences = task.differences(from: first)
+        guard differences.isEmpty else {
+            throw APIError(
+                .idempotencyConflict,
+                "element \(index): the idempotency key is also given to element \(firstIndex) with a different \(differences.joined(separator: ", "))",
+                index: index)
+        }
     }
 
     private static func decode(_ body: ByteBuffer) throws(APIError) -> [Element] {

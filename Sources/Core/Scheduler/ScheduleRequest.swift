@@ -2,9 +2,8 @@ import Foundation
 import NIOCore
 
 /// The body of `POST /schedule` and each element of `POST /schedule/batch`: `{"command": "...",
-/// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0}`, plus
-/// `"idempotency_key": "..."` in a batch element. Unknown fields are ignored; `null` for an
-/// optional field means absent.
+/// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0,
+/// "idempotency_key": "..."}`. Unknown fields are ignored; `null` for an optional field means absent.
 struct ScheduleRequest: Decodable, Sendable, Hashable {
     static let maxCommandBytes = 64 * 1024
     static let maxAttemptsRange = 1...100
@@ -18,8 +17,6 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
     var maxAttempts: Int?
     var timeoutSeconds: Int?
     var idempotencyKey: String?
-    /// The body names `idempotency_key`, even as `null`.
-    var hasIdempotencyKeyField: Bool
 
     enum CodingKeys: String, CodingKey {
         case command
@@ -50,7 +47,6 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         maxAttempts = try Self.decodeInteger(.maxAttempts, from: container)
         timeoutSeconds = try Self.decodeInteger(.timeoutSeconds, from: container)
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
-        hasIdempotencyKeyField = container.contains(.idempotencyKey)
     }
 
     /// Decodes a request body, whatever its declared content type.
@@ -74,17 +70,14 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         return data
     }
 
-    /// Where the idempotency key of a request comes from.
-    enum IdempotencyKeySource: Hashable {
-        /// `POST /schedule`: the `Idempotency-Key` header, when sent; the body field is refused so
-        /// that a key is never silently ignored or given twice.
-        case header(String?)
-        /// An element of `POST /schedule/batch`: its `idempotency_key` field.
-        case field
-    }
-
-    /// Checks every field and returns the task to store.
-    func validated(keyFrom source: IdempotencyKeySource) throws(APIError) -> NewTask {
+    /// Checks every field and returns the task to store. `headerKey` is the `Idempotency-Key`
+    /// header of `POST /schedule`: it stands for the `idempotency_key` field, and when both are
+    /// given they must be equal (an idempotency conflict otherwise), so a key is never silently
+    /// ignored.
+    func validated(headerKey: String? = nil) throws(APIError) -> NewTask {
+        guard command.utf8.contains(where: { !Self.isBlank($0) }) else {
+            throw APIError(.invalidField, "\"command\" must not be empty or only whitespace")
+        }
         guard command.utf8.count <= Self.maxCommandBytes else {
             throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
         }
@@ -106,7 +99,7 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         }
         try Self.check(maxAttempts, in: Self.maxAttemptsRange, .maxAttempts)
         try Self.check(timeoutSeconds, in: Self.timeoutSecondsRange, .timeoutSeconds)
-        let key = try idempotencyKey(from: source)
+        let key = try idempotencyKey(headerKey: headerKey)
         return NewTask(
             command: command,
             scheduledAt: scheduledAt,
@@ -116,24 +109,17 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         )
     }
 
-    private func idempotencyKey(from source: IdempotencyKeySource) throws(APIError) -> String? {
-        switch source {
-        case .header(let key):
-            guard !hasIdempotencyKeyField else {
-                throw APIError(
-                    .invalidField,
-                    "\"idempotency_key\" is for the elements of /schedule/batch; send the Idempotency-Key header instead")
-            }
-            if let key, !Self.isValidIdempotencyKey(key) {
-                throw APIError(.invalidField, "the Idempotency-Key header must be \(CodingKeys.idempotencyKey.expectation)")
-            }
-            return key
-        case .field:
-            if let idempotencyKey, !Self.isValidIdempotencyKey(idempotencyKey) {
-                throw Self.invalidField(.idempotencyKey)
-            }
-            return idempotencyKey
+    private func idempotencyKey(headerKey: String?) throws(APIError) -> String? {
+        if let headerKey, !Self.isValidIdempotencyKey(headerKey) {
+            throw APIError(.invalidField, "the Idempotency-Key header must be \(CodingKeys.idempotencyKey.expectation)")
         }
+        if let idempotencyKey, !Self.isValidIdempotencyKey(idempotencyKey) {
+            throw Self.invalidField(.idempotencyKey)
+        }
+        if let headerKey, let idempotencyKey, headerKey != idempotencyKey {
+            throw APIError(.idempotencyConflict, "the Idempotency-Key header and \"idempotency_key\" name different keys")
+        }
+        return headerKey ?? idempotencyKey
     }
 
     private static func isValidIdempotencyKey(_ key: String) -> Bool {
@@ -206,5 +192,10 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Space, tab, line feed, vertical tab, form feed, carriage return: what leaves a command blank.
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 }

@@ -13,7 +13,7 @@ struct SchedulerEndpoints: Sendable {
     /// request returns the task the first one stored.
     func schedule(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await collectBody(of: request, upTo: maxBodyBytes)
-        let task = try ScheduleRequest.decode(from: body).validated(keyFrom: .header(request.headers[.idempotencyKey]))
+        let task = try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         let scheduled = try await inserter.schedule(task)
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
@@ -23,8 +23,14 @@ struct SchedulerEndpoints: Sendable {
             ScheduleResponse(scheduled.record), headers: scheduled.isReplay ? [.idempotentReplayed: "true"] : [:])
     }
 
-    /// `POST /schedule/batch`: stores every task of the array in one statement, or none.
+    /// `POST /schedule/batch`: stores every task of the array in one statement, or none. Keys
+    /// are given per element; the `Idempotency-Key` header is refused rather than ignored.
     func scheduleBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard request.headers[.idempotencyKey] == nil else {
+            throw APIError(
+                .invalidField,
+                "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
+        }
         let body = try await collectBody(of: request, upTo: maxBatchBodyBytes)
         let tasks = try ScheduleBatchRequest.tasks(from: body)
         let scheduled = try await store.schedule(tasks)

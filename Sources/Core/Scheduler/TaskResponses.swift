@@ -33,6 +33,9 @@ struct TaskStatusResponse: Encodable, Sendable {
     var startedAt: String?
     var completedAt: String?
     var failedAt: String?
+    var cancelledAt: String?
+    /// While a retry waits: when its attempt may start.
+    var nextAttemptAt: String?
     var status: String
     var attempts: Int
     var maxAttempts: Int
@@ -50,6 +53,8 @@ struct TaskStatusResponse: Encodable, Sendable {
         case startedAt = "started_at"
         case completedAt = "completed_at"
         case failedAt = "failed_at"
+        case cancelledAt = "cancelled_at"
+        case nextAttemptAt = "next_attempt_at"
         case status
         case attempts
         case maxAttempts = "max_attempts"
@@ -68,6 +73,8 @@ struct TaskStatusResponse: Encodable, Sendable {
         startedAt = task.startedAt?.rfc3339
         completedAt = task.completedAt?.rfc3339
         failedAt = task.failedAt?.rfc3339
+        cancelledAt = task.cancelledAt?.rfc3339
+        nextAttemptAt = task.status == .scheduled ? task.nextAttemptAt?.rfc3339 : nil
         status = task.status.rawValue
         attempts = task.attempts
         maxAttempts = task.maxAttempts

@@ -24,11 +24,19 @@ public struct NewTask: Sendable, Hashable {
     /// The fields of `record` that differ from what this request asks for, by their API names;
     /// empty when `record` is this very task.
     func differences(from record: TaskRecord) -> [String] {
+        differences(
+            from: NewTask(
+                command: record.command, scheduledAt: record.scheduledAt, maxAttempts: record.maxAttempts,
+                timeoutSeconds: record.timeoutSeconds))
+    }
+
+    /// The fields in which `other` asks for another task than this one, by their API names.
+    func differences(from other: NewTask) -> [String] {
         var fields: [String] = []
-        if record.command != command { fields.append("command") }
-        if record.scheduledAt != scheduledAt { fields.append("scheduled_at") }
-        if record.maxAttempts != maxAttempts { fields.append("max_attempts") }
-        if record.timeoutSeconds != timeoutSeconds { fields.append("timeout_seconds") }
+        if other.command != command { fields.append("command") }
+        if other.scheduledAt != scheduledAt { fields.append("scheduled_at") }
+        if other.maxAttempts != maxAttempts { fields.append("max_attempts") }
+        if other.timeoutSeconds != timeoutSeconds { fields.append("timeout_seconds") }
         return fields
     }
 }

@@ -20,6 +20,8 @@ extension TaskRecord {
             startedAt: try reader.optionalTimestamp(.startedAt),
             completedAt: try reader.optionalTimestamp(.completedAt),
             failedAt: try reader.optionalTimestamp(.failedAt),
+            cancelledAt: try reader.optionalTimestamp(.cancelledAt),
+            nextAttemptAt: try reader.optionalTimestamp(.nextAttemptAt),
             status: status,
             attempts: try reader.required(.attempts) { try $0.int($1) },
             maxAttempts: try reader.required(.maxAttempts) { try $0.int($1) },
@@ -35,7 +37,7 @@ extension TaskRecord {
     /// The columns of `sqlColumns`, in order; the raw value is the column's index in a row.
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
-        case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt
+        case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
 
         var name: String {
             switch self {
@@ -55,12 +57,14 @@ extension TaskRecord {
             case .exitCode: "exit_code"
             case .output: "output"
             case .createdAt: "created_at"
+            case .cancelledAt: "cancelled_at"
+            case .nextAttemptAt: "next_attempt_at"
             }
         }
 
         var isTimestamp: Bool {
             switch self {
-            case .scheduledAt, .pickedAt, .startedAt, .completedAt, .failedAt, .createdAt: true
+            case .scheduledAt, .pickedAt, .startedAt, .completedAt, .failedAt, .createdAt, .cancelledAt, .nextAttemptAt: true
             default: false
             }
         }

@@ -9,6 +9,9 @@ public struct TaskRecord: Sendable, Hashable {
     public var startedAt: Timestamp?
     public var completedAt: Timestamp?
     public var failedAt: Timestamp?
+    public var cancelledAt: Timestamp?
+    /// When the next attempt may start, after a failed attempt (retries back off).
+    public var nextAttemptAt: Timestamp?
     public var status: TaskState
     public var attempts: Int
     public var maxAttempts: Int
@@ -22,7 +25,7 @@ public struct TaskRecord: Sendable, Hashable {
     public init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
         startedAt: Timestamp? = nil, completedAt: Timestamp? = nil, failedAt: Timestamp? = nil,
-        status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,
+        cancelledAt: Timestamp? = nil, nextAttemptAt: Timestamp? = nil, status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
         output: String? = nil, createdAt: Timestamp
     ) {
@@ -33,6 +36,8 @@ public struct TaskRecord: Sendable, Hashable {
         self.startedAt = startedAt
         self.completedAt = completedAt
         self.failedAt = failedAt
+        self.cancelledAt = cancelledAt
+        self.nextAttemptAt = nextAttemptAt
         self.status = status
         self.attempts = attempts
         self.maxAttempts = maxAttempts

@@ -17,7 +17,7 @@ extension TaskStore {
             """
             WITH previous AS (SELECT status FROM tasks WHERE id = $1),
             updated AS (
-                UPDATE tasks SET status = 'cancelled', lease_expires_at = NULL, updated_at = now()
+                UPDATE tasks SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(), updated_at = now()
                 WHERE id = $1 AND status IN ('scheduled', 'dispatched', 'running')
                 RETURNING id)
             SELECT (SELECT status FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),

@@ -26,14 +26,14 @@ extension TaskStore {
                 FROM unnest(
                     ARRAY(
                         SELECT id FROM tasks
-                        WHERE status = 'scheduled' AND scheduled_at <= now()
-                        ORDER BY scheduled_at
+                        WHERE status = 'scheduled' AND \(Self.dueAt()) <= now()
+                        ORDER BY \(Self.dueAt())
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED),
                     $3::int8[]) AS holder(id, worker_id)
                 WHERE tasks.id = holder.id
-                RETURNING tasks.id, command, attempts, timeout_seconds, scheduled_at, tasks.worker_id)
-            SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY scheduled_at
+                RETURNING tasks.id, command, attempts, timeout_seconds, \(Self.dueAt()) AS due_at, tasks.worker_id)
+            SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY due_at
             """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])
         return try result.map(ClaimedTask.init(row:))
     }
@@ -43,7 +43,7 @@ extension TaskStore {
     public func timeUntilNextDueTask() async throws -> Duration? {
         let result = try await client.query(
             """
-            SELECT \(SQLTimestamp.microseconds(of: "min(scheduled_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
+            SELECT \(SQLTimestamp.microseconds(of: "min(\(Self.dueAt()))")) - \(SQLTimestamp.microseconds(of: "now()"))
             FROM tasks WHERE status = 'scheduled'
             """)
         return try result.first?.int64(0).map { .microseconds($0) }
@@ -118,11 +118,19 @@ extension TaskStore {
         """
         UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, last_error = $1,
             status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+            next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
             picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
             started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
             failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
         WHERE status IN ('dispatched', 'running') AND \(condition)
         """
+    }
+
+    /// When a waiting task is due: its next attempt's time after a failed attempt, else the time
+    /// it was scheduled for. The due index (`tasks_due_at_idx`) is on this expression.
+    static func dueAt(of table: String? = nil) -> String {
+        let prefix = table.map { "\($0)." } ?? ""
+        return "coalesce(\(prefix)next_attempt_at, \(prefix)scheduled_at)"
     }
 
     /// Assignments that make a task wait in the queue again, as if never picked.

@@ -95,9 +95,9 @@ extension TaskStore {
                     completed_at = CASE WHEN r.outcome = 2 THEN coalesce(\(time), now()) ELSE tasks.completed_at END,
                     failed_at = CASE WHEN r.outcome = 3 AND NOT (\(retry)) THEN coalesce(\(time), now())
                         WHEN r.outcome = 3 THEN NULL ELSE tasks.failed_at END,
-                    scheduled_at = CASE WHEN \(retry)
+                    next_attempt_at = CASE WHEN \(retry)
                         THEN now() + interval '1 second' * least(60, power(2, tasks.attempts - 1)) * (0.75 + random() / 2)
-                        ELSE tasks.scheduled_at END,
+                        ELSE tasks.next_attempt_at END,
                     exit_code = CASE WHEN r.outcome IN (2, 3) THEN r.exit_code ELSE tasks.exit_code END,
                     output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
@@ -106,7 +106,7 @@ extension TaskStore {
                     AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
                 RETURNING r.position, tasks.worker_id, tasks.status = 'scheduled' AS requeued,
                     CASE WHEN before.status = 'dispatched' AND tasks.status IN ('running', 'completed')
-                        THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.scheduled_at"))
+                        THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: TaskStore.dueAt(of: "tasks")))
                     END AS start_delay)
             SELECT position, true, true, worker_id, requeued, start_delay FROM updated
             UNION ALL

@@ -90,12 +90,16 @@ import Testing
                 .expectAPIError(.badRequest, "invalid_field")
             try await client.post("/schedule", json: Self.body, headers: [Self.idempotencyKey: ""])
                 .expectAPIError(.badRequest, "invalid_field")
-            // On POST /schedule the key is a header only, so that it is never given twice or ignored.
-            for value in [#""a""#, "null", "5"] {
+            for value in [#""""#, "5", #""\#(longest)k""#] {
                 let withField = #"{"command": "x", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": \#(value)}"#
                 let message = try await client.post("/schedule", json: withField).expectAPIError(.badRequest, "invalid_field")
-                #expect(message.contains("Idempotency-Key header") || value == "5", "\(message)")
+                #expect(message.hasPrefix("\"idempotency_key\""), "\(message)")
             }
+            // A key given twice must be the same key, never one of them silently ignored.
+            let withField = #"{"command": "x", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": "one"}"#
+            let message = try await client.post("/schedule", json: withField, headers: [Self.idempotencyKey: "two"])
+                .expectAPIError(.conflict, "idempotency_conflict")
+            #expect(message.contains("different keys"), "\(message)")
             // Each element of a batch has its own key, in the body.
             for value in [#""""#, "5", #""\#(longest)k""#] {
                 let element = #"[{"command": "x", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": \#(value)}]"#
@@ -104,5 +108,56 @@ import Testing
             }
         }
     }
-}
 
+    @Test func theBodyFieldIsTheSameKeyAsTheHeader() async throws {
+        try await withSchedulerApplication { client, database in
+            let key = UUID().uuidString
+            let withField = #"{"command": "echo once", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": "\#(key)"}"#
+            let first = try await client.post("/schedule", json: withField)
+            #expect(first.status == .ok && first.headers[Self.idempotentReplayed] == nil)
+            let byHeader = try await client.post("/schedule", json: Self.body, headers: [Self.idempotencyKey: key])
+            #expect(byHeader.headers[Self.idempotentReplayed] == "true")
+            let both = try await client.post("/schedule", json: withField, headers: [Self.idempotencyKey: key])
+            #expect(both.headers[Self.idempotentReplayed] == "true")
+            for replay in [byHeader, both] {
+                #expect(try replay.jsonObject()["task_id"] as? String == first.jsonObject()["task_id"] as? String)
+            }
+            #expect(try await Self.rows(withKey: key, in: database) == 1)
+        }
+    }
+
+    @Test func aBatchRefusesTheHeaderAndStoresNothing() async throws {
+        try await withSchedulerApplication { client, database in
+            let key = UUID().uuidString
+            let batch = #"[{"command": "echo one", "scheduled_at": "2030-01-01T00:00:00Z"}]"#
+            let message = try await client.post("/schedule/batch", json: batch, headers: [Self.idempotencyKey: key])
+                .expectAPIError(.badRequest, "invalid_field")
+            #expect(message.contains("idempotency_key"), "\(message)")
+            let stored = try await database.query("SELECT count(*) FROM tasks WHERE command = 'echo one'")
+            #expect(try stored.first?.int(0) == 0)
+        }
+    }
+
+    @Test func elementsSharingAKeyAreOneTaskOrAConflictNamingTheOtherElement() async throws {
+        try await withSchedulerApplication { client, database in
+            let key = UUID().uuidString
+            let element = #"{"command": "echo same", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": "\#(key)"}"#
+            let same = try await client.post("/schedule/batch", json: "[\(element),\(element)]")
+            #expect(same.status == .ok)
+            let ids = try #require(same.jsonObject()["tasks"] as? [[String: Any]]).map { $0["task_id"] as? String }
+            #expect(ids.count == 2 && ids[0] != nil && ids[0] == ids[1])
+            #expect(try await Self.rows(withKey: key, in: database) == 1)
+
+            let other = UUID().uuidString
+            let differing = #"""
+                [{"command": "echo a", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": "\#(other)"},
+                 {"command": "echo b", "scheduled_at": "2030-01-01T00:00:00Z", "idempotency_key": "\#(other)"}]
+                """#
+            let response = try await client.post("/schedule/batch", json: differing)
+            let message = try response.expectAPIError(.conflict, "idempotency_conflict")
+            #expect(message == "element 1: the idempotency key is also given to element 0 with a different command")
+            #expect(try response.jsonObject()["error"].flatMap { ($0 as? [String: Any])?["index"] as? Int } == 1)
+            #expect(try await Self.rows(withKey: other, in: database) == 0, "nothing stored")
+        }
+    }
+}

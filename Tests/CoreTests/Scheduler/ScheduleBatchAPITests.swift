@@ -98,7 +98,7 @@ import Testing
 
     @Test func commandsSurviveTheArrayEncodingVerbatim() async throws {
         let commands = [
-            #"echo "quoted" 'single'"#, "a,b,c", "{braces}", "{", "}", #"back\slash\\ and \""#, "NULL", "null", "",
+            #"echo "quoted" 'single'"#, "a,b,c", "{braces}", "{", "}", #"back\slash\\ and \""#, "NULL", "null",
             " leading and trailing ", "tab\tnew\nline\r", "héllo wörld 日本語 🚀", #"{"json": [1, 2]}"#, "\\", "\"",
         ]
         try await withSchedulerApplication { client, _ in

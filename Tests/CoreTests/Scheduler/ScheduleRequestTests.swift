@@ -5,7 +5,7 @@ import Testing
 /// Decoding and validation of `POST /schedule` bodies, without a server or database.
 @Suite struct ScheduleRequestTests {
     static func newTask(_ json: String) throws(APIError) -> NewTask {
-        try ScheduleRequest.decode(from: ByteBuffer(string: json)).validated(keyFrom: .header(nil))
+        try ScheduleRequest.decode(from: ByteBuffer(string: json)).validated()
     }
 
     static func expectRejected(
@@ -28,12 +28,20 @@ import Testing
 
     @Test func acceptsOptionalFieldsAndIgnoresUnknownOnes() throws {
         let task = try Self.newTask(
-            #"{"command": "", "scheduled_at": "2023-12-25T17:04:00.5Z", "max_attempts": 3, "timeout_seconds": 30, "priority": [1]}"#
+            #"{"command": " x ", "scheduled_at": "2023-12-25T17:04:00.5Z", "max_attempts": 3, "timeout_seconds": 30, "priority": [1]}"#
         )
-        #expect(task.command == "")
+        #expect(task.command == " x ")
         #expect(task.maxAttempts == 3)
         #expect(task.timeoutSeconds == 30)
         #expect(task.scheduledAt.microsecondsSinceEpoch == 1_703_523_840_500_000)
+    }
+
+    @Test func aBlankCommandIsRefused() throws {
+        for command in ["", " ", #"\t\n \r"#] {
+            let message = Self.expectRejected(
+                #"{"command": "\#(command)", "scheduled_at": "2023-12-25T17:04:00Z"}"#, code: .invalidField)
+            #expect(message == #""command" must not be empty or only whitespace"#)
+        }
     }
 
     @Test func nullOptionalFieldsMeanAbsent() throws {

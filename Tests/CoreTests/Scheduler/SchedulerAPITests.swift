@@ -179,4 +179,41 @@ import Testing
             }
         }
     }
+
+    @Test func aCancelledTaskSaysWhenItWasCancelled() async throws {
+        try await withSchedulerApplication { client, _ in
+            let created = try await client.post("/schedule", json: #"{"command": "echo later", "scheduled_at": "2030-01-01T00:00:00Z"}"#)
+            let taskID = try #require(created.jsonObject()["task_id"] as? String)
+            let before = Timestamp.now()
+            let cancelled = try await client.post("/tasks/\(taskID)/cancel", json: "").jsonObject()
+            #expect(cancelled["status"] as? String == "cancelled")
+            let at = try #require(Timestamp(field: cancelled["cancelled_at"]))
+            #expect(at.microsecondsSinceEpoch >= before.microsecondsSinceEpoch - 1_000)
+            #expect(try await client.get("/status?task_id=\(taskID)").jsonObject()["cancelled_at"] as? String == cancelled["cancelled_at"] as? String)
+        }
+    }
+
+    @Test func aRetryKeepsTheRequestedTimeAndShowsItsNextAttempt() async throws {
+        try await withSchedulerApplication { client, database in
+            let body = #"{"command": "false", "scheduled_at": "2020-01-01T00:00:00Z", "max_attempts": 2}"#
+            let key = HTTPFields.Element.Name("Idempotency-Key")!
+            let keyValue = UUID().uuidString
+            let taskID = try #require(try await client.post("/schedule", json: body, headers: [key: keyValue]).jsonObject()["task_id"] as? String)
+            let id = try #require(UUID(uuidString: taskID))
+            let store = TaskStore(client: database)
+            _ = try await database.query(
+                "UPDATE tasks SET status = 'dispatched', attempts = 1, picked_at = now(), lease_expires_at = now() + interval '30 s' WHERE id = $1",
+                [id])
+            _ = try await store.record(TaskStatusReport(taskID: id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
+
+            let waiting = try await client.get("/status?task_id=\(taskID)").jsonObject()
+            #expect(waiting["status"] as? String == "scheduled")
+            #expect(waiting["scheduled_at"] as? String == "2020-01-01T00:00:00.000Z")
+            let next = try #require(Timestamp(field: waiting["next_attempt_at"]))
+            #expect(next.microsecondsSinceEpoch > Timestamp.now().microsecondsSinceEpoch, "the retry backs off")
+            let repeated = try await client.post("/schedule", json: body, headers: [key: keyValue])
+            #expect(repeated.status == .ok, "repeating the request still finds its task")
+            #expect(try repeated.jsonObject()["task_id"] as? String == taskID)
+        }
+    }
 }

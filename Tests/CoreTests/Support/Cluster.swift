@@ -66,9 +66,10 @@ final class Cluster: @unchecked Sendable {
 
     /// Starts a worker and, with `waitForRegistration`, waits until its heartbeats reach the
     /// coordinator. Before any coordinator started, it dials the port the coordinator will get.
+    /// `executor` nil leaves the worker's default.
     @discardableResult
     func startWorker(
-        executor: String = "noop", extraArguments: [String] = [], environment: [String: String] = [:],
+        executor: String? = "noop", extraArguments: [String] = [], environment: [String: String] = [:],
         waitForRegistration: Bool = true
     ) async throws -> ServiceProcess {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
@@ -77,8 +78,8 @@ final class Cluster: @unchecked Sendable {
             executablePath: TestEnvironment.executable("worker"), name: "worker-\(workers.count + 1)",
             arguments: [
                 "--worker_port=127.0.0.1:0", "--admin_port=127.0.0.1:\(adminPort)",
-                "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=\(executor)", "--heartbeat_interval=200ms",
-            ] + extraArguments,
+                "--coordinator=127.0.0.1:\(coordinatorPort)", "--heartbeat_interval=200ms",
+            ] + (executor.map { ["--executor=\($0)"] } ?? []) + extraArguments,
             environment: ["WORKER_ADDRESS": "127.0.0.1"].merging(environment) { $1 })
         workers.append(process)
         workerAdminPorts.append(adminPort)

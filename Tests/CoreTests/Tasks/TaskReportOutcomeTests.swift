@@ -29,7 +29,7 @@ import Testing
             let retried = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1))
             #expect(retried == .recorded(workerID: nil, requeued: true, startDelay: nil))
 
-            try await client.query("UPDATE tasks SET scheduled_at = now() WHERE id = $1", [task.id])
+            try await client.query("UPDATE tasks SET next_attempt_at = now() WHERE id = $1", [task.id])
             #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.attempt) == [2])
             let final = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2))
             #expect(final == .recorded(workerID: nil, requeued: false, startDelay: nil))

@@ -85,10 +85,13 @@ import Testing
             _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
             let retry = try #require(try await store.find(id: task.id))
             #expect(retry.status == .scheduled && retry.failedAt == nil)
-            let backoff = retry.scheduledAt.microsecondsSinceEpoch - before.microsecondsSinceEpoch
+            #expect(retry.scheduledAt == task.scheduledAt, "the time the client asked for is kept")
+            let nextAttempt = try #require(retry.nextAttemptAt)
+            let backoff = nextAttempt.microsecondsSinceEpoch - before.microsecondsSinceEpoch
             #expect(backoff >= 700_000 && backoff <= 1_400_000, "first backoff is 1 s ± 25%: \(backoff) µs")
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).isEmpty, "not due before its backoff")
 
-            try await client.query("UPDATE tasks SET scheduled_at = now()")
+            try await client.query("UPDATE tasks SET next_attempt_at = now()")
             let last = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
             #expect(last.attempt == 2)
             _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2, exitCode: 3, error: "exit status 3"))
