@@ -35,7 +35,7 @@ public struct CoordinatorRPCService: Sendable {
             throw GRPCStatus(code: .unavailable, message: "no workers available")
         }
         let taskID = try await store.insertTaskDueNow(command: request.data).uuidString.lowercased()
-        logger.info("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
+        logger.debug("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
         dispatcher.wake()
         return ClientTaskResponse(message: "Task submitted successfully", taskID: taskID)
     }
@@ -101,7 +101,9 @@ public struct CoordinatorRPCService: Sendable {
                 freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
             case .recorded(let workerID, let requeued, let startDelay):
                 TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
-                logger.info("task status recorded", metadata: metadata(workerID: workerID))
+                // A start or a success is routine (debug); a failure or a hand-back is news.
+                let level: Logger.Level = report.outcome == .started || report.outcome == .completed ? .debug : .info
+                logger.log(level: level, "task status recorded", metadata: metadata(workerID: workerID))
                 freedSlot = releaseSlot(after: report, heldBy: workerID ?? report.workerID) || freedSlot
             }
         }

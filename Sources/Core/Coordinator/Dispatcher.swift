@@ -129,7 +129,7 @@ public final class Dispatcher: Service, Sendable {
             }
             switch result {
             case .success(let response) where response.success:
-                logger.info("task dispatched", metadata: metadata(LogKey.attempt, "\(task.attempt)"))
+                logger.debug("task dispatched", metadata: metadata(LogKey.attempt, "\(task.attempt)"))
                 accepted.append(task.id)
                 continue
             case .success(let response):

@@ -36,8 +36,10 @@ public final class PostgresClient: Sendable {
 
     /// Runs one statement on a pooled connection; see `PostgresConnection.query`.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) async throws -> PostgresResult {
-        try await withConnection { connection in try connection.query(sql, parameters) }
+    public func query(
+        _ sql: String, _ parameters: [(any PostgresBindable)?] = [], planning: PostgresPlanning = .prepared
+    ) async throws -> PostgresResult {
+        try await withConnection { connection in try connection.query(sql, parameters, planning: planning) }
     }
 
     /// Lends a connection to `body`, which runs on the client's threads and may block.

@@ -14,27 +14,33 @@ extension TaskStore {
     /// Up to `limit` tasks, newest first by `(created_at, id)`, starting after `cursor`, only those
     /// in `status` when given. Keyset pagination: tasks stored while a client pages through the
     /// list never shift its pages, so it sees every older task exactly once.
+    ///
+    /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
+    /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
+    /// list, since every index costs each update of a task's status a new entry.
     public func listTasks(status: TaskState? = nil, after cursor: TaskCursor? = nil, limit: Int) async throws -> TaskPage {
         precondition(limit > 0, "a page holds at least one task")
-        var conditions: [String] = []
         var parameters: [(any PostgresBindable)?] = []
-        if let status {
-            parameters.append(status.rawValue)
-            conditions.append("status = $\(parameters.count)")
-        }
+        var after = ""
         if let cursor {
             parameters.append(cursor.createdAt.microsecondsSinceEpoch)
-            let createdAt = SQLTimestamp.timestamp(fromParameter: parameters.count)
             parameters.append(cursor.id)
-            conditions.append("(created_at, id) < (\(createdAt), $\(parameters.count)::uuid)")
+            after = "AND (created_at, id) < (\(SQLTimestamp.timestamp(fromParameter: 1)), $2::uuid)"
         }
         // One row more than the page tells whether another page follows.
         parameters.append(limit + 1)
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let pageSize = "$\(parameters.count)"
+        let statuses = status.map { [$0] } ?? TaskState.allCases
+        let pages = statuses.map { status in
+            """
+            (SELECT * FROM tasks WHERE status = '\(status.rawValue)' \(after)
+             ORDER BY created_at DESC, id DESC LIMIT \(pageSize))
+            """
+        }
         let result = try await client.query(
             """
-            SELECT \(TaskRecord.sqlColumns) FROM tasks \(filter)
-            ORDER BY created_at DESC, id DESC LIMIT $\(parameters.count)
+            SELECT \(TaskRecord.sqlColumns) FROM (\(pages.joined(separator: " UNION ALL "))) AS tasks
+            ORDER BY created_at DESC, id DESC LIMIT \(pageSize)
             """, parameters)
         let tasks = try result.prefix(limit).map(TaskRecord.init(row:))
         return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(TaskCursor.init(after:)) : nil)

@@ -28,7 +28,8 @@ extension TaskStore {
         return results.map { $0! }
     }
 
-    /// One statement for reports about distinct tasks.
+    /// One statement for reports about distinct tasks. It is planned for each batch: its joins
+    /// over the reports' arrays want another plan for 5 reports than for 500.
     private func recordDistinct(_ reports: [TaskStatusReport]) async throws -> [TaskStatusReportResult] {
         let result = try await client.query(
             Self.recordSQL,
@@ -42,7 +43,7 @@ extension TaskStore {
                 PostgresArray(reports.map(\.exitCode)),
                 PostgresArray(reports.map(\.output)),
                 PostgresArray(reports.map(\.error)),
-            ])
+            ], planning: .perExecution)
         guard result.count == reports.count else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
         }

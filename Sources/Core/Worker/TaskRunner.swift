@@ -58,7 +58,7 @@ public final class TaskRunner: Service, Sendable {
     public func submit(_ task: TaskRequest) -> TaskAdmission {
         let admission = state.withLock { $0.admit(task) }
         if admission == .accepted {
-            taskLogger(task).info("task accepted")
+            taskLogger(task).debug("task accepted")
             wake.signal()
         }
         return admission
@@ -162,7 +162,11 @@ public final class TaskRunner: Service, Sendable {
         let execution = state.withLock { state in
             state.attachExecution(serial) { Task { await executor.execute(request) } }
         }
-        logger.info(execution == nil ? "task stopped before it started" : "task started")
+        if execution == nil {
+            logger.info("task stopped before it started")
+        } else {
+            logger.debug("task started")
+        }
         let outcome: ExecutionOutcome
         if let execution {
             outcome = await withTaskCancellationHandler {
@@ -192,7 +196,7 @@ public final class TaskRunner: Service, Sendable {
         var outcome = outcome
         switch (stopReason, outcome.succeeded) {
         case (_, true):
-            logger.info("task completed", metadata: exitMetadata(outcome))
+            logger.debug("task completed", metadata: exitMetadata(outcome))
         case (.handedBack?, false), (.waitedTooLong?, false):
             logger.info("task handed back: worker is shutting down")
             return .handedBack(request, workerID: workerID)
