@@ -26,13 +26,13 @@ extension TaskStore {
                 FROM unnest(
                     ARRAY(
                         SELECT id FROM tasks
-                        WHERE status = 'scheduled' AND \(Self.dueAt()) <= now()
-                        ORDER BY \(Self.dueAt())
+                        WHERE status = 'scheduled' AND due_at <= now()
+                        ORDER BY due_at
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED),
                     $3::int8[]) AS holder(id, worker_id)
                 WHERE tasks.id = holder.id
-                RETURNING tasks.id, command, attempts, timeout_seconds, \(Self.dueAt()) AS due_at, tasks.worker_id)
+                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id)
             SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY due_at
             """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])
         return try result.map(ClaimedTask.init(row:))
@@ -43,7 +43,7 @@ extension TaskStore {
     public func timeUntilNextDueTask() async throws -> Duration? {
         let result = try await client.query(
             """
-            SELECT \(SQLTimestamp.microseconds(of: "min(\(Self.dueAt()))")) - \(SQLTimestamp.microseconds(of: "now()"))
+            SELECT \(SQLTimestamp.microseconds(of: "min(due_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
             FROM tasks WHERE status = 'scheduled'
             """)
         return try result.first?.int64(0).map { .microseconds($0) }
@@ -124,13 +124,6 @@ extension TaskStore {
             failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
         WHERE status IN ('dispatched', 'running') AND \(condition)
         """
-    }
-
-    /// When a waiting task is due: its next attempt's time after a failed attempt, else the time
-    /// it was scheduled for. The due index (`tasks_due_at_idx`) is on this expression.
-    static func dueAt(of table: String? = nil) -> String {
-        let prefix = table.map { "\($0)." } ?? ""
-        return "coalesce(\(prefix)next_attempt_at, \(prefix)scheduled_at)"
     }
 
     /// Assignments that make a task wait in the queue again, as if never picked.

@@ -3,7 +3,7 @@ extension TaskStore {
     /// Reads only the partial index on due tasks.
     public func countDueTasks() async throws -> Int {
         let result = try await client.query(
-            "SELECT count(*) FROM tasks WHERE status = 'scheduled' AND \(Self.dueAt()) <= now()")
+            "SELECT count(*) FROM tasks WHERE status = 'scheduled' AND due_at <= now()")
         guard let count = try result.first?.int(0) else {
             throw TaskStoreError(code: .missingRow, message: "count(*) returned no row")
         }

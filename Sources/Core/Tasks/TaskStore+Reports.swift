@@ -107,7 +107,7 @@ extension TaskStore {
                     AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
                 RETURNING r.position, tasks.worker_id, tasks.status = 'scheduled' AS requeued,
                     CASE WHEN before.status = 'dispatched' AND tasks.status IN ('running', 'completed')
-                        THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: TaskStore.dueAt(of: "tasks")))
+                        THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))
                     END AS start_delay)
             SELECT position, true, true, worker_id, requeued, start_delay FROM updated
             UNION ALL
