@@ -125,8 +125,8 @@ struct TaskRunnerState {
         return max(oldest.admitted, lastSlotFreed ?? oldest.admitted) + max(queueWaitLimit, typicalRunTime * 10)
     }
 
-    /// Hands back the queue once no slot freed for `queueWaitLimit` while it waited, and offers
-    /// no place until a slot frees. Returns whether it did.
+    /// Hands back the queue once `queueWaitDeadline` passed, and offers no place until a slot
+    /// frees. Returns whether it did.
     mutating func handBackStaleQueue(at now: ContinuousClock.Instant = .now) -> Bool {
         guard let deadline = queueWaitDeadline, now >= deadline else { return false }
         endedUnrun += queue.map { (request: $0.request, reason: TaskStopReason.waitedTooLong) }

@@ -33,10 +33,14 @@ import Testing
             #expect(heartbeat >= before.microsecondsSinceEpoch - 100_000)
             #expect(heartbeat <= Timestamp.now().microsecondsSinceEpoch)
 
-            try await store.upsert([worker(7, address: "127.0.0.1:5002", capacity: 4, inFlight: 4)])
+            var changed = worker(7, address: "127.0.0.1:5002", capacity: 4, inFlight: 4)
+            changed.prefetch = 6
+            changed.executor = "shell"
+            try await store.upsert([changed])
             live = try await store.liveWorkers(staleness: .seconds(10))
             #expect(live.first == WorkerSnapshot(
-                id: 7, address: "127.0.0.1:5002", capacity: 4, inFlight: 4, lastHeartbeat: live[0].lastHeartbeat))
+                id: 7, address: "127.0.0.1:5002", capacity: 4, prefetch: 6, inFlight: 4, lastHeartbeat: live[0].lastHeartbeat,
+                executor: "shell"))
 
             try await store.delete(workerIDs: [7])
             live = try await store.liveWorkers(staleness: .seconds(10))
@@ -75,5 +79,16 @@ import Testing
             _ = try? await running.value
             #expect(try await store.liveWorkers(staleness: .seconds(10)).isEmpty)
         }
+    }
+
+    @Test func theCoordinatorListsItsWorkersByIdLikeTheScheduler() throws {
+        let registry = WorkerRegistry(defaultCapacity: 5)
+        for id: UInt32 in [9, 3, 5] {
+            registry.heartbeat(HeartbeatRequest(workerID: id, address: "w\(id):1", capacity: 2, freeSlots: 2, executor: "noop"))
+        }
+        let listed = WorkersResponse(registry.workers.map { $0.snapshot(now: .now, wallNow: .now()) })
+        #expect(registry.workers.map(\.id) == [9, 3, 5], "the registry keeps registration order")
+        #expect(listed.workers.map(\.workerID) == [3, 5, 9])
+        #expect(listed.workers.allSatisfy { $0.executor == "noop" && $0.freeSlots == 2 })
     }
 }
