@@ -34,9 +34,10 @@ public struct CoordinatorApplication: Sendable {
             eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken)
         let dispatcher = Dispatcher(
             store: store, registry: registry, clients: clients, configuration: configuration, logger: logger)
+        let leaseRecovery = LeaseRecoveryGate(grace: configuration.heartbeatTimeout)
         let monitor = LivenessMonitor(
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
-            heartbeatTimeout: configuration.heartbeatTimeout, logger: logger)
+            heartbeatTimeout: configuration.heartbeatTimeout, leaseRecovery: leaseRecovery, logger: logger)
         let cancellations = CancellationForwarder(store: store, registry: registry, clients: clients, logger: logger)
         let listener = NotificationListener(
             configuration: database, channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel],
@@ -50,7 +51,7 @@ public struct CoordinatorApplication: Sendable {
         }
         let service = CoordinatorRPCService(
             store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
-            logger: logger)
+            leaseRecovery: leaseRecovery, logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,

@@ -7,15 +7,18 @@ public struct CoordinatorRPCService: Sendable {
     private let registry: WorkerRegistry
     private let dispatcher: Dispatcher
     private let leaseDuration: Duration
+    private let leaseRecovery: LeaseRecoveryGate
     private let logger: Logger
 
     public init(
-        store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration, logger: Logger
+        store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
+        leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
         self.store = store
         self.registry = registry
         self.dispatcher = dispatcher
         self.leaseDuration = leaseDuration
+        self.leaseRecovery = leaseRecovery
         self.logger = logger
     }
 
@@ -57,6 +60,7 @@ public struct CoordinatorRPCService: Sendable {
                 try await store.renewLeases(ofWorker: request.workerID, lease: leaseDuration)
             }
         } catch {
+            leaseRecovery.databaseFailed()
             logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
         }
         return HeartbeatResponse(acknowledged: true)

@@ -3,24 +3,27 @@ public import ServiceLifecycle
 
 /// Takes tasks back from workers that went away: removes workers that stopped sending
 /// heartbeats and requeues their unfinished tasks at once, and requeues tasks whose lease
-/// expired (their worker died while no coordinator watched, for example).
+/// expired (their worker died while no coordinator watched, for example) once `leaseRecovery`
+/// says the leases could have been renewed.
 public final class LivenessMonitor: Service, Sendable {
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
     private let store: TaskStore
     private let dispatcher: Dispatcher
     private let heartbeatTimeout: Duration
+    private let leaseRecovery: LeaseRecoveryGate
     private let logger: Logger
 
     public init(
         registry: WorkerRegistry, clients: WorkerClientPool, store: TaskStore, dispatcher: Dispatcher,
-        heartbeatTimeout: Duration, logger: Logger
+        heartbeatTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
         self.registry = registry
         self.clients = clients
         self.store = store
         self.dispatcher = dispatcher
         self.heartbeatTimeout = heartbeatTimeout
+        self.leaseRecovery = leaseRecovery
         self.logger = logger
     }
 
@@ -53,12 +56,15 @@ public final class LivenessMonitor: Service, Sendable {
                 logger.error("requeueing a lost worker's tasks failed; their leases will", metadata: [LogKey.error: "\(error)"])
             }
         }
-        do {
-            let expired = try await store.recoverExpiredLeases()
-            recovered += expired
-            if expired > 0 { logger.warning("tasks with expired leases requeued", metadata: [LogKey.count: "\(expired)"]) }
-        } catch {
-            logger.warning("recovering expired leases failed", metadata: [LogKey.error: "\(error)"])
+        if leaseRecovery.isOpen(at: now) {
+            do {
+                let expired = try await store.recoverExpiredLeases()
+                recovered += expired
+                if expired > 0 { logger.warning("tasks with expired leases requeued", metadata: [LogKey.count: "\(expired)"]) }
+            } catch {
+                leaseRecovery.databaseFailed(at: now)
+                logger.warning("recovering expired leases failed", metadata: [LogKey.error: "\(error)"])
+            }
         }
         if recovered > 0 { dispatcher.wake() }
         return removed

@@ -3,10 +3,14 @@
 /// carries its start time, so a short task costs the coordinator one write instead of two.
 struct StatusReportQueue {
     private(set) var pending: [UpdateTaskStatusRequest] = []
+    /// Bytes of output and error text the pending reports hold.
+    private(set) var textBytes = 0
 
     var isEmpty: Bool { pending.isEmpty }
+    var count: Int { pending.count }
 
     mutating func append(_ report: UpdateTaskStatusRequest) {
+        textBytes += Self.text(of: report)
         guard report.status != .started,
             let index = pending.firstIndex(where: {
                 $0.status == .started && $0.taskID == report.taskID && $0.attempt == report.attempt
@@ -20,6 +24,7 @@ struct StatusReportQueue {
             merged.startedAt = pending[index].startedAt
             merged.startedAtMicros = pending[index].startedAtMicros
         }
+        textBytes -= Self.text(of: pending[index])
         pending[index] = merged
     }
 
@@ -29,11 +34,17 @@ struct StatusReportQueue {
         var count = 0
         var text = 0
         for report in pending.prefix(limit) {
-            text += report.output.utf8.count + report.error.utf8.count
+            text += Self.text(of: report)
             if count > 0, text > textBudget { break }
             count += 1
         }
-        defer { pending.removeFirst(count) }
-        return Array(pending.prefix(count))
+        let taken = Array(pending.prefix(count))
+        pending.removeFirst(count)
+        textBytes -= taken.reduce(0) { $0 + Self.text(of: $1) }
+        return taken
+    }
+
+    private static func text(of report: UpdateTaskStatusRequest) -> Int {
+        report.output.utf8.count + report.error.utf8.count
     }
 }

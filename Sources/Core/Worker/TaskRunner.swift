@@ -33,14 +33,24 @@ public final class TaskRunner: Service, Sendable {
         state = Mutex(TaskRunnerState(capacity: capacity, prefetch: prefetch))
     }
 
-    /// Tasks the worker takes now (free slots and offered prefetch places); 0 while draining.
+    /// Tasks the worker takes now (free slots and offered prefetch places); 0 while draining or
+    /// while its reports pile up undelivered.
     public var freeSlots: Int {
-        state.withLock { $0.freeSlots }
+        heartbeatState.freeSlots
     }
 
-    /// What a heartbeat tells the coordinator, read at one instant.
+    /// What a heartbeat tells the coordinator, read at one instant. The tasks it holds include
+    /// those that ended but whose final report the coordinator has not taken yet, so that their
+    /// leases last until it has.
     public var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
-        state.withLock { ($0.freeSlots, $0.offeredPrefetch, !$0.isAccepting, $0.heldTaskIDs) }
+        let backlogged = reporter.isBacklogged
+        let unreported = reporter.undeliveredTaskIDs
+        return state.withLock { state in
+            (
+                backlogged ? 0 : state.freeSlots, backlogged ? 0 : state.offeredPrefetch, !state.isAccepting,
+                Array(Set(state.heldTaskIDs + unreported))
+            )
+        }
     }
 
     /// Returns after `timeout`, or sooner once the worker starts or stops offering prefetch
@@ -54,8 +64,10 @@ public final class TaskRunner: Service, Sendable {
         state.withLock { !$0.isAccepting }
     }
 
-    /// Queues `task` unless the worker is full or draining.
+    /// Queues `task` unless the worker is full or draining. While the coordinator does not take
+    /// the worker's reports and they pile up past the reporter's bound, the worker is full.
     public func submit(_ task: TaskRequest) -> TaskAdmission {
+        guard !reporter.isBacklogged else { return .full }
         let admission = state.withLock { $0.admit(task) }
         if admission == .accepted {
             taskLogger(task).debug("task accepted")

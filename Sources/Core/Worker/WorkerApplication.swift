@@ -30,7 +30,8 @@ public struct WorkerApplication: Sendable {
             capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
             executor: configuration.executor.makeExecutor(
                 taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
-            reporter: StatusReporter(client: coordinator, logger: logger), workerID: configuration.workerID,
+            reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
+            workerID: configuration.workerID,
             logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(

@@ -37,4 +37,35 @@ import Testing
         }
         try await postgres.stop()
     }
+
+    /// Workers keep their final reports through the outage, and the leases that ran out while
+    /// heartbeats could not be written are not taken back: every task runs once and completes.
+    @Test func finalReportsOutliveADatabaseOutageAndNoTaskRunsTwice() async throws {
+        let postgres = try await TestEnvironment.startThrowawayPostgres()
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: ledger) }
+        let count = 300
+        try await withCluster(Cluster(databaseURL: postgres.url) {}) { cluster in
+            // Leases shorter than the outage, so they all run out while it lasts.
+            try await cluster.startCoordinator(extraArguments: ["--lease_duration=5s"])
+            try await cluster.startScheduler()
+            for _ in 0..<3 { try await cluster.startWorker(executor: "shell") }
+            let taskIDs = try await cluster.scheduleBatch(
+                commands: (0..<count).map { "echo \($0) >> \(ledger.path); sleep 0.1" }, at: .now())
+            #expect(taskIDs.count == count)
+            try await eventually("tasks to be running") {
+                ((try? String(contentsOf: ledger, encoding: .utf8))?.split(separator: "\n").count ?? 0) >= 30 ? true : nil
+            }
+            try await postgres.pause()
+            try await Task.sleep(for: .seconds(20))
+            try await postgres.resume()
+            for taskID in taskIDs {
+                let done = try await cluster.waitForStatus(of: taskID, "completed", timeout: .seconds(60))
+                #expect(done["attempts"] as? Int == 1, "\(done)")
+            }
+            let runs = try String(contentsOf: ledger, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+            #expect(runs.sorted() == Array(0..<count), "every task ran exactly once")
+        }
+        try await postgres.stop()
+    }
 }

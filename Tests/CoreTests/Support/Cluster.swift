@@ -103,6 +103,17 @@ final class Cluster: @unchecked Sendable {
         return taskID
     }
 
+    /// `POST /schedule/batch` of one task per command, all due at `time`; returns their ids in order.
+    func scheduleBatch(commands: [String], at time: Timestamp, maxAttempts: Int = 1) async throws -> [String] {
+        let elements = commands.map { ["command": $0, "scheduled_at": time.rfc3339, "max_attempts": maxAttempts] as [String: Any] }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: elements), as: UTF8.self)
+        let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule/batch", "-d", body])
+        guard reply.status == 200, let tasks = try reply.json["tasks"] as? [[String: Any]] else {
+            throw TimedOut(description: "batch failed: \(reply.status) \(reply.body.prefix(300))")
+        }
+        return tasks.compactMap { $0["task_id"] as? String }
+    }
+
     /// `GET /status?task_id=` as a JSON object.
     func status(of taskID: String) async throws -> [String: Any] {
         let reply = try await curl(["http://127.0.0.1:\(schedulerPort)/status?task_id=\(taskID)"])

@@ -45,4 +45,16 @@ import Testing
         #expect(queue.take(limit: 10, textBudget: 10).map(\.taskID) == ["t4"], "one report alone always goes")
         #expect(queue.isEmpty)
     }
+
+    @Test func itCountsTheTextItHolds() {
+        var queue = StatusReportQueue()
+        queue.append(UpdateTaskStatusRequest(taskID: "a", status: .started, attempt: 1))
+        queue.append(UpdateTaskStatusRequest(taskID: "b", status: .failed, attempt: 1, output: "12345", error: "boom"))
+        queue.append(UpdateTaskStatusRequest(taskID: "a", status: .complete, attempt: 1, output: "xy"))
+        #expect(queue.count == 2 && queue.textBytes == 11, "the final report took the STARTED report's place")
+        #expect(queue.take(limit: 1, textBudget: .max).map(\.taskID) == ["a"], "in the STARTED report's place")
+        #expect(queue.textBytes == 9)
+        _ = queue.take(limit: 5, textBudget: .max)
+        #expect(queue.textBytes == 0 && queue.isEmpty)
+    }
 }

@@ -221,25 +221,83 @@ import Testing
         }
     }
 
-    @Test func aStoppingWorkerGivesUpOnAnUnreachableCoordinatorAfterOneBatch() async throws {
-        // Every call fails as if the coordinator were down; it counts them.
+    /// A coordinator whose UpdateTaskStatuses fails with UNAVAILABLE while `down`; it records what
+    /// it took once up.
+    private final class FlakyCoordinator: Sendable {
+        let down = Mutex(true)
         let calls = Mutex(0)
-        var router = GRPCRouter()
-        router.register(GRPCAPIMethods.updateTaskStatuses) { (_: UpdateTaskStatusBatchRequest, _) -> UpdateTaskStatusBatchResponse in
-            calls.withLock { $0 += 1 }
-            throw GRPCStatus(code: .unavailable, message: "coordinator down")
+        let taken = Mutex([String]())
+
+        func router() -> GRPCRouter {
+            var router = GRPCRouter()
+            router.register(GRPCAPIMethods.updateTaskStatuses) { (request: UpdateTaskStatusBatchRequest, _) -> UpdateTaskStatusBatchResponse in
+                self.calls.withLock { $0 += 1 }
+                if self.down.withLock({ $0 }) { throw GRPCStatus(code: .unavailable, message: "database unavailable") }
+                self.taken.withLock { $0 += request.updates.filter { $0.status != .started }.map(\.taskID) }
+                return UpdateTaskStatusBatchResponse()
+            }
+            return router
         }
-        try await withTestServer(router: router) { _, port in
+    }
+
+    @Test func reportsWaitAsLongAsTheCoordinatorIsDownThenArriveOnce() async throws {
+        let coordinator = FlakyCoordinator()
+        try await withTestServer(router: coordinator.router()) { _, port in
+            let client = makeClient(port: port)
+            let runner = TaskRunner(
+                capacity: 10, prefetch: 0, executor: NoopExecutor(),
+                reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
+            let running = Task { try await runner.run() }
+            for index in 0..<10 { #expect(runner.submit(Self.task(index)) == .accepted) }
+            // Longer than the ten seconds after which reports used to be given up.
+            try await Task.sleep(for: .seconds(12))
+            #expect(coordinator.calls.withLock { $0 } > 5, "retried all along")
+            coordinator.down.withLock { $0 = false }
+            try await eventually("every report to arrive") { coordinator.taken.withLock { $0.count } >= 10 ? true : nil }
+            #expect(coordinator.taken.withLock { $0 }.sorted() == (0..<10).map { "task-\($0)" }.sorted())
+            runner.drain()
+            try await running.value
+            await client.close()
+        }
+    }
+
+    @Test func aWorkerWhoseReportsPileUpTakesNoNewTaskUntilTheyLeave() async throws {
+        let coordinator = FlakyCoordinator()
+        try await withTestServer(router: coordinator.router()) { _, port in
+            let client = makeClient(port: port)
+            let runner = TaskRunner(
+                capacity: 20, prefetch: 0, executor: NoopExecutor(),
+                reporter: StatusReporter(client: client, logger: rpcTestLogger, backlogLimit: 5), workerID: 7,
+                logger: rpcTestLogger)
+            let running = Task { try await runner.run() }
+            for index in 0..<10 { #expect(runner.submit(Self.task(index)) == .accepted) }
+            try await eventually("the backlog to be full") { runner.heartbeatState.freeSlots == 0 ? true : nil }
+            #expect(runner.submit(Self.task(10)) == .full)
+            coordinator.down.withLock { $0 = false }
+            try await eventually("the backlog to drain") { runner.heartbeatState.freeSlots == 20 ? true : nil }
+            #expect(runner.submit(Self.task(10)) == .accepted)
+            try await eventually("every report to arrive") { coordinator.taken.withLock { $0.count } >= 11 ? true : nil }
+            runner.drain()
+            try await running.value
+            await client.close()
+        }
+    }
+
+    @Test func aStoppingWorkerGivesUpOnAnUnreachableCoordinatorAfterItsGrace() async throws {
+        let coordinator = FlakyCoordinator()
+        try await withTestServer(router: coordinator.router()) { _, port in
             let client = makeClient(port: port)
             let runner = TaskRunner(
                 capacity: 700, prefetch: 0, executor: NoopExecutor(),
-                reporter: StatusReporter(client: client, logger: rpcTestLogger, attempts: 3), workerID: 7, logger: rpcTestLogger)
+                reporter: StatusReporter(client: client, logger: rpcTestLogger, stopGrace: .milliseconds(800)), workerID: 7,
+                logger: rpcTestLogger)
             let running = Task { try await runner.run() }
             for index in 0..<600 { _ = runner.submit(Self.task(index)) }
+            let start = ContinuousClock.now
             runner.drain()
             try await running.value
-            // One batch tried three times; the 600 reports that waited behind it were not tried at all.
-            #expect(calls.withLock { $0 } == 3)
+            #expect(ContinuousClock.now - start < .seconds(5), "stopped after its grace")
+            #expect(coordinator.calls.withLock { $0 } >= 2, "retried while the grace lasted")
             await client.close()
         }
     }
