@@ -637,7 +637,7 @@ void   grpcapi__update_task_status_batch_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[6] =
 {
   {
     "task_id",
@@ -687,17 +687,43 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[4
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "handoff",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, handoff),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accept_before_us",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, accept_before_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
+  5,   /* field[5] = accept_before_us */
   2,   /* field[2] = attempt */
   1,   /* field[1] = data */
+  4,   /* field[4] = handoff */
   0,   /* field[0] = task_id */
   3,   /* field[3] = timeout_seconds */
 };
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -707,7 +733,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  4,
+  6,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,
@@ -1034,7 +1060,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[14] =
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[15] =
 {
   {
     "task_id",
@@ -1204,6 +1230,18 @@ static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "handoff",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__UpdateTaskStatusRequest, handoff),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__update_task_status_request__field_indices_by_name[] = {
   6,   /* field[6] = attempt */
@@ -1213,6 +1251,7 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
   7,   /* field[7] = exit_code */
   4,   /* field[4] = failed_at */
   13,   /* field[13] = failed_at_us */
+  14,   /* field[14] = handoff */
   8,   /* field[8] = has_exit_code */
   9,   /* field[9] = output */
   2,   /* field[2] = started_at */
@@ -1224,7 +1263,7 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
 static const ProtobufCIntRange grpcapi__update_task_status_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor =
 {
@@ -1234,7 +1273,7 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor
   "Grpcapi__UpdateTaskStatusRequest",
   "grpcapi",
   sizeof(Grpcapi__UpdateTaskStatusRequest),
-  14,
+  15,
   grpcapi__update_task_status_request__field_descriptors,
   grpcapi__update_task_status_request__field_indices_by_name,
   1,  grpcapi__update_task_status_request__number_ranges,

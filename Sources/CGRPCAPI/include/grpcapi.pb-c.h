@@ -59,10 +59,19 @@ struct  Grpcapi__TaskRequest
    * Seconds the task may run before it is killed (0: no limit).
    */
   uint32_t timeout_seconds;
+  /*
+   * Identifies this hand-off; every report about it carries it back (empty: not sent).
+   */
+  char *handoff;
+  /*
+   * Unix microseconds after which the coordinator has given up on this hand-off: a worker that
+   * reads the request later refuses it (0: no deadline).
+   */
+  int64_t accept_before_us;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Grpcapi__TaskResponse
@@ -176,10 +185,14 @@ struct  Grpcapi__UpdateTaskStatusRequest
   int64_t started_at_us;
   int64_t completed_at_us;
   int64_t failed_at_us;
+  /*
+   * The hand-off the report is about (TaskRequest.handoff).
+   */
+  char *handoff;
 };
 #define GRPCAPI__UPDATE_TASK_STATUS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_request__descriptor) \
-    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__UpdateTaskStatusResponse

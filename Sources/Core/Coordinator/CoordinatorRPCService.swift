@@ -66,30 +66,36 @@ public struct CoordinatorRPCService: Sendable {
         return HeartbeatResponse(acknowledged: true)
     }
 
+    /// Applies one report; `success` is false when it changed nothing (the task is finished, or
+    /// the sender does not hold its current hand-off).
     public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
-        let unknown = try await apply([request])
-        if let taskID = unknown.first {
-            throw GRPCStatus(code: .notFound, message: "no task with id \(taskID)")
+        switch try await apply([request])[0] {
+        case .notFound: throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
+        case .ignored: return UpdateTaskStatusResponse(success: false)
+        case .recorded: return UpdateTaskStatusResponse(success: true)
         }
-        return UpdateTaskStatusResponse(success: true)
     }
 
     /// Applies a worker's reports with one statement (one commit) and names the unknown tasks.
     public func updateTaskStatuses(_ request: UpdateTaskStatusBatchRequest) async throws -> UpdateTaskStatusBatchResponse {
-        UpdateTaskStatusBatchResponse(unknownTaskIDs: try await apply(request.updates))
+        let results = try await apply(request.updates)
+        return UpdateTaskStatusBatchResponse(
+            unknownTaskIDs: zip(request.updates, results).filter { $0.1 == .notFound }.map(\.0.taskID))
     }
 
     /// Records `requests`, logs and counts what each did, frees the slots of finished attempts,
-    /// and returns the ids of the tasks that do not exist.
-    private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [String] {
+    /// and returns what each did.
+    private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [TaskStatusReportResult] {
         let reports = try requests.map { request in
             guard let taskID = UUID(uuidString: request.taskID) else {
                 throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
             }
+            guard request.handoff.isEmpty || UUID(uuidString: request.handoff) != nil else {
+                throw GRPCStatus(code: .invalidArgument, message: "malformed handoff '\(request.handoff)': expected a UUID")
+            }
             return TaskStatusReport(request, taskID: taskID)
         }
-        let results = try await store.record(reports)
-        var unknown: [String] = []
+        let results = try await store.record(reports, originalContractHolders: registry.originalContractWorkerIDs)
         var freedSlot = false
         for (request, (report, result)) in zip(requests, zip(reports, results)) {
             // Metadata is built only when the level is on: this runs for every report.
@@ -99,9 +105,9 @@ public struct CoordinatorRPCService: Sendable {
             }
             switch result {
             case .notFound:
-                unknown.append(request.taskID)
+                break
             case .ignored:
-                logger.info("stale status report ignored", metadata: metadata())
+                logger.info("status report ignored: the task is finished or the sender does not hold it", metadata: metadata())
                 freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
             case .recorded(let workerID, let requeued, let startDelay):
                 TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
@@ -112,7 +118,7 @@ public struct CoordinatorRPCService: Sendable {
             }
         }
         if freedSlot { dispatcher.wake() }
-        return unknown
+        return results
     }
 
     /// A final report frees the worker's slot, whether or not it still changed the task.
@@ -142,6 +148,7 @@ extension TaskStatusReport {
             startTime: startTime,
             workerID: request.workerID == 0 ? nil : request.workerID,
             attempt: request.attempt == 0 ? nil : Int(request.attempt),
+            handoff: UUID(uuidString: request.handoff),
             exitCode: request.exitCode,
             output: request.output.isEmpty ? nil : request.output,
             error: request.error.isEmpty ? nil : request.error)

@@ -119,7 +119,11 @@ public final class Dispatcher: Service, Sendable {
     /// Sends `tasks` to one worker; returns the ids it accepted. The slot of every task it did
     /// not take is given back; a worker that cannot be reached is removed.
     private func handOff(_ tasks: [ClaimedTask], to worker: RegisteredWorker) async -> [UUID] {
-        let results = await sender.send(tasks.map(\.taskRequest), to: worker.address)
+        // The worker refuses what it reads after the coordinator gave up (a worker that was
+        // stopped, say): such a hand-off is back in the queue by then.
+        let acceptBefore = Timestamp(
+            microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
+        let results = await sender.send(tasks.map { $0.taskRequest(acceptBefore: acceptBefore) }, to: worker.address)
         var accepted: [UUID] = []
         var unreachable = false
         for (task, result) in zip(tasks, results) {

@@ -16,6 +16,9 @@ public struct RegisteredWorker: Sendable, Hashable {
     public var draining = false
     /// How it runs tasks, when it says (`shell`, `sleep`, `noop`).
     public var executor: String?
+    /// Built from the original contract: its heartbeats say nothing of its capacity, and its
+    /// reports nothing of who sends them or which attempt they are about.
+    public var speaksOriginalContract = false
 
     /// Tasks it can take now: free slots and free prefetch places.
     public var freeSlots: Int { draining ? 0 : max(0, capacity + prefetch - inFlight) }
@@ -59,6 +62,7 @@ public final class WorkerRegistry: Sendable {
             worker.lastHeartbeat = now
             worker.draining = request.draining
             worker.executor = request.executor.isEmpty ? nil : request.executor
+            worker.speaksOriginalContract = !advertises
             if advertises {
                 // The worker's own count is the truth; it also repairs reports that were lost.
                 worker.inFlight = max(0, worker.capacity + worker.prefetch - Int(request.freeSlots))
@@ -89,6 +93,11 @@ public final class WorkerRegistry: Sendable {
 
     public var workers: [RegisteredWorker] {
         state.withLock { state in state.order.compactMap { state.workers[$0] } }
+    }
+
+    /// The live workers built from the original contract.
+    public var originalContractWorkerIDs: [UInt32] {
+        state.withLock { $0.workers.values.filter(\.speaksOriginalContract).map(\.id) }
     }
 
     /// Free slots over all live workers.

@@ -15,12 +15,21 @@ public struct TaskRequest: Sendable, Hashable {
     public var data: String
     public var attempt: UInt32
     public var timeoutSeconds: UInt32
+    /// Identifies this hand-off; reports about it carry it back. Empty when not sent.
+    public var handoff: String
+    /// Unix microseconds after which the coordinator has given up on the hand-off; 0: none.
+    public var acceptBeforeMicros: Int64
 
-    public init(taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0) {
+    public init(
+        taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0, handoff: String = "",
+        acceptBeforeMicros: Int64 = 0
+    ) {
         self.taskID = taskID
         self.data = data
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
+        self.handoff = handoff
+        self.acceptBeforeMicros = acceptBeforeMicros
     }
 }
 
@@ -112,13 +121,16 @@ public struct UpdateTaskStatusRequest: Sendable, Hashable {
     public var startedAtMicros: Int64
     public var completedAtMicros: Int64
     public var failedAtMicros: Int64
+    /// The hand-off the report is about (`TaskRequest.handoff`); empty when not sent.
+    public var handoff: String
 
     public init(
         taskID: String, status: WireTaskStatus, startedAt: Int64 = 0, completedAt: Int64 = 0,
         failedAt: Int64 = 0, workerID: UInt32 = 0, attempt: UInt32 = 0, exitCode: Int32? = nil,
         output: String = "", error: String = "", startedAtMicros: Int64 = 0,
-        completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0
+        completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0, handoff: String = ""
     ) {
+        self.handoff = handoff
         self.taskID = taskID
         self.status = status
         self.startedAt = startedAt

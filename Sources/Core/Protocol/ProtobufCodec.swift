@@ -26,7 +26,8 @@ extension TaskRequest: GRPCMessage {
     init(_ message: Grpcapi__TaskRequest) {
         self.init(
             taskID: String(cString: message.task_id), data: String(cString: message.data),
-            attempt: message.attempt, timeoutSeconds: message.timeout_seconds)
+            attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
+            acceptBeforeMicros: message.accept_before_us)
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -36,6 +37,8 @@ extension TaskRequest: GRPCMessage {
         message.data = arena.string(data)
         message.attempt = attempt
         message.timeout_seconds = timeoutSeconds
+        message.handoff = arena.string(handoff)
+        message.accept_before_us = acceptBeforeMicros
         return message
     }
 }
@@ -212,7 +215,7 @@ extension UpdateTaskStatusRequest: GRPCMessage {
             exitCode: message.has_exit_code != 0 ? message.exit_code : nil,
             output: String(cString: message.output), error: String(cString: message.error),
             startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
-            failedAtMicros: message.failed_at_us)
+            failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusRequest {
@@ -232,6 +235,7 @@ extension UpdateTaskStatusRequest: GRPCMessage {
         message.started_at_us = startedAtMicros
         message.completed_at_us = completedAtMicros
         message.failed_at_us = failedAtMicros
+        message.handoff = arena.string(handoff)
         return message
     }
 }

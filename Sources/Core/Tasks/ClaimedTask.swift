@@ -9,19 +9,23 @@ public struct ClaimedTask: Sendable, Hashable {
     public var timeoutSeconds: Int?
     /// The worker it is recorded as held by, once chosen.
     public var workerID: UInt32?
+    /// The token of this hand-off, which the worker's reports must carry back.
+    public var handoff: UUID
 
-    public init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil) {
+    public init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil, handoff: UUID) {
         self.id = id
         self.command = command
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
         self.workerID = workerID
+        self.handoff = handoff
     }
 
-    /// The message that hands this task to a worker.
-    public var taskRequest: TaskRequest {
+    /// The message that hands this task to a worker, to be accepted before `acceptBefore`.
+    public func taskRequest(acceptBefore: Timestamp) -> TaskRequest {
         TaskRequest(
             taskID: id.uuidString.lowercased(), data: command, attempt: UInt32(clamping: attempt),
-            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0))
+            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.uuidString.lowercased(),
+            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch)
     }
 }

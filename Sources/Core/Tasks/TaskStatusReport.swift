@@ -20,15 +20,18 @@ public struct TaskStatusReport: Sendable, Hashable {
     public var workerID: UInt32?
     /// The attempt the report is about; nil when the peer does not say (the original contract).
     public var attempt: Int?
+    /// The hand-off the report is about; nil when the peer does not say.
+    public var handoff: UUID?
     public var exitCode: Int32?
     public var output: String?
     public var error: String?
 
     public init(
         taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
-        exitCode: Int32? = nil, output: String? = nil, error: String? = nil
+        handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, error: String? = nil
     ) {
         self.taskID = taskID
+        self.handoff = handoff
         self.outcome = outcome
         self.time = time
         self.startTime = startTime
@@ -46,7 +49,8 @@ public enum TaskStatusReportResult: Sendable, Hashable {
     /// attempt went back in the queue for a retry. `startDelay`: for the report that first marks
     /// an attempt started, how long after it was due the task started.
     case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil)
-    /// The task exists but the report no longer applies (finished, cancelled, or a newer attempt runs).
+    /// The task exists but the report does not apply: it is finished or cancelled, or the report
+    /// is not from the holder of its current hand-off.
     case ignored
     case notFound
 }

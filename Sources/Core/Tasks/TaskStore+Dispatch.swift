@@ -11,7 +11,8 @@ extension TaskStore {
 
     /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
     /// statement that skips rows other coordinators hold, and records the i-th of them as held by
-    /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease`.
+    /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease` and a new
+    /// hand-off token.
     public func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
         // The due ids are collected into an array first, so the update finds each row through the
@@ -21,7 +22,7 @@ extension TaskStore {
             """
             WITH claimed AS (
                 UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                    worker_id = holder.worker_id, updated_at = now(),
+                    worker_id = holder.worker_id, updated_at = now(), handoff = gen_random_uuid(),
                     lease_expires_at = now() + $2 * interval '1 microsecond'
                 FROM unnest(
                     ARRAY(
@@ -32,8 +33,8 @@ extension TaskStore {
                         FOR UPDATE SKIP LOCKED),
                     $3::int8[]) AS holder(id, worker_id)
                 WHERE tasks.id = holder.id
-                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id)
-            SELECT id, command, attempts, timeout_seconds, worker_id FROM claimed ORDER BY due_at
+                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id, handoff)
+            SELECT id, command, attempts, timeout_seconds, worker_id, handoff FROM claimed ORDER BY due_at
             """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])
         return try result.map(ClaimedTask.init(row:))
     }
@@ -116,7 +117,7 @@ extension TaskStore {
     /// `$1` is the error recorded.
     private static func recoverySQL(where condition: String) -> String {
         """
-        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, last_error = $1,
+        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
             status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
             next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
             picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
@@ -129,17 +130,17 @@ extension TaskStore {
     /// Assignments that make a task wait in the queue again, as if never picked.
     static let backInQueue = """
         status = 'scheduled', picked_at = NULL, started_at = NULL, worker_id = NULL,
-        lease_expires_at = NULL, updated_at = now()
+        lease_expires_at = NULL, handoff = NULL, updated_at = now()
         """
 }
 
 extension ClaimedTask {
     init(row: PostgresRow) throws {
-        guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2) else {
-            throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command or attempts")
+        guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2), let handoff = try row.uuid(5) else {
+            throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command, attempts or handoff")
         }
         self.init(
             id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
-            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)))
+            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff)
     }
 }

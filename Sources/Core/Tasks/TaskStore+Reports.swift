@@ -2,16 +2,23 @@ import struct Foundation.UUID
 
 /// Recording what workers report: any number of reports in one statement.
 extension TaskStore {
-    /// Applies one worker report; see `record(_:)` for batches.
-    public func record(_ report: TaskStatusReport) async throws -> TaskStatusReportResult {
-        try await record([report])[0]
+    /// Applies one worker report; see `record(_:originalContractHolders:)` for batches.
+    public func record(_ report: TaskStatusReport, originalContractHolders: [UInt32] = []) async throws
+        -> TaskStatusReportResult
+    {
+        try await record([report], originalContractHolders: originalContractHolders)[0]
     }
 
-    /// Applies `reports` and returns what each did, in their order. A report about an older
-    /// attempt, or about a task that is already finished, changes nothing. Reports about distinct
-    /// tasks go in one statement (one commit); a later report about a task already in the batch
-    /// goes in a following one, so every report is applied in order.
-    public func record(_ reports: [TaskStatusReport]) async throws -> [TaskStatusReportResult] {
+    /// Applies `reports` and returns what each did, in their order. A report changes a task only
+    /// when it comes from the holder of the task's current hand-off: it carries that hand-off's
+    /// token; or, without a token, the holder's worker id and the attempt; or, without a worker
+    /// id, the task is held by one of `originalContractHolders` (workers of the original contract,
+    /// whose reports say neither). Any other report, and a report about a finished task, changes
+    /// nothing. Reports about distinct tasks go in one statement (one commit); a later report
+    /// about a task already in the batch goes in a following one, so every report is applied in order.
+    public func record(_ reports: [TaskStatusReport], originalContractHolders: [UInt32] = []) async throws
+        -> [TaskStatusReportResult]
+    {
         var results = [TaskStatusReportResult?](repeating: nil, count: reports.count)
         var remaining = Array(reports.indices)
         while !remaining.isEmpty {
@@ -22,7 +29,7 @@ extension TaskStore {
                 if seen.insert(reports[index].taskID).inserted { round.append(index) } else { later.append(index) }
             }
             remaining = later
-            let recorded = try await recordDistinct(round.map { reports[$0] })
+            let recorded = try await recordDistinct(round.map { reports[$0] }, originalContractHolders: originalContractHolders)
             for (index, result) in zip(round, recorded) { results[index] = result }
         }
         return results.map { $0! }
@@ -30,7 +37,9 @@ extension TaskStore {
 
     /// One statement for reports about distinct tasks. It is planned for each batch: its joins
     /// over the reports' arrays want another plan for 5 reports than for 500.
-    private func recordDistinct(_ reports: [TaskStatusReport]) async throws -> [TaskStatusReportResult] {
+    private func recordDistinct(_ reports: [TaskStatusReport], originalContractHolders: [UInt32]) async throws
+        -> [TaskStatusReportResult]
+    {
         let result = try await client.query(
             Self.recordSQL,
             [
@@ -43,6 +52,8 @@ extension TaskStore {
                 PostgresArray(reports.map(\.exitCode)),
                 PostgresArray(reports.map(\.output)),
                 PostgresArray(reports.map(\.error)),
+                PostgresArray(reports.map(\.handoff)),
+                PostgresArray(originalContractHolders.map(Int64.init)),
             ], planning: .perExecution)
         guard result.count == reports.count else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
@@ -78,15 +89,16 @@ extension TaskStore {
         return """
             WITH r AS (
                 SELECT * FROM unnest($1::uuid[], $2::int4[], $3::int8[], $4::int8[], $5::int4[], $6::int8[],
-                    $7::int4[], $8::text[], $9::text[]) WITH ORDINALITY
-                    AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, position)),
+                    $7::int4[], $8::text[], $9::text[], $10::uuid[]) WITH ORDINALITY
+                    AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, handoff, position)),
             updated AS (
                 UPDATE tasks SET
                     updated_at = now(),
                     status = CASE WHEN r.outcome = 1 THEN 'running' WHEN r.outcome = 2 THEN 'completed'
                         WHEN \(requeue) THEN 'scheduled' ELSE 'failed' END,
                     attempts = CASE WHEN r.outcome = 4 THEN greatest(tasks.attempts - 1, 0) ELSE tasks.attempts END,
-                    worker_id = CASE WHEN r.outcome = 4 THEN NULL ELSE coalesce(r.worker_id, tasks.worker_id) END,
+                    worker_id = CASE WHEN r.outcome = 4 THEN NULL ELSE tasks.worker_id END,
+                    handoff = CASE WHEN \(requeue) THEN NULL ELSE tasks.handoff END,
                     lease_expires_at = CASE WHEN r.outcome = 1 THEN tasks.lease_expires_at END,
                     picked_at = CASE WHEN \(requeue) THEN NULL ELSE tasks.picked_at END,
                     started_at = CASE WHEN \(requeue) THEN NULL
@@ -104,7 +116,12 @@ extension TaskStore {
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
                 FROM r JOIN LATERAL (SELECT status FROM tasks AS old WHERE old.id = r.id LIMIT 1) AS before ON true
                 WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id AND tasks.status IN ('dispatched', 'running')
-                    AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
+                    AND CASE
+                        WHEN r.handoff IS NOT NULL THEN tasks.handoff = r.handoff
+                        WHEN r.worker_id IS NOT NULL AND r.attempt IS NOT NULL
+                            THEN tasks.worker_id = r.worker_id AND tasks.attempts = r.attempt
+                        ELSE tasks.worker_id = ANY($11::int8[]) AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
+                    END
                 RETURNING r.position, tasks.worker_id, tasks.status = 'scheduled' AS requeued,
                     CASE WHEN before.status = 'dispatched' AND tasks.status IN ('running', 'completed')
                         THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))

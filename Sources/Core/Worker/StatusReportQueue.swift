@@ -14,6 +14,7 @@ struct StatusReportQueue {
         guard report.status != .started,
             let index = pending.firstIndex(where: {
                 $0.status == .started && $0.taskID == report.taskID && $0.attempt == report.attempt
+                    && $0.handoff == report.handoff
             })
         else {
             pending.append(report)

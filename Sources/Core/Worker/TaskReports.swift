@@ -3,7 +3,7 @@ extension UpdateTaskStatusRequest {
     static func started(_ task: TaskRequest, workerID: UInt32, atMicroseconds micros: Int64) -> Self {
         UpdateTaskStatusRequest(
             taskID: task.taskID, status: .started, startedAt: micros / 1_000_000, workerID: workerID,
-            attempt: task.attempt, startedAtMicros: micros)
+            attempt: task.attempt, startedAtMicros: micros, handoff: task.handoff)
     }
 
     /// COMPLETE or FAILED, with the exit code, output tail and error of `outcome`.
@@ -12,7 +12,8 @@ extension UpdateTaskStatusRequest {
     ) -> Self {
         var report = UpdateTaskStatusRequest(
             taskID: task.taskID, status: outcome.succeeded ? .complete : .failed, workerID: workerID,
-            attempt: task.attempt, exitCode: outcome.exitCode, output: outcome.output, error: outcome.error)
+            attempt: task.attempt, exitCode: outcome.exitCode, output: outcome.output, error: outcome.error,
+            handoff: task.handoff)
         if outcome.succeeded {
             report.completedAt = micros / 1_000_000
             report.completedAtMicros = micros
@@ -27,6 +28,6 @@ extension UpdateTaskStatusRequest {
     static func handedBack(_ task: TaskRequest, workerID: UInt32) -> Self {
         UpdateTaskStatusRequest(
             taskID: task.taskID, status: .queued, workerID: workerID, attempt: task.attempt,
-            error: "handed back: worker is shutting down")
+            error: "handed back: worker is shutting down", handoff: task.handoff)
     }
 }

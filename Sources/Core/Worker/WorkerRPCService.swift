@@ -20,18 +20,25 @@ public struct WorkerRPCService: Sendable {
 
     /// Accepts a task into the queue, or refuses it (the coordinator then queues it again).
     public func submitTask(_ request: TaskRequest) -> TaskResponse {
-        let refusal: String
-        switch runner.submit(request) {
-        case .accepted:
+        guard let refusal = refusal(of: request) else {
             return TaskResponse(taskID: request.taskID, message: "Task submitted successfully", success: true)
-        case .full:
-            refusal = "worker is full"
-        case .shuttingDown:
-            refusal = "worker is shutting down"
         }
         logger.info(
             "task refused: \(refusal)", metadata: [LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)"])
         return TaskResponse(taskID: request.taskID, message: refusal, success: false)
+    }
+
+    /// Why the task is not taken, or nil once it is queued. A request read after its
+    /// `acceptBeforeMicros` is refused: the coordinator gave up on it and queued the task again.
+    private func refusal(of request: TaskRequest) -> String? {
+        if request.acceptBeforeMicros != 0, Timestamp.now().microsecondsSinceEpoch > request.acceptBeforeMicros {
+            return "the hand-off's deadline passed"
+        }
+        switch runner.submit(request) {
+        case .accepted: return nil
+        case .full: return "worker is full"
+        case .shuttingDown: return "worker is shutting down"
+        }
     }
 
     /// Accepts or refuses each task of a batch, in order, as `submitTask` does.

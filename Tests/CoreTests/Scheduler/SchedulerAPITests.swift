@@ -194,17 +194,17 @@ import Testing
     }
 
     @Test func aRetryKeepsTheRequestedTimeAndShowsItsNextAttempt() async throws {
-        try await withSchedulerApplication { client, database in
+        try await withSchedulerApplication(isolatedDatabase: true) { client, database in
             let body = #"{"command": "false", "scheduled_at": "2020-01-01T00:00:00Z", "max_attempts": 2}"#
             let key = HTTPFields.Element.Name("Idempotency-Key")!
             let keyValue = UUID().uuidString
             let taskID = try #require(try await client.post("/schedule", json: body, headers: [key: keyValue]).jsonObject()["task_id"] as? String)
-            let id = try #require(UUID(uuidString: taskID))
             let store = TaskStore(client: database)
-            _ = try await database.query(
-                "UPDATE tasks SET status = 'dispatched', attempts = 1, picked_at = now(), lease_expires_at = now() + interval '30 s' WHERE id = $1",
-                [id])
-            _ = try await store.record(TaskStatusReport(taskID: id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
+            let claimed = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(claimed.id.uuidString.lowercased() == taskID)
+            _ = try await store.record(
+                TaskStatusReport(
+                    taskID: claimed.id, outcome: .failed, attempt: 1, handoff: claimed.handoff, exitCode: 1, error: "exit status 1"))
 
             let waiting = try await client.get("/status?task_id=\(taskID)").jsonObject()
             #expect(waiting["status"] as? String == "scheduled")

@@ -56,3 +56,15 @@ extension TaskStore {
         try await schedule(NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: seconds), maxAttempts: maxAttempts)).record
     }
 }
+
+extension ClaimedTask {
+    /// A report about this hand-off from the worker that holds it.
+    func report(
+        _ outcome: TaskStatusReport.Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, exitCode: Int32? = nil,
+        output: String? = nil, error: String? = nil
+    ) -> TaskStatusReport {
+        TaskStatusReport(
+            taskID: id, outcome: outcome, time: time, startTime: startTime, workerID: workerID, attempt: attempt,
+            handoff: handoff, exitCode: exitCode, output: output, error: error)
+    }
+}

@@ -12,17 +12,20 @@ extension TaskStoreDispatchTests {
             let retried = try await store.scheduleTestTask(maxAttempts: 2)
             let handedBack = try await store.scheduleTestTask()
             let finished = try await store.scheduleTestTask()
-            #expect(try await store.claimDueTasks(limit: 10, lease: .seconds(30)).count == 5)
-            _ = try await store.record(TaskStatusReport(taskID: finished.id, outcome: .completed, attempt: 1))
+            let claims = try await store.claimDueTasks(assigningTo: [3, 3, 3, 3, 3], lease: .seconds(30))
+            #expect(claims.count == 5)
+            let claim = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, $0) })
+            func held(_ task: TaskRecord) throws -> ClaimedTask { try #require(claim[task.id]) }
+            _ = try await store.record(try held(finished).report(.completed))
             let startTime = Timestamp.now()
             let results = try await store.record([
-                TaskStatusReport(taskID: started.id, outcome: .started, time: startTime, workerID: 3, attempt: 1),
-                TaskStatusReport(taskID: completed.id, outcome: .completed, startTime: startTime, workerID: 3, attempt: 1, exitCode: 0),
-                TaskStatusReport(taskID: retried.id, outcome: .failed, workerID: 3, attempt: 1, exitCode: 2, error: "exit status 2"),
-                TaskStatusReport(taskID: handedBack.id, outcome: .handedBack, workerID: 3, attempt: 1),
-                TaskStatusReport(taskID: UUID(), outcome: .completed, attempt: 1),
-                TaskStatusReport(taskID: finished.id, outcome: .completed, attempt: 1),
-                TaskStatusReport(taskID: started.id, outcome: .completed, workerID: 3, attempt: 1, exitCode: 0, output: "done"),
+                try held(started).report(.started, time: startTime),
+                try held(completed).report(.completed, startTime: startTime, exitCode: 0),
+                try held(retried).report(.failed, exitCode: 2, error: "exit status 2"),
+                try held(handedBack).report(.handedBack),
+                TaskStatusReport(taskID: UUID(), outcome: .completed, workerID: 3, attempt: 1),
+                try held(finished).report(.completed),
+                try held(started).report(.completed, exitCode: 0, output: "done"),
             ])
             #expect(results.count == 7)
             guard case .recorded(workerID: 3, requeued: false, startDelay: .some) = results[0],
@@ -53,11 +56,13 @@ extension TaskStoreDispatchTests {
         try await IsolatedDatabase.withTaskStore { store, _ in
             var ids: [UUID] = []
             for _ in 0..<200 { ids.append(try await store.scheduleTestTask().id) }
-            #expect(try await store.claimDueTasks(limit: 500, lease: .seconds(30)).count == 200)
+            let claims = Dictionary(
+                uniqueKeysWithValues: try await store.claimDueTasks(limit: 500, lease: .seconds(30)).map { ($0.id, $0) })
+            #expect(claims.count == 200)
             // Every task is reported complete by two of eight concurrent batches.
-            let batches = (0..<8).map { batch in
-                ids.enumerated().filter { $0.offset % 4 == batch % 4 }.map {
-                    TaskStatusReport(taskID: $0.element, outcome: .completed, workerID: UInt32(batch), attempt: 1, exitCode: 0)
+            let batches = try (0..<8).map { batch in
+                try ids.enumerated().filter { $0.offset % 4 == batch % 4 }.map {
+                    try #require(claims[$0.element]).report(.completed, exitCode: 0)
                 }
             }
             let results = try await withThrowingTaskGroup(of: [TaskStatusReportResult].self) { group in

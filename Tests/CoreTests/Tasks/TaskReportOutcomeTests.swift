@@ -10,11 +10,11 @@ import Testing
             let store = TaskStore(client: client)
             let due = Timestamp.now().advanced(bySeconds: -2)
             let task = try await store.schedule(NewTask(command: "x", scheduledAt: due, maxAttempts: 2)).record
-            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.id) == [task.id])
+            let claimed = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(claimed.id == task.id)
 
             let started = Timestamp.now()
-            let first = try await store.record(
-                TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
+            let first = try await store.record(claimed.report(.started, time: started))
             guard case .recorded(_, false, let delay?) = first else {
                 Issue.record("expected a start delay, got \(first)")
                 return
@@ -22,16 +22,16 @@ import Testing
             let expected = Duration.microseconds(started.microsecondsSinceEpoch - due.microsecondsSinceEpoch)
             #expect(delay == expected)
 
-            let repeated = try await store.record(
-                TaskStatusReport(taskID: task.id, outcome: .started, time: started, attempt: 1))
+            let repeated = try await store.record(claimed.report(.started, time: started))
             #expect(repeated == .recorded(workerID: nil, requeued: false, startDelay: nil))
 
-            let retried = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1))
+            let retried = try await store.record(claimed.report(.failed))
             #expect(retried == .recorded(workerID: nil, requeued: true, startDelay: nil))
 
             try await client.query("UPDATE tasks SET next_attempt_at = now() WHERE id = $1", [task.id])
-            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.attempt) == [2])
-            let final = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2))
+            let second = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(second.attempt == 2)
+            let final = try await store.record(second.report(.failed))
             #expect(final == .recorded(workerID: nil, requeued: false, startDelay: nil))
         }
     }

@@ -45,10 +45,9 @@ import Testing
             let second = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
             #expect(second.attempt == 2)
 
-            let stale = TaskStatusReport(taskID: task.id, outcome: .completed, attempt: 1)
-            #expect(try await store.record(stale) == .ignored)
+            #expect(try await store.record(first.report(.completed)) == .ignored, "the first hand-off is over")
             #expect(try await store.find(id: task.id)?.status == .dispatched)
-            let current = TaskStatusReport(taskID: task.id, outcome: .completed, attempt: 2, exitCode: 0)
+            let current = second.report(.completed, exitCode: 0)
             let recorded = try await store.record(current)
             guard case .recorded(workerID: nil, requeued: false, startDelay: .some) = recorded else {
                 Issue.record("the current attempt's report was not recorded as the one that started it: \(recorded)")
@@ -80,9 +79,9 @@ import Testing
     @Test func failuresBackOffThenFailForGood() async throws {
         try await IsolatedDatabase.withTaskStore { store, client in
             let task = try await store.scheduleTestTask(maxAttempts: 2)
-            _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
+            let first = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
             let before = Timestamp.now()
-            _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 1, exitCode: 1, error: "exit status 1"))
+            _ = try await store.record(first.report(.failed, exitCode: 1, error: "exit status 1"))
             let retry = try #require(try await store.find(id: task.id))
             #expect(retry.status == .scheduled && retry.failedAt == nil)
             #expect(retry.scheduledAt == task.scheduledAt, "the time the client asked for is kept")
@@ -94,7 +93,7 @@ import Testing
             try await client.query("UPDATE tasks SET next_attempt_at = now()")
             let last = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
             #expect(last.attempt == 2)
-            _ = try await store.record(TaskStatusReport(taskID: task.id, outcome: .failed, attempt: 2, exitCode: 3, error: "exit status 3"))
+            _ = try await store.record(last.report(.failed, exitCode: 3, error: "exit status 3"))
             let failed = try #require(try await store.find(id: task.id))
             #expect(failed.status == .failed && failed.failedAt != nil && failed.attempts == 2)
             #expect(failed.exitCode == 3 && failed.lastError == "exit status 3")
@@ -104,8 +103,8 @@ import Testing
     @Test func aHandedBackTaskIsDueAgainAndItsAttemptDoesNotCount() async throws {
         try await IsolatedDatabase.withTaskStore { store, _ in
             let task = try await store.scheduleTestTask(maxAttempts: 1)
-            _ = try await store.claimDueTasks(limit: 1, lease: .seconds(30))
-            #expect(try await store.record(TaskStatusReport(taskID: task.id, outcome: .handedBack, attempt: 1)) == .recorded(workerID: nil))
+            let claimed = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(try await store.record(claimed.report(.handedBack)) == .recorded(workerID: nil))
             let back = try #require(try await store.find(id: task.id))
             #expect(back.status == .scheduled && back.attempts == 0)
             #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first?.attempt == 1)
