@@ -106,7 +106,7 @@ public final class Dispatcher: Service, Sendable {
         }
         let accepted = Set(await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker) }.joined())
         TaskMetrics.dispatched(count: accepted.count)
-        let rejected = assignments.map(\.task.id).filter { !accepted.contains($0) }
+        let rejected = assignments.map(\.task).filter { !accepted.contains($0.id) }
         guard !rejected.isEmpty else { return }
         do {
             try await store.returnToQueue(rejected)

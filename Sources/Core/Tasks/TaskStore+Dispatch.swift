@@ -62,14 +62,16 @@ extension TaskStore {
     }
 
     /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
-    /// not count as an attempt.
-    public func returnToQueue(_ taskIDs: [UUID]) async throws {
-        guard !taskIDs.isEmpty else { return }
+    /// not count as an attempt. A task that is no longer in that hand-off (its worker was lost
+    /// meanwhile and another one holds it now) is left alone.
+    public func returnToQueue(_ tasks: [ClaimedTask]) async throws {
+        guard !tasks.isEmpty else { return }
         try await client.query(
             """
             UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
-            WHERE id = ANY($1::uuid[]) AND status = 'dispatched'
-            """, [PostgresArray(taskIDs)])
+            FROM unnest($1::uuid[], $2::uuid[]) AS failed(id, handoff)
+            WHERE tasks.id = failed.id AND tasks.handoff = failed.handoff AND tasks.status = 'dispatched'
+            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff))])
     }
 
     /// Extends to `lease` the leases of the tasks a worker says it holds. Only leases past half

@@ -88,4 +88,56 @@ import Testing
             }
         }
     }
+
+    /// The lines of a ledger file that shell tasks append their number to.
+    private static func runs(in ledger: URL) -> [Int] {
+        ((try? String(contentsOf: ledger, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int($0) }
+    }
+
+    @Test func aStoppedWorkerNeverRunsAHandOffTheCoordinatorGaveUpOn() async throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: ledger) }
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            let stopped = try await cluster.startWorker(executor: "shell")
+            try await cluster.startWorker(executor: "shell")
+            stopped.signal(SIGSTOP)
+            let taskIDs = try await cluster.scheduleBatch(
+                commands: (0..<10).map { "echo \($0) >> \(ledger.path)" }, at: .now(), maxAttempts: 3)
+            try await Task.sleep(for: .seconds(8))
+            stopped.signal(SIGCONT)
+            for taskID in taskIDs {
+                _ = try await cluster.waitForStatus(of: taskID, "completed", timeout: .seconds(30))
+            }
+            // What the stopped worker read when it woke up was past its deadline: refused, not run.
+            try await Task.sleep(for: .seconds(2))
+            #expect(Self.runs(in: ledger).sorted() == Array(0..<10), "every task ran exactly once")
+        }
+    }
+
+    @Test func tasksThatFinishWhileTheirCoordinatorIsDownAreCompletedNotRunAgain() async throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: ledger) }
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            try await cluster.startWorker(executor: "shell")
+            let taskIDs = try await cluster.scheduleBatch(
+                commands: (0..<6).map { "sleep 1; echo \($0) >> \(ledger.path)" }, at: .now())
+            try await eventually("the tasks to run") {
+                try await cluster.status(of: taskIDs[0])["status"] as? String == "running" ? true : nil
+            }
+            await cluster.kill(try #require(cluster.coordinator))
+            try await Task.sleep(for: .seconds(3))
+            try await cluster.startCoordinator()
+            let restarted = ContinuousClock.now
+            for taskID in taskIDs {
+                let done = try await cluster.waitForStatus(of: taskID, "completed", timeout: .seconds(20))
+                #expect(done["attempts"] as? Int == 1, "\(done)")
+            }
+            #expect(ContinuousClock.now - restarted < .seconds(15), "well within the 30 s lease")
+            #expect(Self.runs(in: ledger).sorted() == Array(0..<6), "every task ran exactly once")
+        }
+    }
 }

@@ -38,7 +38,7 @@ extension TaskStoreDispatchTests {
         try await IsolatedDatabase.withTaskStore { store, _ in
             let task = try await store.scheduleTestTask(maxAttempts: 3)
             let abandoned = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)
-            try await store.returnToQueue([task.id])
+            try await store.returnToQueue([abandoned])
             let current = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)
             #expect(current.attempt == abandoned.attempt, "a failed hand-off does not count as an attempt")
             #expect(current.handoff != abandoned.handoff)
@@ -60,6 +60,18 @@ extension TaskStoreDispatchTests {
                 Issue.record("the original contract's report from the holder was not recorded")
                 return
             }
+        }
+    }
+
+    @Test func aFailedHandOffLeavesATaskThatAnotherWorkerHoldsNow() async throws {
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let task = try await store.scheduleTestTask(maxAttempts: 3)
+            let stuck = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)
+            #expect(try await store.recoverTasks(ofWorker: 7) == 1, "worker 7 missed its heartbeats")
+            let moved = try #require(try await store.claimDueTasks(assigningTo: [8], lease: .seconds(30)).first)
+            try await store.returnToQueue([stuck])
+            let now = try #require(try await store.find(id: task.id))
+            #expect(now.status == .dispatched && now.workerID == 8 && now.attempts == moved.attempt)
         }
     }
 }
