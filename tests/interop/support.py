@@ -33,10 +33,7 @@ def http_session() -> requests.Session:
 
 
 def answers_health_check(base_url: str) -> bool:
-    try:
-        return http_session().get(f"{base_url}/healthz", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
+    return _answers(f"{base_url}/healthz")
 
 
 def accepts_connections(port: int) -> bool:
@@ -126,3 +123,30 @@ def start_coordinator(bin_dir: Path, database_url: str, log_path: Path, port: in
         coordinator.stop()
         raise
     return coordinator
+
+
+def start_worker(bin_dir: Path, coordinator_address: str, log_path: Path, admin_port: int,
+                 arguments: Sequence[str] = (), extra_env: Optional[dict] = None) -> ServiceProcess:
+    """A TaskMaster worker of `coordinator_address`, once its heartbeats are acknowledged."""
+    worker = ServiceProcess(
+        "worker",
+        [str(bin_dir / "worker"), f"--coordinator={coordinator_address}", "--worker_port=127.0.0.1:0",
+         f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_interval=200ms", *arguments],
+        env={**os.environ, "WORKER_ADDRESS": "127.0.0.1", **(extra_env or {})},
+        log_path=log_path,
+        cwd=REPO_ROOT,
+    )
+    admin = f"http://127.0.0.1:{admin_port}"
+    try:
+        worker.wait_until(lambda: _answers(f"{admin}/readyz"), "registered with its coordinator")
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+def _answers(url: str) -> bool:
+    try:
+        return http_session().get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
