@@ -8,7 +8,8 @@
 #
 # Environment: CONFIG=release|debug (release), SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
 # ADMIN_PORT (9090, the coordinator's admin server), WORKERS (3), LOG_LEVEL (info),
-# EXECUTOR=shell|sleep|noop (shell), TASK_DURATION (5s, the sleep executor's work time).
+# EXECUTOR=shell|sleep|noop (shell), TASK_DURATION (5s, the sleep executor's work time),
+# TASKMASTER_API_TOKEN and TASKMASTER_CLUSTER_TOKEN (generated when unset).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
@@ -77,6 +78,14 @@ start_service() {
   service_names+=("$name")
 }
 
+# Tokens protect the API and the cluster even though everything listens on 127.0.0.1: other
+# users of this machine could reach the ports too.
+random_token() {
+  od -An -N16 -tx1 /dev/urandom | tr -d ' \n'
+}
+export TASKMASTER_API_TOKEN=${TASKMASTER_API_TOKEN:-$(random_token)}
+export TASKMASTER_CLUSTER_TOKEN=${TASKMASTER_CLUSTER_TOKEN:-$(random_token)}
+
 scripts/install-deps.sh
 say "building ($config)"
 swift build -c "$config"
@@ -128,14 +137,17 @@ TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordina
 (admin http://127.0.0.1:$admin_port), $workers worker(s) with the $executor executor.
 Executables: $bin
 
+The API token is $TASKMASTER_API_TOKEN (set TASKMASTER_API_TOKEN to choose it):
+  export TASKMASTER_API_TOKEN=$TASKMASTER_API_TOKEN
+
 Schedule a task 5 seconds from now (the workers run its command with /bin/sh):
-  curl -s -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule
+  curl -s -H "Authorization: Bearer \$TASKMASTER_API_TOKEN" -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule
 
 Then ask for its status (task_id from the reply):
-  curl -s "$scheduler_url/status?task_id=TASK_ID"
+  curl -s -H "Authorization: Bearer \$TASKMASTER_API_TOKEN" "$scheduler_url/status?task_id=TASK_ID"
 
 Live workers and metrics:
-  curl -s $scheduler_url/workers
+  curl -s -H "Authorization: Bearer \$TASKMASTER_API_TOKEN" $scheduler_url/workers
   curl -s http://127.0.0.1:$admin_port/metrics
 
 Press Ctrl-C to stop the cluster.

@@ -12,6 +12,7 @@ required=(
   libpq-dev           # PostgreSQL client library
   postgresql          # throwaway servers for the cluster and the tests
   curl                # health checks and the examples the cluster prints
+  iproute2            # network namespaces: the tests' other host
 )
 optional=(postgresql-contrib)
 

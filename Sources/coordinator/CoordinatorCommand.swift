@@ -68,6 +68,7 @@ struct CoordinatorCommand: ServiceCommand {
         configuration.dataDirectory = database.dataDirectory
         configuration.adminAddress = adminAddress
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
+        configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         configuration.retention.retention = retention.duration == .zero ? nil : retention.duration
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),

@@ -44,7 +44,8 @@ struct SchedulerCommand: ServiceCommand {
         let application = makeSchedulerApplication(
             configuration: SchedulerConfiguration(
                 host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes,
-                maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken()),
+                maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken(),
+                servesOtherHostsWithoutToken: common.servesOtherHostsWithoutToken),
             store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
         try await ServiceRunner.run([BindingService(application, address: listenAddress), sampler], logger: logger) {

@@ -85,6 +85,7 @@ struct WorkerCommand: ServiceCommand {
         }
         configuration.adminAddress = adminAddress
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
+        configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         try await WorkerApplication(configuration: configuration, logger: Logger(label: "worker"), metrics: metrics).run()
     }
 }

@@ -126,11 +126,12 @@ def start_coordinator(bin_dir: Path, database_url: str, log_path: Path, port: in
 
 
 def start_worker(bin_dir: Path, coordinator_address: str, log_path: Path, admin_port: int,
-                 arguments: Sequence[str] = (), extra_env: Optional[dict] = None) -> ServiceProcess:
+                 arguments: Sequence[str] = (), extra_env: Optional[dict] = None,
+                 worker_port: str = "127.0.0.1:0") -> ServiceProcess:
     """A TaskMaster worker of `coordinator_address`, once its heartbeats are acknowledged."""
     worker = ServiceProcess(
         "worker",
-        [str(bin_dir / "worker"), f"--coordinator={coordinator_address}", "--worker_port=127.0.0.1:0",
+        [str(bin_dir / "worker"), f"--coordinator={coordinator_address}", f"--worker_port={worker_port}",
          f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_interval=200ms", *arguments],
         env={**os.environ, "WORKER_ADDRESS": "127.0.0.1", **(extra_env or {})},
         log_path=log_path,

@@ -2,12 +2,27 @@ public import ArgumentParser
 public import Logging
 import Foundation
 
-/// Options every service shares: logging and where the SQL migrations live.
+/// Options every service shares: logging, and whether callers from other hosts are served
+/// without a token.
 public struct CommonOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("log_level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel: Logger.Level = .info
 
+    @Flag(
+        name: .customLong("insecure"),
+        help: "Without a token, serve callers from other hosts too (protected mode off). Also TASKMASTER_INSECURE=1.")
+    public var insecure = false
+
+    /// The variable that turns protected mode off like `--insecure`.
+    public static let insecureVariable = "TASKMASTER_INSECURE"
+
     public init() {}
+
+    /// `--insecure`, or `TASKMASTER_INSECURE` set to `1`, `true` or `yes`.
+    public var servesOtherHostsWithoutToken: Bool {
+        let setting = ProcessInfo.processInfo.environment[Self.insecureVariable]?.lowercased() ?? ""
+        return insecure || ["1", "true", "yes"].contains(setting)
+    }
 
     /// Sends one line per event to standard error at the chosen level.
     public func bootstrapLogging() {

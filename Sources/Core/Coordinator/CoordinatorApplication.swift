@@ -55,7 +55,7 @@ public struct CoordinatorApplication: Sendable {
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
-                requiredBearerToken: configuration.clusterToken),
+                access: configuration.grpcAccess, serviceName: "coordinator"),
             router: service.router(), eventLoopGroup: eventLoopGroup, logger: logger)
         let admin = AdminServer(
             address: configuration.adminAddress, readiness: [.database(postgres), .grpcServer(server)],
@@ -64,8 +64,8 @@ public struct CoordinatorApplication: Sendable {
             samples: [.queueDepth(store), .workersLive(registry), .databasePool(postgres)], logger: logger)
         let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
         SecurityWarnings.checkGRPCExposure(
-            service: "coordinator", listenAddress: configuration.listenAddress,
-            clusterToken: configuration.clusterToken, logger: logger)
+            service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
+            logger: logger)
 
         let announcement = Task {
             let port = try await server.listeningPort()

@@ -23,6 +23,13 @@ public struct CoordinatorConfiguration: Sendable {
     public var adminAddress = ListenAddress(host: "0.0.0.0", port: 9090)
     /// Required on every gRPC call to the coordinator and sent on every call to workers.
     public var clusterToken: BearerToken?
+    /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
+    public var servesOtherHostsWithoutToken = false
+
+    /// Who may call its gRPC server.
+    public var grpcAccess: CallerAccess {
+        .from(token: clusterToken, insecure: servesOtherHostsWithoutToken, tokenVariable: ClusterToken.environmentVariable)
+    }
 
     public init() {}
 }

@@ -28,7 +28,7 @@ public struct AdminServer: Sendable {
     }
 
     private func application(logger: Logger) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: ServiceRequestContext.self)
         let health = HealthEndpoints(readiness: readiness, registry: metrics)
         var routes: [(path: String, handler: AdminRoute)] = [
             ("/healthz", health.health), ("/readyz", health.ready), ("/metrics", health.metrics),
@@ -53,4 +53,4 @@ public struct AdminServer: Sendable {
     }
 }
 
-private typealias AdminRoute = @Sendable (Request, BasicRequestContext) async throws -> Response
+private typealias AdminRoute = @Sendable (Request, ServiceRequestContext) async throws -> Response

@@ -35,6 +35,11 @@ public struct GRPCRouter: Sendable {
         return wrapped
     }
 
+    /// Whether `path` is a registered method.
+    func serves(_ path: String) -> Bool {
+        handlers[path] != nil
+    }
+
     /// The handler for `path`, or the UNIMPLEMENTED status to answer with.
     func route(_ path: String) -> Result<ErasedHandler, GRPCStatus> {
         if let handler = handlers[path] {

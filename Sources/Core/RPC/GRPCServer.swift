@@ -38,6 +38,7 @@ public final class GRPCServer: Service, Sendable {
     private let router: GRPCRouter
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
+    private let refusedPeers: RefusedPeerLog
     private let listening = Mutex(Listening.notStarted(waiters: []))
 
     public init(
@@ -47,9 +48,8 @@ public final class GRPCServer: Service, Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.router = router.wrappingHandlers { path, handler in
-            ServerCallInterceptor.wrap(handler, path: path, requiredToken: configuration.requiredBearerToken)
-        }
+        self.router = router.wrappingHandlers { path, handler in ServerCallInterceptor.wrap(handler, path: path) }
+        refusedPeers = RefusedPeerLog(logger: logger)
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -118,6 +118,8 @@ public final class GRPCServer: Service, Sendable {
     private func bind(registry: ServerConnectionRegistry) async throws -> any Channel {
         let router = router
         let logger = logger
+        let admission = CallAdmission(
+            access: configuration.access, serviceName: configuration.serviceName, refusedPeers: refusedPeers)
         let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
         let settings = HTTP2Settings(maxConcurrentStreams: configuration.maxConcurrentStreams)
         return try await ServerBootstrap(group: eventLoopGroup)
@@ -127,8 +129,8 @@ public final class GRPCServer: Service, Sendable {
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     let handler = ServerConnectionHandler(
-                        router: router, settings: settings, maxReceiveMessageBytes: maxReceiveMessageBytes,
-                        logger: logger)
+                        router: router, admission: admission, settings: settings,
+                        maxReceiveMessageBytes: maxReceiveMessageBytes, logger: logger)
                     try child.pipeline.syncOperations.addHandler(handler)
                     registry.add(.init(channel: child, handler: NIOLoopBound(handler, eventLoop: child.eventLoop)))
                 }

@@ -10,9 +10,13 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxConcurrentStreams: Int = 1024
     /// How long in-flight calls may run after shutdown starts before connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(10)
-    /// When set, calls must carry `authorization: Bearer <token>` metadata; calls without it,
-    /// or with another token, are answered UNAUTHENTICATED before their handler runs.
-    public var requiredBearerToken: BearerToken?
+    /// Who may call, checked before a call is routed: with `.token`, calls without
+    /// `authorization: Bearer <token>` metadata (or with another token) are answered
+    /// UNAUTHENTICATED; with `.thisHostOnly` (the default), calls from other hosts are answered
+    /// PERMISSION_DENIED.
+    public var access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable)
+    /// What the server is, in refusals ("this coordinator has no token …").
+    public var serviceName: String = "server"
 
     public init(
         host: String = "0.0.0.0",
@@ -20,13 +24,15 @@ public struct GRPCServerConfiguration: Sendable {
         maxReceiveMessageBytes: Int = 4 << 20,
         maxConcurrentStreams: Int = 1024,
         shutdownGracePeriod: Duration = .seconds(10),
-        requiredBearerToken: BearerToken? = nil
+        access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable),
+        serviceName: String = "server"
     ) {
         self.host = host
         self.port = port
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.maxConcurrentStreams = maxConcurrentStreams
         self.shutdownGracePeriod = shutdownGracePeriod
-        self.requiredBearerToken = requiredBearerToken
+        self.access = access
+        self.serviceName = serviceName
     }
 }

@@ -20,6 +20,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidTaskID = Code("invalid_task_id", status: .badRequest)
         public static let invalidParameter = Code("invalid_parameter", status: .badRequest)
         public static let unauthorized = Code("unauthorized", status: .unauthorized)
+        public static let forbidden = Code("forbidden", status: .forbidden)
         public static let notFound = Code("not_found", status: .notFound)
         public static let methodNotAllowed = Code("method_not_allowed", status: .methodNotAllowed)
         public static let idempotencyConflict = Code("idempotency_conflict", status: .conflict)

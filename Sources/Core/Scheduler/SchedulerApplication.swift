@@ -10,8 +10,11 @@ public func makeSchedulerApplication(
     if let warning = configuration.exposureWarning {
         logger.warning("\(warning)")
     }
+    if let notice = configuration.protectedModeNotice {
+        logger.notice("\(notice)")
+    }
     return Application(
-        router: makeSchedulerRouter(configuration: configuration, store: store, metrics: metrics),
+        router: makeSchedulerRouter(configuration: configuration, store: store, metrics: metrics, logger: logger),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "taskmaster-scheduler"
@@ -24,8 +27,9 @@ public func makeSchedulerApplication(
 /// `taskmaster_http_request_duration_seconds` and, when the configuration has an API token,
 /// every path but the public ones behind it.
 public func makeSchedulerRouter(
-    configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry()
-) -> Router<BasicRequestContext> {
+    configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry(),
+    logger: Logger = Logger(label: "scheduler")
+) -> Router<ServiceRequestContext> {
     let endpoints = SchedulerEndpoints(
         store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
     let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
@@ -46,12 +50,20 @@ public func makeSchedulerRouter(
         ("/workers", .get, workers.list),
         ("/openapi.json", .get, endpoints.openAPI),
     ]
-    let router = Router()
+    let router = Router(context: ServiceRequestContext.self)
     let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))
-    if let token = configuration.apiToken {
+    switch configuration.access {
+    case .token(let token):
         router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: SchedulerConfiguration.publicPaths))
+    case .thisHostOnly:
+        router.add(
+            middleware: ThisHostOnlyMiddleware(
+                access: configuration.access, publicPaths: SchedulerConfiguration.publicPaths,
+                refusedPeers: RefusedPeerLog(logger: logger)))
+    case .anyone:
+        break
     }
     for route in routes {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
@@ -59,4 +71,4 @@ public func makeSchedulerRouter(
     return router
 }
 
-private typealias SchedulerRoute = @Sendable (Request, BasicRequestContext) async throws -> Response
+private typealias SchedulerRoute = @Sendable (Request, ServiceRequestContext) async throws -> Response

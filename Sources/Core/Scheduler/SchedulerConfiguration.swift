@@ -13,19 +13,32 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var maxBatchBodyBytes: Int
     /// When set, every request except to `publicPaths` needs `Authorization: Bearer <apiToken>`.
     public var apiToken: String?
+    /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are
+    /// refused with 403 (protected mode).
+    public var servesOtherHostsWithoutToken: Bool
 
-    /// Paths that answer without the API token: the liveness and readiness probes.
+    /// The variable that holds the API token.
+    public static let apiTokenVariable = "TASKMASTER_API_TOKEN"
+
+    /// Paths that answer without the API token, and to other hosts in protected mode: the
+    /// liveness and readiness probes.
     public static let publicPaths: Set<String> = ["/healthz", "/readyz"]
 
     public init(
         host: String = "0.0.0.0", port: Int = 8081, maxBodyBytes: Int = 1 << 20, maxBatchBodyBytes: Int = 16 << 20,
-        apiToken: String? = nil
+        apiToken: String? = nil, servesOtherHostsWithoutToken: Bool = false
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchBodyBytes = maxBatchBodyBytes
         self.apiToken = apiToken
+        self.servesOtherHostsWithoutToken = servesOtherHostsWithoutToken
+    }
+
+    /// Who may call the API.
+    public var access: CallerAccess {
+        .from(token: BearerToken(apiToken), insecure: servesOtherHostsWithoutToken, tokenVariable: Self.apiTokenVariable)
     }
 
     /// `TASKMASTER_API_TOKEN` of this process; empty counts as unset.
@@ -35,16 +48,23 @@ public struct SchedulerConfiguration: Sendable, Hashable {
 
     /// `TASKMASTER_API_TOKEN` of `environment`; empty counts as unset.
     public static func apiToken(fromEnvironment environment: [String: String]) -> String? {
-        environment["TASKMASTER_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        environment[apiTokenVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A warning to log at start when anyone who can reach the port may schedule commands: the
-    /// API listens beyond the loopback interface and has no token.
+    /// API listens beyond the loopback interface without a token, and protected mode is off.
     public var exposureWarning: String? {
-        guard apiToken == nil, !Self.isLoopback(host) else { return nil }
-        return "THE API IS OPEN: it listens on \(host):\(port) beyond the loopback interface and "
-            + "TASKMASTER_API_TOKEN is not set, so anyone who can reach this port can schedule commands "
-            + "that the workers run. Set TASKMASTER_API_TOKEN, or listen on 127.0.0.1."
+        guard access.isOpenToAnyone, !Self.isLoopback(host) else { return nil }
+        return "THE API IS OPEN: it listens on \(host):\(port) beyond the loopback interface, "
+            + "\(Self.apiTokenVariable) is not set and --insecure is given, so anyone who can reach this port can "
+            + "schedule commands that the workers run. Set \(Self.apiTokenVariable), or listen on 127.0.0.1."
+    }
+
+    /// What to log at start when protected mode refuses other hosts.
+    public var protectedModeNotice: String? {
+        guard case .thisHostOnly = access, !Self.isLoopback(host) else { return nil }
+        return "\(Self.apiTokenVariable) is not set: the API serves requests from this host only "
+            + "(other hosts get 403); set the token to serve them"
     }
 
     private static func isLoopback(_ host: String) -> Bool {

@@ -11,7 +11,7 @@ struct SchedulerEndpoints: Sendable {
 
     /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
     /// request returns the task the first one stored.
-    func schedule(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func schedule(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await collectBody(of: request, upTo: maxBodyBytes)
         let task = try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         let scheduled = try await inserter.schedule(task)
@@ -25,7 +25,7 @@ struct SchedulerEndpoints: Sendable {
 
     /// `POST /schedule/batch`: stores every task of the array in one statement, or none. Keys
     /// are given per element; the `Idempotency-Key` header is refused rather than ignored.
-    func scheduleBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func scheduleBatch(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         guard request.headers[.idempotencyKey] == nil else {
             throw APIError(
                 .invalidField,
@@ -40,7 +40,7 @@ struct SchedulerEndpoints: Sendable {
     }
 
     /// `GET /status?task_id=<uuid>`: the task's current state.
-    func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func status(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         guard let text = request.uri.queryParameters["task_id"], !text.isEmpty else {
             throw APIError(.invalidTaskID, "missing query parameter task_id; use /status?task_id=<uuid>")
         }
@@ -48,12 +48,12 @@ struct SchedulerEndpoints: Sendable {
     }
 
     /// `GET /tasks/{id}`: the same as `/status`, addressed by path.
-    func task(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func task(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         try await taskResponse(id: context.parameters.get("id") ?? "")
     }
 
     /// `POST /cancel?task_id=`: cancels a task that has not finished; a running one is stopped.
-    func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func cancel(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         guard let text = request.uri.queryParameters["task_id"], !text.isEmpty else {
             throw APIError(.invalidTaskID, "missing query parameter task_id; use /cancel?task_id=<uuid>")
         }
@@ -61,11 +61,11 @@ struct SchedulerEndpoints: Sendable {
     }
 
     /// `POST /tasks/{id}/cancel`: the same as `/cancel`, addressed by path.
-    func cancelByPath(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func cancelByPath(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         try await cancelTask(id: context.parameters.get("id") ?? "", context: context)
     }
 
-    private func cancelTask(id text: String, context: BasicRequestContext) async throws -> Response {
+    private func cancelTask(id text: String, context: ServiceRequestContext) async throws -> Response {
         let id = try Self.taskID(text)
         switch try await store.cancel(id: id) {
         case .notFound:
@@ -79,14 +79,14 @@ struct SchedulerEndpoints: Sendable {
     }
 
     /// `GET /tasks?status=&limit=&after=`: one page of tasks, newest first.
-    func listTasks(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func listTasks(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)
         let page = try await store.listTasks(status: query.status, after: query.after, limit: query.limit)
         return try JSONResponse.make(TaskListResponse(page))
     }
 
     /// `GET /openapi.json`: the API's OpenAPI document.
-    func openAPI(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func openAPI(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         OpenAPIDocument.response()
     }
 

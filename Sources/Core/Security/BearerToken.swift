@@ -15,15 +15,15 @@ public struct BearerToken: Sendable, Hashable {
     /// The header or metadata value that presents this token.
     public var authorizationValue: String { "Bearer " + value }
 
-    /// Whether `authorization` (`Bearer <token>`, the scheme in any case) presents this token.
-    /// The comparison takes the same time however many leading bytes match, so timing does not
-    /// reveal the token.
+    /// Whether `authorization` (`Bearer <token>`, the scheme in any case, one or more spaces
+    /// after it) presents this token. The comparison takes the same time however many leading
+    /// bytes match, so timing does not reveal the token.
     public func isPresented(by authorization: String?) -> Bool {
         guard let authorization else { return false }
         let bytes = Array(authorization.utf8)
         let scheme = Array("bearer ".utf8)
         guard bytes.count >= scheme.count, bytes[..<scheme.count].map(Self.lowercased) == scheme else { return false }
-        return Self.constantTimeEquals(Array(bytes[scheme.count...]), Array(value.utf8))
+        return Self.constantTimeEquals(Array(bytes[scheme.count...].drop { $0 == UInt8(ascii: " ") }), Array(value.utf8))
     }
 
     /// Compares every byte of the longer input, whatever the contents; only the lengths'

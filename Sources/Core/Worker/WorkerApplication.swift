@@ -36,7 +36,7 @@ public struct WorkerApplication: Sendable {
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
-                requiredBearerToken: configuration.clusterToken),
+                access: configuration.grpcAccess, serviceName: "worker"),
             router: WorkerRPCService(runner: runner, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
         let logger = logger
@@ -50,10 +50,9 @@ public struct WorkerApplication: Sendable {
             logger: logger)
         let admin = AdminServer(address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics)
         SecurityWarnings.checkGRPCExposure(
-            service: "worker", listenAddress: configuration.listenAddress, clusterToken: configuration.clusterToken,
+            service: "worker", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
-        SecurityWarnings.checkShellExecutor(
-            executor: configuration.executor.rawValue, clusterToken: configuration.clusterToken, logger: logger)
+        SecurityWarnings.checkShellExecutor(executor: configuration.executor.rawValue, access: configuration.grpcAccess, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
         // stop, then the server; the admin server last.

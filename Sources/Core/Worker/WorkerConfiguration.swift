@@ -26,6 +26,13 @@ public struct WorkerConfiguration: Sendable {
     public var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
     /// Required on every gRPC call to the worker and sent on every call to the coordinator.
     public var clusterToken: BearerToken?
+    /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
+    public var servesOtherHostsWithoutToken = false
+
+    /// Who may call its gRPC server.
+    public var grpcAccess: CallerAccess {
+        .from(token: clusterToken, insecure: servesOtherHostsWithoutToken, tokenVariable: ClusterToken.environmentVariable)
+    }
 
     public init() {}
 

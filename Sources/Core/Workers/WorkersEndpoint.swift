@@ -17,7 +17,7 @@ struct WorkersEndpoint: Sendable {
         }
     }
 
-    func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         try JSONResponse.make(WorkersResponse(try await workers()))
     }
 }

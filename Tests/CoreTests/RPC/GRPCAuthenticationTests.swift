@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import Core
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func callsWithoutTheRightTokenAreUnauthenticated() async throws {
-        try await withTestServer(configure: { $0.requiredBearerToken = BearerToken("t0ken") }) { _, port in
+        try await withTestServer(configure: { $0.access = .token(BearerToken("t0ken")!) }) { _, port in
             for token in [nil, "wrong", "t0ke", "t0ken2"] {
                 let client = client(port: port, token: token)
                 let status = await statusOf {
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func callsWithTheTokenSucceed() async throws {
-        try await withTestServer(configure: { $0.requiredBearerToken = BearerToken("t0ken") }) { _, port in
+        try await withTestServer(configure: { $0.access = .token(BearerToken("t0ken")!) }) { _, port in
             let client = client(port: port, token: "t0ken")
             let response: TextMessage = try await client.unary(TestMethods.echo, request: TextMessage("hello"))
             #expect(response.text == "hello")
@@ -48,5 +49,30 @@ import Testing
             #expect(response.text == "open")
             await client.close()
         }
+    }
+
+    @Test func unknownMethodsAreRefusedLikeKnownOnesWithoutTheToken() async throws {
+        try await withTestServer(configure: { $0.access = .token(BearerToken("t0ken")!) }) { _, port in
+            let client = client(port: port, token: nil)
+            for method in [GRPCMethod(service: "test.Echo", method: "Nope"), GRPCMethod(service: "other.Service", method: "X")] {
+                let status = await statusOf { try await client.unary(method, request: TextMessage("x")) as TextMessage }
+                #expect(status?.code == .unauthenticated, "\(method.path)")
+            }
+            await client.close()
+        }
+    }
+
+    @Test func protectedModeServesThisHostAndNamesTheVariableToOthers() throws {
+        let access = CallerAccess.from(token: nil, insecure: false, tokenVariable: "TASKMASTER_CLUSTER_TOKEN")
+        for local in ["127.0.0.1", "127.5.6.7", "::1"] {
+            #expect(access.refusal(of: try SocketAddress(ipAddress: local, port: 1), service: "worker") == nil, "\(local)")
+        }
+        #expect(access.refusal(of: nil, service: "worker") == nil, "no address: not from the network")
+        let refusal = access.refusal(of: try SocketAddress(ipAddress: "10.1.2.3", port: 1), service: "worker")
+        #expect(refusal?.contains("TASKMASTER_CLUSTER_TOKEN") == true && refusal?.contains("--insecure") == true)
+        let open = CallerAccess.from(token: nil, insecure: true, tokenVariable: "X")
+        let remote = try SocketAddress(ipAddress: "10.1.2.3", port: 1)
+        #expect(open == .anyone && open.refusal(of: remote, service: "worker") == nil)
+        #expect(CallerAccess.from(token: BearerToken("t"), insecure: true, tokenVariable: "X") == .token(BearerToken("t")!))
     }
 }

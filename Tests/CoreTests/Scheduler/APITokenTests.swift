@@ -62,24 +62,18 @@ import Testing
         }
     }
 
-    @Test func comparesWholeTokens() {
-        let compare = BearerTokenMiddleware<BasicRequestContext>.constantTimeEquals
-        #expect(compare(Array("abc".utf8), Array("abc".utf8)))
-        #expect(!compare(Array("abd".utf8), Array("abc".utf8)))
-        #expect(!compare(Array("ab".utf8), Array("abc".utf8)))
-        #expect(!compare(Array("abcd".utf8), Array("abc".utf8)))
-        #expect(!compare([], Array("abc".utf8)))
-        #expect(!compare(Array("abc\0".utf8), Array("abc".utf8)))
-    }
-
     @Test func warnsWhenTheAPIIsOpenBeyondLoopback() {
-        #expect(SchedulerConfiguration(host: "0.0.0.0").exposureWarning?.contains("TASKMASTER_API_TOKEN") == true)
-        #expect(SchedulerConfiguration(host: "10.1.2.3").exposureWarning != nil)
-        #expect(SchedulerConfiguration(host: "::").exposureWarning != nil)
-        #expect(SchedulerConfiguration(host: "0.0.0.0", apiToken: "t").exposureWarning == nil)
+        let insecure = { (host: String) in SchedulerConfiguration(host: host, servesOtherHostsWithoutToken: true) }
+        #expect(insecure("0.0.0.0").exposureWarning?.contains("TASKMASTER_API_TOKEN") == true)
+        #expect(insecure("10.1.2.3").exposureWarning != nil)
+        #expect(insecure("::").exposureWarning != nil)
+        #expect(SchedulerConfiguration(host: "0.0.0.0", apiToken: "t", servesOtherHostsWithoutToken: true).exposureWarning == nil)
         for loopback in ["127.0.0.1", "127.1.2.3", "localhost", "::1"] {
-            #expect(SchedulerConfiguration(host: loopback).exposureWarning == nil, "\(loopback)")
+            #expect(insecure(loopback).exposureWarning == nil, "\(loopback)")
         }
+        #expect(SchedulerConfiguration(host: "0.0.0.0").exposureWarning == nil, "protected mode refuses other hosts")
+        #expect(SchedulerConfiguration(host: "0.0.0.0").protectedModeNotice?.contains("403") == true)
+        #expect(SchedulerConfiguration(host: "0.0.0.0", apiToken: "t").protectedModeNotice == nil)
     }
 
     @Test func tokenComesFromTheEnvironment() {

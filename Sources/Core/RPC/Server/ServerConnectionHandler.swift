@@ -27,18 +27,21 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private let router: GRPCRouter
+    private let admission: CallAdmission
     private let settings: HTTP2Settings
     private let maxReceiveMessageBytes: Int
     private var logger: Logger
     private var peer = "unknown"
+    private var remoteAddress: SocketAddress?
     private var session: HTTP2Session?
     private var context: ChannelHandlerContext?
     private var streams: [Int32: Stream] = [:]
     private var shutdownState = ShutdownState.serving
     private var flushScheduled = false
 
-    init(router: GRPCRouter, settings: HTTP2Settings, maxReceiveMessageBytes: Int, logger: Logger) {
+    init(router: GRPCRouter, admission: CallAdmission, settings: HTTP2Settings, maxReceiveMessageBytes: Int, logger: Logger) {
         self.router = router
+        self.admission = admission
         self.settings = settings
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.logger = logger
@@ -49,6 +52,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         if let address = context.channel.remoteAddress {
+            remoteAddress = address
             peer = Self.describe(address)
         }
         logger[metadataKey: "grpc.peer"] = "\(peer)"
@@ -171,6 +175,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             head = parsed
         case .failure(let rejection):
             answer(streamID: streamID, status: rejection.status, httpStatus: rejection.httpStatus, path: "")
+            return
+        }
+        if let refusal = admission.refusal(of: head.metadata, from: remoteAddress, describedAs: remoteAddress?.ipAddress ?? peer) {
+            if router.serves(head.path) { RPCMetrics.serverCall(path: head.path, code: refusal.code, duration: .zero) }
+            answer(streamID: streamID, status: refusal, path: head.path)
             return
         }
         let handler: GRPCRouter.ErasedHandler
