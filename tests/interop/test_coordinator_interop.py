@@ -300,3 +300,34 @@ def closes_within(connection: socket.socket, seconds: float) -> bool:
         except ConnectionResetError:
             return True
     return False
+
+
+@pytest.mark.parametrize("request_", [
+    pb.HeartbeatRequest(workerId=random_worker_id(), address=""),
+    pb.HeartbeatRequest(workerId=random_worker_id(), address="not a host:::"),
+    pb.HeartbeatRequest(workerId=random_worker_id(), address="127.0.0.1:0"),
+    pb.HeartbeatRequest(workerId=0, address="127.0.0.1:1"),
+    pb.HeartbeatRequest(),
+], ids=["empty-address", "garbage-address", "port-zero", "worker-zero", "empty"])
+def test_heartbeats_that_name_no_reachable_worker_are_refused(coordinator, request_):
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.SendHeartbeat(request_, timeout=CALL_TIMEOUT_SECONDS)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_huge_task_id_is_refused_at_once_without_being_echoed(coordinator):
+    huge = "x" * (3 << 20)
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.UpdateTaskStatus(pb.UpdateTaskStatusRequest(task_id=huge, status=pb.STARTED),
+                                     timeout=CALL_TIMEOUT_SECONDS)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert len(raised.value.details()) < 200, "the message quotes a short excerpt"
+    assert f"({3 << 20} bytes)" in raised.value.details()
+
+
+def test_a_status_outside_the_enum_is_refused_by_value(coordinator):
+    with pytest.raises(grpc.RpcError) as raised:
+        coordinator.UpdateTaskStatus(pb.UpdateTaskStatusRequest(task_id=str(uuid.uuid4()), status=9),
+                                     timeout=CALL_TIMEOUT_SECONDS)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "status 9" in raised.value.details()

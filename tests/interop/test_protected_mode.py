@@ -19,15 +19,18 @@ from support import (REPO_ROOT, ServiceProcess, accepts_connections, answers_hea
 
 TOKEN = "protected-" + os.urandom(8).hex()
 
-# Run inside the other host: one unary call with an empty message; prints the status code name.
+# A HeartbeatRequest of worker 7 at 127.0.0.1:1, as protobuf bytes.
+HEARTBEAT = bytes([0x08, 0x07, 0x12, 0x0B]) + b"127.0.0.1:1"
+
+# Run inside the other host: one unary call with the message given in hex; prints the status code name.
 GRPC_CALL = textwrap.dedent("""
     import sys, grpc
-    target, method, token = sys.argv[1], sys.argv[2], sys.argv[3]
+    target, method, token, message = sys.argv[1], sys.argv[2], sys.argv[3], bytes.fromhex(sys.argv[4])
     metadata = (("authorization", "Bearer " + token),) if token else None
     with grpc.insecure_channel(target, options=[("grpc.enable_http_proxy", 0)]) as channel:
         call = channel.unary_unary(method, request_serializer=lambda m: m, response_deserializer=lambda m: m)
         try:
-            call(b"", timeout=10, metadata=metadata)
+            call(message, timeout=10, metadata=metadata)
             print("OK")
         except grpc.RpcError as error:
             print(error.code().name, error.details())
@@ -60,8 +63,8 @@ class OtherHost:
                                 timeout=60, env=env)
         return result.stdout.strip()
 
-    def grpc(self, port: int, method: str, token: str = "") -> str:
-        return self.run([sys.executable, "-c", GRPC_CALL, f"{self.host_address}:{port}", method, token])
+    def grpc(self, port: int, method: str, token: str = "", message: bytes = HEARTBEAT) -> str:
+        return self.run([sys.executable, "-c", GRPC_CALL, f"{self.host_address}:{port}", method, token, message.hex()])
 
     def http(self, port: int, path: str, token: str = "") -> tuple:
         """(status, body) of GET http://this-host:port/path from the other host."""

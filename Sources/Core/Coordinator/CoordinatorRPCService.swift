@@ -26,7 +26,7 @@ public struct CoordinatorRPCService: Sendable {
     public func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
-        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in await sendHeartbeat(request) }
+        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in try await sendHeartbeat(request) }
         router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
         router.register(GRPCAPIMethods.updateTaskStatuses) { request, _ in try await updateTaskStatuses(request) }
         return router
@@ -46,7 +46,15 @@ public struct CoordinatorRPCService: Sendable {
     /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
     /// that lists its tasks renews exactly those, so a task it no longer holds (its report was
     /// lost) runs out of lease and is run again; one that does not renews all tasks assigned to it.
-    public func sendHeartbeat(_ request: HeartbeatRequest) async -> HeartbeatResponse {
+    public func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
+        guard request.workerID != 0 else {
+            throw GRPCStatus(code: .invalidArgument, message: "workerId must not be 0")
+        }
+        guard let address = try? ListenAddress(parsing: request.address), !address.host.isEmpty, address.port != 0 else {
+            throw GRPCStatus(
+                code: .invalidArgument,
+                message: "address \(request.address.quotedExcerpt()) is not the host:port the worker's WorkerService listens on")
+        }
         if registry.heartbeat(request) {
             logger.info(
                 "worker registered",
@@ -70,7 +78,7 @@ public struct CoordinatorRPCService: Sendable {
     /// the sender does not hold its current hand-off).
     public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
         switch try await apply([request])[0] {
-        case .notFound: throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID)")
+        case .notFound: throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID.quotedExcerpt())")
         case .ignored: return UpdateTaskStatusResponse(success: false)
         case .recorded: return UpdateTaskStatusResponse(success: true)
         }
@@ -88,10 +96,17 @@ public struct CoordinatorRPCService: Sendable {
     private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [TaskStatusReportResult] {
         let reports = try requests.map { request in
             guard let taskID = UUID(uuidString: request.taskID) else {
-                throw GRPCStatus(code: .invalidArgument, message: "malformed task_id '\(request.taskID)': expected a UUID")
+                throw GRPCStatus(
+                    code: .invalidArgument, message: "malformed task_id \(request.taskID.quotedExcerpt()): expected a UUID")
             }
             guard request.handoff.isEmpty || UUID(uuidString: request.handoff) != nil else {
-                throw GRPCStatus(code: .invalidArgument, message: "malformed handoff '\(request.handoff)': expected a UUID")
+                throw GRPCStatus(
+                    code: .invalidArgument, message: "malformed handoff \(request.handoff.quotedExcerpt()): expected a UUID")
+            }
+            if let status = request.unrecognizedStatus {
+                throw GRPCStatus(
+                    code: .invalidArgument,
+                    message: "status \(status) of task \(request.taskID) is none of QUEUED (0), STARTED (1), COMPLETE (2), FAILED (3)")
             }
             return TaskStatusReport(request, taskID: taskID)
         }

@@ -15,6 +15,8 @@ public final class Dispatcher: Service, Sendable {
     private let logger: Logger
     private let sender: WorkerTaskSender
     private let wakeSignal = WakeSignal()
+    /// Refused and failed hand-offs of one worker are logged at most once every ten seconds.
+    private let handOffWarnings = LogThrottle()
 
     public init(
         store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool,
@@ -125,28 +127,38 @@ public final class Dispatcher: Service, Sendable {
             microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
         let results = await sender.send(tasks.map { $0.taskRequest(acceptBefore: acceptBefore) }, to: worker.address)
         var accepted: [UUID] = []
-        var unreachable = false
+        var unreachable: GRPCStatus?
+        var refusals: [(task: ClaimedTask, reason: String)] = []
         for (task, result) in zip(tasks, results) {
-            // Metadata is built only when the level is on: this runs for every task.
-            func metadata(_ key: String, _ value: String) -> Logger.Metadata {
-                [LogKey.taskID: "\(task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)", key: "\(value)"]
-            }
             switch result {
             case .success(let response) where response.success:
-                logger.debug("task dispatched", metadata: metadata(LogKey.attempt, "\(task.attempt)"))
+                logger.debug(
+                    "task dispatched",
+                    metadata: [
+                        LogKey.taskID: "\(task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
+                        LogKey.attempt: "\(task.attempt)",
+                    ])
                 accepted.append(task.id)
                 continue
             case .success(let response):
-                logger.warning("worker refused task", metadata: metadata("message", response.message))
+                refusals.append((task, "refused: \(response.message)"))
             case .failure(let status as GRPCStatus) where status.code == .unavailable:
-                if !unreachable { logger.warning("worker unreachable, removed", metadata: metadata(LogKey.error, "\(status)")) }
-                unreachable = true
+                unreachable = status
             case .failure(let error):
-                logger.warning("hand-off failed", metadata: metadata(LogKey.error, "\(error)"))
+                refusals.append((task, "failed: \(error)"))
             }
             registry.releaseSlot(of: worker.id)
         }
-        if unreachable {
+        if let first = refusals.first, handOffWarnings.allows("\(worker.id)") {
+            logger.warning(
+                "hand-off \(first.reason)",
+                metadata: [
+                    LogKey.taskID: "\(first.task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
+                    LogKey.count: "\(refusals.count)",
+                ])
+        }
+        if let unreachable {
+            logger.warning("worker unreachable, removed", metadata: [LogKey.workerID: "\(worker.id)", LogKey.error: "\(unreachable)"])
             registry.remove(workerID: worker.id)
             sender.forget(address: worker.address)
             await clients.discard(address: worker.address)

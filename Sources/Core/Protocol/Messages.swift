@@ -123,6 +123,10 @@ public struct UpdateTaskStatusRequest: Sendable, Hashable {
     public var failedAtMicros: Int64
     /// The hand-off the report is about (`TaskRequest.handoff`); empty when not sent.
     public var handoff: String
+    /// The status number a peer sent when it is none of `WireTaskStatus` (proto3 enums are
+    /// open): the message still decodes, and the receiver refuses the value. `status` is
+    /// meaningless then.
+    public var unrecognizedStatus: Int32?
 
     public init(
         taskID: String, status: WireTaskStatus, startedAt: Int64 = 0, completedAt: Int64 = 0,

@@ -193,36 +193,34 @@ extension HeartbeatResponse: GRPCMessage {
 
 extension UpdateTaskStatusRequest: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
-        let decoded = try unpack(
+        self = try unpack(
             bytes, "UpdateTaskStatusRequest",
             grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked,
             UpdateTaskStatusRequest.init)
-        guard let decoded else { throw ProtobufDecodingError(messageName: "UpdateTaskStatusRequest") }
-        self = decoded
     }
 
     public func serializedBytes() -> [UInt8] {
         encode(cMessage, grpcapi__update_task_status_request__get_packed_size, grpcapi__update_task_status_request__pack)
     }
 
-    /// nil when the status is not one of `TaskStatus`.
-    init?(_ message: Grpcapi__UpdateTaskStatusRequest) {
-        guard let status = WireTaskStatus(rawValue: Int32(bitPattern: message.status.rawValue)) else { return nil }
+    init(_ message: Grpcapi__UpdateTaskStatusRequest) {
+        let rawStatus = Int32(bitPattern: message.status.rawValue)
         self.init(
-            taskID: String(cString: message.task_id), status: status,
+            taskID: String(cString: message.task_id), status: WireTaskStatus(rawValue: rawStatus) ?? .queued,
             startedAt: message.started_at, completedAt: message.completed_at, failedAt: message.failed_at,
             workerID: message.worker_id, attempt: message.attempt,
             exitCode: message.has_exit_code != 0 ? message.exit_code : nil,
             output: String(cString: message.output), error: String(cString: message.error),
             startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
             failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff))
+        unrecognizedStatus = WireTaskStatus(rawValue: rawStatus) == nil ? rawStatus : nil
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusRequest {
         var message = Grpcapi__UpdateTaskStatusRequest()
         grpcapi__update_task_status_request__init(&message)
         message.task_id = arena.string(taskID)
-        message.status = Grpcapi__TaskStatus(rawValue: UInt32(bitPattern: status.rawValue))
+        message.status = Grpcapi__TaskStatus(rawValue: UInt32(bitPattern: unrecognizedStatus ?? status.rawValue))
         message.started_at = startedAt
         message.completed_at = completedAt
         message.failed_at = failedAt
@@ -269,9 +267,7 @@ extension UpdateTaskStatusBatchRequest: GRPCMessage {
         ) {
             readMessages($0.updates, count: $0.n_updates, UpdateTaskStatusRequest.init)
         }
-        let known = updates.compactMap { $0 }
-        guard known.count == updates.count else { throw ProtobufDecodingError(messageName: "UpdateTaskStatusBatchRequest") }
-        self.init(updates: known)
+        self.init(updates: updates)
     }
 
     public func serializedBytes() -> [UInt8] {

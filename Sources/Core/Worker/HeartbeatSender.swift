@@ -29,18 +29,21 @@ public final class HeartbeatSender: Service, Sendable {
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             let address = try await self.advertisedAddress()
-            var connected: Bool?
+            // The last state logged; a new kind of failure (the coordinator is up now but refuses
+            // the token) is logged too, not only the first one.
+            var logged: String?
             while !Task.isCancelled {
                 let failure = await self.send(address: address)
-                let delivered = failure == nil
-                self.acknowledged.withLock { $0 = delivered }
-                if delivered != connected {
+                self.acknowledged.withLock { $0 = failure == nil }
+                let state = failure?.kind ?? "delivered"
+                if state != logged {
                     if let failure {
-                        self.logger.warning("coordinator unreachable, retrying", metadata: [LogKey.error: "\(failure)"])
+                        self.logger.warning(
+                            "the coordinator does not take heartbeats, retrying", metadata: [LogKey.error: "\(failure.description)"])
                     } else {
                         self.logger.info("heartbeats reach the coordinator", metadata: [LogKey.address: "\(address)"])
                     }
-                    connected = delivered
+                    logged = state
                 }
                 // Cancelled on graceful shutdown, which ends the wait and the loop.
                 await self.runner.waitForIntakeChange(timeout: self.configuration.heartbeatInterval)
@@ -49,8 +52,15 @@ public final class HeartbeatSender: Service, Sendable {
         }
     }
 
+    /// Why a heartbeat was not acknowledged: `kind` tells failures apart for the log (a status
+    /// code), `description` says it all.
+    private struct Failure {
+        var kind: String
+        var description: String
+    }
+
     /// Sends one heartbeat; returns why it was not acknowledged, or nil when it was.
-    private func send(address: String) async -> String? {
+    private func send(address: String) async -> Failure? {
         let held = runner.heartbeatState
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
@@ -59,10 +69,10 @@ public final class HeartbeatSender: Service, Sendable {
         do {
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)
-            return response.acknowledged ? nil : "not acknowledged"
+            return response.acknowledged ? nil : Failure(kind: "not acknowledged", description: "not acknowledged")
         } catch {
             logger.debug("heartbeat failed", metadata: [LogKey.error: "\(error)"])
-            return "\(error)"
+            return Failure(kind: (error as? GRPCStatus).map { "\($0.code)" } ?? "\(type(of: error))", description: "\(error)")
         }
     }
 }

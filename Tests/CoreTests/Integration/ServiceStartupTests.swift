@@ -68,4 +68,15 @@ import Testing
             #expect(process.log == message + "\n", "\(executable) \(flag)")
         }
     }
+
+    @Test func aWorkerSaysWhenTheCoordinatorRefusesItsToken() async throws {
+        try await withCluster { cluster in
+            let worker = try await cluster.startWorker(waitForRegistration: false)
+            try await eventually("the worker to find no coordinator") {
+                worker.log.contains("the coordinator does not take heartbeats") ? true : nil
+            }
+            try await cluster.startCoordinator(environment: ["TASKMASTER_CLUSTER_TOKEN": "the-cluster-token"])
+            try await eventually("the worker to log the refusal") { worker.log.contains("UNAUTHENTICATED") ? true : nil }
+        }
+    }
 }

@@ -51,9 +51,12 @@ import Testing
         #expect(try TaskBatchRequest(serializedBytes: []) == TaskBatchRequest(tasks: []))
     }
 
-    @Test func aBatchWithAnUnknownStatusIsMalformed() throws {
+    @Test func aStatusOutsideTheEnumDecodesAndIsKeptAsSent() throws {
         // updates = 1 (length-delimited) holding one UpdateTaskStatusRequest whose status (field 2) is 9.
-        #expect(throws: ProtobufDecodingError.self) { try UpdateTaskStatusBatchRequest(serializedBytes: [0x0A, 0x02, 0x10, 0x09]) }
+        let batch = try UpdateTaskStatusBatchRequest(serializedBytes: [0x0A, 0x02, 0x10, 0x09])
+        #expect(batch.updates.map(\.unrecognizedStatus) == [9])
+        #expect(try UpdateTaskStatusBatchRequest(serializedBytes: batch.serializedBytes()) == batch)
+        #expect(try UpdateTaskStatusRequest(serializedBytes: [0x10, 0x02]).unrecognizedStatus == nil)
     }
 
     @Test func exitCodeZeroIsDistinctFromUnset() throws {

@@ -16,14 +16,19 @@ enum GRPCHeaders {
     /// The `:status 200` + content-type headers that open every response.
     static let responseHeaders = [HTTP2HeaderField(":status", "200"), HTTP2HeaderField("content-type", contentType)]
 
-    /// Trailers (or the headers of a trailers-only response) carrying `status`.
+    /// Trailers (or the headers of a trailers-only response) carrying `status`. A message longer
+    /// than `maxMessageCharacters` is cut there: a header block the peer would refuse (its header
+    /// list limit) would leave the call without an answer.
     static func statusFields(_ status: GRPCStatus) -> [HTTP2HeaderField] {
         var fields = [HTTP2HeaderField("grpc-status", String(status.code.rawValue))]
         if !status.message.isEmpty {
-            fields.append(HTTP2HeaderField("grpc-message", GRPCStatusMessageEncoding.encode(status.message)))
+            let message = status.message.count > maxMessageCharacters ? status.message.prefix(maxMessageCharacters) + "…" : status.message
+            fields.append(HTTP2HeaderField("grpc-message", GRPCStatusMessageEncoding.encode(message)))
         }
         return fields
     }
+
+    static let maxMessageCharacters = 1024
 
     /// The status of a response from its trailers (or trailers-only headers), as gRPC clients
     /// read it: `grpc-status` when present, otherwise derived from the HTTP status.
