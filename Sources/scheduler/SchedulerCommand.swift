@@ -22,6 +22,23 @@ struct SchedulerCommand: ServiceCommand {
     @Option(name: .customLong("max_batch_body_bytes"), help: "Largest body of POST /schedule/batch.")
     var maxBatchBodyBytes = 16 << 20
 
+    @Option(
+        name: .customLong("max_body_memory"),
+        help: "Bytes of request bodies read and handled at once; a request that does not fit gets 503 busy.")
+    var maxBodyMemory = SchedulerConfiguration().maxBodyMemory
+
+    @Option(name: .customLong("header_timeout"), help: "Time a client has to send a request's headers (then 408).")
+    var headerTimeout = DurationArgument(HTTPServerLimits().headTimeout)
+
+    @Option(name: .customLong("body_timeout"), help: "Time a client has to send a request's body after its headers.")
+    var bodyTimeout = DurationArgument(HTTPServerLimits().bodyTimeout)
+
+    @Option(name: .customLong("idle_timeout"), help: "A connection without traffic this long is closed.")
+    var idleTimeout = DurationArgument(HTTPServerLimits().idleTimeout)
+
+    @Option(name: .customLong("max_connections"), help: "Connections open at once; more wait to be accepted.")
+    var maxConnections = HTTPServerLimits().maxConnections
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
 
@@ -32,6 +49,14 @@ struct SchedulerCommand: ServiceCommand {
         guard (1...(256 << 20)).contains(maxBatchBodyBytes) else {
             throw ValidationError("--max_batch_body_bytes must be between 1 and 268435456")
         }
+        guard maxBodyMemory >= 1 else { throw ValidationError("--max_body_memory must be at least 1") }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max_connections must be between 1 and 1000000")
+        }
+        for (flag, duration) in [("--header_timeout", headerTimeout), ("--body_timeout", bodyTimeout), ("--idle_timeout", idleTimeout)]
+        where duration.duration < .milliseconds(100) {
+            throw ValidationError("\(flag) must be at least 100ms")
+        }
     }
 
     func run() async throws {
@@ -41,11 +66,17 @@ struct SchedulerCommand: ServiceCommand {
         let postgres = try await DatabaseStartup.connect(
             configuration: try database.postgresConfiguration(), connections: database.connections,
             dataDirectory: database.dataDirectory, logger: logger)
+        var configuration = SchedulerConfiguration(
+            host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes,
+            maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken(),
+            servesOtherHostsWithoutToken: common.servesOtherHostsWithoutToken)
+        configuration.maxBodyMemory = maxBodyMemory
+        configuration.limits.headTimeout = headerTimeout.duration
+        configuration.limits.bodyTimeout = bodyTimeout.duration
+        configuration.limits.idleTimeout = idleTimeout.duration
+        configuration.limits.maxConnections = maxConnections
         let application = makeSchedulerApplication(
-            configuration: SchedulerConfiguration(
-                host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes,
-                maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken(),
-                servesOtherHostsWithoutToken: common.servesOtherHostsWithoutToken),
+            configuration: configuration,
             store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
         try await ServiceRunner.run([BindingService(application, address: listenAddress), sampler], logger: logger) {

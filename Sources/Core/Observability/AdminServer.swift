@@ -28,7 +28,7 @@ public struct AdminServer: Sendable {
     }
 
     private func application(logger: Logger) -> some ApplicationProtocol {
-        let router = Router(context: ServiceRequestContext.self)
+        let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         let health = HealthEndpoints(readiness: readiness, registry: metrics)
         var routes: [(path: String, handler: AdminRoute)] = [
             ("/healthz", health.health), ("/readyz", health.ready), ("/metrics", health.metrics),
@@ -41,10 +41,10 @@ public struct AdminServer: Sendable {
             router.get(RouterPath(route.path), use: route.handler)
         }
         let host = address.host
+        let limits = HTTPServerLimits()
         return Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(address.host, port: address.port), serverName: "taskmaster-admin"),
+            router: router, server: limits.server,
+            configuration: limits.applicationConfiguration(address: address, serverName: "taskmaster-admin"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("admin server listening", metadata: [LogKey.address: "\(ListenAddress(host: host, port: port))"])

@@ -8,8 +8,16 @@ extension APIError: HTTPResponseError {
     /// The JSON response: `{"error": {"code": "...", "message": "..."}}` (plus `"index"` when
     /// set) with this error's status.
     func response() throws -> Response {
-        try JSONResponse.make(
-            ErrorBody(error: .init(code: code.rawValue, message: message, index: index)), status: status, headers: headers)
+        try JSONResponse.make(errorBody, status: status, headers: headers)
+    }
+
+    /// The response's body alone, for a connection handler that answers on its own.
+    func jsonBody() throws -> ByteBuffer {
+        try JSONResponse.encode(errorBody)
+    }
+
+    private var errorBody: ErrorBody {
+        ErrorBody(error: .init(code: code.rawValue, message: message, index: index))
     }
 
     private struct ErrorBody: Encodable {

@@ -19,6 +19,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidDate = Code("invalid_date", status: .badRequest)
         public static let invalidTaskID = Code("invalid_task_id", status: .badRequest)
         public static let invalidParameter = Code("invalid_parameter", status: .badRequest)
+        public static let invalidRequest = Code("invalid_request", status: .badRequest)
+        public static let requestTimeout = Code("request_timeout", status: .requestTimeout)
         public static let unauthorized = Code("unauthorized", status: .unauthorized)
         public static let forbidden = Code("forbidden", status: .forbidden)
         public static let notFound = Code("not_found", status: .notFound)
@@ -28,6 +30,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large", status: .contentTooLarge)
         public static let internalError = Code("internal", status: .internalServerError)
         public static let databaseUnavailable = Code("database_unavailable", status: .serviceUnavailable)
+        public static let busy = Code("busy", status: .serviceUnavailable)
     }
 
     public var code: Code

@@ -7,14 +7,19 @@ enum JSONResponse {
     static func make(
         _ body: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(body)
+        let bytes = try encode(body)
         var fields: HTTPFields = [
             .contentType: "application/json; charset=utf-8",
-            .contentLength: String(data.count),
+            .contentLength: String(bytes.readableBytes),
         ]
         fields.append(contentsOf: headers)
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+    }
+
+    /// `body` as JSON bytes.
+    static func encode(_ body: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(body))
     }
 }

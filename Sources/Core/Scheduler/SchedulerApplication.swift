@@ -15,10 +15,9 @@ public func makeSchedulerApplication(
     }
     return Application(
         router: makeSchedulerRouter(configuration: configuration, store: store, metrics: metrics, logger: logger),
-        configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port),
-            serverName: "taskmaster-scheduler"
-        ),
+        server: configuration.limits.server,
+        configuration: configuration.limits.applicationConfiguration(
+            address: ListenAddress(host: configuration.host, port: configuration.port), serverName: "taskmaster-scheduler"),
         logger: logger
     )
 }
@@ -31,7 +30,8 @@ public func makeSchedulerRouter(
     logger: Logger = Logger(label: "scheduler")
 ) -> Router<ServiceRequestContext> {
     let endpoints = SchedulerEndpoints(
-        store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes, maxBatchBodyBytes: configuration.maxBatchBodyBytes)
+        store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes,
+        maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodyBudget: BodyMemoryBudget(limit: configuration.maxBodyMemory))
     let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
     let workers = WorkersEndpoint.fromDatabase(
         WorkerStore(client: store.client), staleness: configuration.workerStaleness)
@@ -50,7 +50,7 @@ public func makeSchedulerRouter(
         ("/workers", .get, workers.list),
         ("/openapi.json", .get, endpoints.openAPI),
     ]
-    let router = Router(context: ServiceRequestContext.self)
+    let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
     let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))

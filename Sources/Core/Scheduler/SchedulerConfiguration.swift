@@ -11,6 +11,11 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var workerStaleness: Duration = .seconds(10)
     /// Largest body of `POST /schedule/batch`.
     public var maxBatchBodyBytes: Int
+    /// Bytes of request bodies read and handled at once; a request that does not fit is refused
+    /// with 503 `busy`.
+    public var maxBodyMemory: Int = 32 << 20
+    /// Timeouts and the connection limit of the HTTP server.
+    public var limits = HTTPServerLimits()
     /// When set, every request except to `publicPaths` needs `Authorization: Bearer <apiToken>`.
     public var apiToken: String?
     /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are

@@ -8,12 +8,14 @@ struct SchedulerEndpoints: Sendable {
     let inserter: TaskInsertCoalescer
     let maxBodyBytes: Int
     let maxBatchBodyBytes: Int
+    let bodyBudget: BodyMemoryBudget
 
     /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
     /// request returns the task the first one stored.
     func schedule(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let body = try await collectBody(of: request, upTo: maxBodyBytes)
-        let task = try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
+        let task = try await withBody(of: request, upTo: maxBodyBytes) { body in
+            try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
+        }
         let scheduled = try await inserter.schedule(task)
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
@@ -31,9 +33,9 @@ struct SchedulerEndpoints: Sendable {
                 .invalidField,
                 "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
         }
-        let body = try await collectBody(of: request, upTo: maxBatchBodyBytes)
-        let tasks = try ScheduleBatchRequest.tasks(from: body)
-        let scheduled = try await store.schedule(tasks)
+        let scheduled = try await withBody(of: request, upTo: maxBatchBodyBytes) { body in
+            try await store.schedule(try ScheduleBatchRequest.tasks(from: body))
+        }
         TaskMetrics.scheduled(count: scheduled.count)
         context.logger.debug("Tasks scheduled", metadata: [LogKey.count: "\(scheduled.count)"])
         return try JSONResponse.make(BatchScheduleResponse(tasks: scheduled.map { ScheduleResponse($0.record) }))
@@ -105,18 +107,26 @@ struct SchedulerEndpoints: Sendable {
         return id
     }
 
-    /// The whole body, refusing one over `limit` before reading more than that.
-    private func collectBody(of request: Request, upTo limit: Int) async throws(APIError) -> ByteBuffer {
+    /// Runs `handle` with the whole body, refusing one over `limit` before reading more than
+    /// that; the body's size is reserved in `bodyBudget` while it is read and handled.
+    private func withBody<Result>(
+        of request: Request, upTo limit: Int, _ handle: (ByteBuffer) async throws -> Result
+    ) async throws -> Result {
         let tooLarge = APIError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > limit {
             throw tooLarge
         }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
-        } catch {
-            throw APIError(.invalidField, "the request body could not be read")
+        return try await bodyBudget.withReservation(declared ?? limit) {
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch is NIOTooManyBytesError {
+                throw tooLarge
+            } catch {
+                throw APIError(.invalidField, "the request body could not be read")
+            }
+            return try await handle(body)
         }
     }
 }

@@ -36,7 +36,7 @@ extension TaskStoreDispatchTests {
 
     @Test func aHandOffTheCoordinatorGaveUpOnCanNeverBeRecorded() async throws {
         try await IsolatedDatabase.withTaskStore { store, _ in
-            let task = try await store.scheduleTestTask(maxAttempts: 3)
+            _ = try await store.scheduleTestTask(maxAttempts: 3)
             let abandoned = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)
             try await store.returnToQueue([abandoned])
             let current = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)

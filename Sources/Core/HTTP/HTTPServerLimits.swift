@@ -1,0 +1,37 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+
+/// The limits every HTTP server of the services keeps against slow or greedy clients.
+public struct HTTPServerLimits: Sendable, Hashable {
+    /// A request's headers must arrive within this of the connection opening or of the response
+    /// before; else `408` and the connection is closed.
+    public var headTimeout: Duration = .seconds(10)
+    /// A request's body must arrive within this of its headers.
+    public var bodyTimeout: Duration = .seconds(60)
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Connections open at once; more wait to be accepted.
+    public var maxConnections = 1024
+
+    public init() {}
+
+    /// The HTTP/1.1 server with these limits.
+    var server: HTTPServerBuilder {
+        let limits = self
+        return .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [
+                    RequestGuardHandler(
+                        headTimeout: limits.headTimeout, bodyTimeout: limits.bodyTimeout, idleTimeout: limits.idleTimeout)
+                ],
+                idleTimeout: .nanoseconds(Int64(idleTimeout.microseconds) * 1000)))
+    }
+
+    /// The application configuration for `address`, with the connection limit.
+    func applicationConfiguration(address: ListenAddress, serverName: String) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(address.host, port: address.port), serverName: serverName,
+            availableConnectionsDelegate: MaximumAvailableConnections(maxConnections))
+    }
+}

@@ -1,0 +1,116 @@
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// Sits between the HTTP/1.1 codec and the application on every connection of the services'
+/// HTTP servers. A request head must arrive within `headTimeout` of the connection opening and its
+/// body within `bodyTimeout` of the head, or the connection is answered `408` and closed (slow
+/// clients cannot hold connections open); after a response, the next request's head must arrive
+/// within `idleTimeout`, else the connection is closed. A request the HTTP parser cannot read (a
+/// header over the limit, too many headers, a NUL in a header…) is answered with the API's JSON
+/// error instead of an empty `400`, and the connection closed.
+final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let headTimeout: TimeAmount
+    private let bodyTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private var timer: Scheduled<Void>?
+    private var answered = false
+
+    init(headTimeout: Duration, bodyTimeout: Duration, idleTimeout: Duration) {
+        self.headTimeout = Self.timeAmount(headTimeout)
+        self.bodyTimeout = Self.timeAmount(bodyTimeout)
+        self.idleTimeout = Self.timeAmount(idleTimeout)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(headTimeout, "the request's headers", context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(headTimeout, "the request's headers", context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: arm(bodyTimeout, "the request's body", context: context)
+        case .end: disarm()
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { arm(idleTimeout, nil, context: context) }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        answer(APIError(.invalidRequest, "the request is not valid HTTP/1.1: \(Self.describe(parserError))"), context: context)
+    }
+
+    /// Answers `408` if `what` has not arrived within `timeout`; with `what` nil (between
+    /// requests), closes the connection without an answer.
+    private func arm(_ timeout: TimeAmount, _ what: String?, context: ChannelHandlerContext) {
+        timer?.cancel()
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            guard let what else {
+                loopBound.value.close(promise: nil)
+                return
+            }
+            self.answer(
+                APIError(.requestTimeout, "\(what) did not arrive within \(timeout.nanoseconds / 1_000_000_000)s"),
+                context: loopBound.value)
+        }
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.microseconds) * 1000)
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Sends `error` as the connection's last response and closes it.
+    private func answer(_ error: APIError, context: ChannelHandlerContext) {
+        disarm()
+        guard !answered else { return }
+        answered = true
+        let body = (try? error.jsonBody()) ?? ByteBuffer()
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.connection] = "close"
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: error.code.status, headerFields: fields))), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
+    }
+
+    private static func describe(_ error: HTTPParserError) -> String {
+        switch error {
+        case .headerOverflow: "the headers are too large"
+        case .invalidHeaderToken, .invalidConstant: "a header holds a character it may not"
+        case .invalidURL: "the request target is not a valid URL"
+        default: "\(error)"
+        }
+    }
+}
