@@ -43,6 +43,8 @@ let package = Package(
             pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]
         ),
+        /// glibc's malloc settings (mallopt), which Swift cannot import from malloc.h.
+        .target(name: "CMemory"),
         /// protobuf-c code generated from proto/grpcapi.proto by scripts/generate-proto.sh.
         .target(
             name: "CGRPCAPI",
@@ -55,6 +57,7 @@ let package = Package(
                 "CNGHTTP2",
                 "CProtobufC",
                 "CGRPCAPI",
+                "CMemory",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1022,7 +1022,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[2] =
 {
   {
     "acknowledged",
@@ -1036,14 +1036,27 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "coordinator_time_us",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatResponse, coordinator_time_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_response__field_indices_by_name[] = {
   0,   /* field[0] = acknowledged */
+  1,   /* field[1] = coordinator_time_us */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
 {
@@ -1053,7 +1066,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   "Grpcapi__HeartbeatResponse",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatResponse),
-  1,
+  2,
   grpcapi__heartbeat_response__field_descriptors,
   grpcapi__heartbeat_response__field_indices_by_name,
   1,  grpcapi__heartbeat_response__number_ranges,

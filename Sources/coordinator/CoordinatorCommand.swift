@@ -11,7 +11,8 @@ struct CoordinatorCommand: ServiceCommand {
         discussion: """
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
             POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_CLUSTER_TOKEN is set, \
-            every gRPC call must carry it (authorization: Bearer <token>) and calls to workers send it.
+            every gRPC call must carry it (authorization: Bearer <token>) and calls to workers send it; \
+            without it, only callers on this host are served unless --insecure is given.
             """)
 
     @Option(name: .customLong("coordinator_port"), help: "Address of CoordinatorService, host:port or :port.")

@@ -10,7 +10,8 @@ struct SchedulerCommand: ServiceCommand {
         discussion: """
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
             POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_API_TOKEN is set, \
-            every request except /healthz and /readyz needs Authorization: Bearer <token>.
+            every request except /healthz and /readyz needs Authorization: Bearer <token>; without it, \
+            only callers on this host are served unless --insecure is given.
             """)
 
     @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
@@ -24,7 +25,7 @@ struct SchedulerCommand: ServiceCommand {
 
     @Option(
         name: .customLong("max_body_memory"),
-        help: "Bytes of request bodies read and handled at once; a request that does not fit gets 503 busy.")
+        help: "Bytes of request bodies read and handled at once; a request that does not fit waits, then gets 503 busy (after half --body_timeout, 10s at most).")
     var maxBodyMemory = SchedulerConfiguration().maxBodyMemory
 
     @Option(name: .customLong("header_timeout"), help: "Time a client has to send a request's headers (then 408).")

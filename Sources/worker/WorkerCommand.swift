@@ -11,7 +11,8 @@ struct WorkerCommand: ServiceCommand {
         discussion: """
             WORKER_ADDRESS is the host advertised to the coordinator (default 127.0.0.1); the \
             bound port is appended. When TASKMASTER_CLUSTER_TOKEN is set, every gRPC call must \
-            carry it (authorization: Bearer <token>) and calls to the coordinator send it.
+            carry it (authorization: Bearer <token>) and calls to the coordinator send it; without it, \
+            only callers on this host are served unless --insecure is given.
             """)
 
     @Option(name: .customLong("worker_port"), help: "Address of WorkerService, host:port or :port; empty picks a free port.")

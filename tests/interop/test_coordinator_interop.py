@@ -37,12 +37,15 @@ def test_submit_without_workers_is_unavailable(coordinator):
     assert "no workers available" in raised.value.details()
 
 
-def test_heartbeat_is_acknowledged(coordinator):
+def test_heartbeat_is_acknowledged_with_the_coordinators_time(coordinator):
+    before = time.time_ns() // 1000
     reply = coordinator.SendHeartbeat(
         pb.HeartbeatRequest(workerId=random_worker_id(), address="127.0.0.1:1"),
         timeout=CALL_TIMEOUT_SECONDS)
+    after = time.time_ns() // 1000
 
     assert reply.acknowledged
+    assert before <= reply.coordinator_time_us <= after, "the coordinator's clock, on the same host as ours"
 
 
 class RecordingWorker(pb_grpc.WorkerServiceServicer):

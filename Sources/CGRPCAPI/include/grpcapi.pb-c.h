@@ -147,10 +147,15 @@ struct  Grpcapi__HeartbeatResponse
 {
   ProtobufCMessage base;
   protobuf_c_boolean acknowledged;
+  /*
+   * The coordinator's clock as it answered, Unix microseconds (0: not sent); workers judge
+   * hand-off deadlines by it.
+   */
+  int64_t coordinator_time_us;
 };
 #define GRPCAPI__HEARTBEAT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_response__descriptor) \
-    , 0 }
+    , 0, 0 }
 
 
 struct  Grpcapi__UpdateTaskStatusRequest

@@ -71,7 +71,7 @@ public struct CoordinatorRPCService: Sendable {
             leaseRecovery.databaseFailed()
             logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
         }
-        return HeartbeatResponse(acknowledged: true)
+        return HeartbeatResponse(acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch)
     }
 
     /// Applies one report; `success` is false when it changed nothing (the task is finished, or

@@ -98,9 +98,12 @@ public struct HeartbeatRequest: Sendable, Hashable {
 
 public struct HeartbeatResponse: Sendable, Hashable {
     public var acknowledged: Bool
+    /// The coordinator's clock as it answered, Unix microseconds (0: not sent).
+    public var coordinatorTimeMicros: Int64
 
-    public init(acknowledged: Bool) {
+    public init(acknowledged: Bool, coordinatorTimeMicros: Int64 = 0) {
         self.acknowledged = acknowledged
+        self.coordinatorTimeMicros = coordinatorTimeMicros
     }
 }
 

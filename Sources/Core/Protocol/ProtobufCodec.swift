@@ -176,7 +176,7 @@ extension HeartbeatRequest: GRPCMessage {
 extension HeartbeatResponse: GRPCMessage {
     public init(serializedBytes bytes: [UInt8]) throws {
         self = try unpack(bytes, "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked) {
-            HeartbeatResponse(acknowledged: $0.acknowledged != 0)
+            HeartbeatResponse(acknowledged: $0.acknowledged != 0, coordinatorTimeMicros: $0.coordinator_time_us)
         }
     }
 
@@ -186,6 +186,7 @@ extension HeartbeatResponse: GRPCMessage {
                 var message = Grpcapi__HeartbeatResponse()
                 grpcapi__heartbeat_response__init(&message)
                 message.acknowledged = acknowledged ? 1 : 0
+                message.coordinator_time_us = coordinatorTimeMicros
                 return message
             }, grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack)
     }

@@ -31,7 +31,8 @@ public func makeSchedulerRouter(
 ) -> Router<ServiceRequestContext> {
     let endpoints = SchedulerEndpoints(
         store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes,
-        maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodyBudget: BodyMemoryBudget(limit: configuration.maxBodyMemory))
+        maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodyBudget: BodyMemoryBudget(
+            limit: configuration.maxBodyMemory, maxWait: min(.seconds(10), configuration.limits.bodyTimeout / 2)))
     let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
     let workers = WorkersEndpoint.fromDatabase(
         WorkerStore(client: store.client), staleness: configuration.workerStaleness)

@@ -11,9 +11,10 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var workerStaleness: Duration = .seconds(10)
     /// Largest body of `POST /schedule/batch`.
     public var maxBatchBodyBytes: Int
-    /// Bytes of request bodies read and handled at once; a request that does not fit is refused
-    /// with 503 `busy`.
-    public var maxBodyMemory: Int = 32 << 20
+    /// Bytes of request bodies read and handled at once (handling one takes about ten times its
+    /// size); a request that does not fit waits, and is refused with 503 `busy` after half the
+    /// body timeout (10 s at most), before that timeout could blame the client.
+    public var maxBodyMemory: Int = 16 << 20
     /// Timeouts and the connection limit of the HTTP server.
     public var limits = HTTPServerLimits()
     /// When set, every request except to `publicPaths` needs `Authorization: Bearer <apiToken>`.

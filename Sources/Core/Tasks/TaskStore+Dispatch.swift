@@ -17,12 +17,13 @@ extension TaskStore {
         guard !workerIDs.isEmpty else { return [] }
         // The due ids are collected into an array first, so the update finds each row through the
         // primary key whatever the planner thinks of the table's size; the i-th id is paired with
-        // the i-th worker (unnest pads the shorter array with NULLs, which match no row).
+        // the i-th worker and hand-off token (unnest pads the shorter array with NULLs, which match
+        // no row). The tokens are made here: random UUIDs cost PostgreSQL, the busier side, more.
         let result = try await client.query(
             """
             WITH claimed AS (
                 UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                    worker_id = holder.worker_id, updated_at = now(), handoff = gen_random_uuid(),
+                    worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
                     lease_expires_at = now() + $2 * interval '1 microsecond'
                 FROM unnest(
                     ARRAY(
@@ -31,11 +32,15 @@ extension TaskStore {
                         ORDER BY due_at
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED),
-                    $3::int8[]) AS holder(id, worker_id)
+                    $3::int8[], $4::uuid[]) AS holder(id, worker_id, handoff)
                 WHERE tasks.id = holder.id
-                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id, handoff)
+                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id, tasks.handoff)
             SELECT id, command, attempts, timeout_seconds, worker_id, handoff FROM claimed ORDER BY due_at
-            """, [workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) })])
+            """,
+            [
+                workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
+                PostgresArray(workerIDs.map { _ in UUID() }),
+            ])
         return try result.map(ClaimedTask.init(row:))
     }
 

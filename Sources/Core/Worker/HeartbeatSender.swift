@@ -6,18 +6,21 @@ import Synchronization
 public final class HeartbeatSender: Service, Sendable {
     private let client: GRPCClient
     private let runner: TaskRunner
+    private let coordinatorClock: CoordinatorClock
     private let configuration: WorkerConfiguration
     private let advertisedAddress: @Sendable () async throws -> String
     private let logger: Logger
     private let acknowledged = Mutex(false)
 
-    /// `advertisedAddress` resolves once the worker's server is bound.
+    /// `advertisedAddress` resolves once the worker's server is bound; `coordinatorClock`
+    /// learns the coordinator's time from every reply.
     public init(
-        client: GRPCClient, runner: TaskRunner, configuration: WorkerConfiguration,
+        client: GRPCClient, runner: TaskRunner, coordinatorClock: CoordinatorClock, configuration: WorkerConfiguration,
         advertisedAddress: @escaping @Sendable () async throws -> String, logger: Logger
     ) {
         self.client = client
         self.runner = runner
+        self.coordinatorClock = coordinatorClock
         self.configuration = configuration
         self.advertisedAddress = advertisedAddress
         self.logger = logger
@@ -67,8 +70,11 @@ public final class HeartbeatSender: Service, Sendable {
             freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs,
             prefetch: UInt32(held.prefetch), executor: configuration.executor.rawValue)
         do {
+            let sentAt = coordinatorClock.localTime()
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)
+            coordinatorClock.heard(
+                coordinatorTime: response.coordinatorTimeMicros, sentAt: sentAt, receivedAt: coordinatorClock.localTime())
             return response.acknowledged ? nil : Failure(kind: "not acknowledged", description: "not acknowledged")
         } catch {
             logger.debug("heartbeat failed", metadata: [LogKey.error: "\(error)"])

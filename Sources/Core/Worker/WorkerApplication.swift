@@ -33,15 +33,16 @@ public struct WorkerApplication: Sendable {
             reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
             workerID: configuration.workerID,
             logger: logger)
+        let coordinatorClock = CoordinatorClock()
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
                 access: configuration.grpcAccess, serviceName: "worker"),
-            router: WorkerRPCService(runner: runner, logger: logger).router(), eventLoopGroup: eventLoopGroup,
+            router: WorkerRPCService(runner: runner, coordinatorClock: coordinatorClock, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
         let logger = logger
         let heartbeats = HeartbeatSender(
-            client: coordinator, runner: runner, configuration: configuration,
+            client: coordinator, runner: runner, coordinatorClock: coordinatorClock, configuration: configuration,
             advertisedAddress: {
                 let port = try await server.listeningPort()
                 logger.info("worker listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])

@@ -3,10 +3,13 @@ public import Logging
 /// The worker's side of `grpcapi.WorkerService`.
 public struct WorkerRPCService: Sendable {
     private let runner: TaskRunner
+    private let coordinatorClock: CoordinatorClock
     private let logger: Logger
 
-    public init(runner: TaskRunner, logger: Logger) {
+    /// `coordinatorClock` judges hand-off deadlines, which are set by the coordinator's clock.
+    public init(runner: TaskRunner, coordinatorClock: CoordinatorClock, logger: Logger) {
         self.runner = runner
+        self.coordinatorClock = coordinatorClock
         self.logger = logger
     }
 
@@ -29,9 +32,10 @@ public struct WorkerRPCService: Sendable {
     }
 
     /// Why the task is not taken, or nil once it is queued. A request read after its
-    /// `acceptBeforeMicros` is refused: the coordinator gave up on it and queued the task again.
+    /// `acceptBeforeMicros` (by the coordinator's clock) is refused: the coordinator gave up on
+    /// it and queued the task again.
     private func refusal(of request: TaskRequest) -> String? {
-        if request.acceptBeforeMicros != 0, Timestamp.now().microsecondsSinceEpoch > request.acceptBeforeMicros {
+        if request.acceptBeforeMicros != 0, coordinatorClock.now() > request.acceptBeforeMicros {
             return "the hand-off's deadline passed"
         }
         switch runner.submit(request) {

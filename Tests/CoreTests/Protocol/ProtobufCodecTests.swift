@@ -27,6 +27,8 @@ import Testing
             workerID: .max, address: "10.0.0.1:9000", capacity: 8, freeSlots: 2, draining: true,
             heldTaskIDs: ["a", "", "c-ü"], prefetch: 16, executor: "shell")
         #expect(try HeartbeatRequest(serializedBytes: heartbeat.serializedBytes()) == heartbeat)
+        let acknowledgement = HeartbeatResponse(acknowledged: true, coordinatorTimeMicros: 1_767_225_600_123_456)
+        #expect(try HeartbeatResponse(serializedBytes: acknowledgement.serializedBytes()) == acknowledgement)
         let update = UpdateTaskStatusRequest(
             taskID: "t", status: .failed, startedAt: 1, completedAt: 0, failedAt: 3, workerID: 7, attempt: 2,
             exitCode: -1, output: "tail", error: "boom", startedAtMicros: 1_000_001, failedAtMicros: 3_000_003)

@@ -7,13 +7,16 @@ import Testing
 /// An in-process CoordinatorService that records what workers tell it. A final report that
 /// carries the start of an attempt whose STARTED report was merged into it is recorded as both.
 /// Without `servesBatches` it answers UpdateTaskStatuses UNIMPLEMENTED, as the original contract.
+/// Its heartbeat replies tell the time of a clock `clockOffset` off this host's.
 final class RecordingCoordinator: Sendable {
     private let recorded = Mutex(
         (reports: [UpdateTaskStatusRequest](), heartbeats: [HeartbeatRequest](), batchSizes: [Int]()))
     private let servesBatches: Bool
+    private let clockOffset: Duration
 
-    init(servesBatches: Bool = true) {
+    init(servesBatches: Bool = true, clockOffset: Duration = .zero) {
         self.servesBatches = servesBatches
+        self.clockOffset = clockOffset
     }
 
     var reports: [UpdateTaskStatusRequest] { recorded.withLock { $0.reports } }
@@ -45,7 +48,9 @@ final class RecordingCoordinator: Sendable {
         }
         router.register(GRPCAPIMethods.sendHeartbeat) { (request: HeartbeatRequest, _) in
             self.recorded.withLock { $0.heartbeats.append(request) }
-            return HeartbeatResponse(acknowledged: true)
+            return HeartbeatResponse(
+                acknowledged: true,
+                coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch + self.clockOffset.microseconds)
         }
         return router
     }
