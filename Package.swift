@@ -15,7 +15,6 @@ let package = Package(
         .executable(name: "coordinator", targets: ["coordinator"]),
         .executable(name: "worker", targets: ["worker"]),
         .executable(name: "taskmaster-bench", targets: ["taskmaster-bench"]),
-        .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -50,13 +49,11 @@ let package = Package(
             name: "CGRPCAPI",
             dependencies: ["CProtobufC"]
         ),
+        /// What every service needs: time, configuration, logging, security primitives, the HTTP
+        /// server limits and JSON errors, health and metrics plumbing, the service lifecycle.
         .target(
             name: "Core",
             dependencies: [
-                "CPostgreSQL",
-                "CNGHTTP2",
-                "CProtobufC",
-                "CGRPCAPI",
                 "CMemory",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,8 +67,98 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        /// gRPC over HTTP/2 on nghttp2, and the messages of proto/grpcapi.proto on protobuf-c.
+        .target(
+            name: "RPC",
+            dependencies: [
+                "Core",
+                "CNGHTTP2",
+                "CProtobufC",
+                "CGRPCAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The thin libpq wrapper: connections, a pool, typed rows, migrations.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "Core",
+                "CPostgreSQL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The tasks and workers tables: what the scheduler and the coordinator share.
+        .target(
+            name: "TaskStorage",
+            dependencies: [
+                "Core",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The scheduler's HTTP API.
+        .target(
+            name: "SchedulerService",
+            dependencies: [
+                "Core",
+                "Postgres",
+                "TaskStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
-            resources: [.embedInCode("Scheduler/OpenAPI/scheduler.openapi.json")],
+            resources: [.embedInCode("OpenAPI/scheduler.openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        /// The coordinator: worker registry, claims and hand-offs, reports, leases, retention.
+        .target(
+            name: "CoordinatorService",
+            dependencies: [
+                "Core",
+                "RPC",
+                "Postgres",
+                "TaskStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The worker: heartbeats, the task runner and its executors, status reports.
+        .target(
+            name: "WorkerService",
+            dependencies: [
+                "Core",
+                "RPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// Runs real processes for the integration tests and the benchmark: services, a
@@ -88,6 +175,8 @@ let package = Package(
             name: "scheduler",
             dependencies: [
                 "Core",
+                "SchedulerService",
+                "TaskStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -96,6 +185,8 @@ let package = Package(
             name: "coordinator",
             dependencies: [
                 "Core",
+                "CoordinatorService",
+                "TaskStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -104,6 +195,7 @@ let package = Package(
             name: "worker",
             dependencies: [
                 "Core",
+                "WorkerService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -112,6 +204,9 @@ let package = Package(
             name: "taskmaster-bench",
             dependencies: [
                 "Core",
+                "RPC",
+                "Postgres",
+                "TaskStorage",
                 "ClusterKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -124,8 +219,15 @@ let package = Package(
             name: "CoreTests",
             dependencies: [
                 "Core",
+                "RPC",
+                "Postgres",
+                "TaskStorage",
+                "SchedulerService",
+                "CoordinatorService",
+                "WorkerService",
                 "ClusterKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

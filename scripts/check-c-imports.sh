@@ -8,10 +8,10 @@ cd "$repo_root"
 
 # Module name, then the only folder whose Swift files may import it.
 allowed=(
-  CPostgreSQL Sources/Core/Database/
-  CNGHTTP2 Sources/Core/RPC/
-  CProtobufC Sources/Core/Protocol/
-  CGRPCAPI Sources/Core/Protocol/
+  CPostgreSQL Sources/Postgres/
+  CNGHTTP2 Sources/RPC/HTTP2/
+  CProtobufC Sources/RPC/Protocol/
+  CGRPCAPI Sources/RPC/Protocol/
   CMemory Sources/Core/Service/MallocArenas.swift
 )
 

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CoordinatorService
 import Core
+import TaskStorage
 import Foundation
 import Logging
 

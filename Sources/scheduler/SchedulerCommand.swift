@@ -1,5 +1,7 @@
 import ArgumentParser
 import Core
+import SchedulerService
+import TaskStorage
 import Logging
 
 @main

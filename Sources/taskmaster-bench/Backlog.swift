@@ -1,5 +1,6 @@
 import ClusterKit
 import Core
+import Postgres
 import Foundation
 
 /// A small and a large backlog of tasks all due at once: claiming and `GET /status` should be

@@ -1,5 +1,8 @@
 import ClusterKit
 import Core
+import Postgres
+import RPC
+import TaskStorage
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 import Core
+import Postgres
 
 /// The cluster as users get it, every flag at its default (the workers run `noop`): how fast it
 /// drains a backlog due at one instant, how soon a slot that frees starts its next task, and

@@ -1,4 +1,5 @@
 import Core
+import Postgres
 
 /// A backlog of tasks that fall due at one instant, inserted ahead of time: how fast the
 /// cluster works it off.

@@ -1,4 +1,5 @@
 import Core
+import Postgres
 
 /// How the tasks of a scenario ended: each should complete, after exactly one attempt.
 struct ExactlyOnce {

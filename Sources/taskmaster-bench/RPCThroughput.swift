@@ -1,4 +1,7 @@
 import Core
+import Postgres
+import RPC
+import TaskStorage
 import Logging
 
 /// Unary calls over one HTTP/2 connection with many concurrent streams, against an in-process

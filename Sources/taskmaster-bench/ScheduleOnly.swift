@@ -1,4 +1,5 @@
 import Core
+import Postgres
 import NIOCore
 
 /// `POST /schedule` alone, one task per request from keep-alive clients, for tasks due far in the

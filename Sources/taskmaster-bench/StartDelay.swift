@@ -1,5 +1,6 @@
 import ClusterKit
 import Core
+import Postgres
 
 /// How late tasks start: `started_at − scheduled_at` of every task, for a burst of tasks due at
 /// one instant (inserted ahead of time) and for tasks posted at a steady pace.

@@ -1,4 +1,7 @@
 import Core
+import Postgres
+import RPC
+import TaskStorage
 
 /// How long a worker's slot stays empty: from a task's end on a worker to the start of the next
 /// task there, by the worker's own clock (`completed_at`, `started_at`). Each worker's ends and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import WorkerService
 import Foundation
 import Logging
 

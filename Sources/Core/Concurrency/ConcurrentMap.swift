@@ -1,7 +1,7 @@
 extension Collection where Element: Sendable {
     /// `transform` applied to every element at once, each in a child task; the results come back
     /// in the elements' order.
-    func concurrentMap<Transformed: Sendable>(
+    package func concurrentMap<Transformed: Sendable>(
         _ transform: @escaping @Sendable (Element) async -> Transformed
     ) async -> [Transformed] {
         await withTaskGroup(of: Positioned<Transformed>.self) { group in

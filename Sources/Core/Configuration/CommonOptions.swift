@@ -35,31 +35,7 @@ public struct CommonOptions: ParsableArguments, Sendable {
     }
 }
 
-/// Options of the services that use PostgreSQL (configured through the environment).
-public struct DatabaseOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("data_dir"), help: "Folder of numbered SQL migrations applied at start.")
-    public var dataDirectory: String = "data"
-
-    @Option(name: .customLong("db_connections"), help: "Connections in the PostgreSQL pool.")
-    public var connections: Int = 4
-
-    public init() {}
-
-    public func validate() throws {
-        guard (1...64).contains(connections) else {
-            throw ValidationError("--db_connections must be between 1 and 64")
-        }
-    }
-
-    /// Reads DATABASE_URL or POSTGRES_HOST/PORT/USER/PASSWORD/DB.
-    public func postgresConfiguration() throws -> PostgresConfiguration {
-        try PostgresConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
-    }
-}
-
 extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-extension ExecutorKind: ExpressibleByArgument {}
 
 extension ListenAddress: ExpressibleByArgument {
     public init?(argument: String) {

@@ -4,7 +4,7 @@ import Synchronization
 /// reserves its size (its `Content-Length`, else the most it may send) for as long as it is
 /// handled. One that does not fit waits, in arrival order, while its body stays in the
 /// connection's buffers; after `maxWait` it is refused with `503 busy`.
-final class BodyMemoryBudget: Sendable {
+package final class BodyMemoryBudget: Sendable {
     private struct Waiter {
         let id: UInt64
         let bytes: Int
@@ -24,14 +24,14 @@ final class BodyMemoryBudget: Sendable {
     private let maxWait: Duration
     private let state = Mutex(State())
 
-    init(limit: Int, maxWait: Duration = .seconds(10)) {
+    package init(limit: Int, maxWait: Duration = .seconds(10)) {
         self.limit = limit
         self.maxWait = maxWait
     }
 
     /// Runs `body` with `bytes` reserved. A request larger than the whole budget still runs
     /// once nothing else is reserved, so every request the size limits allow can get through.
-    func withReservation<Result>(_ bytes: Int, _ body: () async throws -> Result) async throws -> Result {
+    package func withReservation<Result>(_ bytes: Int, _ body: () async throws -> Result) async throws -> Result {
         guard await reserve(bytes) else {
             throw APIError(.busy, "the server is reading as many large requests as it may at once; retry in a moment")
         }

@@ -1,5 +1,5 @@
-import Hummingbird
-import HummingbirdCore
+package import Hummingbird
+package import HummingbirdCore
 import NIOCore
 
 /// The limits every HTTP server of the services keeps against slow or greedy clients.
@@ -17,7 +17,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
     public init() {}
 
     /// The HTTP/1.1 server with these limits.
-    var server: HTTPServerBuilder {
+    package var server: HTTPServerBuilder {
         let limits = self
         return .http1(
             configuration: HTTP1Channel.Configuration(
@@ -29,7 +29,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
     }
 
     /// The application configuration for `address`, with the connection limit.
-    func applicationConfiguration(address: ListenAddress, serverName: String) -> ApplicationConfiguration {
+    package func applicationConfiguration(address: ListenAddress, serverName: String) -> ApplicationConfiguration {
         ApplicationConfiguration(
             address: .hostname(address.host, port: address.port), serverName: serverName,
             availableConnectionsDelegate: MaximumAvailableConnections(maxConnections))

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 
@@ -9,17 +9,16 @@ public struct AdminServer: Sendable {
     public var address: ListenAddress
     public var readiness: [ReadinessCheck]
     public var metrics: MetricsRegistry
-    /// Serves `GET /workers` from this registry when set (the coordinator).
-    public var workerRegistry: WorkerRegistry?
+    /// `GET` routes the process serves beside the health ones (the coordinator's `/workers`).
+    public var routes: [AdminRoute]
 
     public init(
-        address: ListenAddress, readiness: [ReadinessCheck], metrics: MetricsRegistry,
-        workerRegistry: WorkerRegistry? = nil
+        address: ListenAddress, readiness: [ReadinessCheck], metrics: MetricsRegistry, routes: [AdminRoute] = []
     ) {
         self.address = address
         self.readiness = readiness
         self.metrics = metrics
-        self.workerRegistry = workerRegistry
+        self.routes = routes
     }
 
     /// The server, ready to run in a ServiceGroup.
@@ -30,12 +29,10 @@ public struct AdminServer: Sendable {
     private func application(logger: Logger) -> some ApplicationProtocol {
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         let health = HealthEndpoints(readiness: readiness, registry: metrics)
-        var routes: [(path: String, handler: AdminRoute)] = [
-            ("/healthz", health.health), ("/readyz", health.ready), ("/metrics", health.metrics),
-        ]
-        if let workerRegistry {
-            routes.append(("/workers", WorkersEndpoint.fromRegistry(workerRegistry).list))
-        }
+        let routes = [
+            AdminRoute(path: "/healthz", handler: health.health), AdminRoute(path: "/readyz", handler: health.ready),
+            AdminRoute(path: "/metrics", handler: health.metrics),
+        ] + self.routes
         router.add(middleware: APIErrorMiddleware(allowedMethods: routes.reduce(into: [:]) { $0[$1.path] = [.get] }))
         for route in routes {
             router.get(RouterPath(route.path), use: route.handler)
@@ -53,4 +50,13 @@ public struct AdminServer: Sendable {
     }
 }
 
-private typealias AdminRoute = @Sendable (Request, ServiceRequestContext) async throws -> Response
+/// One `GET` endpoint of an admin server.
+public struct AdminRoute: Sendable {
+    public var path: String
+    public var handler: @Sendable (Request, ServiceRequestContext) async throws -> Response
+
+    public init(path: String, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Response) {
+        self.path = path
+        self.handler = handler
+    }
+}

@@ -1,17 +1,22 @@
-import Hummingbird
+package import Hummingbird
 
 /// `GET /healthz`, `/readyz` and `/metrics`, served alike by the scheduler and the admin servers.
-struct HealthEndpoints: Sendable {
+package struct HealthEndpoints: Sendable {
     let readiness: [ReadinessCheck]
     let registry: MetricsRegistry
 
+    package init(readiness: [ReadinessCheck], registry: MetricsRegistry) {
+        self.readiness = readiness
+        self.registry = registry
+    }
+
     /// Answers while the process serves requests; touches nothing else.
-    func health(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    package func health(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         try JSONResponse.make(HealthResponse())
     }
 
     /// 200 when every check passes, 503 otherwise; the body names each check's outcome.
-    func ready(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    package func ready(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let passed = await readiness.concurrentMap { await $0.isReady() }
         let outcomes = Dictionary(zip(readiness.map(\.name), passed), uniquingKeysWith: { $0 && $1 })
         let ready = outcomes.values.allSatisfy { $0 }
@@ -22,7 +27,7 @@ struct HealthEndpoints: Sendable {
     }
 
     /// Every metric of the process in the Prometheus text format.
-    func metrics(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    package func metrics(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = registry.exposition()
         return Response(
             status: .ok,

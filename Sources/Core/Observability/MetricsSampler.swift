@@ -1,25 +1,16 @@
 public import Logging
 public import ServiceLifecycle
 
-/// Sets the sampled gauges (queue depth, live workers, database pool use) once per interval.
+/// Sets the sampled gauges (queue depth, live workers, database pool use) once per interval;
+/// each module that knows a value declares its sample.
 public final class MetricsSampler: Service, Sendable {
     /// Reads one value and sets its gauge.
     public struct Sample: Sendable {
         let record: @Sendable () async throws -> Void
 
-        /// `taskmaster_db_pool_connections_in_use` and `…_waiting`.
-        public static func databasePool(_ client: PostgresClient) -> Sample {
-            Sample { GaugeMetrics.databasePool(client.poolUsage) }
-        }
-
-        /// `taskmaster_queue_depth`: one count over the partial index of due tasks.
-        public static func queueDepth(_ store: TaskStore) -> Sample {
-            Sample { GaugeMetrics.queueDepth(try await store.countDueTasks()) }
-        }
-
-        /// `taskmaster_workers_live`.
-        public static func workersLive(_ registry: WorkerRegistry) -> Sample {
-            Sample { GaugeMetrics.workersLive(registry.workers.count) }
+        /// `record` reads one value and sets its gauge; a throw keeps the gauge's last value.
+        public init(record: @escaping @Sendable () async throws -> Void) {
+            self.record = record
         }
     }
 
@@ -34,13 +25,7 @@ public final class MetricsSampler: Service, Sendable {
     }
 
     public func run() async throws {
-        // Cancelled on graceful shutdown; an interrupted sleep ends the loop, not the process.
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.sampleAll()
-                try? await Task.sleep(for: self.interval)
-            }
-        }
+        await PeriodicLoop(every: interval).run { await self.sampleAll() }
     }
 
     /// Takes every sample once; a failing one (the database is down) keeps its last value.

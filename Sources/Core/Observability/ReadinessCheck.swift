@@ -12,21 +12,9 @@ public struct ReadinessCheck: Sendable {
         self.isReady = isReady
     }
 
-    /// `SELECT 1` succeeds within `timeout`.
-    public static func database(_ client: PostgresClient, timeout: Duration = .seconds(2)) -> ReadinessCheck {
-        ReadinessCheck(name: "database") {
-            await firstOutcome(within: timeout) { (try? await client.query("SELECT 1")) != nil }
-        }
-    }
-
-    /// The gRPC server has bound its address.
-    public static func grpcServer(_ server: GRPCServer) -> ReadinessCheck {
-        ReadinessCheck(name: "grpc") { server.isListening }
-    }
-
-    /// The coordinator acknowledged the worker's last heartbeat.
-    public static func registered(_ heartbeats: HeartbeatSender) -> ReadinessCheck {
-        ReadinessCheck(name: "coordinator") { heartbeats.isRegistered }
+    /// A check whose probe may block (a libpq call): failing once `timeout` passed without an answer.
+    public init(name: String, timeout: Duration, isReady probe: @escaping @Sendable () async -> Bool) {
+        self.init(name: name) { await firstOutcome(within: timeout, probe) }
     }
 }
 

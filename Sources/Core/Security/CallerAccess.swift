@@ -28,11 +28,3 @@ public enum CallerAccess: Sendable, Hashable {
     /// Whether anyone who reaches the service is served without a token.
     public var isOpenToAnyone: Bool { self == .anyone }
 }
-
-extension SocketAddress {
-    /// A loopback address: `127.0.0.0/8`, `::1`, or `::ffff:127.x.y.z`.
-    var isOnThisHost: Bool {
-        guard let ip = ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
-    }
-}

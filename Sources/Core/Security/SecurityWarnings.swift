@@ -35,10 +35,3 @@ public enum SecurityWarnings {
             """)
     }
 }
-
-extension ListenAddress {
-    /// Whether only this host can connect: `localhost`, `127.0.0.0/8` or `::1`.
-    var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-}

@@ -4,7 +4,11 @@ import NIOPosix
 import Synchronization
 import Testing
 
+@testable import CoordinatorService
 @testable import Core
+@testable import Postgres
+@testable import RPC
+@testable import TaskStorage
 
 /// An in-process WorkerService that records every task it is handed. Without `servesBatches`
 /// it serves only the original SubmitTask; `failsBatches` makes every SubmitTasks call fail.

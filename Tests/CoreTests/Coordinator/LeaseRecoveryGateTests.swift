@@ -1,5 +1,6 @@
 import Testing
 
+@testable import CoordinatorService
 @testable import Core
 
 @Suite struct LeaseRecoveryGateTests {

@@ -3,7 +3,10 @@ import Foundation
 import Logging
 import Testing
 
+@testable import CoordinatorService
 @testable import Core
+@testable import Postgres
+@testable import TaskStorage
 
 /// Retention against a database of its own (it deletes whatever is old enough).
 @Suite(.timeLimit(.minutes(1))) struct RetentionSweeperTests {

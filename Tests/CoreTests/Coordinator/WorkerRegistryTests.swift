@@ -1,6 +1,8 @@
 import Testing
 
+@testable import CoordinatorService
 @testable import Core
+@testable import RPC
 
 @Suite struct WorkerRegistryTests {
     private func registry(workers: Int, capacity: UInt32 = 5) -> WorkerRegistry {

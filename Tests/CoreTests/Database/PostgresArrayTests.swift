@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Core
+@testable import Postgres
 
 /// Array literals: built without a server, then read back by a real PostgreSQL.
 @Suite struct PostgresArrayTests {

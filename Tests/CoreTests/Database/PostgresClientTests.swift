@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Core
+@testable import Postgres
 
 @Suite struct PostgresClientTests {
     @Test func transactionCommits() async throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Core
+@testable import Postgres
 
 @Suite struct PostgresConfigurationTests {
     @Test func defaults() {

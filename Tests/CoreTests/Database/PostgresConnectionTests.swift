@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Core
+@testable import Postgres
 
 @Suite struct PostgresConnectionTests {
     @Test func everyParameterTypeRoundTrips() async throws {

@@ -1,6 +1,7 @@
 import ClusterKit
 import Testing
 @testable import Core
+@testable import Postgres
 
 /// Restarts and stops a cluster of its own, so other database tests are not disturbed.
 @Suite struct PostgresReconnectTests {

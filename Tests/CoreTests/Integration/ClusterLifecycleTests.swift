@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// The whole cluster as real processes: the life of a task, worker loss, fair dispatch.
 @Suite(.serialized) struct ClusterLifecycleTests {

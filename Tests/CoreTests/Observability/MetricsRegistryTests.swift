@@ -2,6 +2,8 @@ import Metrics
 import Testing
 
 @testable import Core
+@testable import Postgres
+@testable import TaskStorage
 
 /// What `/metrics` renders, recorded through swift-metrics into a registry of the test's own.
 @Suite struct MetricsRegistryTests {
@@ -15,8 +17,8 @@ import Testing
             TaskMetrics.recorded(.completed, requeued: false, startDelay: nil)
             TaskMetrics.recorded(.failed, requeued: true, startDelay: nil)
             TaskMetrics.recorded(.failed, requeued: false, startDelay: nil)
-            GaugeMetrics.queueDepth(12)
-            GaugeMetrics.databasePool(PostgresPoolUsage(inUse: 2, waiting: 1))
+            MetricsSampler.Sample.record(queueDepth: 12)
+            MetricsSampler.Sample.record(poolUsage: PostgresPoolUsage(inUse: 2, waiting: 1))
         }
         let text = String(decoding: registry.exposition(), as: UTF8.self)
         let scrape = try PrometheusScrape(parsing: text)

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import RPC
 
 @Suite struct ProtobufCodecTests {
     @Test func taskRequestMatchesTheProtobufWireFormat() throws {

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// The cluster token on the RPC layer: servers refuse calls without it, clients send it.
 @Suite(.timeLimit(.minutes(1))) struct GRPCAuthenticationTests {

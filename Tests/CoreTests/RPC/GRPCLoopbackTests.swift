@@ -3,6 +3,7 @@ import NIOPosix
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// Client and server talking over 127.0.0.1.
 @Suite(.timeLimit(.minutes(1))) struct GRPCLoopbackTests {

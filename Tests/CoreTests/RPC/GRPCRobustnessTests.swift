@@ -3,6 +3,7 @@ import NIOPosix
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// Sends one request over a bare HTTP/2 session, for requests `GRPCClient` would never send.
 private final class OneRequestHandler: ChannelInboundHandler {

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import Core
+@testable import RPC
 
 @Suite struct GRPCFramingTests {
     @Test func framesWithFlagAndBigEndianLength() {

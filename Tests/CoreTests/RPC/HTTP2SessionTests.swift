@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// A client session and a server session exchanging bytes in memory.
 @Suite struct HTTP2SessionTests {

@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 
 @testable import Core
+@testable import RPC
 
 /// A UTF-8 text message; bytes that are not UTF-8 do not decode.
 struct TextMessage: GRPCMessage, Equatable {

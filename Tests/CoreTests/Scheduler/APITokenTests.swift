@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Core
+@testable import SchedulerService
 
 /// `TASKMASTER_API_TOKEN`: the bearer token in front of the API.
 @Suite(.timeLimit(.minutes(1))) struct APITokenTests {

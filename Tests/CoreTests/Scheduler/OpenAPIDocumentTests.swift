@@ -9,7 +9,7 @@ import Testing
 /// interop tests.)
 @Suite(.timeLimit(.minutes(1))) struct OpenAPIDocumentTests {
     static let documentPath = TestEnvironment.repositoryRoot
-        .appendingPathComponent("Sources/Core/Scheduler/OpenAPI/scheduler.openapi.json").path
+        .appendingPathComponent("Sources/SchedulerService/OpenAPI/scheduler.openapi.json").path
 
     @Test func servesTheFileOfTheRepository() async throws {
         try await withSchedulerApplication { client, _ in

@@ -1,6 +1,8 @@
 import NIOCore
 import Testing
 @testable import Core
+@testable import SchedulerService
+@testable import TaskStorage
 
 /// Decoding and validation of `POST /schedule` bodies, without a server or database.
 @Suite struct ScheduleRequestTests {

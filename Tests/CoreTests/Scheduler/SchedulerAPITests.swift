@@ -1,4 +1,5 @@
 import Core
+import TaskStorage
 import Foundation
 import Hummingbird
 import HummingbirdTesting

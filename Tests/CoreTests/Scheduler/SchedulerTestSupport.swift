@@ -1,4 +1,7 @@
 import Core
+import Postgres
+import SchedulerService
+import TaskStorage
 import Foundation
 import Hummingbird
 import HummingbirdTesting

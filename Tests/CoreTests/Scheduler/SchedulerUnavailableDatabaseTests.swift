@@ -1,4 +1,7 @@
 import Core
+import Postgres
+import SchedulerService
+import TaskStorage
 import HummingbirdTesting
 import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 import Core
+import Postgres
 import Foundation
 import Hummingbird
 import HummingbirdTesting

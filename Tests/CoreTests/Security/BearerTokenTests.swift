@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import Core
@@ -36,5 +37,14 @@ import Testing
         #expect(try ListenAddress(parsing: "[::1]:8080").isLoopback)
         #expect(try !ListenAddress(parsing: ":8080").isLoopback)
         #expect(try !ListenAddress(parsing: "10.0.0.5:8080").isLoopback)
+        #expect(ListenAddress(host: "[::1]", port: 8081).isLoopback)
+    }
+
+    @Test func loopbackPeers() throws {
+        #expect(try SocketAddress(ipAddress: "127.0.0.2", port: 5000).isOnThisHost)
+        #expect(try SocketAddress(ipAddress: "::1", port: 5000).isOnThisHost)
+        #expect(try SocketAddress(ipAddress: "::ffff:127.0.0.1", port: 5000).isOnThisHost)
+        #expect(try !SocketAddress(ipAddress: "10.0.0.5", port: 5000).isOnThisHost)
+        #expect(try !SocketAddress(ipAddress: "::ffff:10.0.0.5", port: 5000).isOnThisHost)
     }
 }

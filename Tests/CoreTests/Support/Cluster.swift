@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// Real scheduler, coordinator and worker processes on 127.0.0.1, sharing a database of their own.
 final class Cluster: @unchecked Sendable {

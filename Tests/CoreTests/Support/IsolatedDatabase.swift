@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import Postgres
+@testable import TaskStorage
 
 /// A database of its own for one test, created on the test command's PostgreSQL with the schema
 /// applied, and dropped at the end.

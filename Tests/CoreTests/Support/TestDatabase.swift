@@ -2,6 +2,7 @@ import Foundation
 import Logging
 
 @testable import Core
+@testable import Postgres
 
 /// The PostgreSQL that the test command started, from `TASKMASTER_TEST_DATABASE_URL`.
 enum TestDatabase {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// Single tasks stored together (group commit), against a real PostgreSQL.
 extension TaskStoreDispatchTests {

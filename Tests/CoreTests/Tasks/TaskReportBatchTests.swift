@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// Reports applied many at a time, against a real PostgreSQL.
 extension TaskStoreDispatchTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// Only the holder of a task's current hand-off changes it, against a real PostgreSQL.
 extension TaskStoreDispatchTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// What recording a worker's report tells the coordinator's metrics: the start delay of a
 /// first STARTED report, and whether a failure was put back in the queue.

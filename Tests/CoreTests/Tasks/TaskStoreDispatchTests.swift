@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import TaskStorage
 
 /// The coordinator's SQL against a real PostgreSQL, each test on a database of its own so claims
 /// never see another test's tasks.

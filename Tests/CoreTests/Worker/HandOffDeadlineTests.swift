@@ -3,6 +3,8 @@ import Synchronization
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 /// A worker judges a hand-off's deadline by the coordinator's clock, which it learns from
 /// heartbeat replies, so hosts whose clocks disagree still take hand-offs in time and refuse late ones.

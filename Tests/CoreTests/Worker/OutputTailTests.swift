@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import WorkerService
 
 @Suite struct OutputTailTests {
     @Test func keepsEverythingBelowTheLimit() {

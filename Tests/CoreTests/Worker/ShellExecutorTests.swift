@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 @Suite struct ShellExecutorTests {
     private func run(_ command: String, timeoutSeconds: UInt32 = 0) async -> ExecutionOutcome {

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 @Suite struct StatusReportQueueTests {
     private let task = TaskRequest(taskID: "t", data: "x", attempt: 2)

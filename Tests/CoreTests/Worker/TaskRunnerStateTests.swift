@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 @Suite struct TaskRunnerStateTests {
     private static func task(_ id: String) -> TaskRequest {

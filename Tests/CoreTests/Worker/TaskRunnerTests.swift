@@ -4,6 +4,8 @@ import Synchronization
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 @Suite struct TaskRunnerTests {
     private static func task(_ index: Int, _ data: String = "") -> TaskRequest {

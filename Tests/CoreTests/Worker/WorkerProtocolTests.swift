@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import RPC
 
 @Suite struct WorkerProtocolTests {
     @Test func cancelTaskMessagesMatchTheWireFormat() throws {

@@ -3,6 +3,8 @@ import Synchronization
 import Testing
 
 @testable import Core
+@testable import RPC
+@testable import WorkerService
 
 /// An in-process CoordinatorService that records what workers tell it. A final report that
 /// carries the start of an attempt whose STARTED report was merged into it is recorded as both.

@@ -1,7 +1,11 @@
 import ClusterKit
 import Testing
 
+@testable import CoordinatorService
 @testable import Core
+@testable import Postgres
+@testable import RPC
+@testable import TaskStorage
 
 /// The `workers` table as the coordinator writes it and the scheduler reads it.
 @Suite(.timeLimit(.minutes(1))) struct WorkerStoreTests {

@@ -1,0 +1,37 @@
+public import Logging
+import struct Foundation.UUID
+import Core
+import RPC
+public import TaskStorage
+
+/// Tells the worker holding a cancelled task to stop it (WorkerService.CancelTask).
+public struct CancellationForwarder: Sendable {
+    private let store: TaskStore
+    private let registry: WorkerRegistry
+    private let clients: WorkerClientPool
+    private let logger: Logger
+
+    public init(store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.clients = clients
+        self.logger = logger
+    }
+
+    /// Forwards the cancellation of `taskID` to its worker, when this coordinator knows it.
+    public func forward(taskID: String) async {
+        var logger = logger
+        logger[metadataKey: LogKey.taskID] = "\(taskID)"
+        do {
+            guard let id = UUID(uuidString: taskID), let task = try await store.find(id: id),
+                let workerID = task.workerID,
+                let worker = registry.workers.first(where: { $0.id == workerID })
+            else { return }
+            let response: CancelTaskResponse = try await clients.client(for: worker.address).unary(
+                GRPCAPIMethods.workerCancelTask, request: CancelTaskRequest(taskID: taskID), timeout: .seconds(5))
+            logger.info("cancellation forwarded", metadata: [LogKey.workerID: "\(workerID)", "found": "\(response.found)"])
+        } catch {
+            logger.warning("forwarding a cancellation failed", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package import Core
+package import RPC
+package import TaskStorage
+
+extension ClaimedTask {
+    /// The message that hands this task to a worker, to be accepted before `acceptBefore`.
+    package func taskRequest(acceptBefore: Timestamp) -> TaskRequest {
+        TaskRequest(
+            taskID: id.uuidString.lowercased(), data: command, attempt: UInt32(clamping: attempt),
+            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.uuidString.lowercased(),
+            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch)
+    }
+}

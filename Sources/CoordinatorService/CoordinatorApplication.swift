@@ -1,0 +1,91 @@
+public import Logging
+import NIOPosix
+import ServiceLifecycle
+public import Core
+public import Postgres
+import RPC
+import TaskStorage
+
+/// The coordinator process: CoordinatorService, the dispatch loop and the heartbeat monitor.
+public struct CoordinatorApplication: Sendable {
+    public var configuration: CoordinatorConfiguration
+    public var database: PostgresConfiguration
+    public var databaseConnections: Int
+    public var logger: Logger
+    /// What the admin server's `/metrics` renders.
+    public var metrics: MetricsRegistry
+
+    public init(
+        configuration: CoordinatorConfiguration, database: PostgresConfiguration, databaseConnections: Int,
+        logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.databaseConnections = databaseConnections
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops claiming, lets calls in flight finish and returns.
+    public func run() async throws {
+        let postgres = try await DatabaseStartup.connect(
+            configuration: database, connections: databaseConnections,
+            dataDirectory: configuration.dataDirectory, logger: logger)
+        let store = TaskStore(client: postgres)
+        let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
+        let clients = WorkerClientPool(
+            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken)
+        let dispatcher = Dispatcher(
+            store: store, registry: registry, clients: clients, configuration: configuration, logger: logger)
+        let leaseRecovery = LeaseRecoveryGate(grace: configuration.heartbeatTimeout)
+        let monitor = LivenessMonitor(
+            registry: registry, clients: clients, store: store, dispatcher: dispatcher,
+            heartbeatTimeout: configuration.heartbeatTimeout, leaseRecovery: leaseRecovery, logger: logger)
+        let cancellations = CancellationForwarder(store: store, registry: registry, clients: clients, logger: logger)
+        let listener = NotificationListener(
+            configuration: database, channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel],
+            logger: logger
+        ) { notification in
+            if let notification, notification.channel == TaskNotifications.cancelChannel {
+                Task { await cancellations.forward(taskID: notification.payload) }
+            } else {
+                dispatcher.wake()
+            }
+        }
+        let service = CoordinatorRPCService(
+            store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
+            leaseRecovery: leaseRecovery, logger: logger)
+        let server = GRPCServer(
+            configuration: GRPCServerConfiguration(
+                host: configuration.listenAddress.host, port: configuration.listenAddress.port,
+                access: configuration.grpcAccess, serviceName: "coordinator"),
+            router: service.router(), eventLoopGroup: eventLoopGroup, logger: logger)
+        let admin = AdminServer(
+            address: configuration.adminAddress, readiness: [.database(postgres), .grpcServer(server)],
+            metrics: metrics,
+            routes: [AdminRoute(path: "/workers", handler: WorkersEndpoint.fromRegistry(registry).list)])
+        let sampler = MetricsSampler(
+            samples: [.queueDepth(store), .workersLive(registry), .databasePool(postgres)], logger: logger)
+        let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
+        SecurityWarnings.checkGRPCExposure(
+            service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
+            logger: logger)
+
+        let announcement = Task {
+            let port = try await server.listeningPort()
+            logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
+        }
+        defer { announcement.cancel() }
+        let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
+        // The admin server starts first and stops last, so /metrics stays up while the others drain.
+        let services: [any Service] = [
+            admin.service(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable, sweeper,
+        ]
+        try await ServiceRunner.run(services, logger: logger) {
+            await clients.closeAll()
+            await postgres.shutdown()
+        }
+        logger.info("coordinator stopped")
+    }
+}

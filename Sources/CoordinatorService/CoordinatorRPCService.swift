@@ -1,0 +1,182 @@
+public import Logging
+import struct Foundation.UUID
+import Core
+public import RPC
+public import TaskStorage
+
+/// The coordinator's side of `grpcapi.CoordinatorService`.
+public struct CoordinatorRPCService: Sendable {
+    private let store: TaskStore
+    private let registry: WorkerRegistry
+    private let dispatcher: Dispatcher
+    private let leaseDuration: Duration
+    private let leaseRecovery: LeaseRecoveryGate
+    private let logger: Logger
+
+    public init(
+        store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
+        leaseRecovery: LeaseRecoveryGate, logger: Logger
+    ) {
+        self.store = store
+        self.registry = registry
+        self.dispatcher = dispatcher
+        self.leaseDuration = leaseDuration
+        self.leaseRecovery = leaseRecovery
+        self.logger = logger
+    }
+
+    /// The routes of every CoordinatorService method.
+    public func router() -> GRPCRouter {
+        var router = GRPCRouter()
+        router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
+        router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in try await sendHeartbeat(request) }
+        router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
+        router.register(GRPCAPIMethods.updateTaskStatuses) { request, _ in try await updateTaskStatuses(request) }
+        return router
+    }
+
+    /// Persists a task due now; the dispatcher hands it to the next worker in the rotation at once.
+    public func submitTask(_ request: ClientTaskRequest) async throws -> ClientTaskResponse {
+        guard !registry.isEmpty else {
+            throw GRPCStatus(code: .unavailable, message: "no workers available")
+        }
+        let taskID = try await store.insertTaskDueNow(command: request.data).uuidString.lowercased()
+        logger.debug("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
+        dispatcher.wake()
+        return ClientTaskResponse(message: "Task submitted successfully", taskID: taskID)
+    }
+
+    /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
+    /// that lists its tasks renews exactly those, so a task it no longer holds (its report was
+    /// lost) runs out of lease and is run again; one that does not renews all tasks assigned to it.
+    public func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
+        guard request.workerID != 0 else {
+            throw GRPCStatus(code: .invalidArgument, message: "workerId must not be 0")
+        }
+        guard let address = try? ListenAddress(parsing: request.address), !address.host.isEmpty, address.port != 0 else {
+            throw GRPCStatus(
+                code: .invalidArgument,
+                message: "address \(request.address.quotedExcerpt()) is not the host:port the worker's WorkerService listens on")
+        }
+        if registry.heartbeat(request) {
+            logger.info(
+                "worker registered",
+                metadata: [LogKey.workerID: "\(request.workerID)", LogKey.address: "\(request.address)"])
+            dispatcher.wake()
+        }
+        do {
+            if request.capacity > 0 {
+                try await store.renewLeases(of: request.heldTaskIDs.compactMap(UUID.init(uuidString:)), lease: leaseDuration)
+            } else {
+                try await store.renewLeases(ofWorker: request.workerID, lease: leaseDuration)
+            }
+        } catch {
+            leaseRecovery.databaseFailed()
+            logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
+        }
+        return HeartbeatResponse(acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch)
+    }
+
+    /// Applies one report; `success` is false when it changed nothing (the task is finished, or
+    /// the sender does not hold its current hand-off).
+    public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
+        switch try await apply([request])[0] {
+        case .notFound: throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID.quotedExcerpt())")
+        case .ignored: return UpdateTaskStatusResponse(success: false)
+        case .recorded: return UpdateTaskStatusResponse(success: true)
+        }
+    }
+
+    /// Applies a worker's reports with one statement (one commit) and names the unknown tasks.
+    public func updateTaskStatuses(_ request: UpdateTaskStatusBatchRequest) async throws -> UpdateTaskStatusBatchResponse {
+        let results = try await apply(request.updates)
+        return UpdateTaskStatusBatchResponse(
+            unknownTaskIDs: zip(request.updates, results).filter { $0.1 == .notFound }.map(\.0.taskID))
+    }
+
+    /// Records `requests`, logs and counts what each did, frees the slots of finished attempts,
+    /// and returns what each did.
+    private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [TaskStatusReportResult] {
+        let reports = try requests.map { request in
+            guard let taskID = UUID(uuidString: request.taskID) else {
+                throw GRPCStatus(
+                    code: .invalidArgument, message: "malformed task_id \(request.taskID.quotedExcerpt()): expected a UUID")
+            }
+            guard request.handoff.isEmpty || UUID(uuidString: request.handoff) != nil else {
+                throw GRPCStatus(
+                    code: .invalidArgument, message: "malformed handoff \(request.handoff.quotedExcerpt()): expected a UUID")
+            }
+            if let status = request.unrecognizedStatus {
+                throw GRPCStatus(
+                    code: .invalidArgument,
+                    message: "status \(status) of task \(request.taskID) is none of QUEUED (0), STARTED (1), COMPLETE (2), FAILED (3)")
+            }
+            return TaskStatusReport(request, taskID: taskID)
+        }
+        let results = try await store.record(reports, originalContractHolders: registry.originalContractWorkerIDs)
+        var freedSlot = false
+        for (request, (report, result)) in zip(requests, zip(reports, results)) {
+            // Metadata is built only when the level is on: this runs for every report.
+            func metadata(workerID: UInt32? = nil) -> Logger.Metadata {
+                [LogKey.taskID: "\(request.taskID)", LogKey.status: "\(report.outcome)", LogKey.workerID: workerID.map { "\($0)" }]
+                    .compactMapValues { $0 }
+            }
+            switch result {
+            case .notFound:
+                break
+            case .ignored:
+                logger.info("status report ignored: the task is finished or the sender does not hold it", metadata: metadata())
+                freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
+            case .recorded(let workerID, let requeued, let startDelay):
+                TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
+                // A start or a success is routine (debug); a failure or a hand-back is news.
+                let level: Logger.Level = report.outcome == .started || report.outcome == .completed ? .debug : .info
+                logger.log(level: level, "task status recorded", metadata: metadata(workerID: workerID))
+                freedSlot = releaseSlot(after: report, heldBy: workerID ?? report.workerID) || freedSlot
+            }
+        }
+        if freedSlot { dispatcher.wake() }
+        return results
+    }
+
+    /// A final report frees the worker's slot, whether or not it still changed the task.
+    /// Returns whether it freed one.
+    private func releaseSlot(after report: TaskStatusReport, heldBy workerID: UInt32?) -> Bool {
+        guard report.outcome != .started, let workerID else { return false }
+        registry.releaseSlot(of: workerID)
+        return true
+    }
+}
+
+extension TaskStatusReport {
+    /// The domain report carried by a wire message.
+    init(_ request: UpdateTaskStatusRequest, taskID: UUID) {
+        let outcome: Outcome
+        let micros: Int64
+        let seconds: Int64
+        let startTime = Timestamp(wireMicroseconds: request.startedAtMicros, seconds: request.startedAt)
+        switch request.status {
+        case .queued: (outcome, micros, seconds) = (.handedBack, 0, 0)
+        case .started: (outcome, micros, seconds) = (.started, request.startedAtMicros, request.startedAt)
+        case .complete: (outcome, micros, seconds) = (.completed, request.completedAtMicros, request.completedAt)
+        case .failed: (outcome, micros, seconds) = (.failed, request.failedAtMicros, request.failedAt)
+        }
+        self.init(
+            taskID: taskID, outcome: outcome, time: Timestamp(wireMicroseconds: micros, seconds: seconds),
+            startTime: startTime,
+            workerID: request.workerID == 0 ? nil : request.workerID,
+            attempt: request.attempt == 0 ? nil : Int(request.attempt),
+            handoff: UUID(uuidString: request.handoff),
+            exitCode: request.exitCode,
+            output: request.output.isEmpty ? nil : request.output,
+            error: request.error.isEmpty ? nil : request.error)
+    }
+}
+
+extension Timestamp {
+    /// A time sent as microseconds, else as seconds (the original contract); nil when neither is set.
+    init?(wireMicroseconds micros: Int64, seconds: Int64) {
+        guard micros != 0 || seconds != 0 else { return nil }
+        self.init(microsecondsSinceEpoch: micros != 0 ? micros : seconds &* 1_000_000)
+    }
+}

@@ -1,0 +1,67 @@
+public import Logging
+public import ServiceLifecycle
+import Core
+public import TaskStorage
+
+/// Takes tasks back from workers that went away: removes workers that stopped sending
+/// heartbeats and requeues their unfinished tasks at once, and requeues tasks whose lease
+/// expired (their worker died while no coordinator watched, for example) once `leaseRecovery`
+/// says the leases could have been renewed.
+public final class LivenessMonitor: Service, Sendable {
+    private let registry: WorkerRegistry
+    private let clients: WorkerClientPool
+    private let store: TaskStore
+    private let dispatcher: Dispatcher
+    private let heartbeatTimeout: Duration
+    private let leaseRecovery: LeaseRecoveryGate
+    private let logger: Logger
+
+    public init(
+        registry: WorkerRegistry, clients: WorkerClientPool, store: TaskStore, dispatcher: Dispatcher,
+        heartbeatTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
+    ) {
+        self.registry = registry
+        self.clients = clients
+        self.store = store
+        self.dispatcher = dispatcher
+        self.heartbeatTimeout = heartbeatTimeout
+        self.leaseRecovery = leaseRecovery
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await PeriodicLoop(every: min(heartbeatTimeout / 4, .seconds(1))).run { await self.check() }
+    }
+
+    /// One check; returns the workers it removed.
+    @discardableResult
+    public func check(now: ContinuousClock.Instant = .now) async -> [RegisteredWorker] {
+        let removed = registry.removeWorkers(silentSince: now - heartbeatTimeout)
+        var recovered = 0
+        for worker in removed {
+            var logger = logger
+            logger[metadataKey: LogKey.workerID] = "\(worker.id)"
+            logger.warning("worker missed its heartbeats, removed", metadata: [LogKey.address: "\(worker.address)"])
+            await clients.discard(address: worker.address)
+            do {
+                let count = try await store.recoverTasks(ofWorker: worker.id)
+                recovered += count
+                if count > 0 { logger.warning("tasks of a lost worker requeued", metadata: [LogKey.count: "\(count)"]) }
+            } catch {
+                logger.error("requeueing a lost worker's tasks failed; their leases will", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+        if leaseRecovery.isOpen(at: now) {
+            do {
+                let expired = try await store.recoverExpiredLeases()
+                recovered += expired
+                if expired > 0 { logger.warning("tasks with expired leases requeued", metadata: [LogKey.count: "\(expired)"]) }
+            } catch {
+                leaseRecovery.databaseFailed(at: now)
+                logger.warning("recovering expired leases failed", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+        if recovered > 0 { dispatcher.wake() }
+        return removed
+    }
+}

@@ -1,0 +1,9 @@
+public import Core
+import Metrics
+
+extension MetricsSampler.Sample {
+    /// `taskmaster_workers_live`.
+    public static func workersLive(_ registry: WorkerRegistry) -> Self {
+        Self { Gauge(label: MetricNames.workersLive).record(registry.workers.count) }
+    }
+}

@@ -1,0 +1,39 @@
+package import Hummingbird
+
+/// Turns every error into the API's JSON error shape, including requests the router could not
+/// match: 405 with `Allow` for a known path, 404 for an unknown one.
+package struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The methods each known path accepts, by route path (`:name` matches any one segment).
+    let allowedMethods: [String: [HTTPRequest.Method]]
+
+    package init(allowedMethods: [String: [HTTPRequest.Method]]) {
+        self.allowedMethods = allowedMethods
+    }
+
+    package func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return try unmatched(request).response()
+        } catch {
+            return try APIError.reporting(error, logger: context.logger).response()
+        }
+    }
+
+    private func unmatched(_ request: Request) -> APIError {
+        let path = request.uri.path
+        if let allowed = allowedMethods.first(where: { Self.route($0.key, matches: path) })?.value {
+            return .methodNotAllowed(request.method, path: path, allowed: allowed)
+        }
+        return APIError(.notFound, "no such endpoint: \(request.method.rawValue) \(path)")
+    }
+
+    private static func route(_ route: String, matches path: String) -> Bool {
+        let routeSegments = route.split(separator: "/", omittingEmptySubsequences: false)
+        let pathSegments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routeSegments.count == pathSegments.count
+            && zip(routeSegments, pathSegments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+package import Hummingbird
+
+/// Builds JSON responses; every body the API sends goes through here. Keys are sorted so that
+/// the output is the same from run to run.
+package enum JSONResponse {
+    package static func make(
+        _ body: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) throws -> Response {
+        let bytes = try encode(body)
+        var fields: HTTPFields = [
+            .contentType: "application/json; charset=utf-8",
+            .contentLength: String(bytes.readableBytes),
+        ]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+    }
+
+    /// `body` as JSON bytes.
+    static func encode(_ body: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(body))
+    }
+}

@@ -1,0 +1,188 @@
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+import Core
+
+/// Why a `GRPCServer` could not serve.
+public struct GRPCServerError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+
+        /// `run()` was called more than once.
+        public static let alreadyStarted = Code(name: "alreadyStarted")
+
+        public var description: String { name }
+    }
+
+    public var code: Code
+    public var message: String
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// A gRPC server for unary calls over cleartext HTTP/2 (prior knowledge).
+///
+/// Serves until its Task is cancelled or a graceful shutdown is triggered (it is a
+/// ServiceLifecycle `Service`). Then it stops accepting connections, tells clients to go away
+/// (GOAWAY), lets in-flight calls finish within the grace period and closes the connections.
+public final class GRPCServer: Service, Sendable {
+    private enum Listening {
+        case notStarted(waiters: [CheckedContinuation<Int, any Error>])
+        case starting(waiters: [CheckedContinuation<Int, any Error>])
+        case bound(port: Int)
+        case failed(ListenError)
+    }
+
+    private let configuration: GRPCServerConfiguration
+    private let router: GRPCRouter
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+    private let refusedPeers: RefusedPeerLog
+    private let listening = Mutex(Listening.notStarted(waiters: []))
+
+    public init(
+        configuration: GRPCServerConfiguration,
+        router: GRPCRouter,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.router = router.wrappingHandlers { path, handler in ServerCallInterceptor.wrap(handler, path: path) }
+        refusedPeers = RefusedPeerLog(logger: logger)
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    /// The bound port once listening; waits for the bind (useful with port 0).
+    public func listeningPort() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome: Result<Int, ListenError>? = listening.withLock { state in
+                switch state {
+                case .notStarted(var waiters):
+                    waiters.append(continuation)
+                    state = .notStarted(waiters: waiters)
+                    return nil
+                case .starting(var waiters):
+                    waiters.append(continuation)
+                    state = .starting(waiters: waiters)
+                    return nil
+                case .bound(let port):
+                    return .success(port)
+                case .failed(let error):
+                    return .failure(error)
+                }
+            }
+            if let outcome {
+                continuation.resume(with: outcome)
+            }
+        }
+    }
+
+    /// Whether the server has bound its address (false before that and after a failed bind).
+    public var isListening: Bool {
+        listening.withLock { state in
+            if case .bound = state { return true }
+            return false
+        }
+    }
+
+    public func run() async throws {
+        try markStarting()
+        let registry = ServerConnectionRegistry()
+        let channel: any Channel
+        do {
+            channel = try await bind(registry: registry)
+        } catch {
+            let failure = ListenError(address: ListenAddress(host: configuration.host, port: configuration.port), cause: error)
+            publish(.failure(failure))
+            throw failure
+        }
+        let port = channel.localAddress?.port ?? configuration.port
+        publish(.success(port))
+        logger.debug("gRPC server listening", metadata: ["grpc.port": "\(port)"])
+
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                try? await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+        await drain(registry, on: channel.eventLoop)
+        logger.debug("gRPC server stopped", metadata: ["grpc.port": "\(port)"])
+    }
+
+    private func bind(registry: ServerConnectionRegistry) async throws -> any Channel {
+        let router = router
+        let logger = logger
+        let admission = CallAdmission(
+            access: configuration.access, serviceName: configuration.serviceName, refusedPeers: refusedPeers)
+        let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
+        let settings = HTTP2Settings(maxConcurrentStreams: configuration.maxConcurrentStreams)
+        return try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    let handler = ServerConnectionHandler(
+                        router: router, admission: admission, settings: settings,
+                        maxReceiveMessageBytes: maxReceiveMessageBytes, logger: logger)
+                    try child.pipeline.syncOperations.addHandler(handler)
+                    registry.add(.init(channel: child, handler: NIOLoopBound(handler, eventLoop: child.eventLoop)))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+    }
+
+    /// Drains open connections and waits until they are closed, forcing them closed when the
+    /// grace period ends. Not cancellable: it runs after the serving Task was cancelled.
+    private func drain(_ registry: ServerConnectionRegistry, on eventLoop: any EventLoop) async {
+        registry.beginGracefulShutdown()
+        let grace = TimeAmount.nanoseconds(GRPCTimeout.saturatingNanoseconds(configuration.shutdownGracePeriod))
+        let logger = logger
+        let forceClose = eventLoop.scheduleTask(in: grace) {
+            let remaining = registry.openConnections
+            if !remaining.isEmpty {
+                logger.debug("grace period over, closing connections", metadata: ["grpc.connections": "\(remaining.count)"])
+            }
+            for connection in remaining {
+                connection.channel.close(promise: nil)
+            }
+        }
+        var remaining = registry.openConnections
+        while !remaining.isEmpty {
+            try? await EventLoopFuture.andAllComplete(remaining.map(\.channel.closeFuture), on: eventLoop).get()
+            remaining = registry.openConnections
+        }
+        forceClose.cancel()
+    }
+
+    private func markStarting() throws {
+        try listening.withLock { state in
+            guard case .notStarted(let waiters) = state else {
+                throw GRPCServerError(code: .alreadyStarted, message: "a GRPCServer runs only once")
+            }
+            state = .starting(waiters: waiters)
+        }
+    }
+
+    private func publish(_ outcome: Result<Int, ListenError>) {
+        let waiters = listening.withLock { state in
+            guard case .starting(let waiters) = state else { return [CheckedContinuation<Int, any Error>]() }
+            switch outcome {
+            case .success(let port): state = .bound(port: port)
+            case .failure(let error): state = .failed(error)
+            }
+            return waiters
+        }
+        for waiter in waiters {
+            waiter.resume(with: outcome.mapError { $0 })
+        }
+    }
+}

@@ -1,0 +1,31 @@
+public import Logging
+import Core
+public import Postgres
+
+/// Opens the pool and applies the schema, waiting for a database that is still starting.
+public enum DatabaseStartup {
+    /// Retries while the database is unavailable, up to `attempts` times a second apart; any
+    /// other error (a broken migration, bad credentials) fails at once.
+    public static func connect(
+        configuration: PostgresConfiguration, connections: Int, dataDirectory: String, logger: Logger,
+        attempts: Int = 30
+    ) async throws -> PostgresClient {
+        let client = PostgresClient(configuration: configuration, maxConnections: connections, logger: logger)
+        var attempt = 1
+        while true {
+            do {
+                try await SchemaMigrator.migrate(client: client, directory: dataDirectory, logger: logger)
+                return client
+            } catch let error as PostgresError where error.isUnavailable && attempt < attempts {
+                logger.warning(
+                    "database unavailable, retrying",
+                    metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
+                attempt += 1
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+    }
+}

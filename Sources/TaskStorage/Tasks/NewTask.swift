@@ -1,0 +1,44 @@
+public import Core
+
+/// What a client asks to run, before it is stored.
+public struct NewTask: Sendable, Hashable {
+    public var command: String
+    public var scheduledAt: Timestamp
+    /// How many times the task may run before it is terminally failed (at least 1).
+    public var maxAttempts: Int
+    /// Longest run of one attempt; `nil` lets the worker decide.
+    public var timeoutSeconds: Int?
+    /// The client's key for retrying the request safely: while a task with this key exists, asking
+    /// for the same task again returns it instead of storing a second one.
+    public var idempotencyKey: String?
+
+    public init(
+        command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
+        idempotencyKey: String? = nil
+    ) {
+        self.command = command
+        self.scheduledAt = scheduledAt
+        self.maxAttempts = maxAttempts
+        self.timeoutSeconds = timeoutSeconds
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The fields of `record` that differ from what this request asks for, by their API names;
+    /// empty when `record` is this very task.
+    package func differences(from record: TaskRecord) -> [String] {
+        differences(
+            from: NewTask(
+                command: record.command, scheduledAt: record.scheduledAt, maxAttempts: record.maxAttempts,
+                timeoutSeconds: record.timeoutSeconds))
+    }
+
+    /// The fields in which `other` asks for another task than this one, by their API names.
+    package func differences(from other: NewTask) -> [String] {
+        var fields: [String] = []
+        if other.command != command { fields.append("command") }
+        if other.scheduledAt != scheduledAt { fields.append("scheduled_at") }
+        if other.maxAttempts != maxAttempts { fields.append("max_attempts") }
+        if other.timeoutSeconds != timeoutSeconds { fields.append("timeout_seconds") }
+        return fields
+    }
+}

@@ -1,0 +1,71 @@
+import struct Foundation.UUID
+import Postgres
+
+/// One `INSERT … SELECT … FROM unnest(…)` that stores any number of new tasks in a single
+/// statement. Ids are chosen here, so the rows can be matched to the requests whatever order the
+/// database returns them in; a row whose idempotency key is taken is skipped, not an error.
+struct TaskInsertStatement {
+    private let tasks: [NewTask]
+    private let ids: [UUID]
+
+    init(_ tasks: [NewTask]) {
+        self.tasks = tasks
+        self.ids = tasks.map { _ in UUID() }
+    }
+
+    var hasIdempotencyKeys: Bool { tasks.contains { $0.idempotencyKey != nil } }
+
+    var sql: String {
+        """
+        INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, idempotency_key)
+        SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
+            timeout_seconds, idempotency_key
+        FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[])
+            AS new (id, command, scheduled_us, max_attempts, timeout_seconds, idempotency_key)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING \(TaskRecord.sqlColumns)
+        """
+    }
+
+    var parameters: [(any PostgresBindable)?] {
+        [
+            PostgresArray(ids),
+            PostgresArray(tasks.map(\.command)),
+            PostgresArray(tasks.map(\.scheduledAt.microsecondsSinceEpoch)),
+            PostgresArray(tasks.map(\.maxAttempts)),
+            PostgresArray(tasks.map(\.timeoutSeconds)),
+            PostgresArray(tasks.map(\.idempotencyKey)),
+        ]
+    }
+
+    /// The keys of the tasks that `inserted` lacks: their keys belonged to stored tasks already.
+    func keysNotInserted(_ inserted: [TaskRecord]) -> [String] {
+        let insertedIDs = Set(inserted.map(\.id))
+        return zip(ids, tasks).compactMap { id, task in insertedIDs.contains(id) ? nil : task.idempotencyKey }
+    }
+
+    /// The outcome for every task, in request order: the inserted row, or the stored task that
+    /// holds its key (`existing`, by key). Throws `.idempotencyConflict` for the first task whose
+    /// key holds a different task.
+    func scheduledTasks(inserted: [TaskRecord], existing: [String: TaskRecord]) throws -> [ScheduledTask] {
+        let insertedByID = Dictionary(inserted.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return try zip(ids, tasks).enumerated().map { index, element in
+            let (id, task) = element
+            if let record = insertedByID[id] {
+                return ScheduledTask(record: record, isReplay: false)
+            }
+            guard let key = task.idempotencyKey, let record = existing[key] else {
+                throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row for task \(index)")
+            }
+            let differences = task.differences(from: record)
+            guard differences.isEmpty else {
+                throw TaskStoreError(
+                    code: .idempotencyConflict,
+                    message: "the idempotency key is already used by task \(record.id.uuidString.lowercased()) "
+                        + "with a different \(differences.joined(separator: ", "))",
+                    index: index)
+            }
+            return ScheduledTask(record: record, isReplay: true)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+public import struct Foundation.UUID
+public import Core
+
+/// What a worker said about one attempt of a task, in domain terms.
+public struct TaskStatusReport: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        case started
+        case completed
+        case failed
+        /// The worker gives the task back unrun (QUEUED on the wire), for example while draining.
+        case handedBack
+    }
+
+    public var taskID: UUID
+    public var outcome: Outcome
+    /// When it happened by the worker's clock; nil means "now" by the database clock.
+    public var time: Timestamp?
+    /// When the attempt started, carried by a final report that stands in for its STARTED
+    /// report (a worker merges the two when both wait to be sent).
+    public var startTime: Timestamp?
+    public var workerID: UInt32?
+    /// The attempt the report is about; nil when the peer does not say (the original contract).
+    public var attempt: Int?
+    /// The hand-off the report is about; nil when the peer does not say.
+    public var handoff: UUID?
+    public var exitCode: Int32?
+    public var output: String?
+    public var error: String?
+
+    public init(
+        taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
+        handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, error: String? = nil
+    ) {
+        self.taskID = taskID
+        self.handoff = handoff
+        self.outcome = outcome
+        self.time = time
+        self.startTime = startTime
+        self.workerID = workerID
+        self.attempt = attempt
+        self.exitCode = exitCode
+        self.output = output
+        self.error = error
+    }
+}
+
+/// What recording a report did.
+public enum TaskStatusReportResult: Sendable, Hashable {
+    /// Applied; `workerID` is the worker that held the task, when known. `requeued`: a failed
+    /// attempt went back in the queue for a retry. `startDelay`: for the report that first marks
+    /// an attempt started, how long after it was due the task started.
+    case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil)
+    /// The task exists but the report does not apply: it is finished or cancelled, or the report
+    /// is not from the holder of its current hand-off.
+    case ignored
+    case notFound
+}

@@ -1,0 +1,154 @@
+public import struct Foundation.UUID
+import Postgres
+
+/// The coordinator's half of the task store: claiming due tasks, giving them back, and
+/// recording what workers report.
+extension TaskStore {
+    /// Claims up to `limit` tasks due by the database clock, held by no worker yet; see
+    /// `claimDueTasks(assigningTo:lease:)`.
+    public func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
+        try await claimDueTasks(assigningTo: [UInt32?](repeating: nil, count: max(0, limit)), lease: lease)
+    }
+
+    /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
+    /// statement that skips rows other coordinators hold, and records the i-th of them as held by
+    /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease` and a new
+    /// hand-off token.
+    public func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
+        guard !workerIDs.isEmpty else { return [] }
+        // The due ids are collected into an array first, so the update finds each row through the
+        // primary key whatever the planner thinks of the table's size; the i-th id is paired with
+        // the i-th worker and hand-off token (unnest pads the shorter array with NULLs, which match
+        // no row). The tokens are made here: random UUIDs cost PostgreSQL, the busier side, more.
+        let result = try await client.query(
+            """
+            WITH claimed AS (
+                UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
+                    worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
+                    lease_expires_at = now() + $2 * interval '1 microsecond'
+                FROM unnest(
+                    ARRAY(
+                        SELECT id FROM tasks
+                        WHERE status = 'scheduled' AND due_at <= now()
+                        ORDER BY due_at
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED),
+                    $3::int8[], $4::uuid[]) AS holder(id, worker_id, handoff)
+                WHERE tasks.id = holder.id
+                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id, tasks.handoff)
+            SELECT id, command, attempts, timeout_seconds, worker_id, handoff FROM claimed ORDER BY due_at
+            """,
+            [
+                workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
+                PostgresArray(workerIDs.map { _ in UUID() }),
+            ])
+        return try result.map(ClaimedTask.init(row:))
+    }
+
+    /// Time until the earliest waiting task is due by the database clock (zero or less: due
+    /// now); nil when no task waits.
+    public func timeUntilNextDueTask() async throws -> Duration? {
+        let result = try await client.query(
+            """
+            SELECT \(SQLTimestamp.microseconds(of: "min(due_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
+            FROM tasks WHERE status = 'scheduled'
+            """)
+        return try result.first?.int64(0).map { .microseconds($0) }
+    }
+
+    /// Inserts a task due now by the database clock (the coordinator's SubmitTask) and wakes the
+    /// coordinators. Returns its id.
+    public func insertTaskDueNow(command: String) async throws -> UUID {
+        let result = try await client.query("INSERT INTO tasks (command, scheduled_at) VALUES ($1, now()) RETURNING id", [command])
+        guard let id = try result.first?.uuid(0) else {
+            throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
+        }
+        dueTaskNotifier.notify()
+        return id
+    }
+
+    /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
+    /// not count as an attempt. A task that is no longer in that hand-off (its worker was lost
+    /// meanwhile and another one holds it now) is left alone.
+    public func returnToQueue(_ tasks: [ClaimedTask]) async throws {
+        guard !tasks.isEmpty else { return }
+        try await client.query(
+            """
+            UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
+            FROM unnest($1::uuid[], $2::uuid[]) AS failed(id, handoff)
+            WHERE tasks.id = failed.id AND tasks.handoff = failed.handoff AND tasks.status = 'dispatched'
+            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff))])
+    }
+
+    /// Extends to `lease` the leases of the tasks a worker says it holds. Only leases past half
+    /// their time are written, so frequent heartbeats cost a write per task per half lease.
+    public func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
+        guard !taskIDs.isEmpty else { return }
+        try await client.query(
+            """
+            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
+            WHERE id = ANY($1::uuid[]) AND status IN ('dispatched', 'running')
+                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
+            """, [PostgresArray(taskIDs), lease.microseconds])
+    }
+
+    /// Extends the leases of every task held by a worker that does not list what it holds, as
+    /// `renewLeases(of:lease:)` does.
+    public func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
+        try await client.query(
+            """
+            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
+            WHERE worker_id = $1 AND status IN ('dispatched', 'running')
+                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
+            """, [Int64(workerID), lease.microseconds])
+    }
+
+    /// Takes back every unfinished task of a worker that is gone. Each is due again at once
+    /// (no backoff), or failed for good when it has used its attempts. Returns how many.
+    @discardableResult
+    public func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "worker_id = $2"), ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID)]
+        ).affectedRows
+    }
+
+    /// Takes back every unfinished task whose lease expired (its worker or coordinator went
+    /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
+    @discardableResult
+    public func recoverExpiredLeases() async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
+        ).affectedRows
+    }
+
+    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good;
+    /// `$1` is the error recorded.
+    private static func recoverySQL(where condition: String) -> String {
+        """
+        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
+            status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+            next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
+            picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
+            started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
+            failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
+        WHERE status IN ('dispatched', 'running') AND \(condition)
+        """
+    }
+
+    /// Assignments that make a task wait in the queue again, as if never picked.
+    static let backInQueue = """
+        status = 'scheduled', picked_at = NULL, started_at = NULL, worker_id = NULL,
+        lease_expires_at = NULL, handoff = NULL, updated_at = now()
+        """
+}
+
+extension ClaimedTask {
+    init(row: PostgresRow) throws {
+        guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2), let handoff = try row.uuid(5) else {
+            throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command, attempts or handoff")
+        }
+        self.init(
+            id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
+            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff)
+    }
+}

@@ -1,0 +1,50 @@
+import Postgres
+
+/// One page of the task list.
+public struct TaskPage: Sendable, Hashable {
+    public var tasks: [TaskRecord]
+    /// Where the next page starts; `nil` on the last page.
+    public var next: TaskCursor?
+
+    public init(tasks: [TaskRecord], next: TaskCursor?) {
+        self.tasks = tasks
+        self.next = next
+    }
+}
+
+extension TaskStore {
+    /// Up to `limit` tasks, newest first by `(created_at, id)`, starting after `cursor`, only those
+    /// in `status` when given. Keyset pagination: tasks stored while a client pages through the
+    /// list never shift its pages, so it sees every older task exactly once.
+    ///
+    /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
+    /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
+    /// list, since every index costs each update of a task's status a new entry.
+    public func listTasks(status: TaskState? = nil, after cursor: TaskCursor? = nil, limit: Int) async throws -> TaskPage {
+        precondition(limit > 0, "a page holds at least one task")
+        var parameters: [(any PostgresBindable)?] = []
+        var after = ""
+        if let cursor {
+            parameters.append(cursor.createdAt.microsecondsSinceEpoch)
+            parameters.append(cursor.id)
+            after = "AND (created_at, id) < (\(SQLTimestamp.timestamp(fromParameter: 1)), $2::uuid)"
+        }
+        // One row more than the page tells whether another page follows.
+        parameters.append(limit + 1)
+        let pageSize = "$\(parameters.count)"
+        let statuses = status.map { [$0] } ?? TaskState.allCases
+        let pages = statuses.map { status in
+            """
+            (SELECT * FROM tasks WHERE status = '\(status.rawValue)' \(after)
+             ORDER BY created_at DESC, id DESC LIMIT \(pageSize))
+            """
+        }
+        let result = try await client.query(
+            """
+            SELECT \(TaskRecord.sqlColumns) FROM (\(pages.joined(separator: " UNION ALL "))) AS tasks
+            ORDER BY created_at DESC, id DESC LIMIT \(pageSize)
+            """, parameters)
+        let tasks = try result.prefix(limit).map(TaskRecord.init(row:))
+        return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(TaskCursor.init(after:)) : nil)
+    }
+}

@@ -1,0 +1,20 @@
+package import Core
+package import Hummingbird
+
+/// `GET /workers`: the live workers, from wherever the serving process knows them.
+public struct WorkersEndpoint: Sendable {
+    let workers: @Sendable () async throws -> [WorkerSnapshot]
+
+    package init(workers: @escaping @Sendable () async throws -> [WorkerSnapshot]) {
+        self.workers = workers
+    }
+
+    /// The scheduler's view: the `workers` table, skipping rows not refreshed within `staleness`.
+    package static func fromDatabase(_ store: WorkerStore, staleness: Duration) -> WorkersEndpoint {
+        WorkersEndpoint { try await store.liveWorkers(staleness: staleness) }
+    }
+
+    package func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try JSONResponse.make(WorkersResponse(try await workers()))
+    }
+}

@@ -1,0 +1,41 @@
+public import RPC
+
+/// Runs a task's `data` with `/bin/sh -c` in a process group of its own.
+///
+/// stdout and stderr are collected together and only their last `outputLimit` bytes kept.
+/// Exit status 0 completes the task; any other status, or a signal, fails it. Cancelling the
+/// calling Task kills the whole process group at once.
+public struct ShellExecutor: TaskExecutor {
+    public static let defaultOutputLimit = 64 * 1024
+
+    public var outputLimit: Int
+
+    public init(outputLimit: Int = Self.defaultOutputLimit) {
+        self.outputLimit = outputLimit
+    }
+
+    public func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+        guard !Task.isCancelled else { return .cancelled }
+        let shell: ShellProcess
+        do {
+            shell = try ShellProcess.start(command: task.data, outputLimit: outputLimit)
+        } catch {
+            return ExecutionOutcome(succeeded: false, error: "cannot start /bin/sh: \(error)")
+        }
+        let result = await withTaskCancellationHandler {
+            await shell.result()
+        } onCancel: {
+            shell.killGroup()
+        }
+        switch result.exit {
+        case .exited(status: 0):
+            return ExecutionOutcome(succeeded: true, exitCode: 0, output: result.output)
+        case .exited(let status):
+            return ExecutionOutcome(succeeded: false, exitCode: status, output: result.output, error: "exit status \(status)")
+        case .killedBySignal(let signal) where !shell.wasKilled:
+            return ExecutionOutcome(succeeded: false, output: result.output, error: "killed by signal \(signal)")
+        case .killedBySignal, nil:
+            return ExecutionOutcome(succeeded: false, output: result.output, error: ExecutionOutcome.cancelled.error)
+        }
+    }
+}

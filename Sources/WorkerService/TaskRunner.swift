@@ -1,0 +1,252 @@
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+import Core
+public import RPC
+
+/// Runs accepted tasks on a fixed number of slots, from a bounded queue, and reports each
+/// attempt to the coordinator.
+///
+/// `submit` admits a task only while the worker holds fewer than `capacity + prefetch` tasks,
+/// so a worker never runs more than `capacity` at once and never buffers without bound.
+/// Every accepted task ends with exactly one final report: COMPLETE, FAILED, or QUEUED when it
+/// is handed back. On graceful shutdown the runner drains: it stops taking tasks, hands back
+/// the queued ones at once, lets the running ones finish for up to `drainTimeout`, then
+/// cancels and hands back the rest.
+public final class TaskRunner: Service, Sendable {
+    private let executor: any TaskExecutor
+    private let reporter: StatusReporter
+    private let workerID: UInt32
+    private let drainTimeout: Duration
+    private let logger: Logger
+    private let state: Mutex<TaskRunnerState>
+    private let wake = WakeSignal()
+    private let intakeChanged = WakeSignal()
+
+    public init(
+        capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
+        reporter: StatusReporter, workerID: UInt32, logger: Logger
+    ) {
+        self.executor = executor
+        self.reporter = reporter
+        self.workerID = workerID
+        self.drainTimeout = drainTimeout
+        self.logger = logger
+        state = Mutex(TaskRunnerState(capacity: capacity, prefetch: prefetch))
+    }
+
+    /// Tasks the worker takes now (free slots and offered prefetch places); 0 while draining or
+    /// while its reports pile up undelivered.
+    public var freeSlots: Int {
+        heartbeatState.freeSlots
+    }
+
+    /// What a heartbeat tells the coordinator, read at one instant. The tasks it holds include
+    /// those that ended but whose final report the coordinator has not taken yet, so that their
+    /// leases last until it has.
+    public var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
+        let backlogged = reporter.isBacklogged
+        let unreported = reporter.undeliveredTaskIDs
+        return state.withLock { state in
+            (
+                backlogged ? 0 : state.freeSlots, backlogged ? 0 : state.offeredPrefetch, !state.isAccepting,
+                Array(Set(state.heldTaskIDs + unreported))
+            )
+        }
+    }
+
+    /// Returns after `timeout`, or sooner once the worker starts or stops offering prefetch
+    /// places, which the coordinator should learn without waiting for the next heartbeat.
+    public func waitForIntakeChange(timeout: Duration) async {
+        await intakeChanged.wait(timeout: timeout)
+    }
+
+    /// Whether the runner stopped taking tasks.
+    public var isDraining: Bool {
+        state.withLock { !$0.isAccepting }
+    }
+
+    /// Queues `task` unless the worker is full or draining. While the coordinator does not take
+    /// the worker's reports and they pile up past the reporter's bound, the worker is full.
+    public func submit(_ task: TaskRequest) -> TaskAdmission {
+        guard !reporter.isBacklogged else { return .full }
+        let admission = state.withLock { $0.admit(task) }
+        if admission == .accepted {
+            taskLogger(task).debug("task accepted")
+            wake.signal()
+        }
+        return admission
+    }
+
+    /// Cancels every attempt of `taskID` the worker holds: a running one is stopped (a shell
+    /// task's process group is killed), a queued one dropped; each is reported FAILED
+    /// "cancelled". Returns false when the worker holds no attempt of it.
+    public func cancel(taskID: String) -> Bool {
+        let (found, executions) = state.withLock { $0.cancel(taskID: taskID) }
+        for execution in executions { execution.cancel() }
+        if found {
+            logger.info("task cancellation requested", metadata: [LogKey.taskID: "\(taskID)"])
+            wake.signal()
+        }
+        return found
+    }
+
+    /// Stops taking tasks and hands back the queued ones; running ones finish within the drain
+    /// timeout. Called on graceful shutdown.
+    public func drain() {
+        let started = state.withLock { state -> Bool in
+            guard state.isAccepting else { return false }
+            state.stopIntake()
+            return true
+        }
+        if started {
+            logger.info("draining: no new tasks, running ones may take \(drainTimeout.shortDescription)")
+            wake.signal()
+        }
+    }
+
+    public func run() async throws {
+        async let reporting: Void = reporter.run()
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                await self.dispatch(into: &group)
+            }
+        } onGracefulShutdown: {
+            self.drain()
+        }
+        reporter.finish()
+        await reporting
+        logger.info("task runner drained")
+    }
+
+    /// Starts queued tasks as slots free up and sends the reports of tasks that end unrun,
+    /// until intake is stopped and nothing is held.
+    private func dispatch(into group: inout DiscardingTaskGroup) async {
+        var drainDeadline: ContinuousClock.Instant?
+        var handedBackRunning = false
+        while true {
+            if Task.isCancelled { handBackEverything() }
+            if state.withLock({ $0.handBackStaleQueue() }) {
+                logger.warning("every slot stayed busy: handing back the queued tasks to run elsewhere")
+                intakeChanged.signal()
+            }
+            let step = state.withLock { $0.nextStep() }
+            for (request, reason) in step.endedUnrun {
+                reportUnrun(request, reason: reason)
+            }
+            for task in step.starts {
+                group.addTask { await self.runTask(task.serial, task.request) }
+            }
+            if step.isFinished || Task.isCancelled { return }
+            if isDraining, !handedBackRunning {
+                let deadline = drainDeadline ?? .now + drainTimeout
+                drainDeadline = deadline
+                if ContinuousClock.now >= deadline {
+                    handBackRunning()
+                    handedBackRunning = true
+                } else {
+                    await wake.wait(timeout: deadline - .now)
+                    continue
+                }
+            }
+            let queueWaitDeadline = state.withLock { $0.queueWaitDeadline }
+            await wake.wait(timeout: queueWaitDeadline.map { min(.seconds(60), $0 - .now) } ?? .seconds(60))
+        }
+    }
+
+    private func handBackRunning() {
+        let executions = state.withLock { $0.stopAllRunning(reason: .handedBack) }
+        if !executions.isEmpty {
+            logger.warning("drain timeout: handing back running tasks", metadata: [LogKey.count: "\(executions.count)"])
+        }
+        for execution in executions { execution.cancel() }
+    }
+
+    /// The runner itself was cancelled: nothing may run on.
+    private func handBackEverything() {
+        drain()
+        handBackRunning()
+    }
+
+    private func runTask(_ serial: UInt64, _ request: TaskRequest) async {
+        let logger = taskLogger(request)
+        let startedAt = Timestamp.now().microsecondsSinceEpoch
+        reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
+        let executor = executor
+        let execution = state.withLock { state in
+            state.attachExecution(serial) { Task { await executor.execute(request) } }
+        }
+        if execution == nil {
+            logger.info("task stopped before it started")
+        } else {
+            logger.debug("task started")
+        }
+        let outcome: ExecutionOutcome
+        if let execution {
+            outcome = await withTaskCancellationHandler {
+                await execution.value
+            } onCancel: {
+                self.state.withLock { $0.stop(serial, reason: .handedBack) }?.cancel()
+            }
+        } else {
+            outcome = .cancelled
+        }
+        let finishedAt = Timestamp.now().microsecondsSinceEpoch
+        let runTime = execution.map { _ in Duration.microseconds(finishedAt - startedAt) }
+        let (stopReason, prefetchToggled) = state.withLock { state in
+            let offered = state.offeredPrefetch > 0
+            let reason = state.finish(serial, runTime: runTime)
+            return (reason, offered != (state.offeredPrefetch > 0))
+        }
+        wake.signal()
+        if prefetchToggled { intakeChanged.signal() }
+        reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
+    }
+
+    /// The report that ends an attempt that ran, logged.
+    private func finalReport(
+        _ request: TaskRequest, outcome: ExecutionOutcome, stopReason: TaskStopReason?, at micros: Int64, logger: Logger
+    ) -> UpdateTaskStatusRequest {
+        var outcome = outcome
+        switch (stopReason, outcome.succeeded) {
+        case (_, true):
+            logger.debug("task completed", metadata: exitMetadata(outcome))
+        case (.handedBack?, false), (.waitedTooLong?, false):
+            logger.info("task handed back: worker is shutting down")
+            return .handedBack(request, workerID: workerID)
+        case (.cancelled?, false):
+            outcome.error = ExecutionOutcome.cancelled.error
+            logger.info("task cancelled")
+        case (nil, false):
+            logger.warning("task failed", metadata: exitMetadata(outcome).merging([LogKey.error: "\(outcome.error)"]) { $1 })
+        }
+        return .finished(request, workerID: workerID, outcome: outcome, atMicroseconds: micros)
+    }
+
+    private func reportUnrun(_ request: TaskRequest, reason: TaskStopReason) {
+        let logger = taskLogger(request)
+        switch reason {
+        case .cancelled:
+            logger.info("task cancelled while queued")
+            let failed = Timestamp.now().microsecondsSinceEpoch
+            reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
+        case .handedBack:
+            logger.info("task handed back unstarted: worker is shutting down")
+            reporter.report(.handedBack(request, workerID: workerID))
+        case .waitedTooLong:
+            logger.info("task handed back unstarted: every slot stayed busy")
+            reporter.report(.handedBack(request, workerID: workerID))
+        }
+    }
+
+    private func exitMetadata(_ outcome: ExecutionOutcome) -> Logger.Metadata {
+        outcome.exitCode.map { [LogKey.exitCode: "\($0)"] } ?? [:]
+    }
+
+    private func taskLogger(_ task: TaskRequest) -> Logger {
+        var logger = logger
+        logger[metadataKey: LogKey.taskID] = "\(task.taskID)"
+        logger[metadataKey: LogKey.attempt] = "\(task.attempt)"
+        return logger
+    }
+}

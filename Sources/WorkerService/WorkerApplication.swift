@@ -1,0 +1,68 @@
+public import Logging
+import NIOPosix
+import ServiceLifecycle
+public import Core
+import RPC
+
+/// The worker process: WorkerService, the task slots and the heartbeats.
+public struct WorkerApplication: Sendable {
+    public var configuration: WorkerConfiguration
+    public var logger: Logger
+    /// What the admin server's `/metrics` renders.
+    public var metrics: MetricsRegistry
+
+    public init(configuration: WorkerConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: LogKey.workerID] = "\(configuration.workerID)"
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Runs until SIGTERM or SIGINT; then drains (refuses new tasks, hands back the queued ones,
+    /// finishes or hands back the running ones) while heartbeats say it is draining, and returns.
+    public func run() async throws {
+        let configuration = configuration
+        let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        var coordinatorConfiguration = GRPCClientConfiguration(
+            host: configuration.coordinatorAddress.host, port: configuration.coordinatorAddress.port)
+        coordinatorConfiguration.bearerToken = configuration.clusterToken
+        let coordinator = GRPCClient(configuration: coordinatorConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+        let runner = TaskRunner(
+            capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
+            executor: configuration.executor.makeExecutor(
+                taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
+            reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
+            workerID: configuration.workerID,
+            logger: logger)
+        let coordinatorClock = CoordinatorClock()
+        let server = GRPCServer(
+            configuration: GRPCServerConfiguration(
+                host: configuration.listenAddress.host, port: configuration.listenAddress.port,
+                access: configuration.grpcAccess, serviceName: "worker"),
+            router: WorkerRPCService(runner: runner, coordinatorClock: coordinatorClock, logger: logger).router(), eventLoopGroup: eventLoopGroup,
+            logger: logger)
+        let logger = logger
+        let heartbeats = HeartbeatSender(
+            client: coordinator, runner: runner, coordinatorClock: coordinatorClock, configuration: configuration,
+            advertisedAddress: {
+                let port = try await server.listeningPort()
+                logger.info("worker listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
+                return ListenAddress(host: configuration.advertisedHost, port: port).description
+            },
+            logger: logger)
+        let admin = AdminServer(address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics)
+        SecurityWarnings.checkGRPCExposure(
+            service: "worker", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
+            logger: logger)
+        SecurityWarnings.checkShellExecutor(executor: configuration.executor.rawValue, access: configuration.grpcAccess, logger: logger)
+        // Stopped in reverse order: the runner drains first while the server still answers
+        // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
+        // stop, then the server; the admin server last.
+        let services: [any Service] = [admin.service(logger: logger), server, heartbeats, runner]
+        try await ServiceRunner.run(services, logger: logger) {
+            await coordinator.close()
+        }
+        logger.info("worker stopped")
+    }
+}

@@ -1,0 +1,63 @@
+public import Logging
+import Core
+public import RPC
+
+/// The worker's side of `grpcapi.WorkerService`.
+public struct WorkerRPCService: Sendable {
+    private let runner: TaskRunner
+    private let coordinatorClock: CoordinatorClock
+    private let logger: Logger
+
+    /// `coordinatorClock` judges hand-off deadlines, which are set by the coordinator's clock.
+    public init(runner: TaskRunner, coordinatorClock: CoordinatorClock, logger: Logger) {
+        self.runner = runner
+        self.coordinatorClock = coordinatorClock
+        self.logger = logger
+    }
+
+    public func router() -> GRPCRouter {
+        var router = GRPCRouter()
+        router.register(GRPCAPIMethods.workerSubmitTask) { request, _ in submitTask(request) }
+        router.register(GRPCAPIMethods.workerSubmitTasks) { request, _ in submitTasks(request) }
+        router.register(GRPCAPIMethods.workerCancelTask) { request, _ in cancelTask(request) }
+        return router
+    }
+
+    /// Accepts a task into the queue, or refuses it (the coordinator then queues it again).
+    public func submitTask(_ request: TaskRequest) -> TaskResponse {
+        guard let refusal = refusal(of: request) else {
+            return TaskResponse(taskID: request.taskID, message: "Task submitted successfully", success: true)
+        }
+        logger.info(
+            "task refused: \(refusal)", metadata: [LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)"])
+        return TaskResponse(taskID: request.taskID, message: refusal, success: false)
+    }
+
+    /// Why the task is not taken, or nil once it is queued. A request read after its
+    /// `acceptBeforeMicros` (by the coordinator's clock) is refused: the coordinator gave up on
+    /// it and queued the task again.
+    private func refusal(of request: TaskRequest) -> String? {
+        if request.acceptBeforeMicros != 0, coordinatorClock.now() > request.acceptBeforeMicros {
+            return "the hand-off's deadline passed"
+        }
+        switch runner.submit(request) {
+        case .accepted: return nil
+        case .full: return "worker is full"
+        case .shuttingDown: return "worker is shutting down"
+        }
+    }
+
+    /// Accepts or refuses each task of a batch, in order, as `submitTask` does.
+    public func submitTasks(_ request: TaskBatchRequest) -> TaskBatchResponse {
+        TaskBatchResponse(results: request.tasks.map(submitTask))
+    }
+
+    /// Stops the task if the worker holds it; its attempt is then reported FAILED "cancelled".
+    public func cancelTask(_ request: CancelTaskRequest) -> CancelTaskResponse {
+        let found = runner.cancel(taskID: request.taskID)
+        if !found {
+            logger.info("cancel for a task this worker does not hold", metadata: [LogKey.taskID: "\(request.taskID)"])
+        }
+        return CancelTaskResponse(found: found)
+    }
+}
