@@ -29,7 +29,7 @@ public struct CancellationForwarder: Sendable {
             else { return }
             let response: CancelTaskResponse = try await clients.client(for: worker.address).unary(
                 GRPCAPIMethods.workerCancelTask, request: CancelTaskRequest(taskID: taskID), timeout: .seconds(5))
-            logger.info("cancellation forwarded", metadata: [LogKey.workerID: "\(workerID)", "found": "\(response.found)"])
+            logger.info("cancellation forwarded", metadata: [LogKey.workerID: "\(workerID)", LogKey.found: "\(response.found)"])
         } catch {
             logger.warning("forwarding a cancellation failed", metadata: [LogKey.error: "\(error)"])
         }

@@ -62,7 +62,7 @@ public final class Dispatcher: Service, Sendable {
     /// One round, hand-offs included. Returns true when it claimed as many tasks as it asked
     /// for (more may be due).
     @discardableResult
-    public func dispatchDueTasks() async -> Bool {
+    func dispatchDueTasks() async -> Bool {
         let round = await claimRound()
         await deliver(round.assignments)
         return round.claimedAll

@@ -1,3 +1,4 @@
+import Core
 public import Logging
 import NIOPosix
 import Synchronization
@@ -84,7 +85,7 @@ public final class PostgresClient: Sendable {
     /// Idempotent; calls made afterwards throw `.poolClosed`.
     public func shutdown() async {
         guard let idle = pool.close() else { return }
-        logger.debug("closing database client", metadata: ["db.idle_connections": "\(idle.count)"])
+        logger.debug("closing database client", metadata: [LogKey.databaseIdleConnections: "\(idle.count)"])
         isShutDown.withLock { $0 = true }
         try? await threads.shutdownGracefully()
     }

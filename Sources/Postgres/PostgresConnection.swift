@@ -1,3 +1,4 @@
+import Core
 internal import CPostgreSQL
 public import Logging
 
@@ -37,7 +38,7 @@ public final class PostgresConnection {
         PQsetNoticeProcessor(handle, { context, message in
             guard let context, let message else { return }
             let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
-            connection.logger.debug("postgres notice", metadata: ["notice": "\(trimmed(String(cString: message)))"])
+            connection.logger.debug("postgres notice", metadata: [LogKey.databaseNotice: "\(trimmed(String(cString: message)))"])
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 

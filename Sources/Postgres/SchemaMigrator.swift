@@ -1,3 +1,4 @@
+import Core
 import Foundation
 public import Logging
 
@@ -36,9 +37,9 @@ public enum SchemaMigrator {
             return applied
         }
         for migration in applied {
-            logger.info("applied schema migration", metadata: ["db.migration": "\(migration.name)"])
+            logger.info("applied schema migration", metadata: [LogKey.migration: "\(migration.name)"])
         }
-        logger.debug("database schema is current", metadata: ["db.migrations": "\(migrations.count)"])
+        logger.debug("database schema is current", metadata: [LogKey.migrations: "\(migrations.count)"])
     }
 
     private static func apply(_ migration: SchemaMigration, on connection: PostgresConnection) throws {

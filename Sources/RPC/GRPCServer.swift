@@ -101,7 +101,7 @@ public final class GRPCServer: Service, Sendable {
         }
         let port = channel.localAddress?.port ?? configuration.port
         publish(.success(port))
-        logger.debug("gRPC server listening", metadata: ["grpc.port": "\(port)"])
+        logger.debug("gRPC server listening", metadata: [LogKey.grpcPort: "\(port)"])
 
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
@@ -113,7 +113,7 @@ public final class GRPCServer: Service, Sendable {
             channel.close(promise: nil)
         }
         await drain(registry, on: channel.eventLoop)
-        logger.debug("gRPC server stopped", metadata: ["grpc.port": "\(port)"])
+        logger.debug("gRPC server stopped", metadata: [LogKey.grpcPort: "\(port)"])
     }
 
     private func bind(registry: ServerConnectionRegistry) async throws -> any Channel {
@@ -149,7 +149,7 @@ public final class GRPCServer: Service, Sendable {
         let forceClose = eventLoop.scheduleTask(in: grace) {
             let remaining = registry.openConnections
             if !remaining.isEmpty {
-                logger.debug("grace period over, closing connections", metadata: ["grpc.connections": "\(remaining.count)"])
+                logger.debug("grace period over, closing connections", metadata: [LogKey.grpcConnections: "\(remaining.count)"])
             }
             for connection in remaining {
                 connection.channel.close(promise: nil)

@@ -111,7 +111,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        logger.debug("connection closed", metadata: ["grpc.open_calls": "\(streams.count)"])
+        logger.debug("connection closed", metadata: [LogKey.grpcOpenCalls: "\(streams.count)"])
         session = nil
         let open = streams.values
         streams.removeAll()
@@ -170,7 +170,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             fail(streamID, Self.status(forReset: errorCode))
         case .goAway(let lastStreamID, let errorCode):
             logger.debug(
-                "server is going away", metadata: ["http2.last_stream": "\(lastStreamID)", "http2.error": "\(errorCode)"])
+                "server is going away", metadata: [LogKey.http2LastStream: "\(lastStreamID)", LogKey.http2Error: "\(errorCode)"])
             goAwayReceived = true
             becameUnusable()
         case .pingAcknowledged:

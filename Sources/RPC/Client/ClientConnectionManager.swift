@@ -1,3 +1,4 @@
+import Core
 import Logging
 import NIOCore
 import NIOPosix
@@ -68,7 +69,7 @@ final class ClientConnectionManager {
             self?.connectionUnusable()
         }
         let boundConnection = NIOLoopBound(connection, eventLoop: eventLoop)
-        logger.debug("connecting", metadata: ["grpc.peer": "\(authority)"])
+        logger.debug("connecting", metadata: [LogKey.grpcPeer: "\(authority)"])
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(GRPCTimeout.saturatingNanoseconds(configuration.connectTimeout)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -96,7 +97,7 @@ final class ClientConnectionManager {
                 connection.start(call)
             }
         case .failure(let error):
-            logger.debug("cannot connect", metadata: ["grpc.peer": "\(authority)", "error": "\(error)"])
+            logger.debug("cannot connect", metadata: [LogKey.grpcPeer: "\(authority)", LogKey.error: "\(error)"])
             state = .idle
             for call in waiting {
                 call.finish(.failure(GRPCStatus(code: .unavailable, message: "cannot connect to \(authority): \(error)")))

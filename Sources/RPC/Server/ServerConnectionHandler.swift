@@ -56,7 +56,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             remoteAddress = address
             peer = Self.describe(address)
         }
-        logger[metadataKey: "grpc.peer"] = "\(peer)"
+        logger[metadataKey: LogKey.grpcPeer] = "\(peer)"
         do {
             session = try HTTP2Session(role: .server, settings: settings)
         } catch {
@@ -79,7 +79,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        logger.debug("connection closed", metadata: ["grpc.open_calls": "\(streams.count)"])
+        logger.debug("connection closed", metadata: [LogKey.grpcOpenCalls: "\(streams.count)"])
         for stream in streams.values {
             stream.task?.cancel()
             stream.deadlineTimer?.cancel()
@@ -130,7 +130,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// The connection closes once its in-flight calls are answered.
     func beginGracefulShutdown() {
         guard case .serving = shutdownState, let session else { return }
-        logger.debug("connection draining", metadata: ["grpc.open_calls": "\(streams.count)"])
+        logger.debug("connection draining", metadata: [LogKey.grpcOpenCalls: "\(streams.count)"])
         shutdownState = .notified
         session.submitShutdownNotice()
         session.submitPing()
@@ -155,7 +155,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .streamClosed(let streamID, let errorCode):
             guard let stream = streams.removeValue(forKey: streamID) else { return }
             logger.debug(
-                "call reset by peer", metadata: ["grpc.path": "\(stream.path)", "http2.error": "\(errorCode)"])
+                "call reset by peer", metadata: [LogKey.grpcPath: "\(stream.path)", LogKey.http2Error: "\(errorCode)"])
             stream.task?.cancel()
             stream.deadlineTimer?.cancel()
         case .pingAcknowledged:
@@ -255,7 +255,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let handler = stream.handler
         let callContext = stream.context
         var callLogger = logger
-        callLogger[metadataKey: "grpc.path"] = "\(stream.path)"
+        callLogger[metadataKey: LogKey.grpcPath] = "\(stream.path)"
         let taskLogger = callLogger
         return Task {
             let result: Result<ByteBuffer, GRPCStatus>
@@ -280,9 +280,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 try session.submitResponse(
                     streamID: streamID, headers: GRPCHeaders.responseHeaders, body: body,
                     trailers: GRPCHeaders.statusFields(GRPCStatus(code: .ok)))
-                logger.trace("call answered", metadata: ["grpc.path": "\(stream.path)"])
+                logger.trace("call answered", metadata: [LogKey.grpcPath: "\(stream.path)"])
             } catch {
-                logger.debug("cannot submit response", metadata: ["grpc.path": "\(stream.path)", "error": "\(error)"])
+                logger.debug("cannot submit response", metadata: [LogKey.grpcPath: "\(stream.path)", LogKey.error: "\(error)"])
                 session.submitReset(streamID: streamID, errorCode: .internalError)
             }
             scheduleFlush()
@@ -311,7 +311,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let session else { return }
         logger.debug(
             "call failed",
-            metadata: ["grpc.path": "\(path)", "grpc.status": "\(status.code.rawValue)", "grpc.message": "\(status.message)"])
+            metadata: [LogKey.grpcPath: "\(path)", LogKey.grpcStatus: "\(status.code.rawValue)", LogKey.grpcMessage: "\(status.message)"])
         var headers = [
             HTTP2HeaderField(":status", String(httpStatus)), HTTP2HeaderField("content-type", GRPCHeaders.contentType),
         ]

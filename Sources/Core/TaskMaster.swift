@@ -1,1 +1,0 @@
-public enum TaskMaster { public static let name = "TaskMaster" }

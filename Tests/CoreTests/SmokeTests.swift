@@ -1,4 +1,0 @@
-import Testing
-@testable import Core
-
-@Test func moduleLoads() { #expect(TaskMaster.name == "TaskMaster") }
