@@ -39,7 +39,7 @@ public final class GRPCClient: Sendable {
     /// With `GRPCClientConfiguration.bearerToken` set, the call carries it as `authorization`
     /// metadata. Its duration and status are recorded in `taskmaster_rpc_client_duration_seconds`.
     public func unary<Request: GRPCMessage, Response: GRPCMessage>(
-        _ method: GRPCMethod,
+        _ method: GRPCMethod<Request, Response>,
         request: Request,
         metadata: GRPCMetadata = GRPCMetadata(),
         timeout: Duration? = nil
@@ -61,7 +61,7 @@ public final class GRPCClient: Sendable {
     }
 
     private func call<Request: GRPCMessage, Response: GRPCMessage>(
-        _ method: GRPCMethod, request: Request, metadata: GRPCMetadata, timeout: Duration?
+        _ method: GRPCMethod<Request, Response>, request: Request, metadata: GRPCMetadata, timeout: Duration?
     ) async throws -> Response {
         guard !Task.isCancelled else {
             throw GRPCStatus(code: .cancelled, message: "call cancelled")

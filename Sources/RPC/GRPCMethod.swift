@@ -1,5 +1,6 @@
-/// A fully qualified RPC method, e.g. `grpcapi.WorkerService` / `SubmitTask`.
-public struct GRPCMethod: Hashable, Sendable, CustomStringConvertible {
+/// A fully qualified RPC method, e.g. `grpcapi.WorkerService` / `SubmitTask`, with the message
+/// types it takes and answers: a call site cannot pair a method with the wrong response type.
+public struct GRPCMethod<Request: GRPCMessage, Response: GRPCMessage>: Hashable, Sendable, CustomStringConvertible {
     public let service: String
     public let method: String
 

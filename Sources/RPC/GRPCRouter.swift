@@ -11,7 +11,7 @@ public struct GRPCRouter: Sendable {
     /// Registers the handler of `method`, replacing any earlier one. A request that does not
     /// decode is answered INVALID_ARGUMENT without calling the handler.
     public mutating func register<Request: GRPCMessage, Response: GRPCMessage>(
-        _ method: GRPCMethod,
+        _ method: GRPCMethod<Request, Response>,
         handler: @escaping @Sendable (Request, GRPCServerContext) async throws -> Response
     ) {
         services.insert(method.service)

@@ -14,14 +14,11 @@ public struct ProtobufDecodingError: Error, Sendable, CustomStringConvertible {
     public var description: String { "malformed \(messageName) message" }
 }
 
-extension TaskRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskRequest", grpcapi__task_request__unpack, grpcapi__task_request__free_unpacked, Self.init)
-    }
-
-    public func serializedBytes() -> [UInt8] {
-        encode(cMessage, grpcapi__task_request__get_packed_size, grpcapi__task_request__pack)
-    }
+extension TaskRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "TaskRequest", grpcapi__task_request__unpack, grpcapi__task_request__free_unpacked, Self.init,
+        grpcapi__task_request__get_packed_size, grpcapi__task_request__pack
+    ) { $0.cMessage(in: $1) }
 
     init(_ message: Grpcapi__TaskRequest) {
         self.init(
@@ -43,14 +40,11 @@ extension TaskRequest: GRPCMessage {
     }
 }
 
-extension TaskResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskResponse", grpcapi__task_response__unpack, grpcapi__task_response__free_unpacked, Self.init)
-    }
-
-    public func serializedBytes() -> [UInt8] {
-        encode(cMessage, grpcapi__task_response__get_packed_size, grpcapi__task_response__pack)
-    }
+extension TaskResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "TaskResponse", grpcapi__task_response__unpack, grpcapi__task_response__free_unpacked, Self.init,
+        grpcapi__task_response__get_packed_size, grpcapi__task_response__pack
+    ) { $0.cMessage(in: $1) }
 
     init(_ message: Grpcapi__TaskResponse) {
         self.init(taskID: String(cString: message.task_id), message: String(cString: message.message), success: message.success != 0)
@@ -66,143 +60,135 @@ extension TaskResponse: GRPCMessage {
     }
 }
 
-extension TaskBatchRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskBatchRequest", grpcapi__task_batch_request__unpack, grpcapi__task_batch_request__free_unpacked) {
-            TaskBatchRequest(tasks: readMessages($0.tasks, count: $0.n_tasks, TaskRequest.init))
-        }
+extension TaskBatchRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "TaskBatchRequest", grpcapi__task_batch_request__unpack, grpcapi__task_batch_request__free_unpacked, Self.init,
+        grpcapi__task_batch_request__get_packed_size, grpcapi__task_batch_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__TaskBatchRequest) {
+        self.init(tasks: readMessages(message.tasks, count: message.n_tasks, TaskRequest.init))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__TaskBatchRequest()
-                grpcapi__task_batch_request__init(&message)
-                message.n_tasks = tasks.count
-                message.tasks = arena.pointers(tasks.map { $0.cMessage(in: arena) })
-                return message
-            }, grpcapi__task_batch_request__get_packed_size, grpcapi__task_batch_request__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskBatchRequest {
+        var message = Grpcapi__TaskBatchRequest()
+        grpcapi__task_batch_request__init(&message)
+        message.n_tasks = tasks.count
+        message.tasks = arena.pointers(tasks.map { $0.cMessage(in: arena) })
+        return message
     }
 }
 
-extension TaskBatchResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "TaskBatchResponse", grpcapi__task_batch_response__unpack, grpcapi__task_batch_response__free_unpacked) {
-            TaskBatchResponse(results: readMessages($0.results, count: $0.n_results, TaskResponse.init))
-        }
+extension TaskBatchResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "TaskBatchResponse", grpcapi__task_batch_response__unpack, grpcapi__task_batch_response__free_unpacked, Self.init,
+        grpcapi__task_batch_response__get_packed_size, grpcapi__task_batch_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__TaskBatchResponse) {
+        self.init(results: readMessages(message.results, count: message.n_results, TaskResponse.init))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__TaskBatchResponse()
-                grpcapi__task_batch_response__init(&message)
-                message.n_results = results.count
-                message.results = arena.pointers(results.map { $0.cMessage(in: arena) })
-                return message
-            }, grpcapi__task_batch_response__get_packed_size, grpcapi__task_batch_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskBatchResponse {
+        var message = Grpcapi__TaskBatchResponse()
+        grpcapi__task_batch_response__init(&message)
+        message.n_results = results.count
+        message.results = arena.pointers(results.map { $0.cMessage(in: arena) })
+        return message
     }
 }
 
-extension ClientTaskRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "ClientTaskRequest", grpcapi__client_task_request__unpack, grpcapi__client_task_request__free_unpacked) {
-            ClientTaskRequest(data: String(cString: $0.data))
-        }
+extension ClientTaskRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "ClientTaskRequest", grpcapi__client_task_request__unpack, grpcapi__client_task_request__free_unpacked, Self.init,
+        grpcapi__client_task_request__get_packed_size, grpcapi__client_task_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__ClientTaskRequest) {
+        self.init(data: String(cString: message.data))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__ClientTaskRequest()
-                grpcapi__client_task_request__init(&message)
-                message.data = arena.string(data)
-                return message
-            }, grpcapi__client_task_request__get_packed_size, grpcapi__client_task_request__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__ClientTaskRequest {
+        var message = Grpcapi__ClientTaskRequest()
+        grpcapi__client_task_request__init(&message)
+        message.data = arena.string(data)
+        return message
     }
 }
 
-extension ClientTaskResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "ClientTaskResponse", grpcapi__client_task_response__unpack, grpcapi__client_task_response__free_unpacked
-        ) {
-            ClientTaskResponse(message: String(cString: $0.message), taskID: String(cString: $0.task_id))
-        }
+extension ClientTaskResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "ClientTaskResponse", grpcapi__client_task_response__unpack, grpcapi__client_task_response__free_unpacked, Self.init,
+        grpcapi__client_task_response__get_packed_size, grpcapi__client_task_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__ClientTaskResponse) {
+        self.init(message: String(cString: message.message), taskID: String(cString: message.task_id))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__ClientTaskResponse()
-                grpcapi__client_task_response__init(&message)
-                message.message = arena.string(self.message)
-                message.task_id = arena.string(taskID)
-                return message
-            }, grpcapi__client_task_response__get_packed_size, grpcapi__client_task_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__ClientTaskResponse {
+        var message = Grpcapi__ClientTaskResponse()
+        grpcapi__client_task_response__init(&message)
+        message.message = arena.string(self.message)
+        message.task_id = arena.string(taskID)
+        return message
     }
 }
 
-extension HeartbeatRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "HeartbeatRequest", grpcapi__heartbeat_request__unpack, grpcapi__heartbeat_request__free_unpacked) {
-            HeartbeatRequest(
-                workerID: $0.workerid, address: String(cString: $0.address),
-                capacity: $0.capacity, freeSlots: $0.free_slots, draining: $0.draining != 0,
-                heldTaskIDs: readStrings($0.held_task_ids, count: $0.n_held_task_ids), prefetch: $0.prefetch,
-                executor: String(cString: $0.executor))
-        }
+extension HeartbeatRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "HeartbeatRequest", grpcapi__heartbeat_request__unpack, grpcapi__heartbeat_request__free_unpacked, Self.init,
+        grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__HeartbeatRequest) {
+        self.init(
+                workerID: message.workerid, address: String(cString: message.address),
+                capacity: message.capacity, freeSlots: message.free_slots, draining: message.draining != 0,
+                heldTaskIDs: readStrings(message.held_task_ids, count: message.n_held_task_ids), prefetch: message.prefetch,
+                executor: String(cString: message.executor))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__HeartbeatRequest()
-                grpcapi__heartbeat_request__init(&message)
-                message.workerid = workerID
-                message.address = arena.string(address)
-                message.capacity = capacity
-                message.free_slots = freeSlots
-                message.draining = draining ? 1 : 0
-                message.n_held_task_ids = heldTaskIDs.count
-                message.held_task_ids = arena.strings(heldTaskIDs)
-                message.prefetch = prefetch
-                message.executor = arena.string(executor)
-                return message
-            }, grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__HeartbeatRequest {
+        var message = Grpcapi__HeartbeatRequest()
+        grpcapi__heartbeat_request__init(&message)
+        message.workerid = workerID
+        message.address = arena.string(address)
+        message.capacity = capacity
+        message.free_slots = freeSlots
+        message.draining = draining ? 1 : 0
+        message.n_held_task_ids = heldTaskIDs.count
+        message.held_task_ids = arena.strings(heldTaskIDs)
+        message.prefetch = prefetch
+        message.executor = arena.string(executor)
+        return message
     }
 }
 
-extension HeartbeatResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked) {
-            HeartbeatResponse(acknowledged: $0.acknowledged != 0, coordinatorTimeMicros: $0.coordinator_time_us)
-        }
+extension HeartbeatResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked, Self.init,
+        grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__HeartbeatResponse) {
+        self.init(acknowledged: message.acknowledged != 0, coordinatorTimeMicros: message.coordinator_time_us)
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { _ in
-                var message = Grpcapi__HeartbeatResponse()
-                grpcapi__heartbeat_response__init(&message)
-                message.acknowledged = acknowledged ? 1 : 0
-                message.coordinator_time_us = coordinatorTimeMicros
-                return message
-            }, grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__HeartbeatResponse {
+        var message = Grpcapi__HeartbeatResponse()
+        grpcapi__heartbeat_response__init(&message)
+        message.acknowledged = acknowledged ? 1 : 0
+        message.coordinator_time_us = coordinatorTimeMicros
+        return message
     }
 }
 
-extension UpdateTaskStatusRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "UpdateTaskStatusRequest",
-            grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked,
-            UpdateTaskStatusRequest.init)
-    }
-
-    public func serializedBytes() -> [UInt8] {
-        encode(cMessage, grpcapi__update_task_status_request__get_packed_size, grpcapi__update_task_status_request__pack)
-    }
+extension UpdateTaskStatusRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "UpdateTaskStatusRequest", grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked, Self.init,
+        grpcapi__update_task_status_request__get_packed_size, grpcapi__update_task_status_request__pack
+    ) { $0.cMessage(in: $1) }
 
     init(_ message: Grpcapi__UpdateTaskStatusRequest) {
         let rawStatus = Int32(bitPattern: message.status.rawValue)
@@ -239,105 +225,95 @@ extension UpdateTaskStatusRequest: GRPCMessage {
     }
 }
 
-extension UpdateTaskStatusResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "UpdateTaskStatusResponse",
-            grpcapi__update_task_status_response__unpack, grpcapi__update_task_status_response__free_unpacked
-        ) {
-            UpdateTaskStatusResponse(success: $0.success != 0)
-        }
+extension UpdateTaskStatusResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "UpdateTaskStatusResponse", grpcapi__update_task_status_response__unpack, grpcapi__update_task_status_response__free_unpacked, Self.init,
+        grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__UpdateTaskStatusResponse) {
+        self.init(success: message.success != 0)
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { _ in
-                var message = Grpcapi__UpdateTaskStatusResponse()
-                grpcapi__update_task_status_response__init(&message)
-                message.success = success ? 1 : 0
-                return message
-            }, grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusResponse {
+        var message = Grpcapi__UpdateTaskStatusResponse()
+        grpcapi__update_task_status_response__init(&message)
+        message.success = success ? 1 : 0
+        return message
     }
 }
 
-extension UpdateTaskStatusBatchRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        let updates = try unpack(
-            bytes, "UpdateTaskStatusBatchRequest",
-            grpcapi__update_task_status_batch_request__unpack, grpcapi__update_task_status_batch_request__free_unpacked
-        ) {
-            readMessages($0.updates, count: $0.n_updates, UpdateTaskStatusRequest.init)
-        }
-        self.init(updates: updates)
+extension UpdateTaskStatusBatchRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "UpdateTaskStatusBatchRequest", grpcapi__update_task_status_batch_request__unpack, grpcapi__update_task_status_batch_request__free_unpacked, Self.init,
+        grpcapi__update_task_status_batch_request__get_packed_size, grpcapi__update_task_status_batch_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__UpdateTaskStatusBatchRequest) {
+        self.init(updates: readMessages(message.updates, count: message.n_updates, UpdateTaskStatusRequest.init))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__UpdateTaskStatusBatchRequest()
-                grpcapi__update_task_status_batch_request__init(&message)
-                message.n_updates = updates.count
-                message.updates = arena.pointers(updates.map { $0.cMessage(in: arena) })
-                return message
-            }, grpcapi__update_task_status_batch_request__get_packed_size, grpcapi__update_task_status_batch_request__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusBatchRequest {
+        var message = Grpcapi__UpdateTaskStatusBatchRequest()
+        grpcapi__update_task_status_batch_request__init(&message)
+        message.n_updates = updates.count
+        message.updates = arena.pointers(updates.map { $0.cMessage(in: arena) })
+        return message
     }
 }
 
-extension UpdateTaskStatusBatchResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(
-            bytes, "UpdateTaskStatusBatchResponse",
-            grpcapi__update_task_status_batch_response__unpack, grpcapi__update_task_status_batch_response__free_unpacked
-        ) {
-            UpdateTaskStatusBatchResponse(unknownTaskIDs: readStrings($0.unknown_task_ids, count: $0.n_unknown_task_ids))
-        }
+extension UpdateTaskStatusBatchResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "UpdateTaskStatusBatchResponse", grpcapi__update_task_status_batch_response__unpack, grpcapi__update_task_status_batch_response__free_unpacked, Self.init,
+        grpcapi__update_task_status_batch_response__get_packed_size, grpcapi__update_task_status_batch_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__UpdateTaskStatusBatchResponse) {
+        self.init(unknownTaskIDs: readStrings(message.unknown_task_ids, count: message.n_unknown_task_ids))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__UpdateTaskStatusBatchResponse()
-                grpcapi__update_task_status_batch_response__init(&message)
-                message.n_unknown_task_ids = unknownTaskIDs.count
-                message.unknown_task_ids = arena.strings(unknownTaskIDs)
-                return message
-            }, grpcapi__update_task_status_batch_response__get_packed_size, grpcapi__update_task_status_batch_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__UpdateTaskStatusBatchResponse {
+        var message = Grpcapi__UpdateTaskStatusBatchResponse()
+        grpcapi__update_task_status_batch_response__init(&message)
+        message.n_unknown_task_ids = unknownTaskIDs.count
+        message.unknown_task_ids = arena.strings(unknownTaskIDs)
+        return message
     }
 }
 
-extension CancelTaskRequest: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked) {
-            CancelTaskRequest(taskID: String(cString: $0.task_id))
-        }
+extension CancelTaskRequest: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked, Self.init,
+        grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__CancelTaskRequest) {
+        self.init(taskID: String(cString: message.task_id))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { arena in
-                var message = Grpcapi__CancelTaskRequest()
-                grpcapi__cancel_task_request__init(&message)
-                message.task_id = arena.string(taskID)
-                return message
-            }, grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__CancelTaskRequest {
+        var message = Grpcapi__CancelTaskRequest()
+        grpcapi__cancel_task_request__init(&message)
+        message.task_id = arena.string(taskID)
+        return message
     }
 }
 
-extension CancelTaskResponse: GRPCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
-        self = try unpack(bytes, "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked) {
-            CancelTaskResponse(found: $0.found != 0)
-        }
+extension CancelTaskResponse: ProtobufCMessage {
+    public static let protobuf = ProtobufCodec(
+        "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked, Self.init,
+        grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__CancelTaskResponse) {
+        self.init(found: message.found != 0)
     }
 
-    public func serializedBytes() -> [UInt8] {
-        encode(
-            { _ in
-                var message = Grpcapi__CancelTaskResponse()
-                grpcapi__cancel_task_response__init(&message)
-                message.found = found ? 1 : 0
-                return message
-            }, grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack)
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__CancelTaskResponse {
+        var message = Grpcapi__CancelTaskResponse()
+        grpcapi__cancel_task_response__init(&message)
+        message.found = found ? 1 : 0
+        return message
     }
 }
 
@@ -379,38 +355,58 @@ private final class CArena {
     }
 }
 
-/// Decodes `bytes` with a generated `*_unpack`, reads the C struct into a Swift value and frees it.
-private func unpack<CMessage, Value>(
-    _ bytes: [UInt8],
-    _ name: String,
-    _ unpackFunction: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<CMessage>?,
-    _ freeFunction: (UnsafeMutablePointer<CMessage>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
-    _ read: (CMessage) -> Value
-) throws -> Value {
-    // protobuf-c needs a valid pointer even for the empty encoding of a default message.
-    let storage = bytes.isEmpty ? [0] : bytes
-    let unpacked = storage.withUnsafeBufferPointer { buffer in
-        unpackFunction(nil, bytes.count, buffer.baseAddress)
+/// How a message becomes bytes and back through its protobuf-c struct.
+public struct ProtobufCodec<Message>: Sendable {
+    fileprivate let decode: @Sendable ([UInt8]) throws -> Message
+    fileprivate let encode: @Sendable (Message) -> [UInt8]
+
+    /// The codec of the message `name` from its generated functions (`*_unpack`,
+    /// `*_free_unpacked`, `*_get_packed_size`, `*_pack`) and its conversions to and from the
+    /// C struct: `read` copies out of an unpacked struct before it is freed, `build` fills one
+    /// with strings held by an arena that lives until the bytes are packed.
+    fileprivate init<CMessage>(
+        _ name: String,
+        _ unpack: @escaping @Sendable (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<CMessage>?,
+        _ free: @escaping @Sendable (UnsafeMutablePointer<CMessage>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
+        _ read: @escaping @Sendable (CMessage) -> Message,
+        _ packedSize: @escaping @Sendable (UnsafePointer<CMessage>) -> Int,
+        _ pack: @escaping @Sendable (UnsafePointer<CMessage>, UnsafeMutablePointer<UInt8>) -> Int,
+        build: @escaping @Sendable (Message, CArena) -> CMessage
+    ) {
+        decode = { bytes in
+            // protobuf-c needs a valid pointer even for the empty encoding of a default message.
+            let storage = bytes.isEmpty ? [0] : bytes
+            let unpacked = storage.withUnsafeBufferPointer { buffer in unpack(nil, bytes.count, buffer.baseAddress) }
+            guard let unpacked else { throw ProtobufDecodingError(messageName: name) }
+            defer { free(unpacked, nil) }
+            return read(unpacked.pointee)
+        }
+        encode = { value in
+            let arena = CArena()
+            var message = build(value, arena)
+            return withExtendedLifetime(arena) {
+                let size = packedSize(&message)
+                guard size > 0 else { return [] }
+                return [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+                    initializedCount = pack(&message, buffer.baseAddress!)
+                }
+            }
+        }
     }
-    guard let unpacked else { throw ProtobufDecodingError(messageName: name) }
-    defer { freeFunction(unpacked, nil) }
-    return read(unpacked.pointee)
 }
 
-/// Builds a C struct with `build` and encodes it with its `*_get_packed_size` and `*_pack`.
-private func encode<CMessage>(
-    _ build: (CArena) -> CMessage,
-    _ packedSize: (UnsafePointer<CMessage>) -> Int,
-    _ packFunction: (UnsafePointer<CMessage>, UnsafeMutablePointer<UInt8>) -> Int
-) -> [UInt8] {
-    let arena = CArena()
-    var message = build(arena)
-    return withExtendedLifetime(arena) {
-        let size = packedSize(&message)
-        guard size > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
-            initializedCount = packFunction(&message, buffer.baseAddress!)
-        }
+/// A message encoded by protobuf-c: its `GRPCMessage` conformance comes from its codec.
+public protocol ProtobufCMessage: GRPCMessage {
+    static var protobuf: ProtobufCodec<Self> { get }
+}
+
+extension ProtobufCMessage {
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try Self.protobuf.decode(bytes)
+    }
+
+    public func serializedBytes() -> [UInt8] {
+        Self.protobuf.encode(self)
     }
 }
 

@@ -55,8 +55,8 @@ import Testing
     @Test func unknownMethodsAreRefusedLikeKnownOnesWithoutTheToken() async throws {
         try await withTestServer(configure: { $0.access = .token(BearerToken("t0ken")!) }) { _, port in
             let client = client(port: port, token: nil)
-            for method in [GRPCMethod(service: "test.Echo", method: "Nope"), GRPCMethod(service: "other.Service", method: "X")] {
-                let status = await statusOf { try await client.unary(method, request: TextMessage("x")) as TextMessage }
+            for method in [TextMethod(service: "test.Echo", method: "Nope"), TextMethod(service: "other.Service", method: "X")] {
+                let status = await statusOf { try await client.unary(method, request: TextMessage("x")) }
                 #expect(status?.code == .unauthenticated, "\(method.path)")
             }
             await client.close()

@@ -54,13 +54,11 @@ import Testing
         try await withTestServer { _, port in
             let client = makeClient(port: port)
             let unknownMethod = await statusOf {
-                try await client.unary(GRPCMethod(service: "test.Echo", method: "Nope"), request: TextMessage("x"))
-                    as TextMessage
+                try await client.unary(TextMethod(service: "test.Echo", method: "Nope"), request: TextMessage("x"))
             }
             #expect(unknownMethod?.code == .unimplemented)
             let unknownService = await statusOf {
-                try await client.unary(GRPCMethod(service: "test.Nope", method: "Echo"), request: TextMessage("x"))
-                    as TextMessage
+                try await client.unary(TextMethod(service: "test.Nope", method: "Echo"), request: TextMessage("x"))
             }
             #expect(unknownService?.code == .unimplemented)
             #expect(unknownService?.message == "unknown service test.Nope")
@@ -71,9 +69,9 @@ import Testing
     @Test func undecodableRequestIsInvalidArgument() async throws {
         try await withTestServer { _, port in
             let client = makeClient(port: port)
-            let status = await statusOf {
-                try await client.unary(TestMethods.echo, request: RawMessage([0xFF, 0xFE])) as TextMessage
-            }
+            // The echo method's path with a request type of its own, to send bytes no TextMessage has.
+            let rawEcho = GRPCMethod<RawMessage, TextMessage>(service: TestMethods.echo.service, method: TestMethods.echo.method)
+            let status = await statusOf { try await client.unary(rawEcho, request: RawMessage([0xFF, 0xFE])) }
             #expect(status?.code == .invalidArgument)
             await client.close()
         }

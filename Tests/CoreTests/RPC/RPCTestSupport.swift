@@ -46,12 +46,15 @@ struct NotFoundError: GRPCStatusConvertible {
     var grpcStatus: GRPCStatus { GRPCStatus(code: .notFound, message: "no such task: 42 ✓") }
 }
 
+/// The test service's methods, every one taking and answering a `TextMessage`.
+typealias TextMethod = GRPCMethod<TextMessage, TextMessage>
+
 enum TestMethods {
-    static let echo = GRPCMethod(service: "test.Echo", method: "Echo")
-    static let slow = GRPCMethod(service: "test.Echo", method: "Slow")
-    static let fail = GRPCMethod(service: "test.Echo", method: "Fail")
-    static let crash = GRPCMethod(service: "test.Echo", method: "Crash")
-    static let peer = GRPCMethod(service: "test.Echo", method: "Peer")
+    static let echo = TextMethod(service: "test.Echo", method: "Echo")
+    static let slow = TextMethod(service: "test.Echo", method: "Slow")
+    static let fail = TextMethod(service: "test.Echo", method: "Fail")
+    static let crash = TextMethod(service: "test.Echo", method: "Crash")
+    static let peer = TextMethod(service: "test.Echo", method: "Peer")
 }
 
 /// Flags a slow handler raises, observed by tests.

@@ -291,14 +291,14 @@ import Testing
             let client = makeClient(port: port)
             let runner = TaskRunner(
                 capacity: 700, prefetch: 0, executor: NoopExecutor(),
-                reporter: StatusReporter(client: client, logger: rpcTestLogger, stopGrace: .seconds(2)), workerID: 7,
+                reporter: StatusReporter(client: client, logger: rpcTestLogger, stopGrace: .seconds(3)), workerID: 7,
                 logger: rpcTestLogger)
             let running = Task { try await runner.run() }
             for index in 0..<600 { _ = runner.submit(Self.task(index)) }
             let start = ContinuousClock.now
             runner.drain()
             try await running.value
-            #expect(ContinuousClock.now - start < .seconds(8), "stopped after its grace")
+            #expect(ContinuousClock.now - start < .seconds(10), "stopped after its grace")
             #expect(coordinator.calls.withLock { $0 } >= 2, "retried while the grace lasted")
             await client.close()
         }
