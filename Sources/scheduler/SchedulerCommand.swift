@@ -1,8 +1,9 @@
 import ArgumentParser
 import Core
+import Foundation
+import Logging
 import SchedulerService
 import TaskStorage
-import Logging
 
 @main
 struct SchedulerCommand: ServiceCommand {
@@ -17,13 +18,13 @@ struct SchedulerCommand: ServiceCommand {
             """)
 
     @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
-    var listenAddress = ListenAddress(host: "0.0.0.0", port: 8081)
+    var listenAddress = SchedulerConfiguration().listenAddress
 
     @Option(name: .customLong("max_body_bytes"), help: "Largest request body accepted.")
-    var maxBodyBytes = 1 << 20
+    var maxBodyBytes = SchedulerConfiguration().maxBodyBytes
 
     @Option(name: .customLong("max_batch_body_bytes"), help: "Largest body of POST /schedule/batch.")
-    var maxBatchBodyBytes = 16 << 20
+    var maxBatchBodyBytes = SchedulerConfiguration().maxBatchBodyBytes
 
     @Option(
         name: .customLong("max_body_memory"),
@@ -64,27 +65,22 @@ struct SchedulerCommand: ServiceCommand {
 
     func run() async throws {
         common.bootstrapLogging()
-        let metrics = MetricsRegistry.bootstrapProcessMetrics()
-        let logger = Logger(label: "scheduler")
-        let postgres = try await DatabaseStartup.connect(
-            configuration: try database.postgresConfiguration(), connections: database.connections,
-            dataDirectory: database.dataDirectory, logger: logger)
-        var configuration = SchedulerConfiguration(
-            host: listenAddress.host, port: listenAddress.port, maxBodyBytes: maxBodyBytes,
-            maxBatchBodyBytes: maxBatchBodyBytes, apiToken: SchedulerConfiguration.apiToken(),
-            servesOtherHostsWithoutToken: common.servesOtherHostsWithoutToken)
+        var configuration = SchedulerConfiguration()
+        configuration.listenAddress = listenAddress
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.maxBatchBodyBytes = maxBatchBodyBytes
         configuration.maxBodyMemory = maxBodyMemory
         configuration.limits.headTimeout = headerTimeout.duration
         configuration.limits.bodyTimeout = bodyTimeout.duration
         configuration.limits.idleTimeout = idleTimeout.duration
         configuration.limits.maxConnections = maxConnections
-        let application = makeSchedulerApplication(
-            configuration: configuration,
-            store: TaskStore(client: postgres), metrics: metrics, logger: logger)
-        let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
-        try await ServiceRunner.run([BindingService(application, address: listenAddress), sampler], logger: logger) {
-            await postgres.shutdown()
-        }
-        logger.info("scheduler stopped")
+        configuration.dataDirectory = database.dataDirectory
+        configuration.apiToken = SchedulerConfiguration.apiToken(fromEnvironment: ProcessInfo.processInfo.environment)
+        configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
+        try await SchedulerApplication(
+            configuration: configuration, database: try database.postgresConfiguration(),
+            databaseConnections: database.connections, logger: Logger(label: "scheduler"),
+            metrics: MetricsRegistry.bootstrapProcessMetrics()
+        ).run()
     }
 }

@@ -64,21 +64,28 @@ import Testing
     }
 
     @Test func warnsWhenTheAPIIsOpenBeyondLoopback() {
-        let insecure = { (host: String) in SchedulerConfiguration(host: host, servesOtherHostsWithoutToken: true) }
+        func configuration(host: String, token: String? = nil, insecure: Bool = false) -> SchedulerConfiguration {
+            var configuration = SchedulerConfiguration()
+            configuration.listenAddress = ListenAddress(host: host, port: 8081)
+            configuration.apiToken = BearerToken(token)
+            configuration.servesOtherHostsWithoutToken = insecure
+            return configuration
+        }
+        let insecure = { (host: String) in configuration(host: host, insecure: true) }
         #expect(insecure("0.0.0.0").exposureWarning?.contains("TASKMASTER_API_TOKEN") == true)
         #expect(insecure("10.1.2.3").exposureWarning != nil)
         #expect(insecure("::").exposureWarning != nil)
-        #expect(SchedulerConfiguration(host: "0.0.0.0", apiToken: "t", servesOtherHostsWithoutToken: true).exposureWarning == nil)
+        #expect(configuration(host: "0.0.0.0", token: "t", insecure: true).exposureWarning == nil)
         for loopback in ["127.0.0.1", "127.1.2.3", "localhost", "::1"] {
             #expect(insecure(loopback).exposureWarning == nil, "\(loopback)")
         }
-        #expect(SchedulerConfiguration(host: "0.0.0.0").exposureWarning == nil, "protected mode refuses other hosts")
-        #expect(SchedulerConfiguration(host: "0.0.0.0").protectedModeNotice?.contains("403") == true)
-        #expect(SchedulerConfiguration(host: "0.0.0.0", apiToken: "t").protectedModeNotice == nil)
+        #expect(configuration(host: "0.0.0.0").exposureWarning == nil, "protected mode refuses other hosts")
+        #expect(configuration(host: "0.0.0.0").protectedModeNotice?.contains("403") == true)
+        #expect(configuration(host: "0.0.0.0", token: "t").protectedModeNotice == nil)
     }
 
     @Test func tokenComesFromTheEnvironment() {
-        #expect(SchedulerConfiguration.apiToken(fromEnvironment: ["TASKMASTER_API_TOKEN": "t"]) == "t")
+        #expect(SchedulerConfiguration.apiToken(fromEnvironment: ["TASKMASTER_API_TOKEN": "t"]) == BearerToken("t"))
         #expect(SchedulerConfiguration.apiToken(fromEnvironment: ["TASKMASTER_API_TOKEN": ""]) == nil)
         #expect(SchedulerConfiguration.apiToken(fromEnvironment: [:]) == nil)
     }

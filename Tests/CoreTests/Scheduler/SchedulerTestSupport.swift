@@ -17,10 +17,13 @@ func withSchedulerApplication(
     isolatedDatabase: Bool = false,
     _ test: @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
 ) async throws {
-    let configuration = SchedulerConfiguration(
-        host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxBatchBodyBytes: maxBatchBodyBytes, apiToken: apiToken)
-    let run = { (database: PostgresClient) in
-        let application = makeSchedulerApplication(
+    var configuration = SchedulerConfiguration()
+    configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+    configuration.maxBodyBytes = maxBodyBytes
+    configuration.maxBatchBodyBytes = maxBatchBodyBytes
+    configuration.apiToken = BearerToken(apiToken)
+    let run = { [configuration] (database: PostgresClient) in
+        let application = SchedulerApplication.httpApplication(
             configuration: configuration, store: TaskStore(client: database), logger: TestDatabase.logger)
         try await application.test(setup) { client in try await test(client, database) }
     }

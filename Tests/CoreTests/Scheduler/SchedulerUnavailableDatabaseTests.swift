@@ -24,8 +24,10 @@ import Testing
             configuration: try PostgresConfiguration(url: "postgresql://taskmaster@127.0.0.1:\(port)/taskmaster"),
             logger: TestDatabase.logger
         )
-        let application = makeSchedulerApplication(
-            configuration: SchedulerConfiguration(host: "127.0.0.1", port: 0),
+        var configuration = SchedulerConfiguration()
+        configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+        let application = SchedulerApplication.httpApplication(
+            configuration: configuration,
             store: TaskStore(client: database),
             logger: TestDatabase.logger
         )
