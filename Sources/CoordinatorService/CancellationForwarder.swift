@@ -1,25 +1,46 @@
 public import Logging
+public import ServiceLifecycle
 import struct Foundation.UUID
 import Core
 import RPC
 public import TaskStorage
 
-/// Tells the worker holding a cancelled task to stop it (WorkerService.CancelTask).
-public struct CancellationForwarder: Sendable {
+/// Tells the worker holding a cancelled task to stop it (WorkerService.CancelTask). A Service:
+/// the cancellations `request(taskID:)` queues are forwarded by its `run()`, each in a child
+/// task, until graceful shutdown.
+public final class CancellationForwarder: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
     private let logger: Logger
+    private let requests: AsyncStream<String>
+    private let requestsContinuation: AsyncStream<String>.Continuation
 
     public init(store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool, logger: Logger) {
         self.store = store
         self.registry = registry
         self.clients = clients
         self.logger = logger
+        (requests, requestsContinuation) = AsyncStream.makeStream()
+    }
+
+    /// Queues the cancellation of `taskID` for forwarding; never waits.
+    public func request(taskID: String) {
+        requestsContinuation.yield(taskID)
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for await taskID in self.requests {
+                    group.addTask { await self.forward(taskID: taskID) }
+                }
+            }
+        }
     }
 
     /// Forwards the cancellation of `taskID` to its worker, when this coordinator knows it.
-    public func forward(taskID: String) async {
+    private func forward(taskID: String) async {
         var logger = logger
         logger[metadataKey: LogKey.taskID] = "\(taskID)"
         do {

@@ -48,7 +48,7 @@ public struct CoordinatorApplication: Sendable {
             logger: logger
         ) { notification in
             if let notification, notification.channel == TaskNotifications.cancelChannel {
-                Task { await cancellations.forward(taskID: notification.payload) }
+                cancellations.request(taskID: notification.payload)
             } else {
                 dispatcher.wake()
             }
@@ -72,15 +72,11 @@ public struct CoordinatorApplication: Sendable {
             service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
 
-        let announcement = Task {
-            let port = try await server.listeningPort()
-            logger.info("coordinator listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
-        }
-        defer { announcement.cancel() }
         let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
         // The admin server starts first and stops last, so /metrics stays up while the others drain.
         let services: [any Service] = [
-            admin.service(logger: logger), server, listener, dispatcher, monitor, sampler, workerTable, sweeper,
+            admin.service(logger: logger), server, cancellations, listener, dispatcher, monitor, sampler, workerTable,
+            sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger) {
             await clients.closeAll()

@@ -101,7 +101,9 @@ public final class GRPCServer: Service, Sendable {
         }
         let port = channel.localAddress?.port ?? configuration.port
         publish(.success(port))
-        logger.debug("gRPC server listening", metadata: [LogKey.grpcPort: "\(port)"])
+        logger.info(
+            "\(configuration.serviceName) listening",
+            metadata: [LogKey.address: "\(ListenAddress(host: configuration.host, port: port))"])
 
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {

@@ -42,13 +42,10 @@ public struct WorkerApplication: Sendable {
                 access: configuration.grpcAccess, serviceName: "worker"),
             router: WorkerRPCService(runner: runner, coordinatorClock: coordinatorClock, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
-        let logger = logger
         let heartbeats = HeartbeatSender(
             client: coordinator, runner: runner, coordinatorClock: coordinatorClock, configuration: configuration,
             advertisedAddress: {
-                let port = try await server.listeningPort()
-                logger.info("worker listening", metadata: [LogKey.address: "\(configuration.listenAddress.host):\(port)"])
-                return ListenAddress(host: configuration.advertisedHost, port: port).description
+                ListenAddress(host: configuration.advertisedHost, port: try await server.listeningPort()).description
             },
             logger: logger)
         let admin = AdminServer(address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics)
