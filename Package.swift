@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Settings shared by every Swift target: Swift 6 language mode (strict concurrency) everywhere.
@@ -22,7 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without the FullFoundation trait Hummingbird needs FoundationEssentials only, so the worker
+        // loads neither Foundation nor ICU.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -44,6 +46,9 @@ let package = Package(
         ),
         /// glibc's malloc settings (mallopt), which Swift cannot import from malloc.h.
         .target(name: "CMemory"),
+        /// posix_spawn of a task's shell, whose attributes and file actions Swift cannot build
+        /// without unsafe pointers.
+        .target(name: "CProcess"),
         /// protobuf-c code generated from proto/grpcapi.proto by scripts/generate-proto.sh.
         .target(
             name: "CGRPCAPI",
@@ -152,6 +157,7 @@ let package = Package(
             dependencies: [
                 "Core",
                 "RPC",
+                "CProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

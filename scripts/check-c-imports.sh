@@ -13,6 +13,7 @@ allowed=(
   CProtobufC Sources/RPC/Protocol/
   CGRPCAPI Sources/RPC/Protocol/
   CMemory Sources/Core/Service/MallocArenas.swift
+  CProcess Sources/WorkerService/Execution/ShellProcess.swift
 )
 
 folder_for() {
@@ -26,7 +27,7 @@ folder_for() {
 }
 
 # `import X`, `@preconcurrency internal import X`, `import struct X.Y`, ...
-import_clause='import[[:space:]]+((struct|class|enum|protocol|typealias|func|let|var)[[:space:]]+)?(CPostgreSQL|CNGHTTP2|CProtobufC|CGRPCAPI|CMemory)'
+import_clause='import[[:space:]]+((struct|class|enum|protocol|typealias|func|let|var)[[:space:]]+)?(CPostgreSQL|CNGHTTP2|CProtobufC|CGRPCAPI|CMemory|CProcess)'
 import_line="^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?$import_clause([^A-Za-z0-9_]|\$)"
 
 violations=0

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Core
 import WorkerService
-import Foundation
+import FoundationEssentials
 import Logging
 
 @main

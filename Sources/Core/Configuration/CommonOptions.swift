@@ -1,6 +1,6 @@
 public import ArgumentParser
 public import Logging
-import Foundation
+import FoundationEssentials
 
 /// Options every service shares: logging, and whether callers from other hosts are served
 /// without a token.

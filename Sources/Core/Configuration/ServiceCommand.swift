@@ -1,5 +1,5 @@
 public import ArgumentParser
-import Foundation
+import Glibc
 
 /// The command line of a service. Its `main` parses and runs it like ArgumentParser's, except
 /// that a bad flag or a failure at start prints a single line, `error: …`, on standard error
@@ -20,7 +20,7 @@ extension ServiceCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
-            FileHandle.standardError.write(Data("error: \(message(for: error))\n".utf8))
+            "error: \(message(for: error))\n".withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
             exit(withError: code)
         }
     }

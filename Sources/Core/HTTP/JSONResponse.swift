@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 package import Hummingbird
 
 /// Builds JSON responses; every body the API sends goes through here. Keys are sorted so that

@@ -1,6 +1,6 @@
 internal import CGRPCAPI
 internal import CProtobufC
-import Foundation
+import Glibc
 
 // The only file that touches protobuf-c: it converts the Swift messages of `Messages.swift`
 // to and from the generated C structs. Encoding builds the C structs with copies of every

@@ -1,20 +1,29 @@
+import CProcess
 import Dispatch
-import Foundation
+import Glibc
 import Synchronization
 
 /// `/bin/sh -c command` running in a process group of its own, with default signal handling,
 /// its stdout and stderr collected together into a bounded tail.
 ///
-/// Foundation's `Process` spawns every child as the leader of a new process group
-/// (`POSIX_SPAWN_SETPGROUP`), so the shell's pid is also the id of the group that holds
-/// everything it starts, and `kill(-pid, …)` reaches them all. Foundation reports the
-/// termination once the shell has exited and every process that inherited its descriptors has
-/// gone too, so background jobs keep the task running until they end or the group is killed.
+/// The shell is spawned (`cprocess_spawn_shell`) as the leader of a new process group, so its
+/// pid is also the id of the group that holds everything it starts, and `kill(-pid, …)` reaches
+/// them all. A run ends once the shell has exited and every process that inherited its output
+/// has gone too, so background jobs keep the task running until they end or the group is killed.
+/// Waiting for the exit and reading the output block, each on a dispatch queue of its own, never
+/// on the cooperative pool.
 final class ShellProcess: Sendable {
     /// How the shell ended.
     enum Exit: Sendable, Hashable {
         case exited(status: Int32)
         case killedBySignal(Int32)
+
+        /// The exit a `waitpid` status describes (`WIFEXITED`, `WEXITSTATUS`, `WTERMSIG`, which
+        /// Swift does not import).
+        init(waitStatus status: Int32) {
+            let signal = status & 0x7f
+            self = signal == 0 ? .exited(status: (status >> 8) & 0xff) : .killedBySignal(signal)
+        }
     }
 
     /// The end of a run: its exit (nil when processes that left the group kept it from being
@@ -29,74 +38,48 @@ final class ShellProcess: Sendable {
 
     /// The shell's pid, which is also its process group id.
     let processID: Int32
-    private let exit: OneShot<Exit?>
+    private let exit = OneShot<Exit?>()
     private let output: OutputCollector
     private let killRequested = Mutex(false)
     private static let readChunkSize = 64 * 1024
 
-    /// Foundation closes every descriptor open at spawn time in the child, except the ones it
-    /// passes on. A descriptor created by a concurrent launch could slip through that window into
-    /// another task's processes and keep its pipe or termination socket open, so launches take turns.
-    private static let launchLock = Mutex(())
-
     /// Starts `command`; throws when the shell cannot be spawned.
     static func start(command: String, outputLimit: Int) throws -> ShellProcess {
-        let exit = OneShot<Exit?>()
-        let (processID, descriptor) = try launchLock.withLock { _ in
-            try spawn(command: command) { exit.fulfil($0) }
+        var processID: pid_t = 0
+        var descriptor: Int32 = -1
+        let error = cprocess_spawn_shell(command, &processID, &descriptor)
+        guard error == 0 else {
+            throw ShellProcessError(code: .spawnFailed, message: "cannot start /bin/sh: \(String(cString: strerror(error)))")
         }
-        return ShellProcess(processID: processID, outputDescriptor: descriptor, exit: exit, outputLimit: outputLimit)
+        return ShellProcess(processID: processID, outputDescriptor: descriptor, outputLimit: outputLimit)
     }
 
     /// Watches a spawned shell. Not throwing on purpose: a throwing initializer of a class with
     /// a `Mutex` property crashes the 6.3 optimizer.
-    private init(processID: Int32, outputDescriptor descriptor: Int32, exit: OneShot<Exit?>, outputLimit: Int) {
+    private init(processID: Int32, outputDescriptor descriptor: Int32, outputLimit: Int) {
         self.processID = processID
-        self.exit = exit
         let output = OutputCollector(limit: outputLimit)
         self.output = output
-        // A blocking read on a thread of its own: a libdispatch read source on a pipe can crash
-        // the process on Linux when it is torn down, and the cooperative pool must not block.
-        let reader = Thread {
-            let pipe = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-            while let chunk = try? pipe.read(upToCount: Self.readChunkSize), !chunk.isEmpty {
-                output.tail.withLock { $0.append(contentsOf: chunk) }
+        let exit = exit
+        DispatchQueue(label: "shell-exit-\(processID)").async {
+            var status: Int32 = 0
+            var waited = waitpid(processID, &status, 0)
+            while waited == -1 && errno == EINTR { waited = waitpid(processID, &status, 0) }
+            exit.fulfil(waited == processID ? Exit(waitStatus: status) : nil)
+        }
+        DispatchQueue(label: "shell-output-\(processID)").async {
+            var chunk = [UInt8](repeating: 0, count: Self.readChunkSize)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    output.tail.withLock { $0.append(contentsOf: chunk[..<count]) }
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
             }
+            close(descriptor)
             output.closed.fulfil(())
         }
-        reader.name = "shell-output-\(processID)"
-        reader.start()
-    }
-
-    /// Spawns the shell with stdout and stderr on one pipe; returns its pid and a descriptor of
-    /// the pipe's reading end that belongs to the caller.
-    private static func spawn(
-        command: String, onExit: @escaping @Sendable (Exit) -> Void
-    ) throws -> (processID: Int32, outputDescriptor: Int32) {
-        let process = Process()
-        // The worker ignores SIGPIPE, SIGTERM and SIGINT for its own reasons, and ignored signals
-        // are inherited: env restores every signal to its default before it execs the shell.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--default-signal", "/bin/sh", "-c", command]
-        process.standardInput = FileHandle.nullDevice
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.terminationHandler = { process in
-            onExit(
-                process.terminationReason == .exit
-                    ? .exited(status: process.terminationStatus) : .killedBySignal(process.terminationStatus))
-        }
-        try process.run()
-        // The pipe's own descriptor closes with the pipe; the caller's copy lives as long as it reads.
-        let descriptor = dup(pipe.fileHandleForReading.fileDescriptor)
-        let dupError = errno
-        try? pipe.fileHandleForReading.close()
-        guard descriptor >= 0 else {
-            kill(-process.processIdentifier, SIGKILL)
-            throw ShellProcessError(code: .outputUnreadable, message: "cannot read the output: errno \(dupError)")
-        }
-        return (process.processIdentifier, descriptor)
     }
 
     /// Kills the whole process group at once. If the run is still not seen gone after the
@@ -111,7 +94,7 @@ final class ShellProcess: Sendable {
         guard first else { return }
         let (exit, output) = (exit, output)
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.killGracePeriod.secondsValue) {
-            // The reading thread goes on until the last holder of the pipe is gone; nobody waits for it.
+            // The reading queue goes on until the last holder of the pipe is gone; nobody waits for it.
             exit.fulfil(nil)
             output.closed.fulfil(())
         }
@@ -142,7 +125,7 @@ private final class OutputCollector: Sendable {
 /// A shell that could not be started or watched.
 struct ShellProcessError: Error, CustomStringConvertible {
     enum Code: Sendable {
-        case outputUnreadable
+        case spawnFailed
     }
 
     var code: Code

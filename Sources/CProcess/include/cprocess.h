@@ -1,0 +1,13 @@
+#ifndef CPROCESS_H
+#define CPROCESS_H
+
+#include <sys/types.h>
+
+/// Starts `/bin/sh -c command` with posix_spawn as the leader of a new process group, every
+/// signal at its default disposition and none blocked, standard input on /dev/null, standard
+/// output and standard error on one pipe, and no other descriptor of the caller. Returns 0 and
+/// sets `*pid` and `*output_fd` (the pipe's reading end, close-on-exec, owned by the caller), or
+/// returns an errno value.
+int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd);
+
+#endif
