@@ -221,8 +221,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Tests of values and in-memory logic: no database, no sockets, no processes.
         .testTarget(
-            name: "CoreTests",
+            name: "UnitTests",
+            dependencies: [
+                "Core",
+                "RPC",
+                "Postgres",
+                "TaskStorage",
+                "SchedulerService",
+                "CoordinatorService",
+                "WorkerService",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Tests against a real PostgreSQL, real sockets and real processes (Processes/ starts
+        /// whole clusters of the release executables).
+        .testTarget(
+            name: "IntegrationTests",
             dependencies: [
                 "Core",
                 "RPC",

@@ -136,10 +136,10 @@ prepare_venv() {
   fi
 }
 
-# The suites under Tests/CoreTests/Integration, as a --filter/--skip pattern over test ids
-# such as CoreTests.ClusterLifecycleTests/aTask…().
+# The suites under Tests/IntegrationTests/Processes, as a --filter/--skip pattern over test ids
+# such as IntegrationTests.ClusterLifecycleTests/aTask…().
 process_level_suites() {
-  printf '\\.(%s)/' "$(sed -n 's/^@Suite.* struct \([A-Za-z0-9_]*\).*/\1/p' Tests/CoreTests/Integration/*.swift | paste -sd '|')"
+  printf '\\.(%s)/' "$(sed -n 's/^@Suite.* struct \([A-Za-z0-9_]*\).*/\1/p' Tests/IntegrationTests/Processes/*.swift | paste -sd '|')"
 }
 
 step "system packages" scripts/install-deps.sh || { print_summary; exit 1; }
@@ -147,11 +147,13 @@ step "C module imports" scripts/check-c-imports.sh || true
 step "generated protobuf-c code is current" scripts/generate-proto.sh --check || true
 
 if step "build tests (debug)" build_tests && step "build executables (release)" build_release; then
+  # No database, no sockets, no processes.
+  step "swift test (unit)" run_bounded "$swift_test_timeout" swift test --skip-build --filter UnitTests || true
   if step "start PostgreSQL" start_postgres; then
-    # Process-level suites start whole clusters: one at a time, after the unit tests ran in
-    # parallel, so neither starves the other on a small machine.
-    step "swift test (unit)" run_bounded "$swift_test_timeout" \
-      swift test --skip-build --skip "$(process_level_suites)" || true
+    # Process-level suites start whole clusters: one at a time, after the other integration
+    # tests ran in parallel, so neither starves the other on a small machine.
+    step "swift test (integration)" run_bounded "$swift_test_timeout" \
+      swift test --skip-build --filter IntegrationTests --skip "$(process_level_suites)" || true
     step "swift test (processes, release executables)" run_bounded "$swift_test_timeout" \
       swift test --skip-build --no-parallel --filter "$(process_level_suites)" || true
     if step "Python venv for the interop tests" prepare_venv; then
@@ -161,12 +163,13 @@ if step "build tests (debug)" build_tests && step "build executables (release)" 
       skip "interop tests (grpcio, release executables)" "no venv"
     fi
   else
-    skip "swift test (unit)" "no database"
+    skip "swift test (integration)" "no database"
     skip "swift test (processes, release executables)" "no database"
     skip "interop tests (grpcio, release executables)" "no database"
   fi
 else
   skip "swift test (unit)" "build failed"
+  skip "swift test (integration)" "build failed"
   skip "swift test (processes, release executables)" "build failed"
   skip "interop tests (grpcio, release executables)" "build failed"
 fi
