@@ -58,10 +58,14 @@ public struct CoordinatorRPCService: Sendable {
                 code: .invalidArgument,
                 message: "address \(request.address.quotedExcerpt()) is not the host:port the worker's WorkerService listens on")
         }
-        if registry.heartbeat(request) {
+        let outcome = registry.heartbeat(request)
+        if outcome.registeredWorker {
             logger.info(
                 "worker registered",
                 metadata: [LogKey.workerID: "\(request.workerID)", LogKey.address: "\(request.address)"])
+        }
+        // A dispatcher that counted no free slot sleeps a whole poll interval: wake it for these.
+        if outcome.registeredWorker || outcome.freedSlots {
             dispatcher.wake()
         }
         do {

@@ -48,12 +48,23 @@ public final class WorkerRegistry: Sendable {
         self.defaultCapacity = defaultCapacity
     }
 
-    /// Records a heartbeat; returns true when it registered a new worker.
+    /// What a heartbeat changed that the dispatcher must hear of.
+    public struct HeartbeatOutcome: Sendable, Hashable {
+        /// The worker was not registered before.
+        public var registeredWorker: Bool
+        /// The worker can take more tasks than the registry counted before: it is new, or it
+        /// freed slots the registry had not seen freed (a heartbeat that found it full came in
+        /// after the reports that freed them).
+        public var freedSlots: Bool
+    }
+
+    /// Records a heartbeat.
     @discardableResult
-    public func heartbeat(_ request: HeartbeatRequest, at now: ContinuousClock.Instant = .now) -> Bool {
+    public func heartbeat(_ request: HeartbeatRequest, at now: ContinuousClock.Instant = .now) -> HeartbeatOutcome {
         state.withLock { state in
             let advertises = request.capacity > 0
             let isNew = state.workers[request.workerID] == nil
+            let freeSlotsBefore = state.workers[request.workerID]?.freeSlots ?? 0
             var worker =
                 state.workers[request.workerID]
                 ?? RegisteredWorker(id: request.workerID, address: request.address, capacity: 0, inFlight: 0, lastHeartbeat: now)
@@ -70,7 +81,7 @@ public final class WorkerRegistry: Sendable {
             }
             state.workers[request.workerID] = worker
             if isNew { state.order.append(request.workerID) }
-            return isNew
+            return HeartbeatOutcome(registeredWorker: isNew, freedSlots: worker.freeSlots > freeSlotsBefore)
         }
     }
 

@@ -77,6 +77,11 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The services' logs and the throwaway database go in a folder of this run, removed at the end.
+        let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        setenv("TMPDIR", runDirectory.path, 1)
+        defer { try? FileManager.default.removeItem(at: runDirectory) }
         var cluster = try await BenchCluster.start(workers: workers, workerFlags: [])
         let memory = MemoryLog(processes: cluster.processes)
         var figures: [Figure] = []

@@ -50,10 +50,21 @@ import Testing
         #expect(registry.freeSlots == 3)
     }
 
+    @Test func aHeartbeatSaysWhenItFreedSlotsTheRegistryDidNotCount() {
+        let registry = registry(workers: 1, capacity: 4)
+        let full = registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 4, freeSlots: 0))
+        #expect(full == WorkerRegistry.HeartbeatOutcome(registeredWorker: false, freedSlots: false))
+        #expect(registry.freeSlots == 0)
+        let freed = registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 4, freeSlots: 2))
+        #expect(freed.freedSlots, "the dispatcher must hear of slots it counted as taken")
+        #expect(!registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1", capacity: 4, freeSlots: 2)).freedSlots)
+        #expect(registry.heartbeat(HeartbeatRequest(workerID: 2, address: "w2:1", capacity: 1, freeSlots: 1)).freedSlots)
+    }
+
     @Test func originalWorkersGetTheDefaultCapacity() {
         let registry = WorkerRegistry(defaultCapacity: 3)
-        #expect(registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")))
-        #expect(!registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")))
+        #expect(registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")).registeredWorker)
+        #expect(!registry.heartbeat(HeartbeatRequest(workerID: 9, address: "old:1")).registeredWorker)
         #expect(registry.freeSlots == 3)
     }
 
