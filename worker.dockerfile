@@ -15,11 +15,10 @@ RUN swift build -c release --product worker --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libnghttp2-14 libprotobuf-c1 libpq5 ca-certificates \
+    && apt-get install -y --no-install-recommends libnghttp2-14 libprotobuf-c1 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --no-create-home --shell /usr/sbin/nologin taskmaster
 COPY --from=build /staging/worker /usr/local/bin/worker
-COPY data /app/data
 WORKDIR /app
 USER taskmaster
 EXPOSE 8000 9090
