@@ -25,7 +25,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
                     RequestGuardHandler(
                         headTimeout: limits.headTimeout, bodyTimeout: limits.bodyTimeout, idleTimeout: limits.idleTimeout)
                 ],
-                idleTimeout: .nanoseconds(Int64(idleTimeout.microseconds) * 1000)))
+                idleTimeout: TimeAmount(idleTimeout)))
     }
 
     /// The application configuration for `address`, with the connection limit.

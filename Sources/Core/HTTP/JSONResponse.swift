@@ -7,13 +7,19 @@ package enum JSONResponse {
     package static func make(
         _ body: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
-        let bytes = try encode(body)
-        var fields: HTTPFields = [
-            .contentType: "application/json; charset=utf-8",
-            .contentLength: String(bytes.readableBytes),
-        ]
+        try make(bytes: encode(body), status: status, headers: headers)
+    }
+
+    /// A response whose body is JSON already.
+    package static func make(bytes: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = self.headers(for: bytes)
         fields.append(contentsOf: headers)
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+    }
+
+    /// The content type and length of a JSON `body`.
+    static func headers(for body: ByteBuffer) -> HTTPFields {
+        [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)]
     }
 
     /// `body` as JSON bytes.

@@ -23,9 +23,9 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var answered = false
 
     init(headTimeout: Duration, bodyTimeout: Duration, idleTimeout: Duration) {
-        self.headTimeout = Self.timeAmount(headTimeout)
-        self.bodyTimeout = Self.timeAmount(bodyTimeout)
-        self.idleTimeout = Self.timeAmount(idleTimeout)
+        self.headTimeout = TimeAmount(headTimeout)
+        self.bodyTimeout = TimeAmount(bodyTimeout)
+        self.idleTimeout = TimeAmount(idleTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -80,10 +80,6 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(Int64(duration.microseconds) * 1000)
-    }
-
     private func disarm() {
         timer?.cancel()
         timer = nil
@@ -95,9 +91,7 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !answered else { return }
         answered = true
         let body = (try? error.jsonBody()) ?? ByteBuffer()
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json; charset=utf-8"
-        fields[.contentLength] = String(body.readableBytes)
+        var fields = JSONResponse.headers(for: body)
         fields[.connection] = "close"
         context.write(wrapOutboundOut(.head(HTTPResponse(status: error.code.status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
