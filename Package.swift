@@ -233,6 +233,7 @@ let package = Package(
                 "CoordinatorService",
                 "WorkerService",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

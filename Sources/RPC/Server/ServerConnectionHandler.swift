@@ -3,48 +3,40 @@ import NIOCore
 import Core
 
 /// Serves unary gRPC calls on one HTTP/2 connection. Each call runs its handler in a Task off
-/// the event loop; the result hops back here to be sent.
+/// the event loop; the result hops back here to be sent. What happens to each call is decided by
+/// a `ServerConnectionState`; this type carries out its actions.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// A call between its request headers and its response.
-    private struct Stream {
-        let path: String
-        let handler: GRPCRouter.ErasedHandler
-        let context: GRPCServerContext
-        var deframer: GRPCMessageDeframer
-        var request: ByteBuffer?
-        /// The handler's Task once the request is complete.
+    /// What an open call holds that must be cancelled when it ends early.
+    private struct CallResources {
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
-    }
 
-    private enum ShutdownState {
-        case serving
-        /// Shutdown notice and a PING sent; the final GOAWAY follows the PING's acknowledgement.
-        case notified
-        case goingAway
+        func cancel() {
+            task?.cancel()
+            deadlineTimer?.cancel()
+        }
     }
 
     private let router: GRPCRouter
     private let admission: CallAdmission
     private let settings: HTTP2Settings
-    private let maxReceiveMessageBytes: Int
     private var logger: Logger
     private var peer = "unknown"
     private var remoteAddress: SocketAddress?
     private var session: HTTP2Session?
     private var context: ChannelHandlerContext?
-    private var streams: [Int32: Stream] = [:]
-    private var shutdownState = ShutdownState.serving
+    private var state: ServerConnectionState
+    private var resources: [Int32: CallResources] = [:]
     private var flushScheduled = false
 
     init(router: GRPCRouter, admission: CallAdmission, settings: HTTP2Settings, maxReceiveMessageBytes: Int, logger: Logger) {
         self.router = router
         self.admission = admission
         self.settings = settings
-        self.maxReceiveMessageBytes = maxReceiveMessageBytes
+        self.state = ServerConnectionState(maxReceiveMessageBytes: maxReceiveMessageBytes)
         self.logger = logger
     }
 
@@ -79,12 +71,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        logger.debug("connection closed", metadata: [LogKey.grpcOpenCalls: "\(streams.count)"])
-        for stream in streams.values {
-            stream.task?.cancel()
-            stream.deadlineTimer?.cancel()
+        logger.debug("connection closed", metadata: [LogKey.grpcOpenCalls: "\(state.openCalls)"])
+        for streamID in state.connectionClosed() {
+            releaseResources(of: streamID, cancelling: true)
         }
-        streams.removeAll()
         session = nil
         context.fireChannelInactive()
     }
@@ -129,9 +119,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Stops taking new calls: a shutdown notice now, the final GOAWAY one round trip later.
     /// The connection closes once its in-flight calls are answered.
     func beginGracefulShutdown() {
-        guard case .serving = shutdownState, let session else { return }
-        logger.debug("connection draining", metadata: [LogKey.grpcOpenCalls: "\(streams.count)"])
-        shutdownState = .notified
+        guard let session, state.beginGracefulShutdown() else { return }
+        logger.debug("connection draining", metadata: [LogKey.grpcOpenCalls: "\(state.openCalls)"])
         session.submitShutdownNotice()
         session.submitPing()
         flush()
@@ -142,25 +131,22 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func handle(_ event: HTTP2Event) {
         switch event {
         case .headers(let streamID, let fields, let endStream):
-            if streams[streamID] == nil {
+            if !state.isOpen(streamID) {
                 open(streamID: streamID, fields: fields)
             }
             if endStream {
-                requestEnded(streamID: streamID)
+                perform(state.requestEnded(streamID: streamID), streamID: streamID)
             }
         case .data(let streamID, let bytes):
-            received(bytes, streamID: streamID)
+            perform(state.received(bytes, streamID: streamID), streamID: streamID)
         case .endStream(let streamID):
-            requestEnded(streamID: streamID)
+            perform(state.requestEnded(streamID: streamID), streamID: streamID)
         case .streamClosed(let streamID, let errorCode):
-            guard let stream = streams.removeValue(forKey: streamID) else { return }
-            logger.debug(
-                "call reset by peer", metadata: [LogKey.grpcPath: "\(stream.path)", LogKey.http2Error: "\(errorCode)"])
-            stream.task?.cancel()
-            stream.deadlineTimer?.cancel()
+            guard let call = state.closed(streamID: streamID) else { return }
+            logger.debug("call reset by peer", metadata: [LogKey.grpcPath: "\(call.path)", LogKey.http2Error: "\(errorCode)"])
+            releaseResources(of: streamID, cancelling: true)
         case .pingAcknowledged:
-            if case .notified = shutdownState {
-                shutdownState = .goingAway
+            if state.pingAcknowledged() {
                 session?.submitGoAway(errorCode: .noError)
                 scheduleFlush()
             }
@@ -169,6 +155,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Admits and routes a new call, or answers it at once.
     private func open(streamID: Int32, fields: [HTTP2HeaderField]) {
         let head: RequestHead
         switch RequestHead.parse(fields) {
@@ -192,75 +179,54 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         var deadline: ContinuousClock.Instant?
-        var deadlineTimer: Scheduled<Void>?
+        var call = CallResources()
         if let timeout = head.timeout, let context {
             deadline = ContinuousClock.now + timeout
-            deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(
+            call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(
                 in: .nanoseconds(GRPCTimeout.saturatingNanoseconds(timeout))
             ) {
-                self.deadlineExpired(streamID: streamID)
+                self.perform(self.state.deadlineExpired(streamID: streamID), streamID: streamID)
             }
         }
-        streams[streamID] = Stream(
-            path: head.path,
-            handler: handler,
-            context: GRPCServerContext(metadata: head.metadata, deadline: deadline, peer: peer),
-            deframer: GRPCMessageDeframer(maxMessageBytes: maxReceiveMessageBytes),
-            deadlineTimer: deadlineTimer)
+        let callContext = GRPCServerContext(metadata: head.metadata, deadline: deadline, peer: peer)
+        state.opened(ServerConnectionState.Call(path: head.path, handler: handler, context: callContext), streamID: streamID)
+        resources[streamID] = call
     }
 
-    private func received(_ bytes: ByteBuffer, streamID: Int32) {
-        guard streams[streamID]?.task == nil, streams[streamID] != nil else { return }
-        streams[streamID]!.deframer.append(bytes)
-        do {
-            while let message = try streams[streamID]!.deframer.nextMessage() {
-                guard streams[streamID]!.request == nil else {
-                    fail(
-                        streamID: streamID,
-                        status: GRPCStatus(
-                            code: .internalError,
-                            message: "cardinality violation: received multiple request messages for non-client-streaming RPC"))
-                    return
-                }
-                streams[streamID]!.request = message
-            }
-        } catch {
-            fail(streamID: streamID, status: error.status)
+    private func perform(_ action: ServerConnectionState.StreamAction, streamID: Int32) {
+        switch action {
+        case .none:
+            break
+        case .run(let call, let request):
+            resources[streamID, default: CallResources()].task = run(call, request: request, streamID: streamID)
+        case .fail(let path, let status):
+            releaseResources(of: streamID, cancelling: true)
+            answer(streamID: streamID, status: status, path: path)
         }
     }
 
-    private func requestEnded(streamID: Int32) {
-        guard let stream = streams[streamID], stream.task == nil else { return }
-        guard !stream.deframer.hasPartialMessage else {
-            fail(streamID: streamID, status: GRPCStatus(code: .internalError, message: "unexpected EOF"))
-            return
+    /// Forgets what a call held, cancelling its handler's Task when the call ended early.
+    private func releaseResources(of streamID: Int32, cancelling: Bool) {
+        guard let call = resources.removeValue(forKey: streamID) else { return }
+        if cancelling {
+            call.cancel()
+        } else {
+            call.deadlineTimer?.cancel()
         }
-        guard let request = stream.request else {
-            fail(
-                streamID: streamID,
-                status: GRPCStatus(
-                    code: .internalError,
-                    message: "cardinality violation: received no request message from non-client-streaming RPC"))
-            return
-        }
-        streams[streamID]!.request = nil
-        streams[streamID]!.task = run(stream, request: request, streamID: streamID)
     }
 
     // MARK: Running handlers
 
-    private func run(_ stream: Stream, request: ByteBuffer, streamID: Int32) -> Task<Void, Never>? {
+    private func run(_ call: ServerConnectionState.Call, request: ByteBuffer, streamID: Int32) -> Task<Void, Never>? {
         guard let context else { return nil }
         let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let handler = stream.handler
-        let callContext = stream.context
         var callLogger = logger
-        callLogger[metadataKey: LogKey.grpcPath] = "\(stream.path)"
+        callLogger[metadataKey: LogKey.grpcPath] = "\(call.path)"
         let taskLogger = callLogger
         return Task {
             let result: Result<ByteBuffer, GRPCStatus>
             do {
-                let response = try await handler(Array(request.readableBytesView), callContext)
+                let response = try await call.handler(Array(request.readableBytesView), call.context)
                 result = .success(GRPCMessageFraming.frame(response))
             } catch {
                 result = .failure(GRPCStatus(handlerError: error, logger: taskLogger))
@@ -272,39 +238,26 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func handlerFinished(streamID: Int32, result: Result<ByteBuffer, GRPCStatus>) {
-        guard let stream = streams.removeValue(forKey: streamID), let session else { return }
-        stream.deadlineTimer?.cancel()
+        guard let call = state.closed(streamID: streamID), let session else { return }
+        releaseResources(of: streamID, cancelling: false)
         switch result {
         case .success(let body):
             do {
                 try session.submitResponse(
                     streamID: streamID, headers: GRPCHeaders.responseHeaders, body: body,
                     trailers: GRPCHeaders.statusFields(GRPCStatus(code: .ok)))
-                logger.trace("call answered", metadata: [LogKey.grpcPath: "\(stream.path)"])
+                logger.trace("call answered", metadata: [LogKey.grpcPath: "\(call.path)"])
             } catch {
-                logger.debug("cannot submit response", metadata: [LogKey.grpcPath: "\(stream.path)", LogKey.error: "\(error)"])
+                logger.debug("cannot submit response", metadata: [LogKey.grpcPath: "\(call.path)", LogKey.error: "\(error)"])
                 session.submitReset(streamID: streamID, errorCode: .internalError)
             }
             scheduleFlush()
         case .failure(let status):
-            answer(streamID: streamID, status: status, path: stream.path)
+            answer(streamID: streamID, status: status, path: call.path)
         }
     }
 
-    private func deadlineExpired(streamID: Int32) {
-        guard let stream = streams[streamID] else { return }
-        stream.task?.cancel()
-        fail(streamID: streamID, status: GRPCStatus(code: .deadlineExceeded, message: "deadline exceeded"))
-    }
-
     // MARK: Answering
-
-    /// Ends a call that has not been answered yet with `status`.
-    private func fail(streamID: Int32, status: GRPCStatus) {
-        guard let stream = streams.removeValue(forKey: streamID) else { return }
-        stream.deadlineTimer?.cancel()
-        answer(streamID: streamID, status: status, path: stream.path)
-    }
 
     /// Sends a trailers-only response (a request still being sent is then reset with NO_ERROR).
     private func answer(streamID: Int32, status: GRPCStatus, httpStatus: Int = 200, path: String) {
