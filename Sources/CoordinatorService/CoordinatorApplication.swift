@@ -73,15 +73,13 @@ public struct CoordinatorApplication: Sendable {
             logger: logger)
 
         let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
-        // The admin server starts first and stops last, so /metrics stays up while the others drain.
+        // Stopped in reverse order: the work first, then the gRPC server; the admin server after
+        // them, so /metrics stays up while the others drain; the clients last.
         let services: [any Service] = [
-            admin.service(logger: logger), server, cancellations, listener, dispatcher, monitor, sampler, workerTable,
-            sweeper,
+            postgres, clients, admin.service(logger: logger), store.dueTaskNotifier, server, cancellations, listener,
+            dispatcher, monitor, sampler, workerTable, sweeper,
         ]
-        try await ServiceRunner.run(services, logger: logger) {
-            await clients.closeAll()
-            await postgres.shutdown()
-        }
+        try await ServiceRunner.run(services, logger: logger)
         logger.info("coordinator stopped")
     }
 }

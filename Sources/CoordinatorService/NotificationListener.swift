@@ -45,7 +45,7 @@ public final class NotificationListener: Service, Sendable {
         } onCancel: {
             self.stop()
         }
-        await client.shutdown()
+        await client.close()
     }
 
     private func stop() {

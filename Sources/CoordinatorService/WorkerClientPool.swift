@@ -5,7 +5,7 @@ public import Core
 public import RPC
 
 /// One RPC client (one HTTP/2 connection) per worker address, created on first use.
-public final class WorkerClientPool: Sendable {
+public final class WorkerClientPool: ClientService, Sendable {
     private let clients = Mutex<[String: GRPCClient]>([:])
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
@@ -37,7 +37,8 @@ public final class WorkerClientPool: Sendable {
         await client?.close()
     }
 
-    public func closeAll() async {
+    /// Closes every client it holds.
+    public func close() async {
         let all = clients.withLock { clients in
             defer { clients.removeAll() }
             return Array(clients.values)

@@ -1,4 +1,4 @@
-import Core
+public import Core
 public import Logging
 import NIOPosix
 import Synchronization
@@ -9,8 +9,8 @@ import Synchronization
 /// Connections open lazily, up to `maxConnections`; further callers wait in arrival order.
 /// An idle connection that the server closed (for example on a restart) is reconnected when it is
 /// next checked out; while the server is down, calls fail fast with `.connectionFailed`.
-/// Call `shutdown()` before the client goes away.
-public final class PostgresClient: Sendable {
+/// Run it as a Service of the process's group (`ClientService`), or call `close()` before it goes away.
+public final class PostgresClient: ClientService, Sendable {
     private let configuration: PostgresConfiguration
     private let logger: Logger
     private let pool: ConnectionPool
@@ -83,7 +83,7 @@ public final class PostgresClient: Sendable {
 
     /// Closes the idle connections and stops the threads once lent connections come back.
     /// Idempotent; calls made afterwards throw `.poolClosed`.
-    public func shutdown() async {
+    public func close() async {
         guard let idle = pool.close() else { return }
         logger.debug("closing database client", metadata: [LogKey.databaseIdleConnections: "\(idle.count)"])
         isShutDown.withLock { $0 = true }

@@ -1,13 +1,13 @@
 public import Logging
 public import NIOCore
 public import NIOPosix
-import Core
+public import Core
 
 /// A gRPC client for unary calls over cleartext HTTP/2 (prior knowledge).
 ///
 /// Keeps one connection to its server, opened lazily and shared by all concurrent calls;
 /// a call after the connection was lost opens a new one.
-public final class GRPCClient: Sendable {
+public final class GRPCClient: ClientService, Sendable {
     private let configuration: GRPCClientConfiguration
     private let manager: NIOLoopBoundBox<ClientConnectionManager>
 

@@ -38,22 +38,24 @@ public struct SchedulerApplication: Sendable {
         let api = Self.httpApplication(
             configuration: configuration, store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
-        try await ServiceRunner.run([BindingService(api, address: configuration.listenAddress), sampler], logger: logger) {
-            await postgres.shutdown()
-        }
+        try await ServiceRunner.run([postgres, BindingService(api, address: configuration.listenAddress), sampler], logger: logger)
         logger.info("scheduler stopped")
     }
 
     /// The API as a Hummingbird application on `store`, listening where `configuration` says.
+    /// It runs the services that store tasks for it (group commit, coordinator wake-ups), started
+    /// before its server and stopped after it.
     package static func httpApplication(
         configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry(),
         logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
-            router: router(configuration: configuration, store: store, metrics: metrics, logger: logger),
+        let inserter = TaskInsertCoalescer(store: store)
+        return Application(
+            router: router(configuration: configuration, store: store, inserter: inserter, metrics: metrics, logger: logger),
             server: configuration.limits.server,
             configuration: configuration.limits.applicationConfiguration(
                 address: configuration.listenAddress, serverName: "taskmaster-scheduler"),
+            services: [store.dueTaskNotifier, inserter],
             logger: logger
         )
     }
@@ -62,10 +64,11 @@ public struct SchedulerApplication: Sendable {
     /// `taskmaster_http_request_duration_seconds` and, when the configuration has an API token,
     /// every path but the public ones behind it.
     private static func router(
-        configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry, logger: Logger
+        configuration: SchedulerConfiguration, store: TaskStore, inserter: TaskInsertCoalescer, metrics: MetricsRegistry,
+        logger: Logger
     ) -> Router<ServiceRequestContext> {
         let endpoints = SchedulerEndpoints(
-            store: store, inserter: TaskInsertCoalescer(store: store), maxBodyBytes: configuration.maxBodyBytes,
+            store: store, inserter: inserter, maxBodyBytes: configuration.maxBodyBytes,
             maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodyBudget: BodyMemoryBudget(
                 limit: configuration.maxBodyMemory, maxWait: min(.seconds(10), configuration.limits.bodyTimeout / 2)))
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)

@@ -23,7 +23,7 @@ public enum DatabaseStartup {
                 attempt += 1
                 try await Task.sleep(for: .seconds(1))
             } catch {
-                await client.shutdown()
+                await client.close()
                 throw error
             }
         }

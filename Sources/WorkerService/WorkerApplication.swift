@@ -55,11 +55,9 @@ public struct WorkerApplication: Sendable {
         SecurityWarnings.checkShellExecutor(executor: configuration.executor.rawValue, access: configuration.grpcAccess, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
-        // stop, then the server; the admin server last.
-        let services: [any Service] = [admin.service(logger: logger), server, heartbeats, runner]
-        try await ServiceRunner.run(services, logger: logger) {
-            await coordinator.close()
-        }
+        // stop, then the server; the admin server and the coordinator's client last.
+        let services: [any Service] = [coordinator, admin.service(logger: logger), server, heartbeats, runner]
+        try await ServiceRunner.run(services, logger: logger)
         logger.info("worker stopped")
     }
 }

@@ -106,7 +106,7 @@ struct BenchCluster {
 
     func stop() async {
         for process in processes.reversed() { await process.stop() }
-        await database.shutdown()
+        await database.close()
         try? await postgres.stop()
     }
 

@@ -1,13 +1,15 @@
 import Synchronization
 import Postgres
+public import ServiceLifecycle
 
-/// Stores single tasks that arrive together with one statement and one commit (group commit).
+/// Stores single tasks that arrive together with one statement and one commit (group commit):
+/// a Service that runs beside the API that uses it, started before and stopped after it.
 ///
 /// A request waits only while a bounded number of inserts is already running; it then goes into
 /// the next one with everything else that arrived meanwhile. Each caller returns after the
 /// commit that stored its task, so a stored task is as durable as with an insert of its own.
 /// Tasks with an idempotency key take the store's own path (it needs a transaction of its own).
-public final class TaskInsertCoalescer: Sendable {
+public final class TaskInsertCoalescer: Service {
     private struct Waiting {
         var task: NewTask
         var continuation: CheckedContinuation<ScheduledTask, any Error>
@@ -15,12 +17,16 @@ public final class TaskInsertCoalescer: Sendable {
 
     private struct State {
         var waiting: [Waiting] = []
-        var running = 0
+        /// The service has stopped: tasks are refused rather than left waiting.
+        var isStopped = false
     }
 
     private let store: TaskStore
     private let concurrentInserts: Int
     private let state = Mutex(State())
+    /// Tells the service that tasks wait; signals sent meanwhile collapse into one.
+    private let arrivals: AsyncStream<Void>
+    private let arrival: AsyncStream<Void>.Continuation
 
     /// The most tasks in one statement.
     private static let batchLimit = 1000
@@ -29,35 +35,58 @@ public final class TaskInsertCoalescer: Sendable {
     public init(store: TaskStore, concurrentInserts: Int = 2) {
         self.store = store
         self.concurrentInserts = max(1, concurrentInserts)
+        (arrivals, arrival) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Stores `task` and returns it once committed; errors as for `TaskStore.schedule(_:)`.
+    /// Stores `task` and returns it once committed; errors as for `TaskStore.schedule(_:)`, and
+    /// `.poolClosed` once the service has stopped.
     public func schedule(_ task: NewTask) async throws -> ScheduledTask {
         guard task.idempotencyKey == nil else { return try await store.schedule(task) }
         return try await withCheckedThrowingContinuation { continuation in
-            let startsInserting = state.withLock { state in
+            let queued = state.withLock { state in
+                guard !state.isStopped else { return false }
                 state.waiting.append(Waiting(task: task, continuation: continuation))
-                guard state.running < concurrentInserts else { return false }
-                state.running += 1
                 return true
             }
-            if startsInserting {
-                Task { await self.insertWhileWaiting() }
+            if queued {
+                arrival.yield()
+            } else {
+                continuation.resume(throwing: PostgresError(code: .poolClosed, message: "the task store is shutting down"))
             }
         }
     }
 
-    /// Inserts the waiting tasks in batches until none waits.
-    private func insertWhileWaiting() async {
-        while true {
-            let batch = state.withLock { state -> [Waiting] in
-                let batch = Array(state.waiting.prefix(Self.batchLimit))
-                state.waiting.removeFirst(batch.count)
-                if batch.isEmpty { state.running -= 1 }
-                return batch
+    /// Inserts what waits, at most `concurrentInserts` statements at once, until a graceful
+    /// shutdown; then stores what arrived before it and refuses the rest.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            await withGracefulShutdownHandler {
+                for await _ in arrivals {
+                    while true {
+                        // Wait for a free insert before taking the batch, so it holds everything that came meanwhile.
+                        if running == concurrentInserts, await group.next() != nil { running -= 1 }
+                        guard let batch = nextBatch() else { break }
+                        group.addTask { await self.insert(batch) }
+                        running += 1
+                    }
+                }
+            } onGracefulShutdown: {
+                self.arrival.finish()
             }
-            guard !batch.isEmpty else { return }
-            await insert(batch)
+            state.withLock { $0.isStopped = true }
+            while let batch = nextBatch() {
+                await insert(batch)
+            }
+        }
+    }
+
+    private func nextBatch() -> [Waiting]? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else { return nil }
+            let batch = Array(state.waiting.prefix(Self.batchLimit))
+            state.waiting.removeFirst(batch.count)
+            return batch
         }
     }
 

@@ -4,7 +4,7 @@ public import Postgres
 /// Stores new tasks and reads them back: the scheduler's side of the `tasks` table.
 public struct TaskStore: Sendable {
     package let client: PostgresClient
-    let dueTaskNotifier: DueTaskNotifier
+    package let dueTaskNotifier: DueTaskNotifier
 
     public init(client: PostgresClient) {
         self.client = client

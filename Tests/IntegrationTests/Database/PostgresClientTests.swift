@@ -117,8 +117,8 @@ import Testing
     @Test func shutdownIsIdempotentAndRefusesLaterCalls() async throws {
         let client = PostgresClient(configuration: try TestDatabase.configuration(), maxConnections: 2, logger: TestDatabase.logger)
         #expect(try await client.query("SELECT 1")[0].int(0) == 1)
-        await client.shutdown()
-        await client.shutdown()
+        await client.close()
+        await client.close()
         let error = await #expect(throws: PostgresError.self) { try await client.query("SELECT 1") }
         #expect(error?.code == .poolClosed)
     }

@@ -41,6 +41,6 @@ import Testing
                 #expect(try await client.get("/healthz").status == .ok)
             }
         }
-        await database.shutdown()
+        await database.close()
     }
 }

@@ -31,10 +31,10 @@ enum TestDatabase {
                 try await SchemaMigrator.migrate(client: client, directory: TestEnvironment.dataDirectory, logger: logger)
             }
             let value = try await body(client)
-            await client.shutdown()
+            await client.close()
             return value
         } catch {
-            await client.shutdown()
+            await client.close()
             throw error
         }
     }

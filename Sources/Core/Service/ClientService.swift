@@ -1,0 +1,16 @@
+public import ServiceLifecycle
+
+/// A long-lived client as a Service of its process's group. A group stops its services in
+/// reverse order, so a client listed before the services that use it is closed after they
+/// have all stopped; until then it does nothing.
+public protocol ClientService: Service {
+    /// Closes the client; calls made afterwards fail.
+    func close() async
+}
+
+extension ClientService {
+    public func run() async {
+        try? await gracefulShutdown()
+        await close()
+    }
+}
