@@ -9,16 +9,16 @@ func launch(_ process: Process) throws {
 private let launchLock = NSLock()
 
 /// What a finished helper command printed and how it ended.
-public struct CommandResult: Sendable {
-    public var status: Int32
-    public var output: String
-    public var errors: String
+package struct CommandResult: Sendable {
+    package var status: Int32
+    package var output: String
+    package var errors: String
 }
 
 /// Runs a command to completion without blocking a thread of the concurrency pool: output goes
 /// to temporary files (a full pipe cannot stall it) and the exit is awaited through
 /// `terminationHandler`.
-public func runCommand(_ arguments: [String]) async throws -> CommandResult {
+package func runCommand(_ arguments: [String]) async throws -> CommandResult {
     let directory = FileManager.default.temporaryDirectory
     let outputFile = directory.appendingPathComponent("cmd-out-\(UUID().uuidString)")
     let errorFile = directory.appendingPathComponent("cmd-err-\(UUID().uuidString)")

@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// An executable running as a real child process with its output in a log file.
-public final class ServiceProcess: @unchecked Sendable {
+package final class ServiceProcess: @unchecked Sendable {
     // @unchecked: `Process` is not Sendable, but it is only started in `init` and then only
     // signalled and waited on, which Foundation allows from any thread.
-    public let name: String
-    public let logFile: URL
+    package let name: String
+    package let logFile: URL
     private let process: Process
     /// Closed in `deinit`: the Process object does not reliably release it on Linux.
     private let logHandle: FileHandle
 
     /// Starts `executablePath`; `name` labels its log (the file name by default).
-    public init(executablePath: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
+    package init(executablePath: String, name: String? = nil, arguments: [String], environment: [String: String] = [:]) throws {
         self.name = name ?? URL(fileURLWithPath: executablePath).lastPathComponent
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("taskmaster-\(self.name)-\(UUID().uuidString.prefix(8)).log")
@@ -31,15 +31,15 @@ public final class ServiceProcess: @unchecked Sendable {
         try? logHandle.close()
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    package var pid: Int32 { process.processIdentifier }
+    package var isRunning: Bool { process.isRunning }
 
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
     /// Waits up to `timeout` for the process to exit; returns its exit status, or nil if it still runs.
-    public func waitForExit(timeout: Duration) async -> Int32? {
+    package func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -49,7 +49,7 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and returns the exit status (SIGKILL after `timeout`, then nil).
     @discardableResult
-    public func stop(timeout: Duration = .seconds(15)) async -> Int32? {
+    package func stop(timeout: Duration = .seconds(15)) async -> Int32? {
         signal(SIGTERM)
         if let status = await waitForExit(timeout: timeout) { return status }
         signal(SIGKILL)
@@ -58,7 +58,7 @@ public final class ServiceProcess: @unchecked Sendable {
     }
 
     /// The process's output so far, for failure messages.
-    public var log: String {
+    package var log: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
 }

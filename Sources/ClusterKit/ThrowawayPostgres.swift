@@ -1,42 +1,42 @@
 import Foundation
 
 /// A PostgreSQL server of its own, run by `scripts/postgres.sh` in a temporary directory.
-public struct ThrowawayPostgres: Sendable {
-    public struct ScriptFailed: Error, CustomStringConvertible {
+package struct ThrowawayPostgres: Sendable {
+    package struct ScriptFailed: Error, CustomStringConvertible {
         let arguments: [String]
         let status: Int32
         let output: String
-        public var description: String { "scripts/postgres.sh \(arguments.joined(separator: " ")) exited \(status): \(output)" }
+        package var description: String { "scripts/postgres.sh \(arguments.joined(separator: " ")) exited \(status): \(output)" }
     }
 
 
     /// The `scripts/postgres.sh` that runs it.
-    public let script: String
-    public let directory: String
+    package let script: String
+    package let directory: String
     /// A libpq URL of its `taskmaster` database.
-    public let url: String
+    package let url: String
 
-    public static func start(script: String) async throws -> ThrowawayPostgres {
+    package static func start(script: String) async throws -> ThrowawayPostgres {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-pg-\(UUID().uuidString)").path
         let url = try await run(script, ["start", directory]).trimmingCharacters(in: .whitespacesAndNewlines)
         return ThrowawayPostgres(script: script, directory: directory, url: url)
     }
 
-    public func restart() async throws {
+    package func restart() async throws {
         _ = try await Self.run(script, ["restart", directory])
     }
 
     /// Stops the server, keeping its data and port.
-    public func pause() async throws {
+    package func pause() async throws {
         _ = try await Self.run(script, ["pause", directory])
     }
 
     /// Starts a paused server again.
-    public func resume() async throws {
+    package func resume() async throws {
         _ = try await Self.run(script, ["resume", directory])
     }
 
-    public func stop() async throws {
+    package func stop() async throws {
         _ = try await Self.run(script, ["stop", directory])
     }
 

@@ -9,7 +9,7 @@ import Glibc
 /// A child process inherits the signal mask of the thread that starts it, and the threads of
 /// Swift's concurrency pool block most signals: a child started from one of them never sees
 /// `SIGALRM` (`pgbench -T` then runs forever) nor `SIGINT`. Start such children in `start`.
-public func withSignalsUnblocked<T: Sendable>(_ start: @escaping @Sendable () throws -> T) async throws -> T {
+package func withSignalsUnblocked<T: Sendable>(_ start: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             var none = sigset_t()

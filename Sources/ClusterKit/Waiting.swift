@@ -3,17 +3,17 @@ import NIOCore
 import NIOPosix
 
 /// A wait or a helper command that did not end as expected.
-public struct TimedOut: Error, CustomStringConvertible {
-    public var description: String
+package struct TimedOut: Error, CustomStringConvertible {
+    package var description: String
 
-    public init(description: String) {
+    package init(description: String) {
         self.description = description
     }
 }
 
 /// Re-evaluates `condition` every 25 ms until it returns a value, for at most `timeout`.
 @discardableResult
-public func eventually<T>(
+package func eventually<T>(
     _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> T?
 ) async throws -> T {
     let deadline = ContinuousClock.now + timeout
@@ -25,7 +25,7 @@ public func eventually<T>(
 }
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
-public func freePort() async throws -> Int {
+package func freePort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .bind(host: "127.0.0.1", port: 0).get()
     defer { channel.close(promise: nil) }
@@ -34,7 +34,7 @@ public func freePort() async throws -> Int {
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:`port`.
-public func isListening(port: Int) async -> Bool {
+package func isListening(port: Int) async -> Bool {
     do {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(1))

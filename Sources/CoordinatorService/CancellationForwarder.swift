@@ -1,14 +1,14 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import struct Foundation.UUID
 import Core
 import RPC
-public import TaskStorage
+package import TaskStorage
 
 /// Tells the worker holding a cancelled task to stop it (WorkerService.CancelTask). A Service:
 /// the cancellations `request(taskID:)` queues are forwarded by its `run()`, each in a child
 /// task, until graceful shutdown.
-public final class CancellationForwarder: Service, Sendable {
+package final class CancellationForwarder: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
@@ -16,7 +16,7 @@ public final class CancellationForwarder: Service, Sendable {
     private let requests: AsyncStream<String>
     private let requestsContinuation: AsyncStream<String>.Continuation
 
-    public init(store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool, logger: Logger) {
+    package init(store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool, logger: Logger) {
         self.store = store
         self.registry = registry
         self.clients = clients
@@ -25,11 +25,11 @@ public final class CancellationForwarder: Service, Sendable {
     }
 
     /// Queues the cancellation of `taskID` for forwarding; never waits.
-    public func request(taskID: String) {
+    package func request(taskID: String) {
         requestsContinuation.yield(taskID)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for await taskID in self.requests {

@@ -1,21 +1,21 @@
-public import Logging
+package import Logging
 import NIOPosix
 import ServiceLifecycle
-public import Core
-public import Postgres
+package import Core
+package import Postgres
 import RPC
 import TaskStorage
 
 /// The coordinator process: CoordinatorService, the dispatch loop and the heartbeat monitor.
-public struct CoordinatorApplication: Sendable {
-    public var configuration: CoordinatorConfiguration
-    public var database: PostgresConfiguration
-    public var databaseConnections: Int
-    public var logger: Logger
+package struct CoordinatorApplication: Sendable {
+    package var configuration: CoordinatorConfiguration
+    package var database: PostgresConfiguration
+    package var databaseConnections: Int
+    package var logger: Logger
     /// What the admin server's `/metrics` renders.
-    public var metrics: MetricsRegistry
+    package var metrics: MetricsRegistry
 
-    public init(
+    package init(
         configuration: CoordinatorConfiguration, database: PostgresConfiguration, databaseConnections: Int,
         logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
     ) {
@@ -27,7 +27,7 @@ public struct CoordinatorApplication: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops claiming, lets calls in flight finish and returns.
-    public func run() async throws {
+    package func run() async throws {
         let postgres = try await DatabaseStartup.connect(
             configuration: database, connections: databaseConnections,
             dataDirectory: configuration.dataDirectory, logger: logger)

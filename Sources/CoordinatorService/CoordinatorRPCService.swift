@@ -1,11 +1,11 @@
-public import Logging
+package import Logging
 import struct Foundation.UUID
 import Core
-public import RPC
-public import TaskStorage
+package import RPC
+package import TaskStorage
 
 /// The coordinator's side of `grpcapi.CoordinatorService`.
-public struct CoordinatorRPCService: Sendable {
+package struct CoordinatorRPCService: Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
     private let dispatcher: Dispatcher
@@ -13,7 +13,7 @@ public struct CoordinatorRPCService: Sendable {
     private let leaseRecovery: LeaseRecoveryGate
     private let logger: Logger
 
-    public init(
+    package init(
         store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
         leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
@@ -26,7 +26,7 @@ public struct CoordinatorRPCService: Sendable {
     }
 
     /// The routes of every CoordinatorService method.
-    public func router() -> GRPCRouter {
+    package func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.coordinatorSubmitTask) { request, _ in try await submitTask(request) }
         router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in try await sendHeartbeat(request) }
@@ -36,7 +36,7 @@ public struct CoordinatorRPCService: Sendable {
     }
 
     /// Persists a task due now; the dispatcher hands it to the next worker in the rotation at once.
-    public func submitTask(_ request: ClientTaskRequest) async throws -> ClientTaskResponse {
+    package func submitTask(_ request: ClientTaskRequest) async throws -> ClientTaskResponse {
         guard !registry.isEmpty else {
             throw GRPCStatus(code: .unavailable, message: "no workers available")
         }
@@ -49,7 +49,7 @@ public struct CoordinatorRPCService: Sendable {
     /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
     /// that lists its tasks renews exactly those, so a task it no longer holds (its report was
     /// lost) runs out of lease and is run again; one that does not renews all tasks assigned to it.
-    public func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
+    package func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
         guard request.workerID != 0 else {
             throw GRPCStatus(code: .invalidArgument, message: "workerId must not be 0")
         }
@@ -83,7 +83,7 @@ public struct CoordinatorRPCService: Sendable {
 
     /// Applies one report; `success` is false when it changed nothing (the task is finished, or
     /// the sender does not hold its current hand-off).
-    public func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
+    package func updateTaskStatus(_ request: UpdateTaskStatusRequest) async throws -> UpdateTaskStatusResponse {
         switch try await apply([request])[0] {
         case .notFound: throw GRPCStatus(code: .notFound, message: "no task with id \(request.taskID.quotedExcerpt())")
         case .ignored: return UpdateTaskStatusResponse(success: false)
@@ -92,7 +92,7 @@ public struct CoordinatorRPCService: Sendable {
     }
 
     /// Applies a worker's reports with one statement (one commit) and names the unknown tasks.
-    public func updateTaskStatuses(_ request: UpdateTaskStatusBatchRequest) async throws -> UpdateTaskStatusBatchResponse {
+    package func updateTaskStatuses(_ request: UpdateTaskStatusBatchRequest) async throws -> UpdateTaskStatusBatchResponse {
         let results = try await apply(request.updates)
         return UpdateTaskStatusBatchResponse(
             unknownTaskIDs: zip(request.updates, results).filter { $0.1 == .notFound }.map(\.0.taskID))

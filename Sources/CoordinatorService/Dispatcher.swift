@@ -1,16 +1,16 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import struct Foundation.UUID
 import Core
 import RPC
-public import TaskStorage
+package import TaskStorage
 
 /// Moves due tasks from the database to workers with free slots.
 ///
 /// It runs a round whenever it is woken (a task was submitted, a slot freed) and at least once
 /// per poll interval. A round claims no more tasks than the workers have free slots, hands them
 /// over concurrently, and puts back in the queue every task whose hand-off failed.
-public final class Dispatcher: Service, Sendable {
+package final class Dispatcher: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
@@ -21,7 +21,7 @@ public final class Dispatcher: Service, Sendable {
     /// Refused and failed hand-offs of one worker are logged at most once every ten seconds.
     private let handOffWarnings = LogThrottle()
 
-    public init(
+    package init(
         store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool,
         configuration: CoordinatorConfiguration, logger: Logger
     ) {
@@ -34,13 +34,13 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// Asks for a dispatch round now.
-    public func wake() {
+    package func wake() {
         wakeSignal.signal()
     }
 
     /// Claims and hands over due tasks until shutdown. A round's hand-offs run while the next
     /// round claims, so the database and the workers are busy at the same time.
-    public func run() async throws {
+    package func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {

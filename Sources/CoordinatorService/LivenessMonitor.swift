@@ -1,13 +1,13 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Core
-public import TaskStorage
+package import TaskStorage
 
 /// Takes tasks back from workers that went away: removes workers that stopped sending
 /// heartbeats and requeues their unfinished tasks at once, and requeues tasks whose lease
 /// expired (their worker died while no coordinator watched, for example) once `leaseRecovery`
 /// says the leases could have been renewed.
-public final class LivenessMonitor: Service, Sendable {
+package final class LivenessMonitor: Service, Sendable {
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
     private let store: TaskStore
@@ -16,7 +16,7 @@ public final class LivenessMonitor: Service, Sendable {
     private let leaseRecovery: LeaseRecoveryGate
     private let logger: Logger
 
-    public init(
+    package init(
         registry: WorkerRegistry, clients: WorkerClientPool, store: TaskStore, dispatcher: Dispatcher,
         heartbeatTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
@@ -29,13 +29,13 @@ public final class LivenessMonitor: Service, Sendable {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await PeriodicLoop(every: min(heartbeatTimeout / 4, .seconds(1))).run { await self.check() }
     }
 
     /// One check; returns the workers it removed.
     @discardableResult
-    public func check(now: ContinuousClock.Instant = .now) async -> [RegisteredWorker] {
+    package func check(now: ContinuousClock.Instant = .now) async -> [RegisteredWorker] {
         let removed = registry.removeWorkers(silentSince: now - heartbeatTimeout)
         var recovered = 0
         for worker in removed {

@@ -1,9 +1,9 @@
-public import Core
+package import Core
 import Metrics
 
 extension MetricsSampler.Sample {
     /// `taskmaster_workers_live`.
-    public static func workersLive(_ registry: WorkerRegistry) -> Self {
+    package static func workersLive(_ registry: WorkerRegistry) -> Self {
         Self { Gauge(label: MetricNames.workersLive).record(registry.workers.count) }
     }
 }

@@ -1,20 +1,20 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Synchronization
 import Core
-public import Postgres
+package import Postgres
 
 /// Holds one database connection that LISTENs on `channels` and calls `handler` for each
 /// notification, reconnecting after the database comes back. `handler` also gets nil after each
 /// (re)connection, when notifications may have been missed.
-public final class NotificationListener: Service, Sendable {
+package final class NotificationListener: Service, Sendable {
     private let configuration: PostgresConfiguration
     private let channels: [String]
     private let handler: @Sendable (PostgresNotification?) -> Void
     private let logger: Logger
     private let stopping = Mutex(false)
 
-    public init(
+    package init(
         configuration: PostgresConfiguration, channels: [String], logger: Logger,
         handler: @escaping @Sendable (PostgresNotification?) -> Void
     ) {
@@ -24,7 +24,7 @@ public final class NotificationListener: Service, Sendable {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let client = PostgresClient(configuration: configuration, maxConnections: 1, logger: logger)
         // Stops on graceful shutdown, and when cancelled because another service of the process
         // failed: the blocking loop on the pool's thread sees only `stopping`.

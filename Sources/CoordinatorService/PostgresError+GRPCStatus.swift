@@ -1,9 +1,9 @@
-public import Postgres
-public import RPC
+package import Postgres
+package import RPC
 
 /// The one place database errors become gRPC statuses; details stay in the logs.
 extension PostgresError: GRPCStatusConvertible {
-    public var grpcStatus: GRPCStatus {
+    package var grpcStatus: GRPCStatus {
         if isUnavailable {
             return GRPCStatus(code: .unavailable, message: "database unavailable")
         }

@@ -1,38 +1,38 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Core
-public import TaskStorage
+package import TaskStorage
 
 /// Deletes finished tasks once they are older than the retention period, a small batch per
 /// statement with a pause between batches, so the table and its indexes stay small without long
 /// locks or bursts of write-ahead log.
-public final class RetentionSweeper: Service, Sendable {
-    public struct Configuration: Sendable, Hashable {
+package final class RetentionSweeper: Service, Sendable {
+    package struct Configuration: Sendable, Hashable {
         /// Completed, failed and cancelled tasks are kept this long after they finish; `nil` keeps them forever.
-        public var retention: Duration? = .seconds(7 * 24 * 3600)
+        package var retention: Duration? = .seconds(7 * 24 * 3600)
         /// Time between two sweeps.
-        public var interval: Duration = .seconds(5 * 60)
+        package var interval: Duration = .seconds(5 * 60)
         /// Most tasks one statement deletes.
-        public var batchSize = 1000
+        package var batchSize = 1000
         /// Pause between two statements of one sweep.
-        public var pause: Duration = .milliseconds(50)
+        package var pause: Duration = .milliseconds(50)
         /// Most statements in one sweep; what is left waits for the next one.
-        public var maxBatchesPerSweep = 1000
+        package var maxBatchesPerSweep = 1000
 
-        public init() {}
+        package init() {}
     }
 
     private let store: TaskStore
     private let configuration: Configuration
     private let logger: Logger
 
-    public init(store: TaskStore, configuration: Configuration, logger: Logger) {
+    package init(store: TaskStore, configuration: Configuration, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         guard let retention = configuration.retention else {
             logger.info("retention disabled: finished tasks are kept forever")
             try? await gracefulShutdown()
@@ -54,7 +54,7 @@ public final class RetentionSweeper: Service, Sendable {
 
     /// Deletes, batch by batch, every task that finished more than `retention` ago (up to
     /// `maxBatchesPerSweep` batches); returns how many it deleted.
-    public func sweep(retention: Duration) async throws -> Int {
+    package func sweep(retention: Duration) async throws -> Int {
         var total = 0
         for _ in 0..<configuration.maxBatchesPerSweep {
             let deleted = try await store.deleteFinishedTasks(olderThan: retention, limit: configuration.batchSize)

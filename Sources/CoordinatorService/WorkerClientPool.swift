@@ -1,25 +1,25 @@
-public import Logging
-public import NIOCore
+package import Logging
+package import NIOCore
 import Synchronization
-public import Core
-public import RPC
+package import Core
+package import RPC
 
 /// One RPC client (one HTTP/2 connection) per worker address, created on first use.
-public final class WorkerClientPool: ClientService, Sendable {
+package final class WorkerClientPool: ClientService, Sendable {
     private let clients = Mutex<[String: GRPCClient]>([:])
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let bearerToken: BearerToken?
 
     /// `bearerToken` (the cluster token) is sent with every call to a worker.
-    public init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil) {
+    package init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil) {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.bearerToken = bearerToken
     }
 
     /// The client for `address` (`host:port`).
-    public func client(for address: String) throws -> GRPCClient {
+    package func client(for address: String) throws -> GRPCClient {
         let target = try ListenAddress(parsing: address, defaultHost: "127.0.0.1")
         return clients.withLock { clients in
             if let client = clients[address] { return client }
@@ -32,13 +32,13 @@ public final class WorkerClientPool: ClientService, Sendable {
     }
 
     /// Closes and forgets the client of a worker that went away.
-    public func discard(address: String) async {
+    package func discard(address: String) async {
         let client = clients.withLock { $0.removeValue(forKey: address) }
         await client?.close()
     }
 
     /// Closes every client it holds.
-    public func close() async {
+    package func close() async {
         let all = clients.withLock { clients in
             defer { clients.removeAll() }
             return Array(clients.values)

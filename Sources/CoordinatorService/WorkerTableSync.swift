@@ -1,25 +1,25 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Core
-public import TaskStorage
+package import TaskStorage
 
 /// Keeps the `workers` table in step with the registry: upserts every live worker once per
 /// interval (one statement) and deletes the rows of workers that went away, so the scheduler
 /// can list them. On shutdown it deletes the rows it wrote.
-public final class WorkerTableSync: Service, Sendable {
+package final class WorkerTableSync: Service, Sendable {
     private let registry: WorkerRegistry
     private let store: WorkerStore
     private let interval: Duration
     private let logger: Logger
 
-    public init(registry: WorkerRegistry, store: WorkerStore, interval: Duration = .seconds(1), logger: Logger) {
+    package init(registry: WorkerRegistry, store: WorkerStore, interval: Duration = .seconds(1), logger: Logger) {
         self.registry = registry
         self.store = store
         self.interval = interval
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let written = await PeriodicLoop(every: interval).run(from: Set<UInt32>()) { await self.sync(written: $0) }
         do {
             try await store.delete(workerIDs: written)

@@ -4,18 +4,18 @@
 /// Every element is double-quoted with `"` and `\` escaped, so arbitrary text (commas, braces,
 /// quotes, backslashes, whitespace, the word NULL) reads back verbatim; `nil` is SQL `NULL`.
 /// Text containing NUL cannot be stored by PostgreSQL at all and must be refused earlier.
-public struct PostgresArray: PostgresBindable {
-    public var elements: [String?]
+package struct PostgresArray: PostgresBindable {
+    package var elements: [String?]
 
-    public init<Element: PostgresBindable>(_ elements: [Element]) {
+    package init<Element: PostgresBindable>(_ elements: [Element]) {
         self.elements = elements.map(\.postgresText)
     }
 
-    public init<Element: PostgresBindable>(_ elements: [Element?]) {
+    package init<Element: PostgresBindable>(_ elements: [Element?]) {
         self.elements = elements.map { $0?.postgresText }
     }
 
-    public var postgresText: String {
+    package var postgresText: String {
         var literal: [UInt8] = [UInt8(ascii: "{")]
         literal.reserveCapacity(2 + elements.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
         for (index, element) in elements.enumerated() {

@@ -1,5 +1,5 @@
-public import Core
-public import Logging
+import Core
+package import Logging
 import NIOPosix
 import Synchronization
 
@@ -10,7 +10,7 @@ import Synchronization
 /// An idle connection that the server closed (for example on a restart) is reconnected when it is
 /// next checked out; while the server is down, calls fail fast with `.connectionFailed`.
 /// Run it as a Service of the process's group (`ClientService`), or call `close()` before it goes away.
-public final class PostgresClient: ClientService, Sendable {
+package final class PostgresClient: ClientService, Sendable {
     private let configuration: PostgresConfiguration
     private let logger: Logger
     private let pool: ConnectionPool
@@ -18,7 +18,7 @@ public final class PostgresClient: ClientService, Sendable {
     private let isShutDown = Mutex(false)
 
     /// Creates the client; no connection is opened until the first call.
-    public init(configuration: PostgresConfiguration, maxConnections: Int = 4, logger: Logger) {
+    package init(configuration: PostgresConfiguration, maxConnections: Int = 4, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.pool = ConnectionPool(capacity: maxConnections)
@@ -33,11 +33,11 @@ public final class PostgresClient: ClientService, Sendable {
     }
 
     /// How many connections are in use and how many callers wait for one, right now.
-    public var poolUsage: PostgresPoolUsage { pool.usage }
+    package var poolUsage: PostgresPoolUsage { pool.usage }
 
     /// Runs one statement on a pooled connection; see `PostgresConnection.query`.
     @discardableResult
-    public func query(
+    package func query(
         _ sql: String, _ parameters: [(any PostgresBindable)?] = [], planning: PostgresPlanning = .prepared
     ) async throws -> PostgresResult {
         try await withConnection { connection in try connection.query(sql, parameters, planning: planning) }
@@ -45,7 +45,7 @@ public final class PostgresClient: ClientService, Sendable {
 
     /// Lends a connection to `body`, which runs on the client's threads and may block.
     /// A transaction that `body` leaves open is rolled back before the connection is reused.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let lease = try await pool.checkout()
         return try await withCheckedThrowingContinuation { continuation in
             threads.submit { state in
@@ -62,7 +62,7 @@ public final class PostgresClient: ClientService, Sendable {
     /// Runs `body` between BEGIN and COMMIT; rolls back and rethrows when `body` throws.
     /// When a statement failed inside `body` but `body` went on, the transaction is rolled back
     /// and `.queryFailed` is thrown rather than reporting a commit that did not happen.
-    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    package func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withConnection { connection in
             try connection.execute("BEGIN")
             let value: T
@@ -83,7 +83,7 @@ public final class PostgresClient: ClientService, Sendable {
 
     /// Closes the idle connections and stops the threads once lent connections come back.
     /// Idempotent; calls made afterwards throw `.poolClosed`.
-    public func close() async {
+    package func close() async {
         guard let idle = pool.close() else { return }
         logger.debug("closing database client", metadata: [LogKey.databaseIdleConnections: "\(idle.count)"])
         isShutDown.withLock { $0 = true }

@@ -1,19 +1,19 @@
 /// Where and how to connect to PostgreSQL.
-public struct PostgresConfiguration: Sendable, Equatable {
+package struct PostgresConfiguration: Sendable, Equatable {
     /// A host name, an IP address, or the directory of a Unix-domain socket (starting with `/`).
-    public var host: String
-    public var port: Int
-    public var user: String
-    public var password: String?
-    public var database: String
+    package var host: String
+    package var port: Int
+    package var user: String
+    package var password: String?
+    package var database: String
     /// How long opening a connection may take before it fails.
-    public var connectTimeoutSeconds: Int
+    package var connectTimeoutSeconds: Int
     /// Reported to the server as `application_name`; the client uses its logger's label when nil.
-    public var applicationName: String?
+    package var applicationName: String?
     /// libpq's `sslmode` (for example `disable` or `require`); libpq's default when nil.
-    public var sslMode: String?
+    package var sslMode: String?
 
-    public init(
+    package init(
         host: String = "localhost",
         port: Int = 5432,
         user: String = "postgres",
@@ -34,13 +34,13 @@ public struct PostgresConfiguration: Sendable, Equatable {
     /// `postgres://[user[:password]@][host][:port][/database][?connect_timeout=&application_name=&sslmode=]`.
     /// Components are percent-decoded, so a socket directory can be given as host (`%2Ftmp`).
     /// A missing database defaults to the user name, as in libpq.
-    public init(url: String) throws {
+    package init(url: String) throws {
         self = try PostgresURLParser.parse(url)
     }
 
     /// Reads `DATABASE_URL` when it is set and not empty; otherwise `POSTGRES_HOST`, `POSTGRES_PORT`,
     /// `POSTGRES_USER`, `POSTGRES_PASSWORD` and `POSTGRES_DB`, each with the defaults of `init`.
-    public static func fromEnvironment(_ environment: [String: String]) throws -> PostgresConfiguration {
+    package static func fromEnvironment(_ environment: [String: String]) throws -> PostgresConfiguration {
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             return try PostgresConfiguration(url: url)
         }

@@ -1,12 +1,12 @@
 import Core
 internal import CPostgreSQL
-public import Logging
+package import Logging
 
 /// One libpq connection. It owns its `PGconn` and closes it on deinit.
 ///
 /// Not Sendable: every call blocks, and one thread at a time may use it. Within a
 /// `PostgresClient` it is only ever touched on the client's own threads.
-public final class PostgresConnection {
+package final class PostgresConnection {
     /// The `PGconn *`, valid for the whole life of this object (PQreset reuses it).
     private let handle: OpaquePointer
     private let logger: Logger
@@ -18,7 +18,7 @@ public final class PostgresConnection {
 
     /// Opens a connection, waiting at most `configuration.connectTimeoutSeconds`.
     /// Throws `PostgresError(.connectionFailed)`.
-    public init(configuration: PostgresConfiguration, logger: Logger) throws {
+    package init(configuration: PostgresConfiguration, logger: Logger) throws {
         let parameters = configuration.libpqParameters(defaultApplicationName: logger.label)
         let opened = withCStrings(parameters.map { $0.keyword } + [nil]) { keywords in
             withCStrings(parameters.map { $0.value } + [nil]) { values in
@@ -52,7 +52,7 @@ public final class PostgresConnection {
     /// once per connection. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
     /// `.connectionLost` when the connection broke (the statement may have taken effect).
     @discardableResult
-    public func query(
+    package func query(
         _ sql: String, _ parameters: [(any PostgresBindable)?] = [], planning: PostgresPlanning = .prepared
     ) throws -> PostgresResult {
         guard parameters.count <= Int(UInt16.max) else {
@@ -82,14 +82,14 @@ public final class PostgresConnection {
 
     /// Runs SQL without parameters; it may hold several statements separated by semicolons
     /// (schema migrations). Returns nothing; errors as for `query`.
-    public func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         _ = try consume(PQexec(handle, sql))
     }
 
     /// Waits up to `timeout` for `NOTIFY` messages on the channels this connection `LISTEN`s to
     /// and returns those that arrived, oldest first (none when the time ran out).
     /// Throws `.connectionLost` when the connection broke.
-    public func notifications(waitingUpTo timeout: Duration) throws -> [PostgresNotification] {
+    package func notifications(waitingUpTo timeout: Duration) throws -> [PostgresNotification] {
         var received = takeNotifications()
         guard received.isEmpty else { return received }
         let (seconds, attoseconds) = timeout.components

@@ -2,9 +2,9 @@
 ///
 /// `description` is redacted: it names the code and the SQLSTATE, never SQL text or what the
 /// server said, so it is safe to show to clients. `message` has the full detail, for logs.
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
+package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as an extensible set of codes.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case invalidConfiguration, connectionFailed, connectionLost, queryFailed, decodingFailed, poolClosed
         }
@@ -14,28 +14,28 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         private init(_ base: Base) { self.base = base }
 
         /// The configuration (URL, environment variable, migration directory) is unusable.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
+        package static let invalidConfiguration = Code(.invalidConfiguration)
         /// A connection could not be opened.
-        public static let connectionFailed = Code(.connectionFailed)
+        package static let connectionFailed = Code(.connectionFailed)
         /// The connection broke while a statement ran; the statement may or may not have taken effect.
-        public static let connectionLost = Code(.connectionLost)
+        package static let connectionLost = Code(.connectionLost)
         /// The server rejected the statement; see `sqlState`.
-        public static let queryFailed = Code(.queryFailed)
+        package static let queryFailed = Code(.queryFailed)
         /// A value in a result did not have the requested type.
-        public static let decodingFailed = Code(.decodingFailed)
+        package static let decodingFailed = Code(.decodingFailed)
         /// The client was shut down.
-        public static let poolClosed = Code(.poolClosed)
+        package static let poolClosed = Code(.poolClosed)
 
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
-    public var code: Code
+    package var code: Code
     /// The SQLSTATE the server reported, for example `23505`.
-    public var sqlState: String?
+    package var sqlState: String?
     /// Full detail (server message, SQLSTATE, context), for logs only.
-    public var message: String
+    package var message: String
 
-    public init(code: Code, sqlState: String? = nil, message: String) {
+    package init(code: Code, sqlState: String? = nil, message: String) {
         self.code = code
         self.sqlState = sqlState
         self.message = message
@@ -43,7 +43,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// Code and SQLSTATE only. Configuration errors also carry their message: it is our own
     /// text, names what to fix and never contains a password.
-    public var description: String {
+    package var description: String {
         var text = "PostgresError(code: \(code)"
         if let sqlState { text += ", sqlState: \(sqlState)" }
         if code == .invalidConfiguration { text += ", message: \(message)" }
@@ -51,10 +51,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The statement violated a unique constraint.
-    public var isUniqueViolation: Bool { sqlState == "23505" }
+    package var isUniqueViolation: Bool { sqlState == "23505" }
 
     /// The database cannot be reached or is shutting down; retrying later may succeed.
-    public var isUnavailable: Bool {
+    package var isUnavailable: Bool {
         if code == .connectionFailed || code == .connectionLost { return true }
         guard let sqlState else { return false }
         return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P0")

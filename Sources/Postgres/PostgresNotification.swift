@@ -1,9 +1,9 @@
 /// A message sent with `NOTIFY channel, 'payload'` (or `pg_notify`) to a listening connection.
-public struct PostgresNotification: Sendable, Equatable {
-    public var channel: String
-    public var payload: String
+package struct PostgresNotification: Sendable, Equatable {
+    package var channel: String
+    package var payload: String
 
-    public init(channel: String, payload: String) {
+    package init(channel: String, payload: String) {
         self.channel = channel
         self.payload = payload
     }

@@ -1,5 +1,5 @@
 /// How the server plans a statement.
-public enum PostgresPlanning: Sendable, Hashable {
+package enum PostgresPlanning: Sendable, Hashable {
     /// Prepared once per connection and reused by name. After a few executions PostgreSQL may keep
     /// one generic plan, made without looking at the parameters' values.
     case prepared

@@ -1,8 +1,8 @@
 /// The rows a statement returned, copied out of libpq into Swift values (text format).
-public struct PostgresResult: Sendable, RandomAccessCollection {
-    public let columnNames: [String]
+package struct PostgresResult: Sendable, RandomAccessCollection {
+    package let columnNames: [String]
     /// Rows inserted, updated, deleted, selected or fetched, as the server's command tag says; 0 when it says nothing.
-    public let affectedRows: Int
+    package let affectedRows: Int
     /// Every cell, row after row.
     private let cells: [String?]
     private let rowCount: Int
@@ -15,10 +15,10 @@ public struct PostgresResult: Sendable, RandomAccessCollection {
         self.rowCount = rowCount
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { rowCount }
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { rowCount }
 
-    public subscript(position: Int) -> PostgresRow {
+    package subscript(position: Int) -> PostgresRow {
         precondition(indices.contains(position), "row index out of range")
         let start = position * columnNames.count
         return PostgresRow(cells: cells[start..<start + columnNames.count])

@@ -1,34 +1,34 @@
-public import struct Foundation.UUID
+package import struct Foundation.UUID
 
 /// One row of a `PostgresResult`. Columns are numbered from 0; every getter returns nil for `NULL`.
-public struct PostgresRow: Sendable {
+package struct PostgresRow: Sendable {
     private let cells: ArraySlice<String?>
 
     init(cells: ArraySlice<String?>) {
         self.cells = cells
     }
 
-    public var columnCount: Int { cells.count }
+    package var columnCount: Int { cells.count }
 
-    public func isNull(_ column: Int) -> Bool {
+    package func isNull(_ column: Int) -> Bool {
         string(column) == nil
     }
 
-    public func string(_ column: Int) -> String? {
+    package func string(_ column: Int) -> String? {
         precondition(column >= 0 && column < cells.count, "column \(column) out of range 0..<\(cells.count)")
         return cells[cells.startIndex + column]
     }
 
-    public func int(_ column: Int) throws -> Int? {
+    package func int(_ column: Int) throws -> Int? {
         try decode(column, as: "Int", Int.init)
     }
 
-    public func int64(_ column: Int) throws -> Int64? {
+    package func int64(_ column: Int) throws -> Int64? {
         try decode(column, as: "Int64", Int64.init)
     }
 
     /// Reads PostgreSQL's `t`/`f` boolean text.
-    public func bool(_ column: Int) throws -> Bool? {
+    package func bool(_ column: Int) throws -> Bool? {
         try decode(column, as: "Bool") { text in
             switch text {
             case "t": true
@@ -38,11 +38,11 @@ public struct PostgresRow: Sendable {
         }
     }
 
-    public func double(_ column: Int) throws -> Double? {
+    package func double(_ column: Int) throws -> Double? {
         try decode(column, as: "Double", Double.init)
     }
 
-    public func uuid(_ column: Int) throws -> UUID? {
+    package func uuid(_ column: Int) throws -> UUID? {
         try decode(column, as: "UUID", UUID.init(uuidString:))
     }
 

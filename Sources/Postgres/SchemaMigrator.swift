@@ -1,6 +1,6 @@
 import Core
 import Foundation
-public import Logging
+package import Logging
 
 /// Applies the numbered SQL files of a directory (`001_create_tasks.sql`, `002_….sql`, …) to the
 /// database, each once, in numeric order.
@@ -9,14 +9,14 @@ public import Logging
 /// runs under one session-level advisory lock, so services starting at the same time apply each
 /// file once. The files must be idempotent: the PostgreSQL container's init may have run them
 /// before any service recorded them.
-public enum SchemaMigrator {
+package enum SchemaMigrator {
     /// The `pg_advisory_lock` key that serialises migrations ("TASKMIGR" in ASCII).
     static let advisoryLockKey: Int64 = 0x5441_534B_4D49_4752
 
     /// Throws `PostgresError(.invalidConfiguration)` when the directory is missing, holds no
     /// migration, or two files share a version; rethrows the database error of a file that fails
     /// (that file's changes are rolled back, earlier files stay applied).
-    public static func migrate(client: PostgresClient, directory: String, logger: Logger) async throws {
+    package static func migrate(client: PostgresClient, directory: String, logger: Logger) async throws {
         let migrations = try SchemaMigration.load(from: directory)
         let applied = try await client.withConnection { connection in
             try connection.query("SELECT pg_advisory_lock($1)", [advisoryLockKey])

@@ -1,17 +1,17 @@
-public import Logging
-public import NIOCore
-public import NIOPosix
-public import Core
+package import Logging
+package import NIOCore
+import NIOPosix
+import Core
 
 /// A gRPC client for unary calls over cleartext HTTP/2 (prior knowledge).
 ///
 /// Keeps one connection to its server, opened lazily and shared by all concurrent calls;
 /// a call after the connection was lost opens a new one.
-public final class GRPCClient: ClientService, Sendable {
+package final class GRPCClient: ClientService, Sendable {
     private let configuration: GRPCClientConfiguration
     private let manager: NIOLoopBoundBox<ClientConnectionManager>
 
-    public init(
+    package init(
         configuration: GRPCClientConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
@@ -38,7 +38,7 @@ public final class GRPCClient: ClientService, Sendable {
     ///
     /// With `GRPCClientConfiguration.bearerToken` set, the call carries it as `authorization`
     /// metadata. Its duration and status are recorded in `taskmaster_rpc_client_duration_seconds`.
-    public func unary<Request: GRPCMessage, Response: GRPCMessage>(
+    package func unary<Request: GRPCMessage, Response: GRPCMessage>(
         _ method: GRPCMethod<Request, Response>,
         request: Request,
         metadata: GRPCMetadata = GRPCMetadata(),
@@ -97,7 +97,7 @@ public final class GRPCClient: ClientService, Sendable {
     }
 
     /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
-    public func close() async {
+    package func close() async {
         let manager = manager
         try? await manager.eventLoop.flatSubmit { manager.value.close() }.get()
     }

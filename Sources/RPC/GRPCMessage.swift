@@ -1,5 +1,5 @@
 /// A protobuf message as the RPC layer sees it.
-public protocol GRPCMessage: Sendable {
+package protocol GRPCMessage: Sendable {
     /// Decodes a message; throws when the bytes are not a valid message.
     init(serializedBytes: [UInt8]) throws
     /// The message's wire encoding.

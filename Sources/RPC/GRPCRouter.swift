@@ -1,16 +1,16 @@
 /// Maps method paths to unary handlers.
-public struct GRPCRouter: Sendable {
+package struct GRPCRouter: Sendable {
     /// A handler with its message types erased: request bytes in, response bytes out.
     typealias ErasedHandler = @Sendable ([UInt8], GRPCServerContext) async throws -> [UInt8]
 
     private var handlers: [String: ErasedHandler] = [:]
     private var services: Set<String> = []
 
-    public init() {}
+    package init() {}
 
     /// Registers the handler of `method`, replacing any earlier one. A request that does not
     /// decode is answered INVALID_ARGUMENT without calling the handler.
-    public mutating func register<Request: GRPCMessage, Response: GRPCMessage>(
+    package mutating func register<Request: GRPCMessage, Response: GRPCMessage>(
         _ method: GRPCMethod<Request, Response>,
         handler: @escaping @Sendable (Request, GRPCServerContext) async throws -> Response
     ) {

@@ -1,25 +1,25 @@
-public import Logging
-public import NIOCore
-public import NIOPosix
-public import ServiceLifecycle
+package import Logging
+package import NIOCore
+import NIOPosix
+import ServiceLifecycle
 import Synchronization
 import Core
 
 /// Why a `GRPCServer` could not serve.
-public struct GRPCServerError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+package struct GRPCServerError: Error, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
 
         /// `run()` was called more than once.
-        public static let alreadyStarted = Code(name: "alreadyStarted")
+        package static let alreadyStarted = Code(name: "alreadyStarted")
 
-        public var description: String { name }
+        package var description: String { name }
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 }
 
 /// A gRPC server for unary calls over cleartext HTTP/2 (prior knowledge).
@@ -27,7 +27,7 @@ public struct GRPCServerError: Error, Sendable, CustomStringConvertible {
 /// Serves until its Task is cancelled or a graceful shutdown is triggered (it is a
 /// ServiceLifecycle `Service`). Then it stops accepting connections, tells clients to go away
 /// (GOAWAY), lets in-flight calls finish within the grace period and closes the connections.
-public final class GRPCServer: Service, Sendable {
+package final class GRPCServer: Service, Sendable {
     private enum Listening {
         case notStarted(waiters: [CheckedContinuation<Int, any Error>])
         case starting(waiters: [CheckedContinuation<Int, any Error>])
@@ -42,7 +42,7 @@ public final class GRPCServer: Service, Sendable {
     private let refusedPeers: RefusedPeerLog
     private let listening = Mutex(Listening.notStarted(waiters: []))
 
-    public init(
+    package init(
         configuration: GRPCServerConfiguration,
         router: GRPCRouter,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -56,7 +56,7 @@ public final class GRPCServer: Service, Sendable {
     }
 
     /// The bound port once listening; waits for the bind (useful with port 0).
-    public func listeningPort() async throws -> Int {
+    package func listeningPort() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let outcome: Result<Int, ListenError>? = listening.withLock { state in
                 switch state {
@@ -81,14 +81,14 @@ public final class GRPCServer: Service, Sendable {
     }
 
     /// Whether the server has bound its address (false before that and after a failed bind).
-    public var isListening: Bool {
+    package var isListening: Bool {
         listening.withLock { state in
             if case .bound = state { return true }
             return false
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try markStarting()
         let registry = ServerConnectionRegistry()
         let channel: any Channel

@@ -1,26 +1,26 @@
-public import Core
+package import Core
 
 /// Settings of a `GRPCServer`.
-public struct GRPCServerConfiguration: Sendable {
+package struct GRPCServerConfiguration: Sendable {
     /// The address to bind.
-    public var host: String = "0.0.0.0"
+    package var host: String = "0.0.0.0"
     /// The port to bind; 0 picks a free one (see `GRPCServer.listeningPort()`).
-    public var port: Int = 0
+    package var port: Int = 0
     /// Request messages larger than this are refused with RESOURCE_EXHAUSTED.
-    public var maxReceiveMessageBytes: Int = 4 << 20
+    package var maxReceiveMessageBytes: Int = 4 << 20
     /// Concurrent calls allowed per connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
-    public var maxConcurrentStreams: Int = 1024
+    package var maxConcurrentStreams: Int = 1024
     /// How long in-flight calls may run after shutdown starts before connections are closed.
-    public var shutdownGracePeriod: Duration = .seconds(10)
+    package var shutdownGracePeriod: Duration = .seconds(10)
     /// Who may call, checked before a call is routed: with `.token`, calls without
     /// `authorization: Bearer <token>` metadata (or with another token) are answered
     /// UNAUTHENTICATED; with `.thisHostOnly` (the default), calls from other hosts are answered
     /// PERMISSION_DENIED.
-    public var access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable)
+    package var access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable)
     /// What the server is, in refusals ("this coordinator has no token …").
-    public var serviceName: String = "server"
+    package var serviceName: String = "server"
 
-    public init(
+    package init(
         host: String = "0.0.0.0",
         port: Int = 0,
         maxReceiveMessageBytes: Int = 4 << 20,

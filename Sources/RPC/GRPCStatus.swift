@@ -1,30 +1,30 @@
 /// The outcome of an RPC as carried by the `grpc-status` and `grpc-message` trailers.
-public struct GRPCStatus: Error, Sendable, Equatable, CustomStringConvertible {
+package struct GRPCStatus: Error, Sendable, Equatable, CustomStringConvertible {
     /// A gRPC status code; unknown values received from a peer are kept as they are.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: Int
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: Int
 
-        public init(rawValue: Int) {
+        package init(rawValue: Int) {
             self.rawValue = rawValue
         }
 
-        public static let ok = Code(rawValue: 0)
-        public static let cancelled = Code(rawValue: 1)
-        public static let unknown = Code(rawValue: 2)
-        public static let invalidArgument = Code(rawValue: 3)
-        public static let deadlineExceeded = Code(rawValue: 4)
-        public static let notFound = Code(rawValue: 5)
-        public static let alreadyExists = Code(rawValue: 6)
-        public static let permissionDenied = Code(rawValue: 7)
-        public static let resourceExhausted = Code(rawValue: 8)
-        public static let failedPrecondition = Code(rawValue: 9)
-        public static let aborted = Code(rawValue: 10)
-        public static let outOfRange = Code(rawValue: 11)
-        public static let unimplemented = Code(rawValue: 12)
-        public static let internalError = Code(rawValue: 13)
-        public static let unavailable = Code(rawValue: 14)
-        public static let dataLoss = Code(rawValue: 15)
-        public static let unauthenticated = Code(rawValue: 16)
+        package static let ok = Code(rawValue: 0)
+        package static let cancelled = Code(rawValue: 1)
+        package static let unknown = Code(rawValue: 2)
+        package static let invalidArgument = Code(rawValue: 3)
+        package static let deadlineExceeded = Code(rawValue: 4)
+        package static let notFound = Code(rawValue: 5)
+        package static let alreadyExists = Code(rawValue: 6)
+        package static let permissionDenied = Code(rawValue: 7)
+        package static let resourceExhausted = Code(rawValue: 8)
+        package static let failedPrecondition = Code(rawValue: 9)
+        package static let aborted = Code(rawValue: 10)
+        package static let outOfRange = Code(rawValue: 11)
+        package static let unimplemented = Code(rawValue: 12)
+        package static let internalError = Code(rawValue: 13)
+        package static let unavailable = Code(rawValue: 14)
+        package static let dataLoss = Code(rawValue: 15)
+        package static let unauthenticated = Code(rawValue: 16)
 
         private static let names = [
             "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
@@ -33,32 +33,32 @@ public struct GRPCStatus: Error, Sendable, Equatable, CustomStringConvertible {
             "UNAUTHENTICATED",
         ]
 
-        public var description: String {
+        package var description: String {
             Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "CODE_\(rawValue)"
         }
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(code: Code, message: String = "") {
+    package init(code: Code, message: String = "") {
         self.code = code
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         message.isEmpty ? "\(code) (\(code.rawValue))" : "\(code) (\(code.rawValue)): \(message)"
     }
 }
 
 /// Domain errors that know their wire status. Anything else a handler throws becomes INTERNAL
 /// with a generic message; its details are only logged.
-public protocol GRPCStatusConvertible: Error {
+package protocol GRPCStatusConvertible: Error {
     var grpcStatus: GRPCStatus { get }
 }
 
 extension GRPCStatus: GRPCStatusConvertible {
-    public var grpcStatus: GRPCStatus { self }
+    package var grpcStatus: GRPCStatus { self }
 }
 
 extension GRPCStatus {

@@ -1,8 +1,8 @@
-public import Core
+package import Core
 
 extension ReadinessCheck {
     /// The gRPC server has bound its address.
-    public static func grpcServer(_ server: GRPCServer) -> ReadinessCheck {
+    package static func grpcServer(_ server: GRPCServer) -> ReadinessCheck {
         ReadinessCheck(name: "grpc") { server.isListening }
     }
 }

@@ -1,19 +1,19 @@
 package import Hummingbird
-public import Logging
-public import Core
-public import Postgres
+package import Logging
+package import Core
+package import Postgres
 package import TaskStorage
 
 /// The scheduler process: the HTTP/JSON API and the sampler of its database pool.
-public struct SchedulerApplication: Sendable {
-    public var configuration: SchedulerConfiguration
-    public var database: PostgresConfiguration
-    public var databaseConnections: Int
-    public var logger: Logger
+package struct SchedulerApplication: Sendable {
+    package var configuration: SchedulerConfiguration
+    package var database: PostgresConfiguration
+    package var databaseConnections: Int
+    package var logger: Logger
     /// What `/metrics` renders.
-    public var metrics: MetricsRegistry
+    package var metrics: MetricsRegistry
 
-    public init(
+    package init(
         configuration: SchedulerConfiguration, database: PostgresConfiguration, databaseConnections: Int,
         logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
     ) {
@@ -25,7 +25,7 @@ public struct SchedulerApplication: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then lets requests in flight finish and returns.
-    public func run() async throws {
+    package func run() async throws {
         let postgres = try await DatabaseStartup.connect(
             configuration: database, connections: databaseConnections,
             dataDirectory: configuration.dataDirectory, logger: logger)

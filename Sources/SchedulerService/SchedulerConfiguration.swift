@@ -1,51 +1,51 @@
-public import Core
+package import Core
 
 /// How the scheduler's HTTP API listens and what it accepts.
-public struct SchedulerConfiguration: Sendable, Hashable {
+package struct SchedulerConfiguration: Sendable, Hashable {
     /// Where the API listens; the default is every interface.
-    public var listenAddress = ListenAddress(host: "0.0.0.0", port: 8081)
+    package var listenAddress = ListenAddress(host: "0.0.0.0", port: 8081)
     /// Largest request body accepted; bigger bodies are refused with 413 without being buffered.
-    public var maxBodyBytes = 1 << 20
+    package var maxBodyBytes = 1 << 20
     /// Largest body of `POST /schedule/batch`.
-    public var maxBatchBodyBytes = 16 << 20
+    package var maxBatchBodyBytes = 16 << 20
     /// `GET /workers` leaves out workers whose coordinator has not refreshed them for this long.
-    public var workerStaleness: Duration = .seconds(10)
+    package var workerStaleness: Duration = .seconds(10)
     /// Bytes of request bodies read and handled at once (handling one takes about ten times its
     /// size); a request that does not fit waits, and is refused with 503 `busy` after half the
     /// body timeout (10 s at most), before that timeout could blame the client.
-    public var maxBodyMemory = 16 << 20
+    package var maxBodyMemory = 16 << 20
     /// Timeouts and the connection limit of the HTTP server.
-    public var limits = HTTPServerLimits()
+    package var limits = HTTPServerLimits()
     /// Folder of numbered SQL migrations.
-    public var dataDirectory = "data"
+    package var dataDirectory = "data"
     /// When set, every request except to `publicPaths` needs `Authorization: Bearer <token>`.
-    public var apiToken: BearerToken?
+    package var apiToken: BearerToken?
     /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are
     /// refused with 403 (protected mode).
-    public var servesOtherHostsWithoutToken = false
+    package var servesOtherHostsWithoutToken = false
 
     /// The variable that holds the API token.
-    public static let apiTokenVariable = "TASKMASTER_API_TOKEN"
+    package static let apiTokenVariable = "TASKMASTER_API_TOKEN"
 
     /// Paths that answer without the API token, and to other hosts in protected mode: the
     /// liveness and readiness probes.
-    public static let publicPaths: Set<String> = ["/healthz", "/readyz"]
+    package static let publicPaths: Set<String> = ["/healthz", "/readyz"]
 
-    public init() {}
+    package init() {}
 
     /// Who may call the API.
-    public var access: CallerAccess {
+    package var access: CallerAccess {
         .from(token: apiToken, insecure: servesOtherHostsWithoutToken, tokenVariable: Self.apiTokenVariable)
     }
 
     /// `TASKMASTER_API_TOKEN` of `environment`; empty counts as unset.
-    public static func apiToken(fromEnvironment environment: [String: String]) -> BearerToken? {
+    package static func apiToken(fromEnvironment environment: [String: String]) -> BearerToken? {
         BearerToken(environment[apiTokenVariable])
     }
 
     /// A warning to log at start when anyone who can reach the port may schedule commands: the
     /// API listens beyond the loopback interface without a token, and protected mode is off.
-    public var exposureWarning: String? {
+    package var exposureWarning: String? {
         guard access.isOpenToAnyone, !listenAddress.isLoopback else { return nil }
         return "THE API IS OPEN: it listens on \(listenAddress) beyond the loopback interface, "
             + "\(Self.apiTokenVariable) is not set and --insecure is given, so anyone who can reach this port can "
@@ -53,7 +53,7 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     }
 
     /// What to log at start when protected mode refuses other hosts.
-    public var protectedModeNotice: String? {
+    package var protectedModeNotice: String? {
         guard case .thisHostOnly = access, !listenAddress.isLoopback else { return nil }
         return "\(Self.apiTokenVariable) is not set: the API serves requests from this host only "
             + "(other hosts get 403); set the token to serve them"

@@ -1,25 +1,25 @@
-public import ArgumentParser
+package import ArgumentParser
 import Foundation
-public import Postgres
+package import Postgres
 
 /// Options of the services that use PostgreSQL (configured through the environment).
-public struct DatabaseOptions: ParsableArguments, Sendable {
+package struct DatabaseOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("data_dir"), help: "Folder of numbered SQL migrations applied at start.")
-    public var dataDirectory: String = "data"
+    package var dataDirectory: String = "data"
 
     @Option(name: .customLong("db_connections"), help: "Connections in the PostgreSQL pool.")
-    public var connections: Int = 4
+    package var connections: Int = 4
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard (1...64).contains(connections) else {
             throw ValidationError("--db_connections must be between 1 and 64")
         }
     }
 
     /// Reads DATABASE_URL or POSTGRES_HOST/PORT/USER/PASSWORD/DB.
-    public func postgresConfiguration() throws -> PostgresConfiguration {
+    package func postgresConfiguration() throws -> PostgresConfiguration {
         try PostgresConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
     }
 }

@@ -1,12 +1,12 @@
-public import Logging
+package import Logging
 import Core
-public import Postgres
+package import Postgres
 
 /// Opens the pool and applies the schema, waiting for a database that is still starting.
-public enum DatabaseStartup {
+package enum DatabaseStartup {
     /// Retries while the database is unavailable, up to `attempts` times a second apart; any
     /// other error (a broken migration, bad credentials) fails at once.
-    public static func connect(
+    package static func connect(
         configuration: PostgresConfiguration, connections: Int, dataDirectory: String, logger: Logger,
         attempts: Int = 30
     ) async throws -> PostgresClient {

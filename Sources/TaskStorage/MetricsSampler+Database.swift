@@ -1,15 +1,15 @@
-public import Core
+package import Core
 import Metrics
-public import Postgres
+package import Postgres
 
 extension MetricsSampler.Sample {
     /// `taskmaster_db_pool_connections_in_use` and `…_waiting`.
-    public static func databasePool(_ client: PostgresClient) -> Self {
+    package static func databasePool(_ client: PostgresClient) -> Self {
         Self { record(poolUsage: client.poolUsage) }
     }
 
     /// `taskmaster_queue_depth`: one count over the partial index of due tasks.
-    public static func queueDepth(_ store: TaskStore) -> Self {
+    package static func queueDepth(_ store: TaskStore) -> Self {
         Self { record(queueDepth: try await store.countDueTasks()) }
     }
 

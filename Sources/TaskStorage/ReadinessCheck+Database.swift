@@ -1,9 +1,9 @@
-public import Core
-public import Postgres
+package import Core
+package import Postgres
 
 extension ReadinessCheck {
     /// `SELECT 1` succeeds within `timeout`.
-    public static func database(_ client: PostgresClient, timeout: Duration = .seconds(2)) -> ReadinessCheck {
+    package static func database(_ client: PostgresClient, timeout: Duration = .seconds(2)) -> ReadinessCheck {
         ReadinessCheck(name: "database", timeout: timeout) { (try? await client.query("SELECT 1")) != nil }
     }
 }

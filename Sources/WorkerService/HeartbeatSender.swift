@@ -1,11 +1,11 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Synchronization
 import Core
-public import RPC
+package import RPC
 
 /// Registers the worker with the coordinator and proves it is alive, every interval.
-public final class HeartbeatSender: Service, Sendable {
+package final class HeartbeatSender: Service, Sendable {
     private let client: GRPCClient
     private let runner: TaskRunner
     private let coordinatorClock: CoordinatorClock
@@ -16,7 +16,7 @@ public final class HeartbeatSender: Service, Sendable {
 
     /// `advertisedAddress` resolves once the worker's server is bound; `coordinatorClock`
     /// learns the coordinator's time from every reply.
-    public init(
+    package init(
         client: GRPCClient, runner: TaskRunner, coordinatorClock: CoordinatorClock, configuration: WorkerConfiguration,
         advertisedAddress: @escaping @Sendable () async throws -> String, logger: Logger
     ) {
@@ -29,9 +29,9 @@ public final class HeartbeatSender: Service, Sendable {
     }
 
     /// Whether the coordinator acknowledged the last heartbeat (the worker is registered).
-    public var isRegistered: Bool { acknowledged.withLock { $0 } }
+    package var isRegistered: Bool { acknowledged.withLock { $0 } }
 
-    public func run() async throws {
+    package func run() async throws {
         let address = try await cancelWhenGracefulShutdown { try await self.advertisedAddress() }
         let nextHeartbeat = PeriodicLoop { [runner, configuration] in
             await runner.waitForIntakeChange(timeout: configuration.heartbeatInterval)

@@ -1,8 +1,8 @@
-public import Core
+package import Core
 
 extension ReadinessCheck {
     /// The coordinator acknowledged the worker's last heartbeat.
-    public static func registered(_ heartbeats: HeartbeatSender) -> ReadinessCheck {
+    package static func registered(_ heartbeats: HeartbeatSender) -> ReadinessCheck {
         ReadinessCheck(name: "coordinator") { heartbeats.isRegistered }
     }
 }

@@ -1,7 +1,7 @@
-public import Logging
+package import Logging
 import Synchronization
 import Core
-public import RPC
+package import RPC
 
 /// Sends a worker's status reports to the coordinator.
 ///
@@ -18,7 +18,7 @@ public import RPC
 /// until the backlog is under the bound again, so it grows past the bound by no more than the
 /// reports of the tasks already held. After `finish` (the worker stops) the sends go on for at
 /// most `stopGrace`; reports still undelivered then are logged, and their tasks' leases run out.
-public final class StatusReporter: Sendable {
+package final class StatusReporter: Sendable {
     private struct State {
         var queue = StatusReportQueue()
         /// The batch being sent, until the coordinator took it.
@@ -39,7 +39,7 @@ public final class StatusReporter: Sendable {
     private static let batchLimit = 500
     private static let batchTextBudget = 1 << 20
 
-    public init(
+    package init(
         client: GRPCClient, logger: Logger, stopGrace: Duration = .seconds(30), backlogLimit: Int = 100_000,
         backlogTextLimit: Int = 64 << 20
     ) {
@@ -52,19 +52,19 @@ public final class StatusReporter: Sendable {
 
     /// The tasks whose final report the coordinator has not taken yet: the worker still answers
     /// for them, and its heartbeats keep their leases.
-    public var undeliveredTaskIDs: [String] {
+    package var undeliveredTaskIDs: [String] {
         state.withLock { state in
             (state.sending + state.queue.pending).filter { $0.status != .started }.map(\.taskID)
         }
     }
 
     /// Whether so many reports wait that the worker should take no new task.
-    public var isBacklogged: Bool {
+    package var isBacklogged: Bool {
         state.withLock { $0.queue.count >= backlogLimit || $0.queue.textBytes >= backlogTextLimit }
     }
 
     /// Queues `request` for the next send.
-    public func report(_ request: UpdateTaskStatusRequest) {
+    package func report(_ request: UpdateTaskStatusRequest) {
         state.withLock { $0.queue.append(request) }
         wake.signal()
     }
@@ -72,12 +72,12 @@ public final class StatusReporter: Sendable {
     /// Sends queued reports until `finish` has been called and none is left. The sends run in
     /// their own task: reports are facts the coordinator needs, so they go out even when the
     /// caller is cancelled (the worker stopping).
-    public func run() async {
+    package func run() async {
         await Task { await self.sendUntilFinished() }.value
     }
 
     /// Lets `run` return once every queued report is sent, or `stopGrace` from now.
-    public func finish() {
+    package func finish() {
         state.withLock { $0.stopDeadline = $0.stopDeadline ?? .now + stopGrace }
         wake.signal()
     }

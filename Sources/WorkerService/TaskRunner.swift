@@ -1,8 +1,8 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Synchronization
 import Core
-public import RPC
+package import RPC
 
 /// Runs accepted tasks on a fixed number of slots, from a bounded queue, and reports each
 /// attempt to the coordinator.
@@ -13,7 +13,7 @@ public import RPC
 /// is handed back. On graceful shutdown the runner drains: it stops taking tasks, hands back
 /// the queued ones at once, lets the running ones finish for up to `drainTimeout`, then
 /// cancels and hands back the rest.
-public final class TaskRunner: Service, Sendable {
+package final class TaskRunner: Service, Sendable {
     private let executor: any TaskExecutor
     private let reporter: StatusReporter
     private let workerID: UInt32
@@ -23,7 +23,7 @@ public final class TaskRunner: Service, Sendable {
     private let wake = WakeSignal()
     private let intakeChanged = WakeSignal()
 
-    public init(
+    package init(
         capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
         reporter: StatusReporter, workerID: UInt32, logger: Logger
     ) {
@@ -37,14 +37,14 @@ public final class TaskRunner: Service, Sendable {
 
     /// Tasks the worker takes now (free slots and offered prefetch places); 0 while draining or
     /// while its reports pile up undelivered.
-    public var freeSlots: Int {
+    package var freeSlots: Int {
         heartbeatState.freeSlots
     }
 
     /// What a heartbeat tells the coordinator, read at one instant. The tasks it holds include
     /// those that ended but whose final report the coordinator has not taken yet, so that their
     /// leases last until it has.
-    public var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
+    package var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
         let backlogged = reporter.isBacklogged
         let unreported = reporter.undeliveredTaskIDs
         return state.withLock { state in
@@ -57,18 +57,18 @@ public final class TaskRunner: Service, Sendable {
 
     /// Returns after `timeout`, or sooner once the worker starts or stops offering prefetch
     /// places, which the coordinator should learn without waiting for the next heartbeat.
-    public func waitForIntakeChange(timeout: Duration) async {
+    package func waitForIntakeChange(timeout: Duration) async {
         await intakeChanged.wait(timeout: timeout)
     }
 
     /// Whether the runner stopped taking tasks.
-    public var isDraining: Bool {
+    package var isDraining: Bool {
         state.withLock { !$0.isAccepting }
     }
 
     /// Queues `task` unless the worker is full or draining. While the coordinator does not take
     /// the worker's reports and they pile up past the reporter's bound, the worker is full.
-    public func submit(_ task: TaskRequest) -> TaskAdmission {
+    package func submit(_ task: TaskRequest) -> TaskAdmission {
         guard !reporter.isBacklogged else { return .full }
         let admission = state.withLock { $0.admit(task) }
         if admission == .accepted {
@@ -81,7 +81,7 @@ public final class TaskRunner: Service, Sendable {
     /// Cancels every attempt of `taskID` the worker holds: a running one is stopped (a shell
     /// task's process group is killed), a queued one dropped; each is reported FAILED
     /// "cancelled". Returns false when the worker holds no attempt of it.
-    public func cancel(taskID: String) -> Bool {
+    package func cancel(taskID: String) -> Bool {
         let (found, executions) = state.withLock { $0.cancel(taskID: taskID) }
         for execution in executions { execution.cancel() }
         if found {
@@ -93,7 +93,7 @@ public final class TaskRunner: Service, Sendable {
 
     /// Stops taking tasks and hands back the queued ones; running ones finish within the drain
     /// timeout. Called on graceful shutdown.
-    public func drain() {
+    package func drain() {
         let started = state.withLock { state -> Bool in
             guard state.isAccepting else { return false }
             state.stopIntake()
@@ -105,7 +105,7 @@ public final class TaskRunner: Service, Sendable {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         async let reporting: Void = reporter.run()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in

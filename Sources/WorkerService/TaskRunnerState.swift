@@ -1,7 +1,7 @@
 import RPC
 
 /// Whether a worker took a task.
-public enum TaskAdmission: Sendable, Hashable {
+package enum TaskAdmission: Sendable, Hashable {
     case accepted
     /// Every slot and queue place is taken.
     case full

@@ -1,17 +1,17 @@
-public import Logging
+package import Logging
 import NIOPosix
 import ServiceLifecycle
-public import Core
+package import Core
 import RPC
 
 /// The worker process: WorkerService, the task slots and the heartbeats.
-public struct WorkerApplication: Sendable {
-    public var configuration: WorkerConfiguration
-    public var logger: Logger
+package struct WorkerApplication: Sendable {
+    package var configuration: WorkerConfiguration
+    package var logger: Logger
     /// What the admin server's `/metrics` renders.
-    public var metrics: MetricsRegistry
+    package var metrics: MetricsRegistry
 
-    public init(configuration: WorkerConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
+    package init(configuration: WorkerConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: LogKey.workerID] = "\(configuration.workerID)"
@@ -21,7 +21,7 @@ public struct WorkerApplication: Sendable {
 
     /// Runs until SIGTERM or SIGINT; then drains (refuses new tasks, hands back the queued ones,
     /// finishes or hands back the running ones) while heartbeats say it is draining, and returns.
-    public func run() async throws {
+    package func run() async throws {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         var coordinatorConfiguration = GRPCClientConfiguration(

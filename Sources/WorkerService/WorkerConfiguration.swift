@@ -1,43 +1,43 @@
-public import Core
+package import Core
 
 /// How a worker runs; defaults match the documented flags.
-public struct WorkerConfiguration: Sendable {
+package struct WorkerConfiguration: Sendable {
     /// Where WorkerService listens; port 0 picks a free port.
-    public var listenAddress = ListenAddress(host: "0.0.0.0", port: 0)
+    package var listenAddress = ListenAddress(host: "0.0.0.0", port: 0)
     /// The coordinator's CoordinatorService.
-    public var coordinatorAddress = ListenAddress(host: "localhost", port: 8080)
+    package var coordinatorAddress = ListenAddress(host: "localhost", port: 8080)
     /// Host the worker advertises to the coordinator; the bound port is appended.
-    public var advertisedHost = "127.0.0.1"
+    package var advertisedHost = "127.0.0.1"
     /// Tasks run at once.
-    public var capacity = 5
+    package var capacity = 5
     /// Most tasks taken beyond `capacity`, queued to start the moment a slot frees (see
     /// `TaskRunnerState` for how many are offered); nil: 16 × `capacity`, at most 1000.
-    public var prefetch: Int?
-    public var executor = ExecutorKind.shell
+    package var prefetch: Int?
+    package var executor = ExecutorKind.shell
     /// Duration of the `sleep` executor's simulated work.
-    public var taskDuration: Duration = .seconds(5)
+    package var taskDuration: Duration = .seconds(5)
     /// Time limit of a task that does not bring its own `timeout_seconds`; nil: none.
-    public var taskTimeout: Duration?
+    package var taskTimeout: Duration?
     /// How long running tasks may take to finish on shutdown before they are handed back.
-    public var drainTimeout: Duration = .seconds(30)
-    public var heartbeatInterval: Duration = .seconds(1)
+    package var drainTimeout: Duration = .seconds(30)
+    package var heartbeatInterval: Duration = .seconds(1)
     /// Identifies the worker to the coordinator.
-    public var workerID = UInt32.random(in: 1...UInt32.max)
+    package var workerID = UInt32.random(in: 1...UInt32.max)
     /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`) listens; port 0 picks a
     /// free port (logged at start), so that several workers can share a host.
-    public var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
+    package var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
     /// Required on every gRPC call to the worker and sent on every call to the coordinator.
-    public var clusterToken: BearerToken?
+    package var clusterToken: BearerToken?
     /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
-    public var servesOtherHostsWithoutToken = false
+    package var servesOtherHostsWithoutToken = false
 
     /// Who may call its gRPC server.
-    public var grpcAccess: CallerAccess {
+    package var grpcAccess: CallerAccess {
         .from(token: clusterToken, insecure: servesOtherHostsWithoutToken, tokenVariable: ClusterToken.environmentVariable)
     }
 
-    public init() {}
+    package init() {}
 
     /// `prefetch`, or its default.
-    public var prefetchPlaces: Int { prefetch ?? min(16 * capacity, 1000) }
+    package var prefetchPlaces: Int { prefetch ?? min(16 * capacity, 1000) }
 }

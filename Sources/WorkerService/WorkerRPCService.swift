@@ -1,21 +1,21 @@
-public import Logging
+package import Logging
 import Core
-public import RPC
+package import RPC
 
 /// The worker's side of `grpcapi.WorkerService`.
-public struct WorkerRPCService: Sendable {
+package struct WorkerRPCService: Sendable {
     private let runner: TaskRunner
     private let coordinatorClock: CoordinatorClock
     private let logger: Logger
 
     /// `coordinatorClock` judges hand-off deadlines, which are set by the coordinator's clock.
-    public init(runner: TaskRunner, coordinatorClock: CoordinatorClock, logger: Logger) {
+    package init(runner: TaskRunner, coordinatorClock: CoordinatorClock, logger: Logger) {
         self.runner = runner
         self.coordinatorClock = coordinatorClock
         self.logger = logger
     }
 
-    public func router() -> GRPCRouter {
+    package func router() -> GRPCRouter {
         var router = GRPCRouter()
         router.register(GRPCAPIMethods.workerSubmitTask) { request, _ in submitTask(request) }
         router.register(GRPCAPIMethods.workerSubmitTasks) { request, _ in submitTasks(request) }
@@ -24,7 +24,7 @@ public struct WorkerRPCService: Sendable {
     }
 
     /// Accepts a task into the queue, or refuses it (the coordinator then queues it again).
-    public func submitTask(_ request: TaskRequest) -> TaskResponse {
+    package func submitTask(_ request: TaskRequest) -> TaskResponse {
         guard let refusal = refusal(of: request) else {
             return TaskResponse(taskID: request.taskID, message: "Task submitted successfully", success: true)
         }
@@ -48,12 +48,12 @@ public struct WorkerRPCService: Sendable {
     }
 
     /// Accepts or refuses each task of a batch, in order, as `submitTask` does.
-    public func submitTasks(_ request: TaskBatchRequest) -> TaskBatchResponse {
+    package func submitTasks(_ request: TaskBatchRequest) -> TaskBatchResponse {
         TaskBatchResponse(results: request.tasks.map(submitTask))
     }
 
     /// Stops the task if the worker holds it; its attempt is then reported FAILED "cancelled".
-    public func cancelTask(_ request: CancelTaskRequest) -> CancelTaskResponse {
+    package func cancelTask(_ request: CancelTaskRequest) -> CancelTaskResponse {
         let found = runner.cancel(taskID: request.taskID)
         if !found {
             logger.info("cancel for a task this worker does not hold", metadata: [LogKey.taskID: "\(request.taskID)"])

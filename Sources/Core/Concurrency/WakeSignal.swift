@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wakes one waiting loop. Signals that arrive while nobody waits are remembered (once), so a
 /// wake-up between two waits is never lost.
-public final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,9 +10,9 @@ public final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public func signal() {
+    package func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -25,7 +25,7 @@ public final class WakeSignal: Sendable {
     }
 
     /// Returns when signalled, after `timeout`, or when the task is cancelled.
-    public func wait(timeout: Duration) async {
+    package func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
             group.addTask { try? await Task.sleep(for: timeout) }

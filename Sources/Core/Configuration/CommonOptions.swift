@@ -1,31 +1,32 @@
+// Public: the conformance of swift-log's `Logger.Level` to `ExpressibleByArgument` below is public by nature.
 public import ArgumentParser
-public import Logging
+package import Logging
 import FoundationEssentials
 
 /// Options every service shares: logging, and whether callers from other hosts are served
 /// without a token.
-public struct CommonOptions: ParsableArguments, Sendable {
+package struct CommonOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("log_level"), help: "trace, debug, info, notice, warning, error or critical.")
-    public var logLevel: Logger.Level = .info
+    package var logLevel: Logger.Level = .info
 
     @Flag(
         name: .customLong("insecure"),
         help: "Without a token, serve callers from other hosts too (protected mode off). Also TASKMASTER_INSECURE=1.")
-    public var insecure = false
+    package var insecure = false
 
     /// The variable that turns protected mode off like `--insecure`.
-    public static let insecureVariable = "TASKMASTER_INSECURE"
+    package static let insecureVariable = "TASKMASTER_INSECURE"
 
-    public init() {}
+    package init() {}
 
     /// `--insecure`, or `TASKMASTER_INSECURE` set to `1`, `true` or `yes`.
-    public var servesOtherHostsWithoutToken: Bool {
+    package var servesOtherHostsWithoutToken: Bool {
         let setting = ProcessInfo.processInfo.environment[Self.insecureVariable]?.lowercased() ?? ""
         return insecure || ["1", "true", "yes"].contains(setting)
     }
 
     /// Sends one line per event to standard error at the chosen level.
-    public func bootstrapLogging() {
+    package func bootstrapLogging() {
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -38,23 +39,23 @@ public struct CommonOptions: ParsableArguments, Sendable {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 extension ListenAddress: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         try? self.init(parsing: argument)
     }
 }
 
 /// A `Duration` given on the command line as `500ms`, `5s`, `1m`.
-public struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
-    public var duration: Duration
+package struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
+    package var duration: Duration
 
-    public init(_ duration: Duration) {
+    package init(_ duration: Duration) {
         self.duration = duration
     }
 
-    public init?(argument: String) {
+    package init?(argument: String) {
         guard let duration = try? Duration(parsing: argument) else { return nil }
         self.duration = duration
     }
 
-    public var defaultValueDescription: String { "\(duration.secondsValue)s" }
+    package var defaultValueDescription: String { "\(duration.secondsValue)s" }
 }

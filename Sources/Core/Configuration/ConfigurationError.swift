@@ -1,8 +1,8 @@
 /// A flag or environment value that cannot be used; `description` is the one line shown to the user.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+package struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

@@ -1,7 +1,7 @@
 extension Duration {
     /// Parses a Go-style duration such as `500ms`, `5s`, `1.5s`, `2m`, `1h` or `250us`, plus days
     /// (`7d`, 24 hours each); `0` needs no unit.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         if text == "0" {
             self = .zero
             return
@@ -21,13 +21,13 @@ extension Duration {
     }
 
     /// The duration in whole microseconds (PostgreSQL's interval resolution), rounded down.
-    public var microseconds: Int64 {
+    package var microseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// The duration in seconds as a floating-point number.
-    public var secondsValue: Double {
+    package var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,16 +1,16 @@
 /// A `host:port` to bind or dial, written as in the original flags: `:8081` (every interface),
 /// `127.0.0.1:8081`, `[::1]:8081` or `coordinator:8080`.
-public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `text`; an empty host means `defaultHost`.
-    public init(parsing text: String, defaultHost: String = "0.0.0.0") throws {
+    package init(parsing text: String, defaultHost: String = "0.0.0.0") throws {
         guard let separator = text.lastIndex(of: ":") else {
             throw ConfigurationError("'\(text)' is not host:port (for example :8080 or 127.0.0.1:8080)")
         }
@@ -25,7 +25,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host.isEmpty ? defaultHost : host, port: port)
     }
 
-    public var description: String {
+    package var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }

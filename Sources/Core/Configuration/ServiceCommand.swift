@@ -1,14 +1,14 @@
-public import ArgumentParser
+package import ArgumentParser
 import Glibc
 
 /// The command line of a service. Its `main` parses and runs it like ArgumentParser's, except
 /// that a bad flag or a failure at start prints a single line, `error: …`, on standard error
 /// before exiting non-zero (ArgumentParser's exit codes), so supervisors and logs show the
 /// reason and nothing else; `--help` still prints the help. It also bounds malloc's arenas.
-public protocol ServiceCommand: AsyncParsableCommand {}
+package protocol ServiceCommand: AsyncParsableCommand {}
 
 extension ServiceCommand {
-    public static func main() async {
+    package static func main() async {
         MallocArenas.limit()
         do {
             var command = try parseAsRoot()

@@ -1,8 +1,8 @@
-public import Logging
+package import Logging
 
 /// An error that knows how the HTTP API reports it, declared where the error's module and the
 /// API meet (a database error, a store error).
-public protocol APIErrorConvertible: Error {
+package protocol APIErrorConvertible: Error {
     /// What the client is told; may log what the client is not.
     func apiError(logger: Logger) -> APIError
 }
@@ -23,7 +23,7 @@ extension APIError {
     }
 
     /// Logs `error` in full and answers a generic 500.
-    public static func internalError(_ error: any Error, logger: Logger) -> APIError {
+    package static func internalError(_ error: any Error, logger: Logger) -> APIError {
         logger.error("Request failed", metadata: [LogKey.error: "\(String(reflecting: error))"])
         return APIError(.internalError, "internal error; the server log has the details")
     }

@@ -1,7 +1,7 @@
-public import Hummingbird
+package import Hummingbird
 
 extension APIError: HTTPResponseError {
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         try response()
     }
 

@@ -3,18 +3,18 @@ package import HummingbirdCore
 import NIOCore
 
 /// The limits every HTTP server of the services keeps against slow or greedy clients.
-public struct HTTPServerLimits: Sendable, Hashable {
+package struct HTTPServerLimits: Sendable, Hashable {
     /// A request's headers must arrive within this of the connection opening or of the response
     /// before; else `408` and the connection is closed.
-    public var headTimeout: Duration = .seconds(10)
+    package var headTimeout: Duration = .seconds(10)
     /// A request's body must arrive within this of its headers.
-    public var bodyTimeout: Duration = .seconds(60)
+    package var bodyTimeout: Duration = .seconds(60)
     /// A connection with no traffic for this long is closed.
-    public var idleTimeout: Duration = .seconds(60)
+    package var idleTimeout: Duration = .seconds(60)
     /// Connections open at once; more wait to be accepted.
-    public var maxConnections = 1024
+    package var maxConnections = 1024
 
-    public init() {}
+    package init() {}
 
     /// The HTTP/1.1 server with these limits.
     package var server: HTTPServerBuilder {

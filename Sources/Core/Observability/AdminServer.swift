@@ -1,18 +1,18 @@
-public import Hummingbird
-public import Logging
-public import ServiceLifecycle
+package import Hummingbird
+package import Logging
+package import ServiceLifecycle
 
 /// The HTTP/1.1 admin server of the coordinator and the worker: `/healthz`, `/readyz`,
 /// `/metrics` and, where the process knows its workers, `/workers`. A Hummingbird application,
 /// run as a Service next to the process's gRPC server; it logs the address it bound.
-public struct AdminServer: Sendable {
-    public var address: ListenAddress
-    public var readiness: [ReadinessCheck]
-    public var metrics: MetricsRegistry
+package struct AdminServer: Sendable {
+    package var address: ListenAddress
+    package var readiness: [ReadinessCheck]
+    package var metrics: MetricsRegistry
     /// `GET` routes the process serves beside the health ones (the coordinator's `/workers`).
-    public var routes: [AdminRoute]
+    package var routes: [AdminRoute]
 
-    public init(
+    package init(
         address: ListenAddress, readiness: [ReadinessCheck], metrics: MetricsRegistry, routes: [AdminRoute] = []
     ) {
         self.address = address
@@ -22,7 +22,7 @@ public struct AdminServer: Sendable {
     }
 
     /// The server, ready to run in a ServiceGroup.
-    public func service(logger: Logger) -> some Service {
+    package func service(logger: Logger) -> some Service {
         BindingService(application(logger: logger), address: address)
     }
 
@@ -51,11 +51,11 @@ public struct AdminServer: Sendable {
 }
 
 /// One `GET` endpoint of an admin server.
-public struct AdminRoute: Sendable {
-    public var path: String
-    public var handler: @Sendable (Request, ServiceRequestContext) async throws -> Response
+package struct AdminRoute: Sendable {
+    package var path: String
+    package var handler: @Sendable (Request, ServiceRequestContext) async throws -> Response
 
-    public init(path: String, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Response) {
+    package init(path: String, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Response) {
         self.path = path
         self.handler = handler
     }

@@ -1,46 +1,46 @@
 /// Every metric the services export, named once. Names follow the Prometheus conventions:
 /// `_total` for counters, base units (`_seconds`) for histograms.
-public enum MetricNames {
+package enum MetricNames {
     // Tasks
     /// Tasks stored by the scheduler (counter).
-    public static let tasksScheduled = "taskmaster_tasks_scheduled_total"
+    package static let tasksScheduled = "taskmaster_tasks_scheduled_total"
     /// Tasks a worker accepted from the coordinator (counter).
-    public static let tasksDispatched = "taskmaster_tasks_dispatched_total"
+    package static let tasksDispatched = "taskmaster_tasks_dispatched_total"
     /// Tasks reported complete (counter).
-    public static let tasksCompleted = "taskmaster_tasks_completed_total"
+    package static let tasksCompleted = "taskmaster_tasks_completed_total"
     /// Tasks failed for good, with no attempt left (counter).
-    public static let tasksFailed = "taskmaster_tasks_failed_total"
+    package static let tasksFailed = "taskmaster_tasks_failed_total"
     /// Failed attempts put back in the queue for another try (counter).
-    public static let tasksRetried = "taskmaster_tasks_retried_total"
+    package static let tasksRetried = "taskmaster_tasks_retried_total"
     /// From `scheduled_at` to the worker's start (histogram).
-    public static let taskStartDelay = "taskmaster_task_start_delay_seconds"
+    package static let taskStartDelay = "taskmaster_task_start_delay_seconds"
     /// Tasks due and waiting for a worker (gauge, sampled).
-    public static let queueDepth = "taskmaster_queue_depth"
+    package static let queueDepth = "taskmaster_queue_depth"
     /// Workers registered with the coordinator (gauge, sampled).
-    public static let workersLive = "taskmaster_workers_live"
+    package static let workersLive = "taskmaster_workers_live"
 
     // RPC, labelled by `method` and `code`
     /// Calls served, from the request to the answer (histogram).
-    public static let rpcServerDuration = "taskmaster_rpc_server_duration_seconds"
+    package static let rpcServerDuration = "taskmaster_rpc_server_duration_seconds"
     /// Calls made, from the call to its outcome (histogram).
-    public static let rpcClientDuration = "taskmaster_rpc_client_duration_seconds"
+    package static let rpcClientDuration = "taskmaster_rpc_client_duration_seconds"
 
     // HTTP API, labelled by `route`, `method` and `status`
-    public static let httpRequestDuration = "taskmaster_http_request_duration_seconds"
-    public static let httpRequests = "taskmaster_http_requests_total"
-    public static let httpRequestErrors = "taskmaster_http_request_errors_total"
-    public static let httpActiveRequests = "taskmaster_http_active_requests"
+    package static let httpRequestDuration = "taskmaster_http_request_duration_seconds"
+    package static let httpRequests = "taskmaster_http_requests_total"
+    package static let httpRequestErrors = "taskmaster_http_request_errors_total"
+    package static let httpActiveRequests = "taskmaster_http_active_requests"
 
     // Database pool (gauges, sampled)
-    public static let databaseConnectionsInUse = "taskmaster_db_pool_connections_in_use"
-    public static let databaseConnectionsWaiting = "taskmaster_db_pool_connections_waiting"
+    package static let databaseConnectionsInUse = "taskmaster_db_pool_connections_in_use"
+    package static let databaseConnectionsWaiting = "taskmaster_db_pool_connections_waiting"
 
     /// Label keys.
-    public enum Label {
-        public static let method = "method"
-        public static let code = "code"
-        public static let route = "route"
-        public static let status = "status"
+    package enum Label {
+        package static let method = "method"
+        package static let code = "code"
+        package static let route = "route"
+        package static let status = "status"
     }
 
     /// Names Hummingbird's `MetricsMiddleware` uses, and the names they are exported under.

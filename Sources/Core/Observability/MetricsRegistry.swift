@@ -6,26 +6,26 @@ import Prometheus
 /// Core records through swift-metrics (`Counter`, `Gauge`, `Timer`); a registry made with
 /// `bootstrapProcessMetrics()` is the backend that collects them. A registry made with `init()`
 /// collects nothing it is not given and renders empty (useful in tests).
-public final class MetricsRegistry: Sendable {
+package final class MetricsRegistry: Sendable {
     /// The content type of `exposition()`.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     let collectors: PrometheusCollectorRegistry
 
-    public init() {
+    package init() {
         collectors = PrometheusCollectorRegistry()
     }
 
     /// Creates the registry and makes it the swift-metrics backend of this process. Call it
     /// once per process, at start, before anything records a metric.
-    public static func bootstrapProcessMetrics() -> MetricsRegistry {
+    package static func bootstrapProcessMetrics() -> MetricsRegistry {
         let registry = MetricsRegistry()
         MetricsSystem.bootstrap(registry.metricsFactory)
         return registry
     }
 
     /// Every metric recorded so far, as Prometheus text.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         collectors.emitToBuffer()
     }
 

@@ -1,15 +1,15 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// Sets the sampled gauges (queue depth, live workers, database pool use) once per interval;
 /// each module that knows a value declares its sample.
-public final class MetricsSampler: Service, Sendable {
+package final class MetricsSampler: Service, Sendable {
     /// Reads one value and sets its gauge.
-    public struct Sample: Sendable {
+    package struct Sample: Sendable {
         let record: @Sendable () async throws -> Void
 
         /// `record` reads one value and sets its gauge; a throw keeps the gauge's last value.
-        public init(record: @escaping @Sendable () async throws -> Void) {
+        package init(record: @escaping @Sendable () async throws -> Void) {
             self.record = record
         }
     }
@@ -18,18 +18,18 @@ public final class MetricsSampler: Service, Sendable {
     private let interval: Duration
     private let logger: Logger
 
-    public init(samples: [Sample], interval: Duration = .seconds(2), logger: Logger) {
+    package init(samples: [Sample], interval: Duration = .seconds(2), logger: Logger) {
         self.samples = samples
         self.interval = interval
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await PeriodicLoop(every: interval).run { await self.sampleAll() }
     }
 
     /// Takes every sample once; a failing one (the database is down) keeps its last value.
-    public func sampleAll() async {
+    package func sampleAll() async {
         for sample in samples {
             do {
                 try await sample.record()

@@ -2,18 +2,18 @@ import Synchronization
 
 /// One condition a service needs before it can do its work; `/readyz` answers 200 only while
 /// every check of the process passes.
-public struct ReadinessCheck: Sendable {
+package struct ReadinessCheck: Sendable {
     /// Shown in the `/readyz` body, e.g. `database`.
-    public var name: String
-    public var isReady: @Sendable () async -> Bool
+    package var name: String
+    package var isReady: @Sendable () async -> Bool
 
-    public init(name: String, isReady: @escaping @Sendable () async -> Bool) {
+    package init(name: String, isReady: @escaping @Sendable () async -> Bool) {
         self.name = name
         self.isReady = isReady
     }
 
     /// A check whose probe may block (a libpq call): failing once `timeout` passed without an answer.
-    public init(name: String, timeout: Duration, isReady probe: @escaping @Sendable () async -> Bool) {
+    package init(name: String, timeout: Duration, isReady probe: @escaping @Sendable () async -> Bool) {
         self.init(name: name) { await firstOutcome(within: timeout, probe) }
     }
 }

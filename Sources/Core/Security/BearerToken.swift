@@ -1,24 +1,24 @@
 /// A shared secret carried as `Authorization: Bearer <token>` (HTTP) or as the
 /// `authorization` metadata of a gRPC call.
-public struct BearerToken: Sendable, Hashable {
+package struct BearerToken: Sendable, Hashable {
     /// The gRPC metadata key (HTTP/2 header name) that carries the token.
-    public static let metadataKey = "authorization"
+    package static let metadataKey = "authorization"
 
-    public let value: String
+    package let value: String
 
     /// nil for an empty token: an empty setting means "no token".
-    public init?(_ value: String?) {
+    package init?(_ value: String?) {
         guard let value, !value.isEmpty else { return nil }
         self.value = value
     }
 
     /// The header or metadata value that presents this token.
-    public var authorizationValue: String { "Bearer " + value }
+    package var authorizationValue: String { "Bearer " + value }
 
     /// Whether `authorization` (`Bearer <token>`, the scheme in any case, one or more spaces
     /// after it) presents this token. The comparison takes the same time however many leading
     /// bytes match, so timing does not reveal the token.
-    public func isPresented(by authorization: String?) -> Bool {
+    package func isPresented(by authorization: String?) -> Bool {
         guard let authorization else { return false }
         let bytes = Array(authorization.utf8)
         let scheme = Array("bearer ".utf8)

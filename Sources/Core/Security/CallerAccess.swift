@@ -1,8 +1,8 @@
-public import NIOCore
+package import NIOCore
 
 /// Who may call a service whose calls run commands or change tasks: the scheduler's API, the
 /// coordinator's and the workers' gRPC servers.
-public enum CallerAccess: Sendable, Hashable {
+package enum CallerAccess: Sendable, Hashable {
     /// Callers that present this token, from anywhere.
     case token(BearerToken)
     /// No token is set, so only callers on this host are served (protected mode);
@@ -12,19 +12,19 @@ public enum CallerAccess: Sendable, Hashable {
     case anyone
 
     /// The access that a token (or none) and the `--insecure` choice give.
-    public static func from(token: BearerToken?, insecure: Bool, tokenVariable: String) -> CallerAccess {
+    package static func from(token: BearerToken?, insecure: Bool, tokenVariable: String) -> CallerAccess {
         if let token { return .token(token) }
         return insecure ? .anyone : .thisHostOnly(tokenVariable: tokenVariable)
     }
 
     /// Why a caller from `peer` is refused before any token is looked at; nil when its address
     /// is fine. A caller whose address is not known (an in-process test channel) is on this host.
-    public func refusal(of peer: SocketAddress?, service: String) -> String? {
+    package func refusal(of peer: SocketAddress?, service: String) -> String? {
         guard case .thisHostOnly(let variable) = self, let peer, !peer.isOnThisHost else { return nil }
         return "this \(service) has no token and serves callers on its own host only; "
             + "set \(variable) (or start it with --insecure) to serve other hosts"
     }
 
     /// Whether anyone who reaches the service is served without a token.
-    public var isOpenToAnyone: Bool { self == .anyone }
+    package var isOpenToAnyone: Bool { self == .anyone }
 }

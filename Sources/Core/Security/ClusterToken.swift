@@ -1,10 +1,10 @@
 /// The secret every gRPC call between the coordinator and its workers carries.
-public enum ClusterToken {
+package enum ClusterToken {
     /// The environment variable that holds it; unset or empty means calls are not authenticated.
-    public static let environmentVariable = "TASKMASTER_CLUSTER_TOKEN"
+    package static let environmentVariable = "TASKMASTER_CLUSTER_TOKEN"
 
     /// The token from `environment`, if one is set.
-    public static func fromEnvironment(_ environment: [String: String]) -> BearerToken? {
+    package static func fromEnvironment(_ environment: [String: String]) -> BearerToken? {
         BearerToken(environment[environmentVariable])
     }
 }

@@ -1,11 +1,11 @@
-public import Logging
+package import Logging
 
 /// What a process logs at start about who can reach it.
-public enum SecurityWarnings {
+package enum SecurityWarnings {
     /// Says who may call the gRPC server at `listenAddress`: with protected mode on (no token)
     /// and a non-loopback address, that only this host is served; with `--insecure`, a warning
     /// that anyone who reaches the port could register a worker, report status or submit tasks.
-    public static func checkGRPCExposure(
+    package static func checkGRPCExposure(
         service: String, listenAddress: ListenAddress, access: CallerAccess, logger: Logger
     ) {
         guard !listenAddress.isLoopback else { return }
@@ -25,7 +25,7 @@ public enum SecurityWarnings {
     }
 
     /// Warns when a worker runs shell commands handed to it by anyone who can reach it.
-    public static func checkShellExecutor(executor: String, access: CallerAccess, logger: Logger) {
+    package static func checkShellExecutor(executor: String, access: CallerAccess, logger: Logger) {
         guard executor == "shell", access.isOpenToAnyone else { return }
         logger.warning(
             """

@@ -1,15 +1,15 @@
-public import ServiceLifecycle
+package import ServiceLifecycle
 
 /// A long-lived client as a Service of its process's group. A group stops its services in
 /// reverse order, so a client listed before the services that use it is closed after they
 /// have all stopped; until then it does nothing.
-public protocol ClientService: Service {
+package protocol ClientService: Service {
     /// Closes the client; calls made afterwards fail.
     func close() async
 }
 
 extension ClientService {
-    public func run() async {
+    package func run() async {
         try? await gracefulShutdown()
         await close()
     }

@@ -1,18 +1,18 @@
 import NIOCore
-public import ServiceLifecycle
+package import ServiceLifecycle
 import Glibc
 
 /// A server could not bind its address: the one line a service prints before it exits.
-public struct ListenError: Error, Sendable, CustomStringConvertible {
-    public var address: ListenAddress
-    public var reason: String
+package struct ListenError: Error, Sendable, CustomStringConvertible {
+    package var address: ListenAddress
+    package var reason: String
 
-    public init(address: ListenAddress, cause: any Error) {
+    package init(address: ListenAddress, cause: any Error) {
         self.address = address
         reason = (cause as? IOError).flatMap { Self.reasons[$0.errnoCode] } ?? "\(cause)"
     }
 
-    public var description: String { "cannot listen on \(address): \(reason)" }
+    package var description: String { "cannot listen on \(address): \(reason)" }
 
     /// The errors a bind reports, in words.
     fileprivate static let reasons: [CInt: String] = [
@@ -23,16 +23,16 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Runs an HTTP server as a Service, reporting a failure to bind its address as a `ListenError`.
-public struct BindingService<Server: Service>: Service {
-    public var server: Server
-    public var address: ListenAddress
+package struct BindingService<Server: Service>: Service {
+    package var server: Server
+    package var address: ListenAddress
 
-    public init(_ server: Server, address: ListenAddress) {
+    package init(_ server: Server, address: ListenAddress) {
         self.server = server
         self.address = address
     }
 
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await server.run()
         } catch let error as IOError where ListenError.reasons[error.errnoCode] != nil {

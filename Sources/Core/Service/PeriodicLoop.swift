@@ -2,27 +2,27 @@ import ServiceLifecycle
 
 /// The loop of a background service: one round, a wait, and again, until graceful shutdown.
 /// Shutdown cancels the round or the wait in progress and ends the loop, never the process.
-public struct PeriodicLoop: Sendable {
+package struct PeriodicLoop: Sendable {
     private let wait: @Sendable () async -> Void
 
     /// Waits `interval` after each round.
-    public init(every interval: Duration) {
+    package init(every interval: Duration) {
         self.wait = { try? await Task.sleep(for: interval) }
     }
 
     /// Waits with `wait` after each round (which returns early when there is news).
-    public init(waitingWith wait: @escaping @Sendable () async -> Void) {
+    package init(waitingWith wait: @escaping @Sendable () async -> Void) {
         self.wait = wait
     }
 
     /// Runs `round` until shutdown.
-    public func run(_ round: @escaping @Sendable () async -> Void) async {
+    package func run(_ round: @escaping @Sendable () async -> Void) async {
         _ = await run(from: ()) { _ in await round() }
     }
 
     /// Runs `round` until shutdown, each round given the state the previous one returned;
     /// returns the last state.
-    public func run<State: Sendable>(
+    package func run<State: Sendable>(
         from initial: State, _ round: @escaping @Sendable (State) async -> State
     ) async -> State {
         await cancelWhenGracefulShutdown {

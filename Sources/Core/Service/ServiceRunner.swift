@@ -1,11 +1,11 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 
 /// Runs a process's services until SIGTERM or SIGINT.
-public enum ServiceRunner {
+package enum ServiceRunner {
     /// Starts `services` in order; on a signal stops them in reverse order, each finishing its
     /// work first. Clients (`ClientService`) go first in the list, so they close last.
-    public static func run(_ services: [any Service], logger: Logger) async throws {
+    package static func run(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

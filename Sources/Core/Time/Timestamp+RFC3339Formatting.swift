@@ -1,7 +1,7 @@
 extension Timestamp {
     /// RFC 3339 in UTC with milliseconds, e.g. `2023-12-25T17:04:00.000Z`; the sub-millisecond
     /// part is truncated, so a formatted time never lies after the instant.
-    public var rfc3339: String {
+    package var rfc3339: String {
         let (seconds, microseconds) = Self.floorDivide(microsecondsSinceEpoch, by: 1_000_000)
         let (days, secondOfDay) = Self.floorDivide(seconds, by: CivilCalendar.secondsPerDay)
         let date = CivilCalendar.date(daysSinceEpoch: days)

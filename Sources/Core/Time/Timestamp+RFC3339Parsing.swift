@@ -8,7 +8,7 @@ extension Timestamp {
     ///
     /// Rejected: a missing offset (the instant would be ambiguous), years outside 0001–9999, dates
     /// and times that do not exist (30 February, month 13, hour 24) and any trailing text.
-    public init(rfc3339 text: String) throws(TimestampParseError) {
+    package init(rfc3339 text: String) throws(TimestampParseError) {
         var text = text
         let parsed = text.withUTF8 { bytes in
             var parser = RFC3339Parser(bytes: bytes)

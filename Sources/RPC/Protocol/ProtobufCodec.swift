@@ -8,14 +8,14 @@ import Glibc
 // unpacked C message before it is freed.
 
 /// A message that protobuf-c could not decode.
-public struct ProtobufDecodingError: Error, Sendable, CustomStringConvertible {
-    public var messageName: String
+package struct ProtobufDecodingError: Error, Sendable, CustomStringConvertible {
+    package var messageName: String
 
-    public var description: String { "malformed \(messageName) message" }
+    package var description: String { "malformed \(messageName) message" }
 }
 
 extension TaskRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "TaskRequest", grpcapi__task_request__unpack, grpcapi__task_request__free_unpacked, Self.init,
         grpcapi__task_request__get_packed_size, grpcapi__task_request__pack
     ) { $0.cMessage(in: $1) }
@@ -41,7 +41,7 @@ extension TaskRequest: ProtobufCMessage {
 }
 
 extension TaskResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "TaskResponse", grpcapi__task_response__unpack, grpcapi__task_response__free_unpacked, Self.init,
         grpcapi__task_response__get_packed_size, grpcapi__task_response__pack
     ) { $0.cMessage(in: $1) }
@@ -61,7 +61,7 @@ extension TaskResponse: ProtobufCMessage {
 }
 
 extension TaskBatchRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "TaskBatchRequest", grpcapi__task_batch_request__unpack, grpcapi__task_batch_request__free_unpacked, Self.init,
         grpcapi__task_batch_request__get_packed_size, grpcapi__task_batch_request__pack
     ) { $0.cMessage(in: $1) }
@@ -80,7 +80,7 @@ extension TaskBatchRequest: ProtobufCMessage {
 }
 
 extension TaskBatchResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "TaskBatchResponse", grpcapi__task_batch_response__unpack, grpcapi__task_batch_response__free_unpacked, Self.init,
         grpcapi__task_batch_response__get_packed_size, grpcapi__task_batch_response__pack
     ) { $0.cMessage(in: $1) }
@@ -99,7 +99,7 @@ extension TaskBatchResponse: ProtobufCMessage {
 }
 
 extension ClientTaskRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "ClientTaskRequest", grpcapi__client_task_request__unpack, grpcapi__client_task_request__free_unpacked, Self.init,
         grpcapi__client_task_request__get_packed_size, grpcapi__client_task_request__pack
     ) { $0.cMessage(in: $1) }
@@ -117,7 +117,7 @@ extension ClientTaskRequest: ProtobufCMessage {
 }
 
 extension ClientTaskResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "ClientTaskResponse", grpcapi__client_task_response__unpack, grpcapi__client_task_response__free_unpacked, Self.init,
         grpcapi__client_task_response__get_packed_size, grpcapi__client_task_response__pack
     ) { $0.cMessage(in: $1) }
@@ -136,7 +136,7 @@ extension ClientTaskResponse: ProtobufCMessage {
 }
 
 extension HeartbeatRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "HeartbeatRequest", grpcapi__heartbeat_request__unpack, grpcapi__heartbeat_request__free_unpacked, Self.init,
         grpcapi__heartbeat_request__get_packed_size, grpcapi__heartbeat_request__pack
     ) { $0.cMessage(in: $1) }
@@ -166,7 +166,7 @@ extension HeartbeatRequest: ProtobufCMessage {
 }
 
 extension HeartbeatResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "HeartbeatResponse", grpcapi__heartbeat_response__unpack, grpcapi__heartbeat_response__free_unpacked, Self.init,
         grpcapi__heartbeat_response__get_packed_size, grpcapi__heartbeat_response__pack
     ) { $0.cMessage(in: $1) }
@@ -185,7 +185,7 @@ extension HeartbeatResponse: ProtobufCMessage {
 }
 
 extension UpdateTaskStatusRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "UpdateTaskStatusRequest", grpcapi__update_task_status_request__unpack, grpcapi__update_task_status_request__free_unpacked, Self.init,
         grpcapi__update_task_status_request__get_packed_size, grpcapi__update_task_status_request__pack
     ) { $0.cMessage(in: $1) }
@@ -226,7 +226,7 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
 }
 
 extension UpdateTaskStatusResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "UpdateTaskStatusResponse", grpcapi__update_task_status_response__unpack, grpcapi__update_task_status_response__free_unpacked, Self.init,
         grpcapi__update_task_status_response__get_packed_size, grpcapi__update_task_status_response__pack
     ) { $0.cMessage(in: $1) }
@@ -244,7 +244,7 @@ extension UpdateTaskStatusResponse: ProtobufCMessage {
 }
 
 extension UpdateTaskStatusBatchRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "UpdateTaskStatusBatchRequest", grpcapi__update_task_status_batch_request__unpack, grpcapi__update_task_status_batch_request__free_unpacked, Self.init,
         grpcapi__update_task_status_batch_request__get_packed_size, grpcapi__update_task_status_batch_request__pack
     ) { $0.cMessage(in: $1) }
@@ -263,7 +263,7 @@ extension UpdateTaskStatusBatchRequest: ProtobufCMessage {
 }
 
 extension UpdateTaskStatusBatchResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "UpdateTaskStatusBatchResponse", grpcapi__update_task_status_batch_response__unpack, grpcapi__update_task_status_batch_response__free_unpacked, Self.init,
         grpcapi__update_task_status_batch_response__get_packed_size, grpcapi__update_task_status_batch_response__pack
     ) { $0.cMessage(in: $1) }
@@ -282,7 +282,7 @@ extension UpdateTaskStatusBatchResponse: ProtobufCMessage {
 }
 
 extension CancelTaskRequest: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "CancelTaskRequest", grpcapi__cancel_task_request__unpack, grpcapi__cancel_task_request__free_unpacked, Self.init,
         grpcapi__cancel_task_request__get_packed_size, grpcapi__cancel_task_request__pack
     ) { $0.cMessage(in: $1) }
@@ -300,7 +300,7 @@ extension CancelTaskRequest: ProtobufCMessage {
 }
 
 extension CancelTaskResponse: ProtobufCMessage {
-    public static let protobuf = ProtobufCodec(
+    package static let protobuf = ProtobufCodec(
         "CancelTaskResponse", grpcapi__cancel_task_response__unpack, grpcapi__cancel_task_response__free_unpacked, Self.init,
         grpcapi__cancel_task_response__get_packed_size, grpcapi__cancel_task_response__pack
     ) { $0.cMessage(in: $1) }
@@ -356,7 +356,7 @@ private final class CArena {
 }
 
 /// How a message becomes bytes and back through its protobuf-c struct.
-public struct ProtobufCodec<Message>: Sendable {
+package struct ProtobufCodec<Message>: Sendable {
     fileprivate let decode: @Sendable ([UInt8]) throws -> Message
     fileprivate let encode: @Sendable (Message) -> [UInt8]
 
@@ -396,16 +396,16 @@ public struct ProtobufCodec<Message>: Sendable {
 }
 
 /// A message encoded by protobuf-c: its `GRPCMessage` conformance comes from its codec.
-public protocol ProtobufCMessage: GRPCMessage {
+package protocol ProtobufCMessage: GRPCMessage {
     static var protobuf: ProtobufCodec<Self> { get }
 }
 
 extension ProtobufCMessage {
-    public init(serializedBytes bytes: [UInt8]) throws {
+    package init(serializedBytes bytes: [UInt8]) throws {
         self = try Self.protobuf.decode(bytes)
     }
 
-    public func serializedBytes() -> [UInt8] {
+    package func serializedBytes() -> [UInt8] {
         Self.protobuf.encode(self)
     }
 }

@@ -1,18 +1,18 @@
-public import Core
+package import Core
 
 /// What a client asks to run, before it is stored.
-public struct NewTask: Sendable, Hashable {
-    public var command: String
-    public var scheduledAt: Timestamp
+package struct NewTask: Sendable, Hashable {
+    package var command: String
+    package var scheduledAt: Timestamp
     /// How many times the task may run before it is terminally failed (at least 1).
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Longest run of one attempt; `nil` lets the worker decide.
-    public var timeoutSeconds: Int?
+    package var timeoutSeconds: Int?
     /// The client's key for retrying the request safely: while a task with this key exists, asking
     /// for the same task again returns it instead of storing a second one.
-    public var idempotencyKey: String?
+    package var idempotencyKey: String?
 
-    public init(
+    package init(
         command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
         idempotencyKey: String? = nil
     ) {

@@ -1,10 +1,10 @@
 /// A task as scheduling it left it.
-public struct ScheduledTask: Sendable, Hashable {
-    public var record: TaskRecord
+package struct ScheduledTask: Sendable, Hashable {
+    package var record: TaskRecord
     /// The task was stored earlier under the same idempotency key; this request stored nothing.
-    public var isReplay: Bool
+    package var isReplay: Bool
 
-    public init(record: TaskRecord, isReplay: Bool) {
+    package init(record: TaskRecord, isReplay: Bool) {
         self.record = record
         self.isReplay = isReplay
     }

@@ -1,26 +1,26 @@
-public import struct Foundation.UUID
-public import Core
+package import struct Foundation.UUID
+package import Core
 
 /// A position in the task list, which is ordered by `(created_at, id)`: a page continues with the
 /// tasks that come after the cursor in that order. Clients see it as an opaque token of 48
 /// hexadecimal digits: the creation time (microseconds, 16 digits) then the id (32 digits).
-public struct TaskCursor: Sendable, Hashable {
-    public var createdAt: Timestamp
-    public var id: UUID
+package struct TaskCursor: Sendable, Hashable {
+    package var createdAt: Timestamp
+    package var id: UUID
 
-    public init(createdAt: Timestamp, id: UUID) {
+    package init(createdAt: Timestamp, id: UUID) {
         self.createdAt = createdAt
         self.id = id
     }
 
     /// The cursor that continues after `task`.
-    public init(after task: TaskRecord) {
+    package init(after task: TaskRecord) {
         self.init(createdAt: task.createdAt, id: task.id)
     }
 
     /// Every token of 48 hex digits is a valid position, so no well-formed token is refused; a
     /// time outside years 1–9999 (which no task has) is clamped to that range.
-    public init?(token: String) {
+    package init?(token: String) {
         let isHexDigit = { (byte: UInt8) in
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
         }
@@ -36,7 +36,7 @@ public struct TaskCursor: Sendable, Hashable {
     }
 
     /// The token a client passes back as `after`.
-    public var token: String {
+    package var token: String {
         let time = String(UInt64(bitPattern: createdAt.microsecondsSinceEpoch), radix: 16)
         let id = id.uuidString.lowercased().filter { $0 != "-" }
         return String(repeating: "0", count: 16 - time.count) + time + id

@@ -1,6 +1,6 @@
 import Synchronization
 import Postgres
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Stores single tasks that arrive together with one statement and one commit (group commit):
 /// a Service that runs beside the API that uses it, started before and stopped after it.
@@ -9,7 +9,7 @@ public import ServiceLifecycle
 /// the next one with everything else that arrived meanwhile. Each caller returns after the
 /// commit that stored its task, so a stored task is as durable as with an insert of its own.
 /// Tasks with an idempotency key take the store's own path (it needs a transaction of its own).
-public final class TaskInsertCoalescer: Service {
+package final class TaskInsertCoalescer: Service {
     private struct Waiting {
         var task: NewTask
         var continuation: CheckedContinuation<ScheduledTask, any Error>
@@ -32,7 +32,7 @@ public final class TaskInsertCoalescer: Service {
     private static let batchLimit = 1000
 
     /// `concurrentInserts`: how many inserts may run at once (each holds a pooled connection).
-    public init(store: TaskStore, concurrentInserts: Int = 2) {
+    package init(store: TaskStore, concurrentInserts: Int = 2) {
         self.store = store
         self.concurrentInserts = max(1, concurrentInserts)
         (arrivals, arrival) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -40,7 +40,7 @@ public final class TaskInsertCoalescer: Service {
 
     /// Stores `task` and returns it once committed; errors as for `TaskStore.schedule(_:)`, and
     /// `.poolClosed` once the service has stopped.
-    public func schedule(_ task: NewTask) async throws -> ScheduledTask {
+    package func schedule(_ task: NewTask) async throws -> ScheduledTask {
         guard task.idempotencyKey == nil else { return try await store.schedule(task) }
         return try await withCheckedThrowingContinuation { continuation in
             let queued = state.withLock { state in
@@ -58,7 +58,7 @@ public final class TaskInsertCoalescer: Service {
 
     /// Inserts what waits, at most `concurrentInserts` statements at once, until a graceful
     /// shutdown; then stores what arrived before it and refuses the rest.
-    public func run() async {
+    package func run() async {
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             await withGracefulShutdownHandler {

@@ -1,7 +1,7 @@
 /// Channels of the notifications that wake coordinators.
-public enum TaskNotifications {
+package enum TaskNotifications {
     /// Sent after an insert commits a task due within seconds (anyone may send it).
-    public static let dueTasksChannel = "taskmaster_tasks"
+    package static let dueTasksChannel = "taskmaster_tasks"
     /// Sent when a task held by a worker is cancelled; the payload is the task id.
-    public static let cancelChannel = "taskmaster_cancel"
+    package static let cancelChannel = "taskmaster_cancel"
 }

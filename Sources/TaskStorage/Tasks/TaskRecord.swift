@@ -1,29 +1,29 @@
-public import struct Foundation.UUID
-public import Core
+package import struct Foundation.UUID
+package import Core
 
 /// One row of the `tasks` table, as the services read it.
-public struct TaskRecord: Sendable, Hashable {
-    public var id: UUID
-    public var command: String
-    public var scheduledAt: Timestamp
-    public var pickedAt: Timestamp?
-    public var startedAt: Timestamp?
-    public var completedAt: Timestamp?
-    public var failedAt: Timestamp?
-    public var cancelledAt: Timestamp?
+package struct TaskRecord: Sendable, Hashable {
+    package var id: UUID
+    package var command: String
+    package var scheduledAt: Timestamp
+    package var pickedAt: Timestamp?
+    package var startedAt: Timestamp?
+    package var completedAt: Timestamp?
+    package var failedAt: Timestamp?
+    package var cancelledAt: Timestamp?
     /// When the next attempt may start, after a failed attempt (retries back off).
-    public var nextAttemptAt: Timestamp?
-    public var status: TaskState
-    public var attempts: Int
-    public var maxAttempts: Int
-    public var timeoutSeconds: Int?
-    public var workerID: UInt32?
-    public var lastError: String?
-    public var exitCode: Int32?
-    public var output: String?
-    public var createdAt: Timestamp
+    package var nextAttemptAt: Timestamp?
+    package var status: TaskState
+    package var attempts: Int
+    package var maxAttempts: Int
+    package var timeoutSeconds: Int?
+    package var workerID: UInt32?
+    package var lastError: String?
+    package var exitCode: Int32?
+    package var output: String?
+    package var createdAt: Timestamp
 
-    public init(
+    package init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
         startedAt: Timestamp? = nil, completedAt: Timestamp? = nil, failedAt: Timestamp? = nil,
         cancelledAt: Timestamp? = nil, nextAttemptAt: Timestamp? = nil, status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,

@@ -1,5 +1,5 @@
 /// Where a task is in its lifecycle; the raw values are stored in `tasks.status`.
-public enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for `scheduled_at` (or for a retry).
     case scheduled
     /// Claimed by a coordinator and handed to a worker.
@@ -11,7 +11,7 @@ public enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
     case cancelled
 
     /// A task in a terminal state never changes again.
-    public var isTerminal: Bool {
+    package var isTerminal: Bool {
         switch self {
         case .completed, .failed, .cancelled: true
         case .scheduled, .dispatched, .running: false

@@ -1,9 +1,9 @@
-public import struct Foundation.UUID
-public import Core
+package import struct Foundation.UUID
+package import Core
 
 /// What a worker said about one attempt of a task, in domain terms.
-public struct TaskStatusReport: Sendable, Hashable {
-    public enum Outcome: Sendable, Hashable {
+package struct TaskStatusReport: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         case started
         case completed
         case failed
@@ -11,23 +11,23 @@ public struct TaskStatusReport: Sendable, Hashable {
         case handedBack
     }
 
-    public var taskID: UUID
-    public var outcome: Outcome
+    package var taskID: UUID
+    package var outcome: Outcome
     /// When it happened by the worker's clock; nil means "now" by the database clock.
-    public var time: Timestamp?
+    package var time: Timestamp?
     /// When the attempt started, carried by a final report that stands in for its STARTED
     /// report (a worker merges the two when both wait to be sent).
-    public var startTime: Timestamp?
-    public var workerID: UInt32?
+    package var startTime: Timestamp?
+    package var workerID: UInt32?
     /// The attempt the report is about; nil when the peer does not say (the original contract).
-    public var attempt: Int?
+    package var attempt: Int?
     /// The hand-off the report is about; nil when the peer does not say.
-    public var handoff: UUID?
-    public var exitCode: Int32?
-    public var output: String?
-    public var error: String?
+    package var handoff: UUID?
+    package var exitCode: Int32?
+    package var output: String?
+    package var error: String?
 
-    public init(
+    package init(
         taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
         handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, error: String? = nil
     ) {
@@ -45,7 +45,7 @@ public struct TaskStatusReport: Sendable, Hashable {
 }
 
 /// What recording a report did.
-public enum TaskStatusReportResult: Sendable, Hashable {
+package enum TaskStatusReportResult: Sendable, Hashable {
     /// Applied; `workerID` is the worker that held the task, when known. `requeued`: a failed
     /// attempt went back in the queue for a retry. `startDelay`: for the report that first marks
     /// an attempt started, how long after it was due the task started.

@@ -1,7 +1,7 @@
-public import struct Foundation.UUID
+package import struct Foundation.UUID
 
 /// What cancelling a task did.
-public enum TaskCancellation: Sendable, Hashable {
+package enum TaskCancellation: Sendable, Hashable {
     /// The task will not run (again); when it was with a worker, the worker is told to stop it.
     case cancelled
     /// It had already reached this terminal state.
@@ -12,7 +12,7 @@ public enum TaskCancellation: Sendable, Hashable {
 extension TaskStore {
     /// Cancels a task that has not finished. A task held by a worker is announced on
     /// `TaskNotifications.cancelChannel` in the same statement, so a coordinator tells its worker.
-    public func cancel(id: UUID) async throws -> TaskCancellation {
+    package func cancel(id: UUID) async throws -> TaskCancellation {
         let result = try await client.query(
             """
             WITH previous AS (SELECT status FROM tasks WHERE id = $1),

@@ -1,4 +1,4 @@
-public import struct Foundation.UUID
+package import struct Foundation.UUID
 import Postgres
 
 /// The coordinator's half of the task store: claiming due tasks, giving them back, and
@@ -6,7 +6,7 @@ import Postgres
 extension TaskStore {
     /// Claims up to `limit` tasks due by the database clock, held by no worker yet; see
     /// `claimDueTasks(assigningTo:lease:)`.
-    public func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
+    package func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
         try await claimDueTasks(assigningTo: [UInt32?](repeating: nil, count: max(0, limit)), lease: lease)
     }
 
@@ -14,7 +14,7 @@ extension TaskStore {
     /// statement that skips rows other coordinators hold, and records the i-th of them as held by
     /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease` and a new
     /// hand-off token.
-    public func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
+    package func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
         // The due ids are collected into an array first, so the update finds each row through the
         // primary key whatever the planner thinks of the table's size; the i-th id is paired with
@@ -47,7 +47,7 @@ extension TaskStore {
 
     /// Time until the earliest waiting task is due by the database clock (zero or less: due
     /// now); nil when no task waits.
-    public func timeUntilNextDueTask() async throws -> Duration? {
+    package func timeUntilNextDueTask() async throws -> Duration? {
         let result = try await client.query(
             """
             SELECT \(SQLTimestamp.microseconds(of: "min(due_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
@@ -58,7 +58,7 @@ extension TaskStore {
 
     /// Inserts a task due now by the database clock (the coordinator's SubmitTask) and wakes the
     /// coordinators. Returns its id.
-    public func insertTaskDueNow(command: String) async throws -> UUID {
+    package func insertTaskDueNow(command: String) async throws -> UUID {
         let result = try await client.query("INSERT INTO tasks (command, scheduled_at) VALUES ($1, now()) RETURNING id", [command])
         guard let id = try result.first?.uuid(0) else {
             throw TaskStoreError(code: .missingRow, message: "INSERT INTO tasks returned no row")
@@ -70,7 +70,7 @@ extension TaskStore {
     /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
     /// not count as an attempt. A task that is no longer in that hand-off (its worker was lost
     /// meanwhile and another one holds it now) is left alone.
-    public func returnToQueue(_ tasks: [ClaimedTask]) async throws {
+    package func returnToQueue(_ tasks: [ClaimedTask]) async throws {
         guard !tasks.isEmpty else { return }
         try await client.query(
             """
@@ -82,7 +82,7 @@ extension TaskStore {
 
     /// Extends to `lease` the leases of the tasks a worker says it holds. Only leases past half
     /// their time are written, so frequent heartbeats cost a write per task per half lease.
-    public func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
+    package func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
         guard !taskIDs.isEmpty else { return }
         try await client.query(
             """
@@ -94,7 +94,7 @@ extension TaskStore {
 
     /// Extends the leases of every task held by a worker that does not list what it holds, as
     /// `renewLeases(of:lease:)` does.
-    public func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
+    package func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
         try await client.query(
             """
             UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
@@ -106,7 +106,7 @@ extension TaskStore {
     /// Takes back every unfinished task of a worker that is gone. Each is due again at once
     /// (no backoff), or failed for good when it has used its attempts. Returns how many.
     @discardableResult
-    public func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
+    package func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
         try await client.query(
             Self.recoverySQL(where: "worker_id = $2"), ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID)]
         ).affectedRows
@@ -115,7 +115,7 @@ extension TaskStore {
     /// Takes back every unfinished task whose lease expired (its worker or coordinator went
     /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
     @discardableResult
-    public func recoverExpiredLeases() async throws -> Int {
+    package func recoverExpiredLeases() async throws -> Int {
         try await client.query(
             Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
         ).affectedRows

@@ -1,12 +1,12 @@
 import Postgres
 
 /// One page of the task list.
-public struct TaskPage: Sendable, Hashable {
-    public var tasks: [TaskRecord]
+package struct TaskPage: Sendable, Hashable {
+    package var tasks: [TaskRecord]
     /// Where the next page starts; `nil` on the last page.
-    public var next: TaskCursor?
+    package var next: TaskCursor?
 
-    public init(tasks: [TaskRecord], next: TaskCursor?) {
+    package init(tasks: [TaskRecord], next: TaskCursor?) {
         self.tasks = tasks
         self.next = next
     }
@@ -20,7 +20,7 @@ extension TaskStore {
     /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
     /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
     /// list, since every index costs each update of a task's status a new entry.
-    public func listTasks(status: TaskState? = nil, after cursor: TaskCursor? = nil, limit: Int) async throws -> TaskPage {
+    package func listTasks(status: TaskState? = nil, after cursor: TaskCursor? = nil, limit: Int) async throws -> TaskPage {
         precondition(limit > 0, "a page holds at least one task")
         var parameters: [(any PostgresBindable)?] = []
         var after = ""

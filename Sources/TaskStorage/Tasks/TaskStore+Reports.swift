@@ -4,7 +4,7 @@ import Postgres
 /// Recording what workers report: any number of reports in one statement.
 extension TaskStore {
     /// Applies one worker report; see `record(_:originalContractHolders:)` for batches.
-    public func record(_ report: TaskStatusReport, originalContractHolders: [UInt32] = []) async throws
+    package func record(_ report: TaskStatusReport, originalContractHolders: [UInt32] = []) async throws
         -> TaskStatusReportResult
     {
         try await record([report], originalContractHolders: originalContractHolders)[0]
@@ -17,7 +17,7 @@ extension TaskStore {
     /// whose reports say neither). Any other report, and a report about a finished task, changes
     /// nothing. Reports about distinct tasks go in one statement (one commit); a later report
     /// about a task already in the batch goes in a following one, so every report is applied in order.
-    public func record(_ reports: [TaskStatusReport], originalContractHolders: [UInt32] = []) async throws
+    package func record(_ reports: [TaskStatusReport], originalContractHolders: [UInt32] = []) async throws
         -> [TaskStatusReportResult]
     {
         var results = [TaskStatusReportResult?](repeating: nil, count: reports.count)

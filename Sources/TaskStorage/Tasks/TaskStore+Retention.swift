@@ -3,7 +3,7 @@ extension TaskStore {
     /// ago by the database clock, skipping rows other sessions hold; returns how many it deleted.
     /// Reads the partial index `tasks_finished_idx` (whose expression this must repeat), then the
     /// rows by primary key: the cost follows the batch, not the table.
-    public func deleteFinishedTasks(olderThan age: Duration, limit: Int) async throws -> Int {
+    package func deleteFinishedTasks(olderThan age: Duration, limit: Int) async throws -> Int {
         let result = try await client.query(
             """
             DELETE FROM tasks WHERE id = ANY (ARRAY(

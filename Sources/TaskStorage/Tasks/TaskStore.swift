@@ -1,19 +1,19 @@
-public import struct Foundation.UUID
-public import Postgres
+package import struct Foundation.UUID
+package import Postgres
 
 /// Stores new tasks and reads them back: the scheduler's side of the `tasks` table.
-public struct TaskStore: Sendable {
+package struct TaskStore: Sendable {
     package let client: PostgresClient
     package let dueTaskNotifier: DueTaskNotifier
 
-    public init(client: PostgresClient) {
+    package init(client: PostgresClient) {
         self.client = client
         dueTaskNotifier = DueTaskNotifier(client: client)
     }
 
     /// Stores a task in state `scheduled`. With an idempotency key that a stored task already has,
     /// returns that task when it matches the request and throws `.idempotencyConflict` when not.
-    public func schedule(_ task: NewTask) async throws -> ScheduledTask {
+    package func schedule(_ task: NewTask) async throws -> ScheduledTask {
         do {
             return try await schedule([task])[0]
         } catch var error as TaskStoreError where error.code == .idempotencyConflict {
@@ -24,7 +24,7 @@ public struct TaskStore: Sendable {
 
     /// Stores tasks in one statement, all or none, and returns them in the order given. Keys are
     /// honoured as in `schedule(_:)`; a conflict names the task's index and stores nothing.
-    public func schedule(_ tasks: [NewTask]) async throws -> [ScheduledTask] {
+    package func schedule(_ tasks: [NewTask]) async throws -> [ScheduledTask] {
         guard !tasks.isEmpty else { return [] }
         let scheduled = try await insert(tasks)
         dueTaskNotifier.tasksStored(dueAt: tasks.map(\.scheduledAt))
@@ -57,7 +57,7 @@ public struct TaskStore: Sendable {
     }
 
     /// The task with this id, or `nil` when there is none.
-    public func find(id: UUID) async throws -> TaskRecord? {
+    package func find(id: UUID) async throws -> TaskRecord? {
         let result = try await client.query(
             "SELECT \(TaskRecord.sqlColumns) FROM tasks WHERE id = $1",
             [id]

@@ -1,20 +1,20 @@
-public import Core
+package import Core
 
 /// A live worker as its coordinator last saw it: one entry of `GET /workers`.
-public struct WorkerSnapshot: Sendable, Hashable {
-    public var id: UInt32
+package struct WorkerSnapshot: Sendable, Hashable {
+    package var id: UInt32
     /// `host:port` of its WorkerService.
-    public var address: String
-    public var capacity: Int
+    package var address: String
+    package var capacity: Int
     /// Tasks it takes beyond `capacity`, queued to start when a slot frees.
-    public var prefetch: Int
+    package var prefetch: Int
     /// Tasks handed to it and not reported finished yet.
-    public var inFlight: Int
-    public var lastHeartbeat: Timestamp
+    package var inFlight: Int
+    package var lastHeartbeat: Timestamp
     /// How it runs tasks, when it says.
-    public var executor: String?
+    package var executor: String?
 
-    public init(
+    package init(
         id: UInt32, address: String, capacity: Int, prefetch: Int = 0, inFlight: Int, lastHeartbeat: Timestamp,
         executor: String? = nil
     ) {
@@ -28,5 +28,5 @@ public struct WorkerSnapshot: Sendable, Hashable {
     }
 
     /// Tasks it can take now.
-    public var freeSlots: Int { max(0, capacity + prefetch - inFlight) }
+    package var freeSlots: Int { max(0, capacity + prefetch - inFlight) }
 }

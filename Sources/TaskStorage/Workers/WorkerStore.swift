@@ -1,23 +1,23 @@
 import Core
-public import Postgres
+package import Postgres
 
 /// The `workers` table: written by the coordinator from its registry, read by the scheduler.
-public struct WorkerStore: Sendable {
+package struct WorkerStore: Sendable {
     package let client: PostgresClient
 
-    public init(client: PostgresClient) {
+    package init(client: PostgresClient) {
         self.client = client
     }
 
     /// Deletes the rows of workers that went away.
-    public func delete(workerIDs: some Collection<UInt32>) async throws {
+    package func delete(workerIDs: some Collection<UInt32>) async throws {
         guard !workerIDs.isEmpty else { return }
         try await client.query(
             "DELETE FROM workers WHERE worker_id = ANY($1::int8[])", [PostgresArray(workerIDs.map { Int64($0) })])
     }
 
     /// Workers whose last heartbeat is within `staleness` of the database clock, by id.
-    public func liveWorkers(staleness: Duration) async throws -> [WorkerSnapshot] {
+    package func liveWorkers(staleness: Duration) async throws -> [WorkerSnapshot] {
         let result = try await client.query(
             """
             SELECT worker_id, address, capacity, in_flight, \(SQLTimestamp.microseconds(of: "last_heartbeat")), prefetch, executor

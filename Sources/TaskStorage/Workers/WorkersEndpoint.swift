@@ -2,7 +2,7 @@ package import Core
 package import Hummingbird
 
 /// `GET /workers`: the live workers, from wherever the serving process knows them.
-public struct WorkersEndpoint: Sendable {
+package struct WorkersEndpoint: Sendable {
     let workers: @Sendable () async throws -> [WorkerSnapshot]
 
     package init(workers: @escaping @Sendable () async throws -> [WorkerSnapshot]) {

@@ -1,13 +1,13 @@
-public import ArgumentParser
+import ArgumentParser
 
 /// The executors a worker can be started with.
-public enum ExecutorKind: String, Sendable, CaseIterable {
+package enum ExecutorKind: String, Sendable, CaseIterable {
     case noop
     case sleep
     case shell
 
     /// The executor, limited to `taskTimeout` for tasks that do not bring a timeout of their own.
-    public func makeExecutor(taskDuration: Duration, taskTimeout: Duration?) -> any TaskExecutor {
+    package func makeExecutor(taskDuration: Duration, taskTimeout: Duration?) -> any TaskExecutor {
         let executor: any TaskExecutor =
             switch self {
             case .noop: NoopExecutor()

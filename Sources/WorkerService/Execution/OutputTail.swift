@@ -1,19 +1,19 @@
 /// The last `limit` bytes of a stream, kept in a ring that never grows past `limit`.
-public struct OutputTail: Sendable {
-    public let limit: Int
+package struct OutputTail: Sendable {
+    package let limit: Int
     private var ring: [UInt8] = []
     /// Where the oldest byte is once the ring is full.
     private var oldest = 0
     /// Bytes that fell out of the tail.
-    public private(set) var droppedByteCount = 0
+    package private(set) var droppedByteCount = 0
 
-    public init(limit: Int) {
+    package init(limit: Int) {
         precondition(limit > 0, "an output tail keeps at least one byte")
         self.limit = limit
         ring.reserveCapacity(limit)
     }
 
-    public mutating func append<Bytes: Collection<UInt8>>(contentsOf bytes: Bytes) {
+    package mutating func append<Bytes: Collection<UInt8>>(contentsOf bytes: Bytes) {
         let kept = bytes.suffix(limit)
         droppedByteCount += bytes.count - kept.count
         let room = limit - ring.count
@@ -29,13 +29,13 @@ public struct OutputTail: Sendable {
     }
 
     /// The kept bytes, oldest first.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         Array(ring[oldest...] + ring[..<oldest])
     }
 
     /// The kept bytes as UTF-8, invalid sequences replaced; a character cut in two by the
     /// start of the tail is left out.
-    public var text: String {
+    package var text: String {
         var bytes = bytes[...]
         if droppedByteCount > 0 {
             // UTF-8 continuation bytes look like 0b10xxxxxx; a character has at most three.

@@ -1,20 +1,20 @@
-public import RPC
+package import RPC
 
 /// Runs a task's `data` with `/bin/sh -c` in a process group of its own.
 ///
 /// stdout and stderr are collected together and only their last `outputLimit` bytes kept.
 /// Exit status 0 completes the task; any other status, or a signal, fails it. Cancelling the
 /// calling Task kills the whole process group at once.
-public struct ShellExecutor: TaskExecutor {
-    public static let defaultOutputLimit = 64 * 1024
+package struct ShellExecutor: TaskExecutor {
+    package static let defaultOutputLimit = 64 * 1024
 
-    public var outputLimit: Int
+    package var outputLimit: Int
 
-    public init(outputLimit: Int = Self.defaultOutputLimit) {
+    package init(outputLimit: Int = Self.defaultOutputLimit) {
         self.outputLimit = outputLimit
     }
 
-    public func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+    package func execute(_ task: TaskRequest) async -> ExecutionOutcome {
         guard !Task.isCancelled else { return .cancelled }
         let shell: ShellProcess
         do {

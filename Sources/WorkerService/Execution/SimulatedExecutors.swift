@@ -1,23 +1,23 @@
-public import RPC
+package import RPC
 
 /// Completes every task at once.
-public struct NoopExecutor: TaskExecutor {
-    public init() {}
+package struct NoopExecutor: TaskExecutor {
+    package init() {}
 
-    public func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+    package func execute(_ task: TaskRequest) async -> ExecutionOutcome {
         ExecutionOutcome(succeeded: true)
     }
 }
 
 /// Simulates work by waiting a fixed time, as the original workers did.
-public struct SleepExecutor: TaskExecutor {
-    public var duration: Duration
+package struct SleepExecutor: TaskExecutor {
+    package var duration: Duration
 
-    public init(duration: Duration) {
+    package init(duration: Duration) {
         self.duration = duration
     }
 
-    public func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+    package func execute(_ task: TaskRequest) async -> ExecutionOutcome {
         do {
             try await Task.sleep(for: duration)
             return ExecutionOutcome(succeeded: true)

@@ -1,25 +1,25 @@
-public import RPC
+package import RPC
 
 /// Stops an executor's attempt at its deadline: the task's own `timeoutSeconds`, or
 /// `defaultTimeout` when the task has none (nil: no limit).
 ///
 /// The attempt is cancelled at the deadline (a shell task's process group is killed) and fails
 /// with "timed out after …", keeping the output it produced.
-public struct TimeLimitedExecutor: TaskExecutor {
-    public var base: any TaskExecutor
-    public var defaultTimeout: Duration?
+package struct TimeLimitedExecutor: TaskExecutor {
+    package var base: any TaskExecutor
+    package var defaultTimeout: Duration?
 
-    public init(_ base: any TaskExecutor, defaultTimeout: Duration? = nil) {
+    package init(_ base: any TaskExecutor, defaultTimeout: Duration? = nil) {
         self.base = base
         self.defaultTimeout = defaultTimeout
     }
 
     /// The time `task` may run, or nil when it has no limit.
-    public func timeLimit(for task: TaskRequest) -> Duration? {
+    package func timeLimit(for task: TaskRequest) -> Duration? {
         task.timeoutSeconds > 0 ? .seconds(task.timeoutSeconds) : defaultTimeout
     }
 
-    public func execute(_ task: TaskRequest) async -> ExecutionOutcome {
+    package func execute(_ task: TaskRequest) async -> ExecutionOutcome {
         guard let limit = timeLimit(for: task) else { return await base.execute(task) }
         enum Event: Sendable {
             case finished(ExecutionOutcome)

@@ -97,12 +97,16 @@ import Testing
             let waiterCancelled = Flag()
             // Holds the only connection until the waiter was cancelled (at most 10 s), however
             // slowly a loaded machine runs the test.
-            async let holder: Void = client.withConnection { connection in
-                signal.yield()
-                for _ in 0..<200 where !waiterCancelled.isSet {
-                    try connection.query("SELECT pg_sleep(0.05)")
+            async let holder: Void = {
+                // Ends the wait below also when no connection could be had.
+                defer { signal.finish() }
+                try await client.withConnection { connection in
+                    signal.yield()
+                    for _ in 0..<200 where !waiterCancelled.isSet {
+                        try connection.query("SELECT pg_sleep(0.05)")
+                    }
                 }
-            }
+            }()
             for await _ in acquired { break }
             let waiter = Task { try await client.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(50))
