@@ -69,9 +69,9 @@ start() {
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
     printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$dir/socket" >>"$dir/data/postgresql.conf"
     # A throwaway cluster (stop removes it) that the tests fill with hundreds of short-lived
-    # databases; each DROP DATABASE forces a checkpoint, and syncing those to a slow disk took
-    # seconds, long enough for new connections to miss the services' 5 s connect timeout. What
-    # a process writes still survives the process being killed; only a machine crash loses it.
+    # databases; each DROP DATABASE forces a checkpoint, and syncing those stalled a slow disk
+    # for seconds. What a process writes still survives the process being killed; only a
+    # machine crash would lose it.
     echo "fsync = off" >>"$dir/data/postgresql.conf"
 
     # A free port can be taken before the server binds it: then try another (the last port line wins).

@@ -19,7 +19,7 @@ struct IsolatedDatabase {
         var components = try #require(URLComponents(string: try TestEnvironment.databaseURL()))
         components.path = "/" + name
         let database = IsolatedDatabase(name: name, url: try #require(components.string))
-        try await TestDatabase.withClient(try PostgresConfiguration(url: database.url), maxConnections: 1, migrated: true) { _ in }
+        try await TestDatabase.withClient(try TestDatabase.configuration(url: database.url), maxConnections: 1, migrated: true) { _ in }
         return database
     }
 
@@ -36,7 +36,7 @@ extension IsolatedDatabase {
     static func withClient<T>(_ body: (PostgresClient) async throws -> T) async throws -> T {
         let database = try await create()
         do {
-            let value = try await TestDatabase.withClient(try PostgresConfiguration(url: database.url), body)
+            let value = try await TestDatabase.withClient(try TestDatabase.configuration(url: database.url), body)
             await database.drop()
             return value
         } catch {

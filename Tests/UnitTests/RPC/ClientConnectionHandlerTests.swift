@@ -58,6 +58,24 @@ import Testing
         return try #require(requestStream(on: connection))
     }
 
+    /// Answers the request on `streamID` with `status` in a trailers-only response and returns
+    /// the status the call failed with (nil when it succeeded, recorded as an issue).
+    private func failure(
+        of outcome: Task<Result<ClientTaskResponse, GRPCStatus>, Never>, afterTrailersOnly status: GRPCStatus,
+        on streamID: Int32, _ connection: TestingConnection
+    ) async throws -> GRPCStatus? {
+        try connection.peer.submitHeadersOnlyResponse(
+            streamID: streamID,
+            headers: [HTTP2HeaderField(":status", "200"), HTTP2HeaderField("content-type", GRPCHeaders.contentType)]
+                + GRPCHeaders.statusFields(status))
+        try await connection.exchange()
+        guard case .failure(let failure) = await outcome.value else {
+            Issue.record("the call succeeded")
+            return nil
+        }
+        return failure
+    }
+
     @Test func aCallSendsItsRequestAndReturnsTheResponseMessage() async throws {
         let connection = try await connection()
         let outcome = startCall(on: connection)
@@ -79,26 +97,16 @@ import Testing
         let connection = try await connection()
         let outcome = startCall(on: connection)
         let streamID = try await exchangeUntilARequestArrives(on: connection)
-        try connection.peer.submitHeadersOnlyResponse(
-            streamID: streamID,
-            headers: [HTTP2HeaderField(":status", "200"), HTTP2HeaderField("content-type", GRPCHeaders.contentType)]
-                + GRPCHeaders.statusFields(GRPCStatus(code: .notFound, message: "no such task")))
-        try await connection.exchange()
-        guard case .failure(let status) = await outcome.value else { Issue.record("the call succeeded"); return }
-        #expect(status.code == .notFound && status.message == "no such task")
+        let status = try await failure(of: outcome, afterTrailersOnly: GRPCStatus(code: .notFound, message: "no such task"), on: streamID, connection)
+        #expect(status?.code == .notFound && status?.message == "no such task")
     }
 
     @Test func okTrailersWithoutAMessageAreACardinalityViolation() async throws {
         let connection = try await connection()
         let outcome = startCall(on: connection)
         let streamID = try await exchangeUntilARequestArrives(on: connection)
-        try connection.peer.submitHeadersOnlyResponse(
-            streamID: streamID,
-            headers: [HTTP2HeaderField(":status", "200"), HTTP2HeaderField("content-type", GRPCHeaders.contentType)]
-                + GRPCHeaders.statusFields(GRPCStatus(code: .ok)))
-        try await connection.exchange()
-        guard case .failure(let status) = await outcome.value else { Issue.record("the call succeeded"); return }
-        #expect(status.code == .internalError)
+        let status = try await failure(of: outcome, afterTrailersOnly: GRPCStatus(code: .ok), on: streamID, connection)
+        #expect(status?.code == .internalError)
     }
 
     @Test func aStreamRefusedByTheServerIsUnavailable() async throws {
