@@ -3,7 +3,7 @@ import NIOCore
 import Core
 
 /// Carries unary calls over one HTTP/2 connection to a server, many at a time.
-final class ClientConnectionHandler: ChannelInboundHandler {
+final class ClientConnectionHandler: HTTP2ConnectionHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -17,14 +17,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private let authority: String
     private let maxReceiveMessageBytes: Int
-    private let logger: Logger
+    let logger: Logger
     /// Told once when the connection stops taking new calls (GOAWAY received or closed).
     private var onUnusable: (() -> Void)?
-    private var session: HTTP2Session?
-    private var context: ChannelHandlerContext?
+    var session: HTTP2Session?
+    private(set) var context: ChannelHandlerContext?
     private var streams: [Int32: Stream] = [:]
     private var goAwayReceived = false
-    private var flushScheduled = false
+    var flushScheduled = false
 
     init(authority: String, maxReceiveMessageBytes: Int, logger: Logger, onUnusable: @escaping () -> Void) {
         self.authority = authority
@@ -122,43 +122,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let session else { return }
-        let events: [HTTP2Event]
-        do {
-            events = try session.receive(unwrapInboundIn(data))
-        } catch {
-            logger.debug("closing connection after a protocol violation", metadata: [LogKey.error: "\(error)"])
-            session.terminate(errorCode: .protocolError)
-            flush()
-            context.close(promise: nil)
-            return
-        }
-        for event in events {
-            handle(event)
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        flush()
-        context.fireChannelReadComplete()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            flush()
-        }
-        context.fireChannelWritabilityChanged()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("closing connection after an I/O error", metadata: [LogKey.error: "\(error)"])
-        context.close(promise: nil)
-    }
-
     // MARK: HTTP/2 events
 
-    private func handle(_ event: HTTP2Event) {
+    func handle(_ event: HTTP2Event) {
         switch event {
         case .headers(let streamID, let fields, let endStream):
             received(fields, endStream: endStream, streamID: streamID)
@@ -264,24 +230,5 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         let onUnusable = onUnusable
         self.onUnusable = nil
         onUnusable?()
-    }
-
-    // MARK: Output
-
-    private func flush() {
-        guard let session, let context else { return }
-        for event in HTTP2ChannelOutput.flush(session, context: context, logger: logger) {
-            handle(event)
-        }
-    }
-
-    /// Coalesces requests started in the same event loop tick into one write.
-    private func scheduleFlush() {
-        guard !flushScheduled, let context else { return }
-        flushScheduled = true
-        context.eventLoop.assumeIsolated().execute {
-            self.flushScheduled = false
-            self.flush()
-        }
     }
 }

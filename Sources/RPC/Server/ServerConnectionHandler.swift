@@ -5,7 +5,7 @@ import Core
 /// Serves unary gRPC calls on one HTTP/2 connection. Each call runs its handler in a Task off
 /// the event loop; the result hops back here to be sent. What happens to each call is decided by
 /// a `ServerConnectionState`; this type carries out its actions.
-final class ServerConnectionHandler: ChannelInboundHandler {
+final class ServerConnectionHandler: HTTP2ConnectionHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -23,14 +23,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private let router: GRPCRouter
     private let admission: CallAdmission
     private let settings: HTTP2Settings
-    private var logger: Logger
+    private(set) var logger: Logger
     private var peer = "unknown"
     private var remoteAddress: SocketAddress?
-    private var session: HTTP2Session?
-    private var context: ChannelHandlerContext?
+    var session: HTTP2Session?
+    private(set) var context: ChannelHandlerContext?
     private var state: ServerConnectionState
     private var resources: [Int32: CallResources] = [:]
-    private var flushScheduled = false
+    var flushScheduled = false
 
     init(router: GRPCRouter, admission: CallAdmission, settings: HTTP2Settings, maxReceiveMessageBytes: Int, logger: Logger) {
         self.router = router
@@ -79,41 +79,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let session else { return }
-        let events: [HTTP2Event]
-        do {
-            events = try session.receive(unwrapInboundIn(data))
-        } catch {
-            logger.debug("closing connection after a protocol violation", metadata: [LogKey.error: "\(error)"])
-            session.terminate(errorCode: .protocolError)
-            flush()
-            self.session = nil
-            context.close(promise: nil)
-            return
-        }
-        for event in events {
-            handle(event)
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        flush()
-        context.fireChannelReadComplete()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            flush()
-        }
-        context.fireChannelWritabilityChanged()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("closing connection after an I/O error", metadata: [LogKey.error: "\(error)"])
-        context.close(promise: nil)
-    }
-
     // MARK: Graceful shutdown
 
     /// Stops taking new calls: a shutdown notice now, the final GOAWAY one round trip later.
@@ -128,7 +93,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: HTTP/2 events
 
-    private func handle(_ event: HTTP2Event) {
+    func handle(_ event: HTTP2Event) {
         switch event {
         case .headers(let streamID, let fields, let endStream):
             if !state.isOpen(streamID) {
@@ -275,25 +240,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             session.submitReset(streamID: streamID, errorCode: .internalError)
         }
         scheduleFlush()
-    }
-
-    // MARK: Output
-
-    private func flush() {
-        guard let session, let context else { return }
-        for event in HTTP2ChannelOutput.flush(session, context: context, logger: logger) {
-            handle(event)
-        }
-    }
-
-    /// Coalesces the output of calls answered in the same event loop tick into one write.
-    private func scheduleFlush() {
-        guard !flushScheduled, let context else { return }
-        flushScheduled = true
-        context.eventLoop.assumeIsolated().execute {
-            self.flushScheduled = false
-            self.flush()
-        }
     }
 
     private static func describe(_ address: SocketAddress) -> String {
