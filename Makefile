@@ -13,11 +13,11 @@ test:
 
 ## Build the executables (CONFIG=debug for a debug build).
 build: deps
-	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG)
+	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
 ## Build every executable in release, then run the benchmark program (its own PostgreSQL and cluster).
 bench: deps
-	PATH="$$PATH:/opt/swift/usr/bin" swift build -c release
+	PATH="$$PATH:/opt/swift/usr/bin" swift build -c release --static-swift-stdlib
 	.build/release/taskmaster-bench
 
 ## Install the system packages the build and the tests need.

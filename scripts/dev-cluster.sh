@@ -88,8 +88,11 @@ export TASKMASTER_CLUSTER_TOKEN=${TASKMASTER_CLUSTER_TOKEN:-$(random_token)}
 
 scripts/install-deps.sh
 say "building ($config)"
-swift build -c "$config"
-bin=$(swift build -c "$config" --show-bin-path)
+# A release build links the Swift runtime statically, as the Dockerfiles build it.
+build_flags=(-c "$config")
+if [[ $config == release ]]; then build_flags+=(--static-swift-stdlib); fi
+swift build "${build_flags[@]}"
+bin=$(swift build "${build_flags[@]}" --show-bin-path)
 
 if [[ -z "${DATABASE_URL:-}" && -z "${POSTGRES_HOST:-}" ]]; then
   say "starting a throwaway PostgreSQL"

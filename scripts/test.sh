@@ -114,10 +114,11 @@ build_tests() {
   swift build --build-tests
 }
 
-# The executables the process-level and interop suites run: the release build, as shipped.
+# The executables the process-level and interop suites run: the release build, as shipped (the
+# Dockerfiles link the Swift runtime statically too).
 build_release() {
-  swift build -c release || return
-  TASKMASTER_BIN_DIR=$(swift build -c release --show-bin-path) || return
+  swift build -c release --static-swift-stdlib || return
+  TASKMASTER_BIN_DIR=$(swift build -c release --static-swift-stdlib --show-bin-path) || return
   export TASKMASTER_BIN_DIR
 }
 
