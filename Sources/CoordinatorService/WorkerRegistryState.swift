@@ -1,8 +1,9 @@
 import RPC
 
 /// Live workers, their free slots and the round-robin order in which they receive tasks, as a
-/// value: every change is a mutating method that returns what the caller must act on.
-/// `WorkerRegistry` shares one behind a lock.
+/// value: every change is a mutating method, and those the dispatcher acts on return what to act
+/// on (the workers chosen, what a heartbeat changed, the workers gone silent). `WorkerRegistry`
+/// shares one behind a lock.
 struct WorkerRegistryState {
     private var workers: [UInt32: RegisteredWorker] = [:]
     /// Registration order; `cursor` points at the worker that gets the next task.

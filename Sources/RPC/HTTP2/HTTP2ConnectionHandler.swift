@@ -4,7 +4,8 @@ import Core
 
 /// What both ends of a connection share: received bytes go to the HTTP/2 session, whose events
 /// the handler handles; what the session queued is written, coalesced per event loop tick; a
-/// protocol violation or an I/O error closes the connection.
+/// protocol violation or an I/O error closes the connection. Its requirements are for these
+/// shared parts only; nothing else sets them.
 protocol HTTP2ConnectionHandler: ChannelInboundHandler, AnyObject where InboundIn == ByteBuffer {
     /// Nil before the handler is added and once the connection is finished.
     var session: HTTP2Session? { get set }

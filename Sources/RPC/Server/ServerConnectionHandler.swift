@@ -163,6 +163,7 @@ final class ServerConnectionHandler: HTTP2ConnectionHandler {
         case .none:
             break
         case .run(let call, let request):
+            assert(resources[streamID] != nil, "stream \(streamID) runs without having been opened")
             resources[streamID, default: CallResources()].task = run(call, request: request, streamID: streamID)
         case .fail(let path, let status):
             releaseResources(of: streamID, cancelling: true)

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// inserts wait for each other. Requests that arrive while one is being sent collapse into a
 /// single follow-up at least `minimumInterval` later, so a stream of inserts costs a few hundred
 /// notifications a second at most, not one each. Without the service running nothing is sent;
-/// coordinators then find new tasks by polling.
+/// coordinators then find new tasks by polling. Like any Service it runs once: a store whose
+/// process group stopped sends no more wake-ups.
 package final class DueTaskNotifier: Service {
     /// Tasks due within this many microseconds get a notification; coordinators find later ones
     /// by themselves.

@@ -39,7 +39,7 @@ package final class TaskInsertCoalescer: Service {
     }
 
     /// Stores `task` and returns it once committed; errors as for `TaskStore.schedule(_:)`, and
-    /// `.poolClosed` once the service has stopped.
+    /// `.poolClosed` once the service has stopped. Before the service runs, the task waits for it.
     package func schedule(_ task: NewTask) async throws -> ScheduledTask {
         guard task.idempotencyKey == nil else { return try await store.schedule(task) }
         return try await withCheckedThrowingContinuation { continuation in

@@ -35,6 +35,13 @@ import Testing
         #expect((0..<4).flatMap { _ in registry.reserveSlots(1).map(\.id) } == [3, 1, 2, 3])
     }
 
+    @Test func removingAWorkerBeforeTheCursorKeepsTheRotation() {
+        var registry = registry(workers: 3)
+        #expect(registry.reserveSlots(2).map(\.id) == [1, 2])
+        registry.remove(workerID: 1)
+        #expect(registry.reserveSlots(2).map(\.id) == [3, 2], "worker 3 was next and still is")
+    }
+
     @Test func neverReservesMoreThanTheFreeSlots() {
         var registry = registry(workers: 2, capacity: 2)
         #expect(registry.reserveSlots(10).count == 4)

@@ -52,6 +52,15 @@ import Testing
         #expect(pool.usage == PostgresPoolUsage(inUse: 1, waiting: 0))
     }
 
+    @Test func aBorrowerAboutToWaitTakesWhatWasReleasedMeanwhileInsteadOfQueueing() {
+        var pool = Pool(capacity: 1)
+        _ = pool.checkout()
+        #expect(waits(pool.checkout()))
+        #expect(pool.release("a") == nil, "nobody is queued yet")
+        #expect(reuses(pool.enqueue(1, id: pool.nextWaiterID())) == "a")
+        #expect(pool.usage == PostgresPoolUsage(inUse: 1, waiting: 0))
+    }
+
     @Test func aFreedSlotWithNobodyWaitingIsGivenBack() {
         var pool = Pool(capacity: 1)
         _ = pool.checkout()

@@ -122,12 +122,36 @@ import Testing
         await connection.loop.advanceTime(by: .seconds(2))
         try await connection.exchange { _ in status(of: streamID, on: connection) != nil }
         #expect(status(of: streamID, on: connection) == "4")
-        let giveUp = ContinuousClock.now + .seconds(5)
+        try await expectCancelled(probe)
+        await connection.loop.advanceTime(by: .seconds(2))
+        try await connection.exchange()
+        #expect(connection.headerBlocks(on: streamID).count == 1, "answered once, trailers only")
+    }
+
+    @Test func aCallResetByThePeerCancelsItsHandlerAndTheConnectionServesOn() async throws {
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let probe = HandlerProbe()
+        let connection = try await connection(gate: gate, probe: probe)
+        let reset = try call(connection)
+        try await connection.exchange()
+        connection.peer.submitReset(streamID: reset, errorCode: .cancel)
+        try await connection.exchange()
+        try await expectCancelled(probe)
+        open.yield()
+        let next = try call(connection)
+        try await connection.exchange { _ in status(of: next, on: connection) != nil }
+        #expect(status(of: next, on: connection) == "0")
+        #expect(connection.headerBlocks(on: reset).isEmpty, "nothing is answered on a reset stream")
+    }
+
+    /// Waits until the route handler saw its Task cancelled (at most 30 s of a loaded machine).
+    private func expectCancelled(_ probe: HandlerProbe, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let giveUp = ContinuousClock.now + .seconds(30)
         while !probe.cancelled.load(ordering: .relaxed), ContinuousClock.now < giveUp {
             try await Task.sleep(for: .milliseconds(1))
         }
         let sawCancellation = probe.cancelled.load(ordering: .relaxed)
-        #expect(sawCancellation, "the handler's Task was cancelled")
+        #expect(sawCancellation, "the handler's Task was cancelled", sourceLocation: sourceLocation)
     }
 
     @Test func aGracefulShutdownAnswersTheCallInFlightThenCloses() async throws {
