@@ -53,9 +53,10 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The statement violated a unique constraint.
     package var isUniqueViolation: Bool { sqlState == "23505" }
 
-    /// The database cannot be reached or is shutting down; retrying later may succeed.
+    /// The database cannot be reached or is shutting down, or this process's client is; retrying
+    /// later (or on another replica) may succeed.
     package var isUnavailable: Bool {
-        if code == .connectionFailed || code == .connectionLost { return true }
+        if code == .connectionFailed || code == .connectionLost || code == .poolClosed { return true }
         guard let sqlState else { return false }
         return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P0")
     }

@@ -67,9 +67,10 @@ extension TaskStoreDispatchTests {
                 await group.triggerGracefulShutdown()
                 return try await tasks.reduce(into: 1) { count, outcome in if outcome == true { count += 1 } }
             }
-            await #expect(throws: PostgresError.self) {
+            let refusal = await #expect(throws: PostgresError.self) {
                 try await inserter.schedule(NewTask(command: "after", scheduledAt: .now()))
             }
+            #expect(refusal?.isUnavailable == true, "answered 503: try again later or elsewhere")
             let rows = try await client.query("SELECT count(*), count(*) FILTER (WHERE command = 'after') FROM tasks")
             #expect(try rows.first?.int(0) == stored, "every call that returned a task stored it, and no other")
             #expect(try rows.first?.int(1) == 0)
