@@ -232,6 +232,7 @@ let package = Package(
                 "SchedulerService",
                 "CoordinatorService",
                 "WorkerService",
+                "ClusterKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -1,3 +1,4 @@
+import ClusterKit
 import Logging
 import NIOCore
 import Synchronization
@@ -145,13 +146,10 @@ import Testing
     }
 
     /// Waits until the route handler saw its Task cancelled (at most 30 s of a loaded machine).
-    private func expectCancelled(_ probe: HandlerProbe, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let giveUp = ContinuousClock.now + .seconds(30)
-        while !probe.cancelled.load(ordering: .relaxed), ContinuousClock.now < giveUp {
-            try await Task.sleep(for: .milliseconds(1))
+    private func expectCancelled(_ probe: HandlerProbe) async throws {
+        try await eventually("the handler's Task to be cancelled", timeout: .seconds(30)) {
+            probe.cancelled.load(ordering: .relaxed) ? () : nil
         }
-        let sawCancellation = probe.cancelled.load(ordering: .relaxed)
-        #expect(sawCancellation, "the handler's Task was cancelled", sourceLocation: sourceLocation)
     }
 
     @Test func aGracefulShutdownAnswersTheCallInFlightThenCloses() async throws {

@@ -1,3 +1,4 @@
+import ClusterKit
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -53,13 +54,14 @@ final class TestingConnection {
     /// Exchanges bytes until `condition` holds for the peer's events, giving handlers that run
     /// off the event loop time to answer (at most 30 seconds: a loaded machine can stall for seconds).
     func exchange(until condition: ([HTTP2Event]) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let giveUp = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < giveUp {
-            try await exchange()
-            if condition(events) { return }
-            try await Task.sleep(for: .milliseconds(1))
+        do {
+            try await eventually("the expected events", timeout: .seconds(30)) {
+                try await exchange()
+                return condition(events) ? () : nil
+            }
+        } catch let timedOut as TimedOut {
+            Issue.record("\(timedOut); seen: \(events)", sourceLocation: sourceLocation)
         }
-        Issue.record("the expected events never came; seen: \(events)", sourceLocation: sourceLocation)
     }
 
     /// The header blocks the peer received on `streamID`, with whether each ended the stream.
