@@ -64,7 +64,7 @@ package struct CoordinatorApplication: Sendable {
         let admin = AdminServer(
             address: configuration.adminAddress, readiness: [.database(postgres), .grpcServer(server)],
             metrics: metrics,
-            routes: [AdminRoute(path: "/workers", handler: WorkersEndpoint.fromRegistry(registry).list)])
+            routes: [WorkersEndpoint.fromRegistry(registry).route], logger: logger)
         let sampler = MetricsSampler(
             samples: [.queueDepth(store), .workersLive(registry), .databasePool(postgres)], logger: logger)
         let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
@@ -76,7 +76,7 @@ package struct CoordinatorApplication: Sendable {
         // Stopped in reverse order: the work first, then the gRPC server; the admin server after
         // them, so /metrics stays up while the others drain; the clients last.
         let services: [any Service] = [
-            postgres, clients, admin.service(logger: logger), store.dueTaskNotifier, server, cancellations, listener,
+            postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
             dispatcher, monitor, sampler, workerTable, sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger)

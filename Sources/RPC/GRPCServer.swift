@@ -2,25 +2,7 @@ package import Logging
 package import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 import Core
-
-/// Why a `GRPCServer` could not serve.
-package struct GRPCServerError: Error, Sendable, CustomStringConvertible {
-    package struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-
-        /// `run()` was called more than once.
-        package static let alreadyStarted = Code(name: "alreadyStarted")
-
-        package var description: String { name }
-    }
-
-    package var code: Code
-    package var message: String
-
-    package var description: String { "\(code): \(message)" }
-}
 
 /// A gRPC server for unary calls over cleartext HTTP/2 (prior knowledge).
 ///
@@ -28,19 +10,12 @@ package struct GRPCServerError: Error, Sendable, CustomStringConvertible {
 /// ServiceLifecycle `Service`). Then it stops accepting connections, tells clients to go away
 /// (GOAWAY), lets in-flight calls finish within the grace period and closes the connections.
 package final class GRPCServer: Service, Sendable {
-    private enum Listening {
-        case notStarted(waiters: [CheckedContinuation<Int, any Error>])
-        case starting(waiters: [CheckedContinuation<Int, any Error>])
-        case bound(port: Int)
-        case failed(ListenError)
-    }
-
     private let configuration: GRPCServerConfiguration
     private let router: GRPCRouter
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let refusedPeers: RefusedPeerLog
-    private let listening = Mutex(Listening.notStarted(waiters: []))
+    private let listening = ListeningPort(server: "GRPCServer")
 
     package init(
         configuration: GRPCServerConfiguration,
@@ -57,50 +32,25 @@ package final class GRPCServer: Service, Sendable {
 
     /// The bound port once listening; waits for the bind (useful with port 0).
     package func listeningPort() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let outcome: Result<Int, ListenError>? = listening.withLock { state in
-                switch state {
-                case .notStarted(var waiters):
-                    waiters.append(continuation)
-                    state = .notStarted(waiters: waiters)
-                    return nil
-                case .starting(var waiters):
-                    waiters.append(continuation)
-                    state = .starting(waiters: waiters)
-                    return nil
-                case .bound(let port):
-                    return .success(port)
-                case .failed(let error):
-                    return .failure(error)
-                }
-            }
-            if let outcome {
-                continuation.resume(with: outcome)
-            }
-        }
+        try await listening.value()
     }
 
     /// Whether the server has bound its address (false before that and after a failed bind).
-    package var isListening: Bool {
-        listening.withLock { state in
-            if case .bound = state { return true }
-            return false
-        }
-    }
+    package var isListening: Bool { listening.isBound }
 
     package func run() async throws {
-        try markStarting()
+        try listening.markStarting()
         let registry = ServerConnectionRegistry()
         let channel: any Channel
         do {
             channel = try await bind(registry: registry)
         } catch {
             let failure = ListenError(address: ListenAddress(host: configuration.host, port: configuration.port), cause: error)
-            publish(.failure(failure))
+            listening.publish(.failure(failure))
             throw failure
         }
         let port = channel.localAddress?.port ?? configuration.port
-        publish(.success(port))
+        listening.publish(.success(port))
         logger.info(
             "\(configuration.serviceName) listening",
             metadata: [LogKey.address: "\(ListenAddress(host: configuration.host, port: port))"])
@@ -163,28 +113,5 @@ package final class GRPCServer: Service, Sendable {
             remaining = registry.openConnections
         }
         forceClose.cancel()
-    }
-
-    private func markStarting() throws {
-        try listening.withLock { state in
-            guard case .notStarted(let waiters) = state else {
-                throw GRPCServerError(code: .alreadyStarted, message: "a GRPCServer runs only once")
-            }
-            state = .starting(waiters: waiters)
-        }
-    }
-
-    private func publish(_ outcome: Result<Int, ListenError>) {
-        let waiters = listening.withLock { state in
-            guard case .starting(let waiters) = state else { return [CheckedContinuation<Int, any Error>]() }
-            switch outcome {
-            case .success(let port): state = .bound(port: port)
-            case .failure(let error): state = .failed(error)
-            }
-            return waiters
-        }
-        for waiter in waiters {
-            waiter.resume(with: outcome.mapError { $0 })
-        }
     }
 }

@@ -83,12 +83,8 @@ package struct SchedulerApplication: Sendable {
             ("/tasks/:id", .get, endpoints.task),
             ("/tasks/:id/cancel", .post, endpoints.cancelByPath),
             ("/cancel", .post, endpoints.cancel),
-            ("/healthz", .get, health.health),
-            ("/readyz", .get, health.ready),
-            ("/metrics", .get, health.metrics),
-            ("/workers", .get, workers.list),
             ("/openapi.json", .get, endpoints.openAPI),
-        ]
+        ] + (health.routes + [workers.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
         router.add(middleware: MetricsMiddleware())

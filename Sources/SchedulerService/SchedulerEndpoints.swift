@@ -23,8 +23,8 @@ struct SchedulerEndpoints: Sendable {
         context.logger.debug(
             scheduled.isReplay ? "Task request replayed" : "Task scheduled",
             metadata: [LogKey.taskID: "\(scheduled.record.id)"])
-        return try JSONResponse.make(
-            ScheduleResponse(scheduled.record), headers: scheduled.isReplay ? [.idempotentReplayed: "true"] : [:])
+        return Response(
+            try .json(ScheduleResponse(scheduled.record), headers: scheduled.isReplay ? [.idempotentReplayed: "true"] : [:]))
     }
 
     /// `POST /schedule/batch`: stores every task of the array in one statement, or none. Keys
@@ -40,7 +40,7 @@ struct SchedulerEndpoints: Sendable {
         }
         TaskMetrics.scheduled(count: scheduled.count)
         context.logger.debug("Tasks scheduled", metadata: [LogKey.count: "\(scheduled.count)"])
-        return try JSONResponse.make(BatchScheduleResponse(tasks: scheduled.map { ScheduleResponse($0.record) }))
+        return Response(try .json(BatchScheduleResponse(tasks: scheduled.map { ScheduleResponse($0.record) })))
     }
 
     /// `GET /status?task_id=<uuid>`: the task's current state.
@@ -86,12 +86,12 @@ struct SchedulerEndpoints: Sendable {
     func listTasks(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)
         let page = try await store.listTasks(status: query.status, after: query.after, limit: query.limit)
-        return try JSONResponse.make(TaskListResponse(page))
+        return Response(try .json(TaskListResponse(page)))
     }
 
     /// `GET /openapi.json`: the API's OpenAPI document.
     func openAPI(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        OpenAPIDocument.response()
+        Response(OpenAPIDocument.response)
     }
 
     private func taskResponse(id text: String) async throws -> Response {
@@ -99,7 +99,7 @@ struct SchedulerEndpoints: Sendable {
         guard let record = try await store.find(id: id) else {
             throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
         }
-        return try JSONResponse.make(TaskStatusResponse(record))
+        return Response(try .json(TaskStatusResponse(record)))
     }
 
     private static func taskID(_ text: String) throws(APIError) -> UUID {

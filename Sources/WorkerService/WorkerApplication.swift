@@ -48,7 +48,8 @@ package struct WorkerApplication: Sendable {
                 ListenAddress(host: configuration.advertisedHost, port: try await server.listeningPort()).description
             },
             logger: logger)
-        let admin = AdminServer(address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics)
+        let admin = AdminServer(
+            address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics, logger: logger)
         SecurityWarnings.checkGRPCExposure(
             service: "worker", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
@@ -56,7 +57,7 @@ package struct WorkerApplication: Sendable {
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
         // stop, then the server; the admin server and the coordinator's client last.
-        let services: [any Service] = [coordinator, admin.service(logger: logger), server, heartbeats, runner]
+        let services: [any Service] = [coordinator, admin, server, heartbeats, runner]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("worker stopped")
     }

@@ -11,7 +11,7 @@ extension APIError {
     /// The one place that decides how an error raised while answering a request reaches the
     /// client. Unexpected errors are logged with their detail and sent as a generic 500; nothing
     /// internal (SQL, stack, database message) is ever sent.
-    static func reporting(_ error: any Error, logger: Logger) -> APIError {
+    package static func reporting(_ error: any Error, logger: Logger) -> APIError {
         switch error {
         case let error as APIError:
             return error

@@ -1,4 +1,4 @@
-package import Hummingbird
+package import HTTPTypes
 
 /// An error the HTTP API reports to its client as `{"error": {"code": "...", "message": "..."}}`.
 package struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -53,7 +53,7 @@ package struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     package var description: String { "\(code.rawValue): \(message)" }
 
     /// 405 for a known path, naming the methods it accepts in `Allow`.
-    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIError {
+    package static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIError {
         let allowList = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(
             .methodNotAllowed,

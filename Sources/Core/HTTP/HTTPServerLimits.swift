@@ -1,7 +1,3 @@
-package import Hummingbird
-package import HummingbirdCore
-import NIOCore
-
 /// The limits every HTTP server of the services keeps against slow or greedy clients.
 package struct HTTPServerLimits: Sendable, Hashable {
     /// A request's headers must arrive within this of the connection opening or of the response
@@ -16,22 +12,8 @@ package struct HTTPServerLimits: Sendable, Hashable {
 
     package init() {}
 
-    /// The HTTP/1.1 server with these limits.
-    package var server: HTTPServerBuilder {
-        let limits = self
-        return .http1(
-            configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [
-                    RequestGuardHandler(
-                        headTimeout: limits.headTimeout, bodyTimeout: limits.bodyTimeout, idleTimeout: limits.idleTimeout)
-                ],
-                idleTimeout: TimeAmount(idleTimeout)))
-    }
-
-    /// The application configuration for `address`, with the connection limit.
-    package func applicationConfiguration(address: ListenAddress, serverName: String) -> ApplicationConfiguration {
-        ApplicationConfiguration(
-            address: .hostname(address.host, port: address.port), serverName: serverName,
-            availableConnectionsDelegate: MaximumAvailableConnections(maxConnections))
+    /// The handler that enforces the timeouts on one connection, placed after the HTTP codec.
+    package func makeRequestGuard() -> RequestGuardHandler {
+        RequestGuardHandler(headTimeout: headTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout)
     }
 }

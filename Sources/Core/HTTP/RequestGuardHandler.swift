@@ -1,7 +1,7 @@
-import Hummingbird
-import NIOCore
+import HTTPTypes
+package import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
+package import NIOHTTPTypes
 
 /// Sits between the HTTP/1.1 codec and the application on every connection of the services'
 /// HTTP servers. A request head must arrive within `headTimeout` of the connection opening and its
@@ -10,11 +10,11 @@ import NIOHTTPTypes
 /// within `idleTimeout`, else the connection is closed. A request the HTTP parser cannot read (a
 /// header over the limit, too many headers, a NUL in a header…) is answered with the API's JSON
 /// error instead of an empty `400`, and the connection closed.
-final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+package final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPRequestPart
+    package typealias InboundOut = HTTPRequestPart
+    package typealias OutboundIn = HTTPResponsePart
+    package typealias OutboundOut = HTTPResponsePart
 
     private let headTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
@@ -28,21 +28,21 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.idleTimeout = TimeAmount(idleTimeout)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(headTimeout, "the request's headers", context: context) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         arm(headTimeout, "the request's headers", context: context)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head: arm(bodyTimeout, "the request's body", context: context)
         case .end: disarm()
@@ -51,12 +51,12 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { arm(idleTimeout, nil, context: context) }
         context.write(data, promise: promise)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
@@ -90,11 +90,10 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         disarm()
         guard !answered else { return }
         answered = true
-        let body = (try? error.jsonBody()) ?? ByteBuffer()
-        var fields = JSONResponse.headers(for: body)
-        fields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: error.code.status, headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        var response = (try? error.response()) ?? BufferedResponse(status: error.status, headers: [:], body: ByteBuffer())
+        response.headers[.connection] = "close"
+        context.write(wrapOutboundOut(.head(response.head)), promise: nil)
+        context.write(wrapOutboundOut(.body(response.body)), promise: nil)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
     }

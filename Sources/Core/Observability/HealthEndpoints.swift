@@ -1,6 +1,7 @@
-package import Hummingbird
+import NIOCore
 
-/// `GET /healthz`, `/readyz` and `/metrics`, served alike by the scheduler and the admin servers.
+/// `GET /healthz`, `/readyz` and `/metrics`, served alike by the scheduler's API and the admin
+/// servers.
 package struct HealthEndpoints: Sendable {
     let readiness: [ReadinessCheck]
     let registry: MetricsRegistry
@@ -11,28 +12,32 @@ package struct HealthEndpoints: Sendable {
     }
 
     /// Answers while the process serves requests; touches nothing else.
-    package func health(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        try JSONResponse.make(HealthResponse())
+    package func health() throws -> BufferedResponse {
+        try .json(HealthResponse())
     }
 
     /// 200 when every check passes, 503 otherwise; the body names each check's outcome.
-    package func ready(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    package func ready() async throws -> BufferedResponse {
         let passed = await readiness.concurrentMap { await $0.isReady() }
         let outcomes = Dictionary(zip(readiness.map(\.name), passed), uniquingKeysWith: { $0 && $1 })
         let ready = outcomes.values.allSatisfy { $0 }
-        return try JSONResponse.make(
+        return try .json(
             ReadinessResponse(
                 status: ready ? "ready" : "unavailable", checks: outcomes.mapValues { $0 ? "ok" : "failing" }),
             status: ready ? .ok : .serviceUnavailable)
     }
 
     /// Every metric of the process in the Prometheus text format.
-    package func metrics(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let body = registry.exposition()
-        return Response(
-            status: .ok,
-            headers: [.contentType: MetricsRegistry.contentType, .contentLength: String(body.count)],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    package func metrics() -> BufferedResponse {
+        BufferedResponse(headers: [.contentType: MetricsRegistry.contentType], body: ByteBuffer(bytes: registry.exposition()))
+    }
+
+    /// The three as admin routes.
+    package var routes: [AdminRoute] {
+        [
+            AdminRoute(path: "/healthz", handler: health), AdminRoute(path: "/readyz", handler: ready),
+            AdminRoute(path: "/metrics", handler: metrics),
+        ]
     }
 }
 

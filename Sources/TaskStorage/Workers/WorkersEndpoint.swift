@@ -1,5 +1,4 @@
 package import Core
-package import Hummingbird
 
 /// `GET /workers`: the live workers, from wherever the serving process knows them.
 package struct WorkersEndpoint: Sendable {
@@ -14,7 +13,13 @@ package struct WorkersEndpoint: Sendable {
         WorkersEndpoint { try await store.liveWorkers(staleness: staleness) }
     }
 
-    package func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        try JSONResponse.make(WorkersResponse(try await workers()))
+    /// The live workers as JSON.
+    package func list() async throws -> BufferedResponse {
+        try .json(WorkersResponse(try await workers()))
+    }
+
+    /// `list()` at `/workers`.
+    package var route: AdminRoute {
+        AdminRoute(path: "/workers", handler: list)
     }
 }

@@ -1,24 +1,25 @@
-package import Hummingbird
+import Hummingbird
+import Core
 
 /// Turns every error into the API's JSON error shape, including requests the router could not
 /// match: 405 with `Allow` for a known path, 404 for an unknown one.
-package struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The methods each known path accepts, by route path (`:name` matches any one segment).
     let allowedMethods: [String: [HTTPRequest.Method]]
 
-    package init(allowedMethods: [String: [HTTPRequest.Method]]) {
+    init(allowedMethods: [String: [HTTPRequest.Method]]) {
         self.allowedMethods = allowedMethods
     }
 
-    package func handle(
+    func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            return try unmatched(request).response()
+            return try Response(unmatched(request).response())
         } catch {
-            return try APIError.reporting(error, logger: context.logger).response()
+            return try Response(APIError.reporting(error, logger: context.logger).response())
         }
     }
 
