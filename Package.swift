@@ -125,6 +125,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Recurring schedules' rules: cron expressions, `@every`, time zones and the fire times
+        /// they give.
+        .target(
+            name: "Recurrence",
+            dependencies: ["Core"],
+            swiftSettings: swiftSettings
+        ),
         /// The scheduler's HTTP API, on Hummingbird.
         .target(
             name: "SchedulerService",
@@ -238,6 +245,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "Core",
+                "Recurrence",
                 "RPC",
                 "Postgres",
                 "TaskStorage",

@@ -1,10 +1,9 @@
 extension Timestamp {
     /// HTTP's `Date` header value (IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
     package var httpDate: String {
-        let (days, secondOfDay) = Self.floorDivide(secondsSinceEpoch, by: CivilCalendar.secondsPerDay)
+        let (days, secondOfDay) = CivilCalendar.floorDivide(secondsSinceEpoch, by: CivilCalendar.secondsPerDay)
         let date = CivilCalendar.date(daysSinceEpoch: days)
-        // 1970-01-01 was a Thursday.
-        let weekday = Self.weekdayNames[Int(Self.floorDivide(days + 4, by: 7).remainder)]
+        let weekday = Self.weekdayNames[CivilCalendar.weekday(daysSinceEpoch: days)]
         let month = Self.monthNames[Int(date.month) - 1]
         func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let time = [secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60].map(twoDigits).joined(separator: ":")

@@ -2,8 +2,8 @@ extension Timestamp {
     /// RFC 3339 in UTC with milliseconds, e.g. `2023-12-25T17:04:00.000Z`; the sub-millisecond
     /// part is truncated, so a formatted time never lies after the instant.
     package var rfc3339: String {
-        let (seconds, microseconds) = Self.floorDivide(microsecondsSinceEpoch, by: 1_000_000)
-        let (days, secondOfDay) = Self.floorDivide(seconds, by: CivilCalendar.secondsPerDay)
+        let (seconds, microseconds) = CivilCalendar.floorDivide(microsecondsSinceEpoch, by: 1_000_000)
+        let (days, secondOfDay) = CivilCalendar.floorDivide(seconds, by: CivilCalendar.secondsPerDay)
         let date = CivilCalendar.date(daysSinceEpoch: days)
 
         var utf8: [UInt8] = []
@@ -37,11 +37,5 @@ extension Timestamp {
             remaining /= 10
         } while remaining > 0 || utf8.count - start < width
         utf8[start...].reverse()
-    }
-
-    /// Quotient rounded toward negative infinity and the matching non-negative remainder.
-    static func floorDivide(_ value: Int64, by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }
