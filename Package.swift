@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "Core",
                 "Postgres",
+                "Recurrence",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,6 +140,7 @@ let package = Package(
                 "Core",
                 "Postgres",
                 "TaskStorage",
+                "Recurrence",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

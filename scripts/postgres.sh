@@ -73,6 +73,8 @@ start() {
     # for seconds. What a process writes still survives the process being killed; only a
     # machine crash would lose it.
     echo "fsync = off" >>"$dir/data/postgresql.conf"
+    # The integration suites run in parallel, each test with a pool of its own: room for them.
+    echo "max_connections = 300" >>"$dir/data/postgresql.conf"
 
     # A free port can be taken before the server binds it: then try another (the last port line wins).
     local attempts=1 attempt chosen

@@ -77,28 +77,8 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
     /// given they must be equal (an idempotency conflict otherwise), so a key is never silently
     /// ignored.
     func validated(headerKey: String? = nil) throws(APIError) -> NewTask {
-        guard command.utf8.contains(where: { !Self.isBlank($0) }) else {
-            throw APIError(.invalidField, "\"command\" must not be empty or only whitespace")
-        }
-        guard command.utf8.count <= Self.maxCommandBytes else {
-            throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
-        }
-        guard !command.utf8.contains(0) else {
-            throw APIError(.invalidField, "\"command\" must not contain NUL characters")
-        }
-        let scheduledAt: Timestamp
-        do {
-            scheduledAt = try Timestamp(rfc3339: self.scheduledAt)
-        } catch {
-            throw APIError(
-                .invalidDate,
-                "\"scheduled_at\" is not a valid date-time (\(error.reason)); expected RFC 3339 such as \(Self.dateExample) or 2023-12-25T17:04:00.000Z"
-            )
-        }
-        // Every reply writes times in UTC.
-        guard Timestamp.rfc3339Range.contains(scheduledAt) else {
-            throw APIError(.invalidDate, "\"scheduled_at\" must fall within the years 0001 to 9999 in UTC")
-        }
+        try Self.check(command: command)
+        let scheduledAt = try Self.date(self.scheduledAt, field: "scheduled_at")
         try Self.check(maxAttempts, in: Self.maxAttemptsRange, .maxAttempts)
         try Self.check(timeoutSeconds, in: Self.timeoutSecondsRange, .timeoutSeconds)
         let key = try idempotencyKey(headerKey: headerKey)
@@ -109,6 +89,37 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
             timeoutSeconds: timeoutSeconds,
             idempotencyKey: key
         )
+    }
+
+    /// The date-time `text` of the field `field`: RFC 3339 within the years 0001 to 9999 in UTC
+    /// (every reply writes times in UTC).
+    static func date(_ text: String, field: String) throws(APIError) -> Timestamp {
+        let date: Timestamp
+        do {
+            date = try Timestamp(rfc3339: text)
+        } catch {
+            throw APIError(
+                .invalidDate,
+                "\"\(field)\" is not a valid date-time (\(error.reason)); expected RFC 3339 such as \(Self.dateExample) or 2023-12-25T17:04:00.000Z"
+            )
+        }
+        guard Timestamp.rfc3339Range.contains(date) else {
+            throw APIError(.invalidDate, "\"\(field)\" must fall within the years 0001 to 9999 in UTC")
+        }
+        return date
+    }
+
+    /// A command is not blank, fits in `maxCommandBytes` and holds no NUL.
+    static func check(command: String) throws(APIError) {
+        guard command.utf8.contains(where: { !Self.isBlank($0) }) else {
+            throw APIError(.invalidField, "\"command\" must not be empty or only whitespace")
+        }
+        guard command.utf8.count <= Self.maxCommandBytes else {
+            throw APIError(.invalidField, "\"command\" is longer than \(Self.maxCommandBytes) bytes")
+        }
+        guard !command.utf8.contains(0) else {
+            throw APIError(.invalidField, "\"command\" must not contain NUL characters")
+        }
     }
 
     private func idempotencyKey(headerKey: String?) throws(APIError) -> String? {

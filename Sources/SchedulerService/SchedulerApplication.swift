@@ -67,10 +67,14 @@ package struct SchedulerApplication: Sendable {
         configuration: SchedulerConfiguration, store: TaskStore, inserter: TaskInsertCoalescer, metrics: MetricsRegistry,
         logger: Logger
     ) -> Router<ServiceRequestContext> {
+        let bodies = RequestBodies(
+            budget: BodyMemoryBudget(
+                limit: configuration.maxBodyMemory, maxWait: min(.seconds(10), configuration.limits.bodyTimeout / 2)))
         let endpoints = SchedulerEndpoints(
             store: store, inserter: inserter, maxBodyBytes: configuration.maxBodyBytes,
-            maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodyBudget: BodyMemoryBudget(
-                limit: configuration.maxBodyMemory, maxWait: min(.seconds(10), configuration.limits.bodyTimeout / 2)))
+            maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodies: bodies)
+        let schedules = ScheduleEndpoints(
+            store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
             WorkerStore(client: store.client), staleness: configuration.workerStaleness)
@@ -83,6 +87,12 @@ package struct SchedulerApplication: Sendable {
             ("/tasks/:id", .get, endpoints.task),
             ("/tasks/:id/cancel", .post, endpoints.cancelByPath),
             ("/cancel", .post, endpoints.cancel),
+            ("/schedules", .post, schedules.create),
+            ("/schedules", .get, schedules.list),
+            ("/schedules/:id", .get, schedules.show),
+            ("/schedules/:id", .patch, schedules.update),
+            ("/schedules/:id", .delete, schedules.delete),
+            ("/schedules/:id/upcoming", .get, schedules.upcoming),
             ("/openapi.json", .get, endpoints.openAPI),
         ] + (health.routes + [workers.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)

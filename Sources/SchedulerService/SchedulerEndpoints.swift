@@ -10,12 +10,12 @@ struct SchedulerEndpoints: Sendable {
     let inserter: TaskInsertCoalescer
     let maxBodyBytes: Int
     let maxBatchBodyBytes: Int
-    let bodyBudget: BodyMemoryBudget
+    let bodies: RequestBodies
 
     /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
     /// request returns the task the first one stored.
     func schedule(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let task = try await withBody(of: request, upTo: maxBodyBytes) { body in
+        let task = try await bodies.withBody(of: request, upTo: maxBodyBytes) { body in
             try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         }
         let scheduled = try await inserter.schedule(task)
@@ -35,7 +35,7 @@ struct SchedulerEndpoints: Sendable {
                 .invalidField,
                 "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
         }
-        let scheduled = try await withBody(of: request, upTo: maxBatchBodyBytes) { body in
+        let scheduled = try await bodies.withBody(of: request, upTo: maxBatchBodyBytes) { body in
             try await store.schedule(try ScheduleBatchRequest.tasks(from: body))
         }
         TaskMetrics.scheduled(count: scheduled.count)
@@ -107,29 +107,6 @@ struct SchedulerEndpoints: Sendable {
             throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
         }
         return id
-    }
-
-    /// Runs `handle` with the whole body, refusing one over `limit` before reading more than
-    /// that; the body's size is reserved in `bodyBudget` while it is read and handled.
-    private func withBody<Result>(
-        of request: Request, upTo limit: Int, _ handle: (ByteBuffer) async throws -> Result
-    ) async throws -> Result {
-        let tooLarge = APIError(.payloadTooLarge, "the request body is larger than \(limit) bytes")
-        let declared = request.headers[.contentLength].flatMap(Int.init)
-        if let declared, declared > limit {
-            throw tooLarge
-        }
-        return try await bodyBudget.withReservation(declared ?? limit) {
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: limit)
-            } catch is NIOTooManyBytesError {
-                throw tooLarge
-            } catch {
-                throw APIError(.invalidField, "the request body could not be read")
-            }
-            return try await handle(body)
-        }
     }
 }
 

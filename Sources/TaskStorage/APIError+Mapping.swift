@@ -4,8 +4,11 @@ package import Postgres
 
 extension TaskStoreError: APIErrorConvertible {
     package func apiError(logger: Logger) -> APIError {
-        guard code == .idempotencyConflict else { return .internalError(self, logger: logger) }
-        return APIError(.idempotencyConflict, message, index: index)
+        switch code {
+        case .idempotencyConflict: return APIError(.idempotencyConflict, message, index: index)
+        case .scheduleNameTaken: return APIError(.scheduleExists, message)
+        default: return .internalError(self, logger: logger)
+        }
     }
 }
 

@@ -1,6 +1,9 @@
 /// Logger metadata keys, named once for every service.
 package enum LogKey {
     package static let taskID = "task_id"
+    package static let scheduleID = "schedule_id"
+    /// A schedule's fire time, before jitter.
+    package static let nominalTime = "nominal_time"
     package static let workerID = "worker_id"
     package static let address = "address"
     package static let attempt = "attempt"

@@ -4,9 +4,9 @@ import Postgres
 package struct TaskPage: Sendable, Hashable {
     package var tasks: [TaskRecord]
     /// Where the next page starts; `nil` on the last page.
-    package var next: TaskCursor?
+    package var next: PageCursor?
 
-    package init(tasks: [TaskRecord], next: TaskCursor?) {
+    package init(tasks: [TaskRecord], next: PageCursor?) {
         self.tasks = tasks
         self.next = next
     }
@@ -20,7 +20,7 @@ extension TaskStore {
     /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
     /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
     /// list, since every index costs each update of a task's status a new entry.
-    package func listTasks(status: TaskState? = nil, after cursor: TaskCursor? = nil, limit: Int) async throws -> TaskPage {
+    package func listTasks(status: TaskState? = nil, after cursor: PageCursor? = nil, limit: Int) async throws -> TaskPage {
         precondition(limit > 0, "a page holds at least one task")
         var parameters: [(any PostgresBindable)?] = []
         var after = ""
@@ -45,6 +45,6 @@ extension TaskStore {
             ORDER BY created_at DESC, id DESC LIMIT \(pageSize)
             """, parameters)
         let tasks = try result.prefix(limit).map(TaskRecord.init(row:))
-        return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(TaskCursor.init(after:)) : nil)
+        return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(PageCursor.init(after:)) : nil)
     }
 }

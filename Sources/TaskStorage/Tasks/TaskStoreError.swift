@@ -12,6 +12,8 @@ package struct TaskStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         package static let invalidColumn = Code(rawValue: "invalid_column")
         /// The idempotency key belongs to a task that differs from the one requested.
         package static let idempotencyConflict = Code(rawValue: "idempotency_conflict")
+        /// Another schedule has the name.
+        package static let scheduleNameTaken = Code(rawValue: "schedule_name_taken")
     }
 
     package var code: Code

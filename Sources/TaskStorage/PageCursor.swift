@@ -1,10 +1,11 @@
 package import struct Foundation.UUID
 package import Core
 
-/// A position in the task list, which is ordered by `(created_at, id)`: a page continues with the
-/// tasks that come after the cursor in that order. Clients see it as an opaque token of 48
-/// hexadecimal digits: the creation time (microseconds, 16 digits) then the id (32 digits).
-package struct TaskCursor: Sendable, Hashable {
+/// A position in a list ordered by `(created_at, id)`, the task list or the schedule list: a page
+/// continues with the entries that come after the cursor in that order. Clients see it as an
+/// opaque token of 48 hexadecimal digits: the creation time (microseconds, 16 digits) then the id
+/// (32 digits).
+package struct PageCursor: Sendable, Hashable {
     package var createdAt: Timestamp
     package var id: UUID
 
@@ -16,6 +17,11 @@ package struct TaskCursor: Sendable, Hashable {
     /// The cursor that continues after `task`.
     package init(after task: TaskRecord) {
         self.init(createdAt: task.createdAt, id: task.id)
+    }
+
+    /// The cursor that continues after `schedule`.
+    package init(after schedule: ScheduleRecord) {
+        self.init(createdAt: schedule.createdAt, id: schedule.id)
     }
 
     /// Every token of 48 hex digits is a valid position, so no well-formed token is refused; a

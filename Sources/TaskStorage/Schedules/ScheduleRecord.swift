@@ -1,0 +1,44 @@
+package import struct Foundation.UUID
+package import Core
+package import Recurrence
+
+/// One row of the `schedules` table.
+package struct ScheduleRecord: Sendable, Hashable {
+    package var id: UUID
+    package var definition: ScheduleDefinition
+    package var createdAt: Timestamp
+    /// The earliest fire not decided yet; nil when none remains.
+    package var nextFireAt: Timestamp?
+    package var lastFireAt: Timestamp?
+    package var counts: ScheduleCounts
+
+    package init(
+        id: UUID, definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp? = nil,
+        lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts()
+    ) {
+        self.id = id
+        self.definition = definition
+        self.createdAt = createdAt
+        self.nextFireAt = nextFireAt
+        self.lastFireAt = lastFireAt
+        self.counts = counts
+    }
+
+    /// The schedule's fire times. Its definition was checked when it was stored.
+    package func calendar() throws(RecurrenceError) -> FireCalendar {
+        try definition.calendar(createdAt: createdAt)
+    }
+}
+
+/// How many fires of a schedule made a task, were skipped by the overlap policy, or were missed.
+package struct ScheduleCounts: Sendable, Hashable {
+    package var fired: Int64 = 0
+    package var skipped: Int64 = 0
+    package var missed: Int64 = 0
+
+    package init(fired: Int64 = 0, skipped: Int64 = 0, missed: Int64 = 0) {
+        self.fired = fired
+        self.skipped = skipped
+        self.missed = missed
+    }
+}

@@ -1,0 +1,104 @@
+package import struct Foundation.UUID
+package import Core
+package import Postgres
+
+/// Stores schedules and reads them back: the API's side of the `schedules` table.
+package struct ScheduleStore: Sendable {
+    package let client: PostgresClient
+
+    package init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// Stores a new schedule whose first fire is `nextFireAt`. A name another schedule has is
+    /// refused with `.scheduleNameTaken`.
+    package func create(
+        id: UUID, _ definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp?
+    ) async throws -> ScheduleRecord {
+        let columns = Self.definitionColumns.joined(separator: ", ")
+        let values = (1...Self.definitionColumns.count).map { Self.placeholder($0) }.joined(separator: ", ")
+        let count = Self.definitionColumns.count
+        let rows: PostgresResult
+        do {
+            rows = try await client.query(
+                """
+                INSERT INTO schedules (\(columns), schedule_id, created_at, next_fire_at)
+                VALUES (\(values), $\(count + 1), \(SQLTimestamp.timestamp(fromParameter: count + 2)),
+                    \(SQLTimestamp.timestamp(fromParameter: count + 3)))
+                RETURNING \(ScheduleRecord.sqlColumns)
+                """,
+                Self.parameters(of: definition) + [id, createdAt.microsecondsSinceEpoch, nextFireAt?.microsecondsSinceEpoch])
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw Self.nameTaken(definition.name)
+        }
+        guard let row = rows.first else { throw TaskStoreError(code: .missingRow, message: "INSERT INTO schedules returned no row") }
+        return try ScheduleRecord(row: row)
+    }
+
+    /// The schedule with this id, or nil.
+    package func find(id: UUID) async throws -> ScheduleRecord? {
+        try await client.query("SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1", [id])
+            .first.map(ScheduleRecord.init(row:))
+    }
+
+    /// Changes a schedule: `change` gets the stored one (locked until the change is written) and
+    /// returns the new definition and next fire. Nil when there is no such schedule.
+    package func update(
+        id: UUID,
+        _ change: @escaping @Sendable (ScheduleRecord) throws -> (definition: ScheduleDefinition, nextFireAt: Timestamp?)
+    ) async throws -> ScheduleRecord? {
+        let assignments = Self.definitionColumns.enumerated().map { "\($1) = \(Self.placeholder($0 + 1))" }
+        let count = Self.definitionColumns.count
+        return try await client.withTransaction { connection in
+            guard
+                let row = try connection.query(
+                    "SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1 FOR UPDATE", [id]
+                ).first
+            else { return nil }
+            let (definition, nextFireAt) = try change(try ScheduleRecord(row: row))
+            let rows: PostgresResult
+            do {
+                rows = try connection.query(
+                    """
+                    UPDATE schedules SET \(assignments.joined(separator: ", ")),
+                        next_fire_at = \(SQLTimestamp.timestamp(fromParameter: count + 2)), updated_at = now()
+                    WHERE schedule_id = $\(count + 1)
+                    RETURNING \(ScheduleRecord.sqlColumns)
+                    """, Self.parameters(of: definition) + [id, nextFireAt?.microsecondsSinceEpoch])
+            } catch let error as PostgresError where error.isUniqueViolation {
+                throw Self.nameTaken(definition.name)
+            }
+            return try rows.first.map(ScheduleRecord.init(row:))
+        }
+    }
+
+    /// Deletes a schedule; its tasks stay. False when there was none.
+    package func delete(id: UUID) async throws -> Bool {
+        try await client.query("DELETE FROM schedules WHERE schedule_id = $1 RETURNING 1", [id]).count == 1
+    }
+
+    /// The columns a definition fills, in the order of `parameters(of:)`.
+    private static let definitionColumns = [
+        "name", "cron", "timezone", "command", "max_attempts", "timeout_seconds", "overlap", "catchup_window_seconds",
+        "jitter_seconds", "start_at", "end_at", "paused",
+    ]
+
+    /// The placeholder of parameter `index` of `parameters(of:)`, times converted.
+    private static func placeholder(_ index: Int) -> String {
+        ["start_at", "end_at"].contains(definitionColumns[index - 1])
+            ? SQLTimestamp.timestamp(fromParameter: index) : "$\(index)"
+    }
+
+    private static func parameters(of definition: ScheduleDefinition) -> [(any PostgresBindable)?] {
+        [
+            definition.name, definition.cron, definition.timezone, definition.command, definition.maxAttempts,
+            definition.timeoutSeconds, definition.overlap.rawValue, definition.catchupWindowSeconds,
+            definition.jitterSeconds, definition.startAt?.microsecondsSinceEpoch,
+            definition.endAt?.microsecondsSinceEpoch, definition.paused,
+        ]
+    }
+
+    private static func nameTaken(_ name: String?) -> TaskStoreError {
+        TaskStoreError(code: .scheduleNameTaken, message: "a schedule named \"\(name ?? "")\" exists already")
+    }
+}

@@ -1,0 +1,41 @@
+-- Recurring schedules. Every fire of a schedule is one task, whatever the number of coordinators:
+-- the fire (schedule_id, nominal_time) is unique among tasks, and a coordinator decides a
+-- schedule's fires only while it holds the schedule's row locked, moving next_fire_at past them
+-- in the same transaction. Idempotent.
+CREATE TABLE IF NOT EXISTS schedules (
+    schedule_id            uuid        PRIMARY KEY,
+    name                   text        UNIQUE,
+    cron                   text        NOT NULL,
+    timezone               text        NOT NULL,
+    command                text        NOT NULL,
+    max_attempts           integer     NOT NULL CHECK (max_attempts >= 1),
+    timeout_seconds        integer     CHECK (timeout_seconds > 0),
+    overlap                text        NOT NULL
+                           CHECK (overlap IN ('skip', 'buffer_one', 'allow', 'cancel_previous')),
+    catchup_window_seconds integer     NOT NULL CHECK (catchup_window_seconds >= 1),
+    jitter_seconds         integer     NOT NULL CHECK (jitter_seconds >= 0),
+    start_at               timestamptz,
+    end_at                 timestamptz,
+    paused                 boolean     NOT NULL,
+    created_at             timestamptz NOT NULL,
+    updated_at             timestamptz NOT NULL DEFAULT now(),
+    -- The earliest fire not decided yet; NULL when no fire remains.
+    next_fire_at           timestamptz,
+    last_fire_at           timestamptz,
+    fired                  bigint      NOT NULL DEFAULT 0,
+    skipped                bigint      NOT NULL DEFAULT 0,
+    missed                 bigint      NOT NULL DEFAULT 0
+);
+
+-- The schedules whose next fire is due: what the coordinators' materialisers read.
+CREATE INDEX IF NOT EXISTS schedules_due_idx ON schedules (next_fire_at)
+    WHERE NOT paused AND next_fire_at IS NOT NULL;
+-- GET /schedules pages newest first by (created_at, schedule_id).
+CREATE INDEX IF NOT EXISTS schedules_created_idx ON schedules (created_at, schedule_id);
+
+-- The schedule a task was made by and the fire time it stands for (before jitter). Tasks keep
+-- them when their schedule is deleted.
+ALTER TABLE tasks ADD COLUMN IF NOT EXISTS schedule_id uuid;
+ALTER TABLE tasks ADD COLUMN IF NOT EXISTS nominal_time timestamptz;
+CREATE UNIQUE INDEX IF NOT EXISTS tasks_schedule_fire_idx ON tasks (schedule_id, nominal_time)
+    WHERE schedule_id IS NOT NULL;
