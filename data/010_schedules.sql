@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS schedules (
     updated_at             timestamptz NOT NULL DEFAULT now(),
     -- The earliest fire not decided yet; NULL when no fire remains.
     next_fire_at           timestamptz,
+    -- With overlap buffer_one: the fire waiting for the schedule's unfinished task to end.
+    buffered_fire_at       timestamptz,
     last_fire_at           timestamptz,
     fired                  bigint      NOT NULL DEFAULT 0,
     skipped                bigint      NOT NULL DEFAULT 0,
@@ -30,6 +32,9 @@ CREATE TABLE IF NOT EXISTS schedules (
 -- The schedules whose next fire is due: what the coordinators' materialisers read.
 CREATE INDEX IF NOT EXISTS schedules_due_idx ON schedules (next_fire_at)
     WHERE NOT paused AND next_fire_at IS NOT NULL;
+-- The schedules whose buffered fire may start once their task ends.
+CREATE INDEX IF NOT EXISTS schedules_buffered_idx ON schedules (buffered_fire_at)
+    WHERE buffered_fire_at IS NOT NULL;
 -- GET /schedules pages newest first by (created_at, schedule_id).
 CREATE INDEX IF NOT EXISTS schedules_created_idx ON schedules (created_at, schedule_id);
 
@@ -39,3 +44,6 @@ ALTER TABLE tasks ADD COLUMN IF NOT EXISTS schedule_id uuid;
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS nominal_time timestamptz;
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_schedule_fire_idx ON tasks (schedule_id, nominal_time)
     WHERE schedule_id IS NOT NULL;
+-- A schedule's tasks that have not finished: what its overlap policy looks at.
+CREATE INDEX IF NOT EXISTS tasks_schedule_unfinished_idx ON tasks (schedule_id)
+    WHERE schedule_id IS NOT NULL AND status IN ('scheduled', 'dispatched', 'running');

@@ -43,14 +43,23 @@ package struct CoordinatorApplication: Sendable {
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
             heartbeatTimeout: configuration.heartbeatTimeout, leaseRecovery: leaseRecovery, logger: logger)
         let cancellations = CancellationForwarder(store: store, registry: registry, clients: clients, logger: logger)
+        let schedules = ScheduleMaterializer(store: ScheduleStore(client: postgres), logger: logger) {
+            dispatcher.wake()
+        }
         let listener = NotificationListener(
-            configuration: database, channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel],
+            configuration: database,
+            channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel, TaskNotifications.schedulesChannel],
             logger: logger
         ) { notification in
-            if let notification, notification.channel == TaskNotifications.cancelChannel {
-                cancellations.request(taskID: notification.payload)
-            } else {
+            switch notification?.channel {
+            case TaskNotifications.cancelChannel?:
+                cancellations.request(taskID: notification?.payload ?? "")
+            case TaskNotifications.schedulesChannel?:
+                schedules.scheduleChanged()
+            default:
+                // Also after a (re)connection, when notifications may have been missed.
                 dispatcher.wake()
+                schedules.scheduleChanged()
             }
         }
         let service = CoordinatorRPCService(
@@ -66,7 +75,10 @@ package struct CoordinatorApplication: Sendable {
             metrics: metrics,
             routes: [WorkersEndpoint.fromRegistry(registry).route], logger: logger)
         let sampler = MetricsSampler(
-            samples: [.queueDepth(store), .workersLive(registry), .databasePool(postgres)], logger: logger)
+            samples: [
+                .queueDepth(store), .workersLive(registry), .databasePool(postgres),
+                .activeSchedules(ScheduleStore(client: postgres)),
+            ], logger: logger)
         let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
         SecurityWarnings.checkGRPCExposure(
             service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
@@ -77,7 +89,7 @@ package struct CoordinatorApplication: Sendable {
         // them, so /metrics stays up while the others drain; the clients last.
         let services: [any Service] = [
             postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
-            dispatcher, monitor, sampler, workerTable, sweeper,
+            dispatcher, schedules, monitor, sampler, workerTable, sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("coordinator stopped")

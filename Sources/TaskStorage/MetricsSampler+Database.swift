@@ -13,6 +13,11 @@ extension MetricsSampler.Sample {
         Self { record(queueDepth: try await store.countDueTasks()) }
     }
 
+    /// `taskmaster_schedules_active`.
+    package static func activeSchedules(_ store: ScheduleStore) -> Self {
+        Self { Gauge(label: MetricNames.schedulesActive).record(try await store.countActive()) }
+    }
+
     static func record(poolUsage usage: PostgresPoolUsage) {
         Gauge(label: MetricNames.databaseConnectionsInUse).record(usage.inUse)
         Gauge(label: MetricNames.databaseConnectionsWaiting).record(usage.waiting)

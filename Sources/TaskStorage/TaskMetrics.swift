@@ -4,6 +4,14 @@ import Core
 /// Records what happens to tasks. Every task metric goes through here, so each name always
 /// carries the same labels.
 package enum TaskMetrics {
+    /// Fires of schedules decided: tasks created, fires skipped by the overlap policy, fires missed.
+    package static func fires(created: Int, skipped: Int, missed: Int) {
+        for (outcome, count) in [("created", created), ("skipped", skipped), ("missed", missed)] where count > 0 {
+            Counter(label: MetricNames.scheduleFires, dimensions: [(MetricNames.Label.outcome, outcome)])
+                .increment(by: count)
+        }
+    }
+
     package static func scheduled(count: Int = 1) {
         Counter(label: MetricNames.tasksScheduled).increment(by: count)
     }

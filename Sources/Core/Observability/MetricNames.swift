@@ -19,6 +19,12 @@ package enum MetricNames {
     /// Workers registered with the coordinator (gauge, sampled).
     package static let workersLive = "taskmaster_workers_live"
 
+    // Schedules
+    /// Fires of recurring schedules, labelled by `outcome`: `created`, `skipped`, `missed` (counter).
+    package static let scheduleFires = "taskmaster_schedule_fires_total"
+    /// Schedules that are not paused and have fires left (gauge, sampled).
+    package static let schedulesActive = "taskmaster_schedules_active"
+
     // RPC, labelled by `method` and `code`
     /// Calls served, from the request to the answer (histogram).
     package static let rpcServerDuration = "taskmaster_rpc_server_duration_seconds"
@@ -41,6 +47,7 @@ package enum MetricNames {
         package static let code = "code"
         package static let route = "route"
         package static let status = "status"
+        package static let outcome = "outcome"
     }
 
     /// Names Hummingbird's `MetricsMiddleware` uses, and the names they are exported under.

@@ -8,7 +8,7 @@ extension ScheduleRecord {
         "catchup_window_seconds", "jitter_seconds", SQLTimestamp.microseconds(of: "start_at"),
         SQLTimestamp.microseconds(of: "end_at"), "paused", SQLTimestamp.microseconds(of: "created_at"),
         SQLTimestamp.microseconds(of: "next_fire_at"), SQLTimestamp.microseconds(of: "last_fire_at"), "fired", "skipped",
-        "missed",
+        "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"),
     ].joined(separator: ", ")
 
     /// Decodes a row selected with `sqlColumns`.
@@ -36,6 +36,7 @@ extension ScheduleRecord {
                 paused: try required(12, row.bool(12))),
             createdAt: try required(13, timestamp(13)),
             nextFireAt: try timestamp(14),
+            bufferedFireAt: try timestamp(19),
             lastFireAt: try timestamp(15),
             counts: ScheduleCounts(
                 fired: try required(16, row.int64(16)), skipped: try required(17, row.int64(17)),

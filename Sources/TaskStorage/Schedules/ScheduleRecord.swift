@@ -9,17 +9,20 @@ package struct ScheduleRecord: Sendable, Hashable {
     package var createdAt: Timestamp
     /// The earliest fire not decided yet; nil when none remains.
     package var nextFireAt: Timestamp?
+    /// With `buffer_one`: the fire waiting for the schedule's unfinished task to end.
+    package var bufferedFireAt: Timestamp?
     package var lastFireAt: Timestamp?
     package var counts: ScheduleCounts
 
     package init(
         id: UUID, definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp? = nil,
-        lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts()
+        bufferedFireAt: Timestamp? = nil, lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts()
     ) {
         self.id = id
         self.definition = definition
         self.createdAt = createdAt
         self.nextFireAt = nextFireAt
+        self.bufferedFireAt = bufferedFireAt
         self.lastFireAt = lastFireAt
         self.counts = counts
     }

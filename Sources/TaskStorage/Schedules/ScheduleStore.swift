@@ -32,6 +32,7 @@ package struct ScheduleStore: Sendable {
             throw Self.nameTaken(definition.name)
         }
         guard let row = rows.first else { throw TaskStoreError(code: .missingRow, message: "INSERT INTO schedules returned no row") }
+        try await announceChange()
         return try ScheduleRecord(row: row)
     }
 
@@ -61,20 +62,29 @@ package struct ScheduleStore: Sendable {
                 rows = try connection.query(
                     """
                     UPDATE schedules SET \(assignments.joined(separator: ", ")),
-                        next_fire_at = \(SQLTimestamp.timestamp(fromParameter: count + 2)), updated_at = now()
+                        next_fire_at = \(SQLTimestamp.timestamp(fromParameter: count + 2)), buffered_fire_at = NULL,
+                        updated_at = now()
                     WHERE schedule_id = $\(count + 1)
                     RETURNING \(ScheduleRecord.sqlColumns)
                     """, Self.parameters(of: definition) + [id, nextFireAt?.microsecondsSinceEpoch])
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw Self.nameTaken(definition.name)
             }
+            try connection.execute("SELECT pg_notify('\(TaskNotifications.schedulesChannel)', '')")
             return try rows.first.map(ScheduleRecord.init(row:))
         }
     }
 
     /// Deletes a schedule; its tasks stay. False when there was none.
     package func delete(id: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM schedules WHERE schedule_id = $1 RETURNING 1", [id]).count == 1
+        let deleted = try await client.query("DELETE FROM schedules WHERE schedule_id = $1 RETURNING 1", [id]).count == 1
+        if deleted { try await announceChange() }
+        return deleted
+    }
+
+    /// Tells coordinators that a schedule changed, so they look again at when the next fire is.
+    private func announceChange() async throws {
+        _ = try await client.query("SELECT pg_notify('\(TaskNotifications.schedulesChannel)', '')")
     }
 
     /// The columns a definition fills, in the order of `parameters(of:)`.

@@ -4,4 +4,6 @@ package enum TaskNotifications {
     package static let dueTasksChannel = "taskmaster_tasks"
     /// Sent when a task held by a worker is cancelled; the payload is the task id.
     package static let cancelChannel = "taskmaster_cancel"
+    /// Sent when a schedule is created, changed or deleted, so coordinators look at its next fire.
+    package static let schedulesChannel = "taskmaster_schedules"
 }

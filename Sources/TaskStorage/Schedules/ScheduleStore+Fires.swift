@@ -1,0 +1,165 @@
+package import struct Foundation.UUID
+package import Core
+import Postgres
+
+/// What one round of deciding due fires did.
+package struct FireRound: Sendable, Hashable {
+    /// A fire that ran nothing, for the logs.
+    package struct Event: Sendable, Hashable {
+        package var scheduleID: UUID
+        package var nominal: Timestamp
+    }
+
+    package var created = 0
+    package var skipped: [Event] = []
+    package var missed: [Event] = []
+    /// Schedules decided; as many as asked for means more may be due.
+    package var schedules = 0
+}
+
+extension ScheduleStore {
+    /// Decides the due fires of up to `limit` schedules in one transaction: each schedule's row is
+    /// locked (`SKIP LOCKED`: another coordinator takes the others), its fires become tasks, and
+    /// its `next_fire_at`, buffered fire and counts move on in the same commit. A fire's task is
+    /// unique by `(schedule_id, nominal_time)`, so a fire never makes two tasks. Times are the
+    /// database's.
+    package func decideDueFires(limit: Int) async throws -> FireRound {
+        try await client.withTransaction { connection in
+            guard let now = try connection.query("SELECT \(SQLTimestamp.microseconds(of: "clock_timestamp()"))").first?.int64(0)
+            else { throw TaskStoreError(code: .missingRow, message: "SELECT clock_timestamp() returned no row") }
+            let schedules = try connection.query(
+                """
+                SELECT \(ScheduleRecord.sqlColumns) FROM schedules s
+                WHERE NOT paused AND (next_fire_at <= \(SQLTimestamp.timestamp(fromParameter: 1))
+                    OR (buffered_fire_at IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM tasks t WHERE t.schedule_id = s.schedule_id
+                            AND t.status IN ('scheduled', 'dispatched', 'running'))))
+                ORDER BY next_fire_at LIMIT $2
+                FOR UPDATE SKIP LOCKED
+                """, [now, limit]
+            ).map(ScheduleRecord.init(row:))
+            guard !schedules.isEmpty else { return FireRound() }
+            let busy = Set(
+                try connection.query(
+                    """
+                    SELECT DISTINCT schedule_id FROM tasks WHERE schedule_id = ANY($1::uuid[])
+                        AND status IN ('scheduled', 'dispatched', 'running')
+                    """, [PostgresArray(schedules.map(\.id))]
+                ).compactMap { try $0.uuid(0) })
+            let instant = Timestamp(microsecondsSinceEpoch: now)
+            let decisions = try schedules.map { schedule in
+                FireDecision(
+                    schedule: schedule, calendar: try schedule.calendar(), now: instant,
+                    hasUnfinishedTask: busy.contains(schedule.id))
+            }
+            try Self.cancelUnfinished(of: zip(schedules, decisions).filter(\.1.cancelUnfinished).map(\.0.id), on: connection)
+            let created = try Self.insertTasks(zip(schedules, decisions).map { ($0, $1.create) }, on: connection)
+            try Self.advance(schedules, decisions, created: created, on: connection)
+            var round = FireRound(created: created.values.reduce(0, +), schedules: schedules.count)
+            for (schedule, decision) in zip(schedules, decisions) {
+                round.skipped += decision.skipped.map { FireRound.Event(scheduleID: schedule.id, nominal: $0) }
+                round.missed += decision.missed.map { FireRound.Event(scheduleID: schedule.id, nominal: $0) }
+            }
+            if round.created > 0 {
+                try connection.execute("SELECT pg_notify('\(TaskNotifications.dueTasksChannel)', '')")
+            }
+            return round
+        }
+    }
+
+    /// How long until the earliest fire not decided yet of a schedule that is not paused, by
+    /// the database's clock (zero when it is due); nil when no fire remains.
+    package func timeToEarliestFire() async throws -> Duration? {
+        try await client.query(
+            """
+            SELECT greatest(0, (extract(epoch from min(next_fire_at) - clock_timestamp()) * 1000000)::int8)
+            FROM schedules WHERE NOT paused
+            """
+        ).first?.int64(0).map { .microseconds($0) }
+    }
+
+    /// Schedules that are not paused and have fires left.
+    package func countActive() async throws -> Int {
+        try await client.query("SELECT count(*) FROM schedules WHERE NOT paused AND next_fire_at IS NOT NULL")
+            .first?.int(0) ?? 0
+    }
+
+    /// Cancels the unfinished tasks of `schedules` as `POST /cancel` does: those held by a
+    /// worker are announced so that their coordinator stops them.
+    private static func cancelUnfinished(of schedules: [UUID], on connection: PostgresConnection) throws {
+        guard !schedules.isEmpty else { return }
+        _ = try connection.query(
+            """
+            WITH previous AS (
+                SELECT id, status FROM tasks WHERE schedule_id = ANY($1::uuid[])
+                    AND status IN ('scheduled', 'dispatched', 'running') FOR UPDATE),
+            cancelled AS (
+                UPDATE tasks t SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(),
+                    updated_at = now(), last_error = 'cancelled: a newer fire of its schedule started (cancel_previous)'
+                FROM previous p WHERE t.id = p.id RETURNING t.id)
+            SELECT pg_notify('\(TaskNotifications.cancelChannel)', p.id::text) FROM previous p
+            WHERE p.status IN ('dispatched', 'running') AND EXISTS (SELECT 1 FROM cancelled)
+            """, [PostgresArray(schedules)])
+    }
+
+    /// Inserts the fires' tasks; returns how many each schedule got (a fire that has its task
+    /// already is skipped by the unique index).
+    private static func insertTasks(
+        _ fires: [(ScheduleRecord, [ScheduledFire])], on connection: PostgresConnection
+    ) throws -> [UUID: Int] {
+        let rows = fires.flatMap { schedule, fires in fires.map { (schedule, $0) } }
+        guard !rows.isEmpty else { return [:] }
+        let inserted = try connection.query(
+            """
+            INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time)
+            SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
+                timeout_seconds, schedule_id, \(SQLTimestamp.timestamp(fromMicroseconds: "nominal_us"))
+            FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[])
+                AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us)
+            ON CONFLICT (schedule_id, nominal_time) WHERE schedule_id IS NOT NULL DO NOTHING
+            RETURNING schedule_id
+            """,
+            [
+                PostgresArray(rows.map { _ in UUID() }),
+                PostgresArray(rows.map(\.0.definition.command)),
+                PostgresArray(rows.map(\.1.scheduledAt.microsecondsSinceEpoch)),
+                PostgresArray(rows.map(\.0.definition.maxAttempts)),
+                PostgresArray(rows.map(\.0.definition.timeoutSeconds)),
+                PostgresArray(rows.map(\.0.id)),
+                PostgresArray(rows.map(\.1.nominal.microsecondsSinceEpoch)),
+            ])
+        var created: [UUID: Int] = [:]
+        for row in inserted {
+            if let id = try row.uuid(0) { created[id, default: 0] += 1 }
+        }
+        return created
+    }
+
+    /// Moves each schedule past the fires it decided and adds them to its counts.
+    private static func advance(
+        _ schedules: [ScheduleRecord], _ decisions: [FireDecision], created: [UUID: Int],
+        on connection: PostgresConnection
+    ) throws {
+        _ = try connection.query(
+            """
+            UPDATE schedules s SET
+                next_fire_at = \(SQLTimestamp.timestamp(fromMicroseconds: "d.next_us")),
+                buffered_fire_at = \(SQLTimestamp.timestamp(fromMicroseconds: "d.buffered_us")),
+                last_fire_at = greatest(s.last_fire_at, \(SQLTimestamp.timestamp(fromMicroseconds: "d.last_us"))),
+                fired = s.fired + d.fired, skipped = s.skipped + d.skipped, missed = s.missed + d.missed,
+                updated_at = now()
+            FROM unnest($1::uuid[], $2::int8[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[])
+                AS d (id, next_us, buffered_us, last_us, fired, skipped, missed)
+            WHERE s.schedule_id = d.id
+            """,
+            [
+                PostgresArray(schedules.map(\.id)),
+                PostgresArray(decisions.map { $0.nextFireAt?.microsecondsSinceEpoch }),
+                PostgresArray(decisions.map { $0.bufferedFireAt?.microsecondsSinceEpoch }),
+                PostgresArray(decisions.map { $0.create.map(\.nominal.microsecondsSinceEpoch).max() }),
+                PostgresArray(schedules.map { Int64(created[$0.id] ?? 0) }),
+                PostgresArray(decisions.map { Int64($0.skipped.count) }),
+                PostgresArray(decisions.map { Int64($0.missed.count) }),
+            ])
+    }
+}
