@@ -44,6 +44,9 @@ ALTER TABLE tasks ADD COLUMN IF NOT EXISTS schedule_id uuid;
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS nominal_time timestamptz;
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_schedule_fire_idx ON tasks (schedule_id, nominal_time)
     WHERE schedule_id IS NOT NULL;
+-- GET /tasks?schedule_id= pages newest first by (created_at, id).
+CREATE INDEX IF NOT EXISTS tasks_schedule_created_idx ON tasks (schedule_id, created_at, id)
+    WHERE schedule_id IS NOT NULL;
 -- A schedule's tasks that have not finished: what its overlap policy looks at.
 CREATE INDEX IF NOT EXISTS tasks_schedule_unfinished_idx ON tasks (schedule_id)
     WHERE schedule_id IS NOT NULL AND status IN ('scheduled', 'dispatched', 'running');

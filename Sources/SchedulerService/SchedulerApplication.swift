@@ -93,6 +93,8 @@ package struct SchedulerApplication: Sendable {
             ("/schedules/:id", .patch, schedules.update),
             ("/schedules/:id", .delete, schedules.delete),
             ("/schedules/:id/upcoming", .get, schedules.upcoming),
+            ("/schedules/:id/trigger", .post, schedules.trigger),
+            ("/schedules/:id/backfill", .post, schedules.backfill),
             ("/openapi.json", .get, endpoints.openAPI),
         ] + (health.routes + [workers.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)

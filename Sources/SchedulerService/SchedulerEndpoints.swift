@@ -85,7 +85,8 @@ struct SchedulerEndpoints: Sendable {
     /// `GET /tasks?status=&limit=&after=`: one page of tasks, newest first.
     func listTasks(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)
-        let page = try await store.listTasks(status: query.status, after: query.after, limit: query.limit)
+        let page = try await store.listTasks(
+            status: query.status, scheduleID: query.scheduleID, after: query.after, limit: query.limit)
         return Response(try .json(TaskListResponse(page)))
     }
 

@@ -1,20 +1,25 @@
+import struct Foundation.UUID
 import Hummingbird
 import Core
 import TaskStorage
 
-/// The query of `GET /tasks`: `status` (one task state), `limit` (1–1000, default 100) and
-/// `after` (the `next` cursor of the previous page).
+/// The query of `GET /tasks`: `status` (one task state), `schedule_id` (the tasks one schedule
+/// made), `limit` (1–1000, default 100) and `after` (the `next` cursor of the previous page).
 struct TaskListQuery: Sendable, Hashable {
     static let limitRange = 1...1000
     static let defaultLimit = 100
 
     var status: TaskState?
+    var scheduleID: UUID?
     var limit: Int
     var after: PageCursor?
 
     init(_ parameters: Parameters) throws(APIError) {
         status = try QueryParameter.value(of: "status", in: parameters, expecting: Self.statusExpectation) {
             TaskState(rawValue: $0)
+        }
+        scheduleID = try QueryParameter.value(of: "schedule_id", in: parameters, expecting: "a schedule id (a UUID)") {
+            UUID(uuidString: $0)
         }
         limit = try QueryParameter.integer("limit", in: parameters, range: Self.limitRange) ?? Self.defaultLimit
         after = try QueryParameter.cursor(in: parameters)

@@ -46,6 +46,9 @@ struct TaskStatusResponse: Encodable, Sendable {
     var exitCode: Int32?
     var output: String?
     var error: String?
+    /// For a task a schedule made: the schedule and the fire time (before jitter).
+    var scheduleID: String?
+    var nominalTime: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -65,6 +68,8 @@ struct TaskStatusResponse: Encodable, Sendable {
         case exitCode = "exit_code"
         case output
         case error
+        case scheduleID = "schedule_id"
+        case nominalTime = "nominal_time"
     }
 
     init(_ task: TaskRecord) {
@@ -85,6 +90,8 @@ struct TaskStatusResponse: Encodable, Sendable {
         exitCode = task.exitCode
         output = task.output
         error = task.lastError
+        scheduleID = task.scheduleID?.uuidString.lowercased()
+        nominalTime = task.nominalTime?.rfc3339
     }
 }
 

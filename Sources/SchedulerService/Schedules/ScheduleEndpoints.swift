@@ -75,6 +75,36 @@ struct ScheduleEndpoints: Sendable {
         return Response(try .json(UpcomingFiresResponse(fireTimes: fireTimes)))
     }
 
+    /// `POST /schedules/{id}/trigger`: one task now, outside the cron.
+    func trigger(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let id = try Self.scheduleID(context)
+        guard let task = try await store.trigger(id: id) else { throw Self.notFound(id) }
+        TaskMetrics.scheduled()
+        context.logger.info(
+            "Schedule triggered", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())", LogKey.taskID: "\(task.id)"])
+        return Response(try .json(TaskStatusResponse(task), status: .created))
+    }
+
+    /// `POST /schedules/{id}/backfill` with `{"start": t1, "end": t2}`: a task for every fire
+    /// time in `[t1, t2)` that has none yet.
+    func backfill(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let id = try Self.scheduleID(context)
+        let range = try await bodies.withBody(of: request, upTo: maxBodyBytes) { try BackfillRange.decode(from: $0) }
+        do {
+            guard
+                let created = try await store.backfill(
+                    id: id, from: range.start, to: range.end, maxFires: BackfillRange.maxFires)
+            else { throw Self.notFound(id) }
+            TaskMetrics.scheduled(count: created)
+            context.logger.info(
+                "Schedule backfilled", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())", LogKey.count: "\(created)"])
+            return Response(try .json(["created": created]))
+        } catch is BackfillTooLong {
+            throw APIError(
+                .invalidField, "the range holds more than \(BackfillRange.maxFires) fire times; backfill it in parts")
+        }
+    }
+
     private func schedule(_ context: ServiceRequestContext) async throws -> ScheduleRecord {
         let id = try Self.scheduleID(context)
         guard let schedule = try await store.find(id: id) else { throw Self.notFound(id) }

@@ -104,7 +104,7 @@ extension ScheduleStore {
 
     /// Inserts the fires' tasks; returns how many each schedule got (a fire that has its task
     /// already is skipped by the unique index).
-    private static func insertTasks(
+    static func insertTasks(
         _ fires: [(ScheduleRecord, [ScheduledFire])], on connection: PostgresConnection
     ) throws -> [UUID: Int] {
         let rows = fires.flatMap { schedule, fires in fires.map { (schedule, $0) } }

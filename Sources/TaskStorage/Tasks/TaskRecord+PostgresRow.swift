@@ -32,7 +32,9 @@ extension TaskRecord {
             lastError: row.string(Column.lastError.rawValue),
             exitCode: try reader.optionalExactly(.exitCode, as: Int32.self),
             output: row.string(Column.output.rawValue),
-            createdAt: try reader.requiredTimestamp(.createdAt)
+            createdAt: try reader.requiredTimestamp(.createdAt),
+            scheduleID: try row.uuid(Column.scheduleID.rawValue),
+            nominalTime: try reader.optionalTimestamp(.nominalTime)
         )
     }
 
@@ -40,6 +42,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
+        case scheduleID, nominalTime
 
         var name: String {
             switch self {
@@ -61,12 +64,16 @@ extension TaskRecord {
             case .createdAt: "created_at"
             case .cancelledAt: "cancelled_at"
             case .nextAttemptAt: "next_attempt_at"
+            case .scheduleID: "schedule_id"
+            case .nominalTime: "nominal_time"
             }
         }
 
         var isTimestamp: Bool {
             switch self {
-            case .scheduledAt, .pickedAt, .startedAt, .completedAt, .failedAt, .createdAt, .cancelledAt, .nextAttemptAt: true
+            case .scheduledAt, .pickedAt, .startedAt, .completedAt, .failedAt, .createdAt, .cancelledAt, .nextAttemptAt,
+                .nominalTime:
+                true
             default: false
             }
         }

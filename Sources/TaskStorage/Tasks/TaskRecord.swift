@@ -22,13 +22,16 @@ package struct TaskRecord: Sendable, Hashable {
     package var exitCode: Int32?
     package var output: String?
     package var createdAt: Timestamp
+    /// The schedule that made the task, and the fire time it stands for (before jitter).
+    package var scheduleID: UUID?
+    package var nominalTime: Timestamp?
 
     package init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
         startedAt: Timestamp? = nil, completedAt: Timestamp? = nil, failedAt: Timestamp? = nil,
         cancelledAt: Timestamp? = nil, nextAttemptAt: Timestamp? = nil, status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
-        output: String? = nil, createdAt: Timestamp
+        output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil
     ) {
         self.id = id
         self.command = command
@@ -48,5 +51,7 @@ package struct TaskRecord: Sendable, Hashable {
         self.exitCode = exitCode
         self.output = output
         self.createdAt = createdAt
+        self.scheduleID = scheduleID
+        self.nominalTime = nominalTime
     }
 }

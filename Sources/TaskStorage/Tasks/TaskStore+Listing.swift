@@ -1,3 +1,4 @@
+package import struct Foundation.UUID
 import Postgres
 
 /// One page of the task list.
@@ -20,8 +21,13 @@ extension TaskStore {
     /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
     /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
     /// list, since every index costs each update of a task's status a new entry.
-    package func listTasks(status: TaskState? = nil, after cursor: PageCursor? = nil, limit: Int) async throws -> TaskPage {
+    package func listTasks(
+        status: TaskState? = nil, scheduleID: UUID? = nil, after cursor: PageCursor? = nil, limit: Int
+    ) async throws -> TaskPage {
         precondition(limit > 0, "a page holds at least one task")
+        if let scheduleID {
+            return try await listTasks(of: scheduleID, status: status, after: cursor, limit: limit)
+        }
         var parameters: [(any PostgresBindable)?] = []
         var after = ""
         if let cursor {
@@ -43,6 +49,28 @@ extension TaskStore {
             """
             SELECT \(TaskRecord.sqlColumns) FROM (\(pages.joined(separator: " UNION ALL "))) AS tasks
             ORDER BY created_at DESC, id DESC LIMIT \(pageSize)
+            """, parameters)
+        let tasks = try result.prefix(limit).map(TaskRecord.init(row:))
+        return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(PageCursor.init(after:)) : nil)
+    }
+
+    /// The tasks of one schedule, through the `(schedule_id, created_at, id)` index.
+    private func listTasks(of scheduleID: UUID, status: TaskState?, after cursor: PageCursor?, limit: Int) async throws -> TaskPage {
+        var parameters: [(any PostgresBindable)?] = [scheduleID, limit + 1]
+        var conditions = ["schedule_id = $1"]
+        if let status {
+            parameters.append(status.rawValue)
+            conditions.append("status = $\(parameters.count)")
+        }
+        if let cursor {
+            parameters += [cursor.createdAt.microsecondsSinceEpoch, cursor.id]
+            conditions.append(
+                "(created_at, id) < (\(SQLTimestamp.timestamp(fromParameter: parameters.count - 1)), $\(parameters.count)::uuid)")
+        }
+        let result = try await client.query(
+            """
+            SELECT \(TaskRecord.sqlColumns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY created_at DESC, id DESC LIMIT $2
             """, parameters)
         let tasks = try result.prefix(limit).map(TaskRecord.init(row:))
         return TaskPage(tasks: tasks, next: result.count > limit ? tasks.last.map(PageCursor.init(after:)) : nil)

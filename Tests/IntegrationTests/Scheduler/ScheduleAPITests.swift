@@ -181,4 +181,57 @@ import Testing
             try await client.get("/schedules/\(id)/upcoming?count=0").expectAPIError(.badRequest, "invalid_parameter")
         }
     }
+
+    @Test func triggerMakesATaskNowEvenWhenPaused() async throws {
+        try await withSchedulerApplication { client, _ in
+            let schedule = try await Self.create(client, #"{"cron": "0 0 1 1 *", "command": "echo now", "paused": true}"#)
+            let id = try #require(schedule["schedule_id"] as? String)
+            let response = try await client.post("/schedules/\(id)/trigger", json: "")
+            #expect(response.status == .created)
+            let task = try response.jsonObject()
+            #expect(task["schedule_id"] as? String == id)
+            #expect(task["command"] as? String == "echo now")
+            #expect(task["status"] as? String == "scheduled")
+            let nominal = try #require(task["nominal_time"] as? String)
+            #expect(task["scheduled_at"] as? String == nominal)
+            let taskID = try #require(task["task_id"] as? String)
+            let status = try await client.get("/status?task_id=\(taskID)").jsonObject()
+            #expect(status["schedule_id"] as? String == id)
+            #expect(status["nominal_time"] as? String == nominal)
+            let shown = try await client.get("/schedules/\(id)").jsonObject()
+            #expect((shown["counts"] as? [String: Int])?["fired"] == 1)
+            #expect(shown["last_fire_at"] as? String == nominal)
+            try await client.post("/schedules/\(UUID().uuidString)/trigger", json: "").expectAPIError(.notFound, "not_found")
+        }
+    }
+
+    @Test func backfillMakesEachMissingFireOnceAndListsThemBySchedule() async throws {
+        try await withSchedulerApplication { client, _ in
+            let schedule = try await Self.create(client, #"{"cron": "0 * * * *", "command": "true"}"#)
+            let id = try #require(schedule["schedule_id"] as? String)
+            let range = #"{"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T05:00:00Z"}"#
+            let first = try await client.post("/schedules/\(id)/backfill", json: range)
+            #expect(first.status == .ok)
+            #expect(try first.jsonObject()["created"] as? Int == 5)
+            let wider = #"{"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T06:30:00Z"}"#
+            #expect(try await client.post("/schedules/\(id)/backfill", json: wider).jsonObject()["created"] as? Int == 2)
+            #expect(try await client.post("/schedules/\(id)/backfill", json: wider).jsonObject()["created"] as? Int == 0)
+            let page = try await client.get("/tasks?schedule_id=\(id)&limit=100").jsonObject()
+            let tasks = try #require(page["tasks"] as? [[String: Any]])
+            #expect(Set(tasks.compactMap { $0["nominal_time"] as? String }) == Set((0...6).map { "2026-01-01T0\($0):00:00.000Z" }))
+            #expect(tasks.allSatisfy { $0["schedule_id"] as? String == id })
+            let pending = try await client.get("/tasks?schedule_id=\(id)&status=completed").jsonObject()
+            #expect((pending["tasks"] as? [Any])?.isEmpty == true)
+            #expect((try await client.get("/schedules/\(id)").jsonObject()["counts"] as? [String: Int])?["fired"] == 7)
+
+            let tooLong = #"{"start": "2020-01-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}"#
+            try await client.post("/schedules/\(id)/backfill", json: tooLong).expectAPIError(.badRequest, "invalid_field")
+            let backwards = #"{"start": "2026-01-02T00:00:00Z", "end": "2026-01-01T00:00:00Z"}"#
+            try await client.post("/schedules/\(id)/backfill", json: backwards).expectAPIError(.badRequest, "invalid_field")
+            try await client.post("/schedules/\(id)/backfill", json: #"{"start": "soon"}"#).expectAPIError(.badRequest, "invalid_field")
+            try await client.post("/schedules/\(id)/backfill", json: #"{"start": "x", "end": "y"}"#).expectAPIError(.badRequest, "invalid_date")
+            try await client.post("/schedules/\(id)/backfill", json: "{").expectAPIError(.badRequest, "invalid_json")
+            try await client.get("/tasks?schedule_id=nope").expectAPIError(.badRequest, "invalid_parameter")
+        }
+    }
 }
