@@ -14,7 +14,11 @@ extension Duration {
             let number = text.dropLast(unit.suffix.count)
             // "5ms" also ends in "s": only accept a suffix whose remainder is a plain number.
             guard let value = Double(number), value.isFinite, value >= 0, !number.hasPrefix("+") else { continue }
-            self = .nanoseconds(Int64((value * unit.nanoseconds).rounded()))
+            let nanoseconds = (value * unit.nanoseconds).rounded()
+            guard nanoseconds < Double(Int64.max) else {
+                throw ConfigurationError("'\(text)' is longer than any duration can be (about 292 years)")
+            }
+            self = .nanoseconds(Int64(nanoseconds))
             return
         }
         throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m, 7d)")

@@ -69,11 +69,12 @@ struct RecurringScheduleResponse: Encodable, Sendable {
         counts = Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed)
     }
 
-    /// The first `count` fire times at or after `now` (and `start_at`), as RFC 3339.
+    /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to
+    /// 9999, as RFC 3339.
     static func fireTimes(of schedule: ScheduleRecord, from now: Timestamp, count: Int) -> [String] {
         guard let calendar = try? schedule.calendar() else { return [] }
         return calendar.fires(after: Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - 1), count: count)
-            .map(\.rfc3339)
+            .prefix(while: Timestamp.rfc3339Range.contains).map(\.rfc3339)
     }
 }
 

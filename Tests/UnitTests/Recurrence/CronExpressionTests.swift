@@ -79,6 +79,7 @@ import Testing
             ("@every 500ms", "\"@every 500ms\": the interval must be at least one second"),
             ("@every soon", "\"@every soon\": \"soon\" is not a duration such as 90s, 5m or 1h"),
             ("@every -5s", "\"@every -5s\": \"-5s\" is not a duration such as 90s, 5m or 1h"),
+            ("@every 1e300s", "\"@every 1e300s\": \"1e300s\" is not a duration such as 90s, 5m or 1h"),
         ]
         for (text, message) in refused {
             do {
