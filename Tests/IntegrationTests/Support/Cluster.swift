@@ -16,6 +16,8 @@ final class Cluster: @unchecked Sendable {
     private(set) var coordinatorPort = 0
     /// The coordinator's HTTP admin port (`/healthz`, `/readyz`, `/metrics`, `/workers`).
     private(set) var coordinatorAdminPort = 0
+    /// Coordinators started beside the first, with no workers of their own.
+    private(set) var otherCoordinators: [ServiceProcess] = []
     private(set) var workers: [ServiceProcess] = []
     /// Each worker's HTTP admin port, in the order of `workers`.
     private(set) var workerAdminPorts: [Int] = []
@@ -63,6 +65,22 @@ final class Cluster: @unchecked Sendable {
         try await eventually("the coordinator to listen\n\(process.log)") {
             await isListening(port: port) ? true : nil
         }
+    }
+
+    /// Starts one more coordinator on the same database, on ports of its own.
+    @discardableResult
+    func startAnotherCoordinator() async throws -> ServiceProcess {
+        let port = try await freePort()
+        let process = try ServiceProcess(
+            executablePath: TestEnvironment.executable("coordinator"), name: "coordinator-\(otherCoordinators.count + 2)",
+            arguments: [
+                "--coordinator_port=127.0.0.1:\(port)", "--admin_port=127.0.0.1:\(try await freePort())",
+                "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=3s", "--poll_interval=200ms",
+            ],
+            environment: databaseEnvironment)
+        otherCoordinators.append(process)
+        try await eventually("the coordinator to listen\n\(process.log)") { await isListening(port: port) ? true : nil }
+        return process
     }
 
     /// Starts a worker and, with `waitForRegistration`, waits until its heartbeats reach the
@@ -147,7 +165,8 @@ final class Cluster: @unchecked Sendable {
     @discardableResult
     func stop() async -> [String: Int32?] {
         var statuses: [String: Int32?] = [:]
-        for process in workers + [coordinator, scheduler].compactMap({ $0 }) where !killed.contains(process.pid) {
+        for process in workers + otherCoordinators + [coordinator, scheduler].compactMap({ $0 })
+        where !killed.contains(process.pid) {
             statuses[process.name] = await process.stop()
         }
         await dropDatabase()
@@ -156,7 +175,7 @@ final class Cluster: @unchecked Sendable {
 
     /// All logs, for failure messages.
     var logs: String {
-        (workers + [coordinator, scheduler].compactMap { $0 }).map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
+        (workers + otherCoordinators + [coordinator, scheduler].compactMap { $0 }).map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
     }
 }
 
