@@ -42,6 +42,11 @@ CREATE INDEX IF NOT EXISTS schedules_created_idx ON schedules (created_at, sched
 -- them when their schedule is deleted.
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS schedule_id uuid;
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS nominal_time timestamptz;
+-- A fire's task that has not started by then (no free worker slot) runs nothing: it is cancelled
+-- as missed. NULL for tasks made by trigger or backfill, which have no catch-up window.
+ALTER TABLE tasks ADD COLUMN IF NOT EXISTS start_by timestamptz;
+CREATE INDEX IF NOT EXISTS tasks_start_by_idx ON tasks (start_by)
+    WHERE status = 'scheduled' AND start_by IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_schedule_fire_idx ON tasks (schedule_id, nominal_time)
     WHERE schedule_id IS NOT NULL;
 -- GET /tasks?schedule_id= pages newest first by (created_at, id).

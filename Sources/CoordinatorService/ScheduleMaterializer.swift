@@ -3,14 +3,18 @@ import ServiceLifecycle
 import Core
 package import TaskStorage
 
-/// Turns the due fires of recurring schedules into tasks, at their fire time. Any number of
+/// Turns the due fires of recurring schedules into tasks due at their fire time. Any number of
 /// coordinators may run it at once: each round locks the schedules it decides and skips those
-/// another coordinator holds (see `ScheduleStore.decideDueFires`). It sleeps until the earliest
-/// next fire by the database's clock, at most `longestSleep` (a buffered fire waits for a task to
-/// end), and wakes early when a schedule changes.
+/// another coordinator holds (see `ScheduleStore.decideDueFires`). It sleeps until the next fire
+/// to decide by the database's clock (up to `FireDecision.lookahead` ahead of its time), at most
+/// `longestSleep` (a buffered fire waits for a task to end), and wakes early when a schedule
+/// changes.
 package final class ScheduleMaterializer: Service, Sendable {
     /// Schedules decided in one transaction.
     static let batchSize = 500
+    /// Transactions deciding at once when many schedules are due together (each takes other
+    /// schedules: `SKIP LOCKED`).
+    static let deciders = 2
     static let longestSleep = Duration.seconds(1)
 
     private let store: ScheduleStore
@@ -34,18 +38,29 @@ package final class ScheduleMaterializer: Service, Sendable {
         await PeriodicLoop(waitingWith: { await self.waitForNextFire() }).run { await self.decideDueFires() }
     }
 
-    /// Decides rounds until fewer schedules than a batch were due.
+    /// Decides every due fire, then cancels the fires' tasks that could not start in time.
     private func decideDueFires() async {
         do {
-            var round: FireRound
-            repeat {
-                round = try await store.decideDueFires(limit: Self.batchSize)
-                record(round)
-            } while round.schedules == Self.batchSize && !Task.isCancelled
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<Self.deciders {
+                    group.addTask { try await self.decideUntilNoneDue() }
+                }
+                try await group.waitForAll()
+            }
+            record(FireRound(missed: try await store.cancelExpiredFires()))
         } catch {
             logger.warning("deciding the fires of schedules failed, retrying", metadata: [LogKey.error: "\(error)"])
             try? await Task.sleep(for: Self.longestSleep)
         }
+    }
+
+    /// Decides batches until fewer schedules than a batch were due.
+    private func decideUntilNoneDue() async throws {
+        var round: FireRound
+        repeat {
+            round = try await store.decideDueFires(limit: Self.batchSize)
+            record(round)
+        } while round.schedules == Self.batchSize && !Task.isCancelled
     }
 
     private func record(_ round: FireRound) {
@@ -64,7 +79,7 @@ package final class ScheduleMaterializer: Service, Sendable {
 
     /// At least a millisecond, so that a fire another coordinator holds is not polled in a spin.
     private func waitForNextFire() async {
-        let untilNext = (try? await store.timeToEarliestFire()) ?? Self.longestSleep
+        let untilNext = (try? await store.timeToNextDecision()) ?? Self.longestSleep
         await wakeSignal.wait(timeout: max(.milliseconds(1), min(untilNext, Self.longestSleep)))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An IANA time zone, as far as fire times need it: the offset of its wall clock from UTC at
 /// any instant, and the instants where that offset changes. Instants are whole seconds since
@@ -11,12 +12,21 @@ package struct ScheduleTimeZone: Sendable, Hashable {
     package static let utc = try! ScheduleTimeZone(identifier: "UTC")
 
     package init(identifier: String) throws(RecurrenceError) {
-        guard let zone = TimeZone(identifier: identifier) else {
+        guard let zone = Self.known.withLock({ $0[identifier] }) ?? Self.load(identifier) else {
             throw RecurrenceError(
                 field: "timezone", text: identifier, reason: "it is not an IANA time zone name such as Europe/Berlin or UTC")
         }
         self.identifier = identifier
         self.zone = zone
+    }
+
+    /// The zones read so far, by name: loading one from ICU's data costs far more than a fire.
+    private static let known = Mutex<[String: TimeZone]>([:])
+
+    private static func load(_ identifier: String) -> TimeZone? {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        known.withLock { $0[identifier] = zone }
+        return zone
     }
 
     /// Seconds the wall clock is ahead of UTC at `instant`.

@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "noop workers in the cluster.")
     var workers = 3
 
-    @Option(help: "Slots of each worker in the drain, burst, paced and backlog scenarios (--capacity); the others run the default.")
+    @Option(help: "Slots of each worker in the drain, burst, paced, backlog and schedules scenarios (--capacity); the others run the default.")
     var wideCapacity = 100
 
     @Option(help: "Tasks of the end-to-end and drain scenarios.")
@@ -58,6 +58,18 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "GET /status requests sent while each backlog is claimed.")
     var statusRequests = 5_000
+
+    @Option(help: "Schedules `* * * * *` of the schedules scenario's thundering herd.")
+    var herdSchedules = 10_000
+
+    @Option(help: "Minute boundaries the herd fires at.")
+    var herdMinutes = 3
+
+    @Option(help: "Schedules `* * * * * *` of the schedules scenario.")
+    var everySecondSchedules = 100
+
+    @Option(help: "Seconds the every-second schedules fire for.")
+    var everySecondSeconds = 60
 
     @Option(help: "Where to write the figures as JSON.")
     var json = "bench-results.json"

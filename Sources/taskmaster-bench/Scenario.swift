@@ -23,6 +23,9 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case rpc
     /// Claiming and `GET /status` with a small and a large backlog.
     case backlog
+    /// Recurring schedules: a herd firing at the same second of every minute, and schedules
+    /// firing every second.
+    case schedules
     /// Resident memory of every service, idle and under the end-to-end load, and the
     /// coordinator's with the large backlog: run it after those scenarios.
     case memory
@@ -36,7 +39,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// measure how far the cluster scales.
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
-        case .drain, .burst, .paced, .backlog: ["--capacity=\(options.wideCapacity)"]
+        case .drain, .burst, .paced, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
         case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .rpc, .memory: []
         }
     }
@@ -53,6 +56,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .paced: try await StartDelay.paced(on: cluster, options: options)
         case .rpc: try await RPCThroughput.run(options: options)
         case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
+        case .schedules: try await Schedules.run(on: cluster, options: options)
         case .memory: memory.figures()
         }
     }

@@ -1,10 +1,12 @@
 package import Core
 package import Recurrence
 
-/// One task a fire makes: the fire time and when the task is due (after jitter).
+/// One task a fire makes: the fire time, when the task is due (after jitter) and, for a fire of
+/// the schedule's own, when it must have started (the end of its catch-up window).
 package struct ScheduledFire: Sendable, Hashable {
     package var nominal: Timestamp
     package var scheduledAt: Timestamp
+    package var startBy: Timestamp?
 }
 
 /// What the due fires of one schedule come to, decided while its row is locked: the tasks to
@@ -22,8 +24,15 @@ package struct FireDecision: Sendable, Hashable {
     /// Most fires one decision takes; the rest wait for the next round.
     package static let maxFires = 1000
 
+    /// How far ahead of its time a fire may be decided, so that its task waits, due at the fire
+    /// time, like any task stored ahead (a herd of schedules firing at one second takes longer
+    /// than that second to decide). Only the next fire, and only when the overlap policy cannot
+    /// turn on what runs by then: the schedule has no unfinished task, or its policy is `allow`.
+    package static let lookahead = Duration.seconds(2)
+
     /// Decides the fires of `schedule` due at `now` (its buffered fire first, then every fire
-    /// from `next_fire_at` up to `now`), given whether it has a task that has not finished.
+    /// from `next_fire_at` up to `now`, then the next one when it falls within `lookahead`),
+    /// given whether it has a task that has not finished.
     package init(schedule: ScheduleRecord, calendar: FireCalendar, now: Timestamp, hasUnfinishedTask: Bool) {
         var due: [Timestamp] = []
         var next = schedule.nextFireAt
@@ -33,12 +42,14 @@ package struct FireDecision: Sendable, Hashable {
         }
         nextFireAt = next
         let definition = schedule.definition
-        let oldest = now.microsecondsSinceEpoch - Int64(definition.catchupWindowSeconds) * 1_000_000
+        let window = Int64(definition.catchupWindowSeconds) * 1_000_000
+        let oldest = now.microsecondsSinceEpoch - window
         let isMissed = { (fire: Timestamp) in fire.microsecondsSinceEpoch < oldest }
         let fire = { (nominal: Timestamp) in
             ScheduledFire(
                 nominal: nominal,
-                scheduledAt: calendar.jitteredStart(of: nominal, scheduleID: schedule.id, jitterSeconds: definition.jitterSeconds))
+                scheduledAt: calendar.jitteredStart(of: nominal, scheduleID: schedule.id, jitterSeconds: definition.jitterSeconds),
+                startBy: Timestamp(microsecondsSinceEpoch: nominal.microsecondsSinceEpoch + window))
         }
         var busy = hasUnfinishedTask
         bufferedFireAt = schedule.bufferedFireAt
@@ -79,10 +90,19 @@ package struct FireDecision: Sendable, Hashable {
             }
         case .cancelPrevious:
             // Each fire would cancel the one before it: of those due together only the newest runs.
-            guard let newest = candidates.last else { break }
-            skipped += candidates.dropLast()
-            cancelUnfinished = busy
-            create.append(fire(newest))
+            if let newest = candidates.last {
+                skipped += candidates.dropLast()
+                cancelUnfinished = busy
+                create.append(fire(newest))
+                busy = true
+            }
+        }
+        let horizon = now.microsecondsSinceEpoch + Self.lookahead.microseconds
+        if let ahead = nextFireAt, ahead > now, ahead.microsecondsSinceEpoch <= horizon,
+            !busy || definition.overlap == .allow, bufferedFireAt == nil
+        {
+            create.append(fire(ahead))
+            nextFireAt = calendar.next(after: ahead)
         }
     }
 }

@@ -15,6 +15,13 @@ package struct FireRound: Sendable, Hashable {
     package var missed: [Event] = []
     /// Schedules decided; as many as asked for means more may be due.
     package var schedules = 0
+
+    package init(created: Int = 0, skipped: [Event] = [], missed: [Event] = [], schedules: Int = 0) {
+        self.created = created
+        self.skipped = skipped
+        self.missed = missed
+        self.schedules = schedules
+    }
 }
 
 extension ScheduleStore {
@@ -27,16 +34,18 @@ extension ScheduleStore {
         try await client.withTransaction { connection in
             guard let now = try connection.query("SELECT \(SQLTimestamp.microseconds(of: "clock_timestamp()"))").first?.int64(0)
             else { throw TaskStoreError(code: .missingRow, message: "SELECT clock_timestamp() returned no row") }
+            // Due, or within the lookahead and free to be decided ahead (see `FireDecision`), or
+            // with a buffered fire whose task may start.
             let schedules = try connection.query(
                 """
                 SELECT \(ScheduleRecord.sqlColumns) FROM schedules s
                 WHERE NOT paused AND (next_fire_at <= \(SQLTimestamp.timestamp(fromParameter: 1))
-                    OR (buffered_fire_at IS NOT NULL AND NOT EXISTS (
-                        SELECT 1 FROM tasks t WHERE t.schedule_id = s.schedule_id
-                            AND t.status IN ('scheduled', 'dispatched', 'running'))))
+                    OR (next_fire_at <= \(SQLTimestamp.timestamp(fromParameter: 3)) AND buffered_fire_at IS NULL
+                        AND (overlap = 'allow' OR NOT \(Self.hasUnfinishedTask)))
+                    OR (buffered_fire_at IS NOT NULL AND NOT \(Self.hasUnfinishedTask)))
                 ORDER BY next_fire_at LIMIT $2
                 FOR UPDATE SKIP LOCKED
-                """, [now, limit]
+                """, [now, limit, now + FireDecision.lookahead.microseconds]
             ).map(ScheduleRecord.init(row:))
             guard !schedules.isEmpty else { return FireRound() }
             let busy = Set(
@@ -67,16 +76,47 @@ extension ScheduleStore {
         }
     }
 
-    /// How long until the earliest fire not decided yet of a schedule that is not paused, by
-    /// the database's clock (zero when it is due); nil when no fire remains.
-    package func timeToEarliestFire() async throws -> Duration? {
+    /// Cancels the tasks of fires that have not started by the end of their catch-up window
+    /// (no worker slot was free): they run nothing and count as missed. Returns those fires.
+    package func cancelExpiredFires() async throws -> [FireRound.Event] {
         try await client.query(
             """
-            SELECT greatest(0, (extract(epoch from min(next_fire_at) - clock_timestamp()) * 1000000)::int8)
-            FROM schedules WHERE NOT paused
+            WITH expired AS (
+                UPDATE tasks SET status = 'cancelled', cancelled_at = now(), updated_at = now(),
+                    last_error = 'missed: it could not start within the catch-up window of its schedule'
+                WHERE start_by < now() AND start_by IS NOT NULL AND status = 'scheduled' AND attempts = 0
+                RETURNING schedule_id, nominal_time),
+            counted AS (
+                UPDATE schedules s SET missed = s.missed + e.fires, updated_at = now()
+                FROM (SELECT schedule_id, count(*) FROM expired GROUP BY schedule_id) AS e (schedule_id, fires)
+                WHERE s.schedule_id = e.schedule_id)
+            SELECT schedule_id, \(SQLTimestamp.microseconds(of: "nominal_time")) FROM expired
             """
+        ).map { row in
+            FireRound.Event(
+                scheduleID: try require(try row.uuid(0)), nominal: Timestamp(microsecondsSinceEpoch: try require(try row.int64(1))))
+        }
+    }
+
+    /// How long until `decideDueFires` has a fire to decide, by the database's clock (zero when
+    /// one is due): the earliest next fire, less the lookahead where it may be decided ahead.
+    /// Nil when no fire remains.
+    package func timeToNextDecision() async throws -> Duration? {
+        try await client.query(
+            """
+            SELECT greatest(0, (extract(epoch from min(CASE
+                    WHEN buffered_fire_at IS NULL AND (overlap = 'allow' OR NOT \(Self.hasUnfinishedTask))
+                    THEN next_fire_at - $1 * interval '1 microsecond' ELSE next_fire_at END) - clock_timestamp())
+                * 1000000)::int8)
+            FROM schedules s WHERE NOT paused
+            """, [FireDecision.lookahead.microseconds]
         ).first?.int64(0).map { .microseconds($0) }
     }
+
+    /// Whether the schedule `s` has a task that has not finished.
+    static let hasUnfinishedTask = """
+        EXISTS (SELECT 1 FROM tasks t WHERE t.schedule_id = s.schedule_id AND t.status IN ('scheduled', 'dispatched', 'running'))
+        """
 
     /// Schedules that are not paused and have fires left.
     package func countActive() async throws -> Int {
@@ -111,11 +151,12 @@ extension ScheduleStore {
         guard !rows.isEmpty else { return [:] }
         let inserted = try connection.query(
             """
-            INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time)
+            INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time, start_by)
             SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
-                timeout_seconds, schedule_id, \(SQLTimestamp.timestamp(fromMicroseconds: "nominal_us"))
-            FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[])
-                AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us)
+                timeout_seconds, schedule_id, \(SQLTimestamp.timestamp(fromMicroseconds: "nominal_us")),
+                \(SQLTimestamp.timestamp(fromMicroseconds: "start_by_us"))
+            FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[], $8::int8[])
+                AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us, start_by_us)
             ON CONFLICT (schedule_id, nominal_time) WHERE schedule_id IS NOT NULL DO NOTHING
             RETURNING schedule_id
             """,
@@ -127,6 +168,7 @@ extension ScheduleStore {
                 PostgresArray(rows.map(\.0.definition.timeoutSeconds)),
                 PostgresArray(rows.map(\.0.id)),
                 PostgresArray(rows.map(\.1.nominal.microsecondsSinceEpoch)),
+                PostgresArray(rows.map { $0.1.startBy?.microsecondsSinceEpoch }),
             ])
         var created: [UUID: Int] = [:]
         for row in inserted {
@@ -162,4 +204,10 @@ extension ScheduleStore {
                 PostgresArray(decisions.map { Int64($0.missed.count) }),
             ])
     }
+}
+
+/// A column the statement always returns.
+private func require<Value>(_ value: Value?) throws -> Value {
+    guard let value else { throw TaskStoreError(code: .invalidColumn, message: "unexpected NULL in an expired fire") }
+    return value
 }

@@ -57,6 +57,7 @@ package struct ScheduleStore: Sendable {
                 ).first
             else { return nil }
             let (definition, nextFireAt) = try change(try ScheduleRecord(row: row))
+            try Self.withdrawFiresDecidedAhead(of: id, on: connection)
             let rows: PostgresResult
             do {
                 rows = try connection.query(
@@ -77,9 +78,31 @@ package struct ScheduleStore: Sendable {
 
     /// Deletes a schedule; its tasks stay. False when there was none.
     package func delete(id: UUID) async throws -> Bool {
-        let deleted = try await client.query("DELETE FROM schedules WHERE schedule_id = $1 RETURNING 1", [id]).count == 1
+        let deleted = try await client.withTransaction { connection in
+            try Self.withdrawFiresDecidedAhead(of: id, on: connection)
+            return try connection.query("DELETE FROM schedules WHERE schedule_id = $1 RETURNING 1", [id]).count == 1
+        }
         if deleted { try await announceChange() }
         return deleted
+    }
+
+    /// Deletes the tasks of fires decided ahead of their time (see `FireDecision.lookahead`) that
+    /// have not started, so that a change or a deletion leaves no fire it removed; the counts and
+    /// `last_fire_at` go back accordingly. Tasks of trigger and backfill stay.
+    private static func withdrawFiresDecidedAhead(of id: UUID, on connection: PostgresConnection) throws {
+        let withdrawn = try connection.query(
+            """
+            DELETE FROM tasks WHERE schedule_id = $1 AND nominal_time > now() AND start_by IS NOT NULL
+                AND status = 'scheduled' AND attempts = 0
+            RETURNING 1
+            """, [id]).count
+        guard withdrawn > 0 else { return }
+        _ = try connection.query(
+            """
+            UPDATE schedules SET fired = fired - $2,
+                last_fire_at = (SELECT max(nominal_time) FROM tasks WHERE schedule_id = $1)
+            WHERE schedule_id = $1
+            """, [id, withdrawn])
     }
 
     /// Tells coordinators that a schedule changed, so they look again at when the next fire is.

@@ -7,12 +7,12 @@ package enum SQLTimestamp {
     }
 
     /// Turns the int8 microseconds bound to parameter `$index` into a `timestamptz`.
-    static func timestamp(fromParameter index: Int) -> String {
+    package static func timestamp(fromParameter index: Int) -> String {
         timestamp(fromMicroseconds: "$\(index)::int8")
     }
 
     /// Turns an int8 SQL expression of microseconds since the epoch into a `timestamptz`.
-    static func timestamp(fromMicroseconds expression: String) -> String {
+    package static func timestamp(fromMicroseconds expression: String) -> String {
         "('epoch'::timestamptz + \(expression) * interval '1 microsecond')"
     }
 }

@@ -111,6 +111,91 @@ import Testing
         }
     }
 
+    @Test func cancelPreviousStopsTheRunningCommandForTheNewFire() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            try await cluster.startWorker(executor: "shell")
+            let id = try await cluster.createSchedule(
+                #"{"cron": "*/2 * * * * *", "command": "sleep 30", "overlap": "cancel_previous"}"#)
+            let tasks = try await eventually("two fires cancelled by newer ones", timeout: .seconds(30)) {
+                let tasks = try await cluster.tasks(ofSchedule: id)
+                return tasks.filter { $0["status"] as? String == "cancelled" }.count >= 2 ? tasks : nil
+            }
+            for task in tasks where task["status"] as? String == "cancelled" {
+                #expect((task["error"] as? String)?.contains("cancel_previous") == true)
+            }
+            let unfinished = tasks.filter { ["scheduled", "dispatched", "running"].contains($0["status"] as? String ?? "") }
+            #expect(unfinished.count <= 1, "at most the newest fire runs")
+        }
+    }
+
+    @Test func bufferOneRunsOneWaitingFireWhenThePreviousEnds() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            try await cluster.startWorker(executor: "shell")
+            let id = try await cluster.createSchedule(#"{"cron": "* * * * * *", "command": "sleep 3", "overlap": "buffer_one"}"#)
+            let runs = try await eventually("two finished tasks", timeout: .seconds(30)) {
+                let done = try await cluster.tasks(ofSchedule: id).filter { $0["status"] as? String == "completed" }
+                return done.count >= 2 ? done : nil
+            }.compactMap { task -> (nominal: Timestamp, started: Timestamp, ended: Timestamp)? in
+                guard let nominal = Timestamp(field: task["nominal_time"]), let started = Timestamp(field: task["started_at"]),
+                    let ended = Timestamp(field: task["completed_at"])
+                else { return nil }
+                return (nominal, started, ended)
+            }.sorted { $0.nominal < $1.nominal }
+            let (first, second) = (runs[0], runs[1])
+            // The buffered fire is the one right after the first, and starts once the first ended.
+            #expect(second.nominal.microsecondsSinceEpoch - first.nominal.microsecondsSinceEpoch == 1_000_000)
+            #expect(second.started >= first.ended)
+            let counts = try #require(try await cluster.schedule(id)["counts"] as? [String: Int])
+            #expect((counts["skipped"] ?? 0) >= 1, "\(counts)")
+        }
+    }
+
+    @Test func pauseResumeTriggerAndBackfill() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            try await cluster.startWorker(executor: "shell")
+            let base = "http://127.0.0.1:\(cluster.schedulerPort)"
+            let createdAt = Timestamp.now()
+            let id = try await cluster.createSchedule(#"{"cron": "* * * * * *", "command": "echo fire", "paused": true}"#)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await cluster.tasks(ofSchedule: id).isEmpty, "a paused schedule fires nothing")
+
+            let triggered = try await curl(["-X", "POST", "\(base)/schedules/\(id)/trigger"])
+            #expect(triggered.status == 201, "\(triggered.body)")
+            let taskID = try #require(try triggered.json["task_id"] as? String)
+            let done = try await cluster.waitForStatus(of: taskID, "completed")
+            #expect((done["output"] as? String)?.contains("fire") == true)
+
+            let range = #"{"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:00:05Z"}"#
+            let first = try await curl(["-X", "POST", "\(base)/schedules/\(id)/backfill", "-d", range])
+            #expect(try first.json["created"] as? Int == 5)
+            let again = try await curl(["-X", "POST", "\(base)/schedules/\(id)/backfill", "-d", range])
+            #expect(try again.json["created"] as? Int == 0)
+
+            let resumed = try await curl(["-X", "PATCH", "\(base)/schedules/\(id)", "-d", #"{"paused": false}"#])
+            #expect(resumed.status == 200)
+            let resumedAt = Timestamp.now()
+            try await eventually("fires after the resume") {
+                let fires = try await cluster.tasks(ofSchedule: id).compactMap { Timestamp(field: $0["nominal_time"]) }
+                return fires.filter { $0 > resumedAt }.count >= 2 ? true : nil
+            }
+            let duringPause = try await cluster.tasks(ofSchedule: id).filter { task in
+                guard let nominal = Timestamp(field: task["nominal_time"]) else { return false }
+                return task["task_id"] as? String != taskID && nominal > createdAt && nominal < resumedAt
+            }
+            #expect(duringPause.isEmpty, "fires during the pause are not caught up")
+
+            let refused = try await curl(["-X", "POST", "\(base)/schedules", "-d", #"{"cron": "61 * * * *", "command": "true"}"#])
+            #expect(refused.status == 400)
+            #expect(refused.errorCode == "invalid_schedule")
+        }
+    }
+
     /// Whether `fires` are distinct whole seconds with none missing between the first and the last.
     private static func isOneTaskPerSecond(_ fires: [Timestamp]) -> Bool {
         zip(fires, fires.dropFirst()).allSatisfy { $1.microsecondsSinceEpoch - $0.microsecondsSinceEpoch == 1_000_000 }

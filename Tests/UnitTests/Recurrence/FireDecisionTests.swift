@@ -33,7 +33,7 @@ import Testing
 
     @Test func aDueFireMakesATaskAndMovesTheScheduleOn() {
         let decision = Self.decide(.skip, now: 0, busy: false)
-        #expect(decision.create == [ScheduledFire(nominal: Self.at(0), scheduledAt: Self.at(0))])
+        #expect(decision.create == [ScheduledFire(nominal: Self.at(0), scheduledAt: Self.at(0), startBy: Self.at(60))])
         #expect(decision.nextFireAt == Self.at(10))
         #expect(decision.skipped.isEmpty && decision.missed.isEmpty)
         let early = Self.decide(.skip, now: 0, busy: false, next: 10)
@@ -95,6 +95,24 @@ import Testing
         #expect(!catchUp.cancelUnfinished)
         #expect(catchUp.create.map(\.nominal) == [Self.at(20)])
         #expect(catchUp.skipped == [0, 10].map(Self.at))
+    }
+
+    @Test func theNextFireIsDecidedAheadOnlyWhenNothingCanChangeIt() {
+        let idle = Self.decide(.skip, now: 9, busy: false, next: 10)
+        #expect(idle.create.map(\.nominal) == [Self.at(10)])
+        #expect(idle.create.first?.scheduledAt == Self.at(10), "due at its fire time, never early")
+        #expect(idle.nextFireAt == Self.at(20))
+        let busy = Self.decide(.skip, now: 9, busy: true, next: 10)
+        #expect(busy.create.isEmpty && busy.skipped.isEmpty)
+        #expect(busy.nextFireAt == Self.at(10))
+        let allowed = Self.decide(.allow, now: 9, busy: true, next: 10)
+        #expect(allowed.create.map(\.nominal) == [Self.at(10)])
+        let tooFar = Self.decide(.skip, now: 7, busy: false, next: 10)
+        #expect(tooFar.create.isEmpty)
+        // A fire just made keeps the next one from being decided ahead.
+        let afterOne = Self.decide(.skip, now: 19, busy: false, next: 10)
+        #expect(afterOne.create.map(\.nominal) == [Self.at(10)])
+        #expect(afterOne.nextFireAt == Self.at(20))
     }
 
     @Test func oneDecisionTakesAtMostABatchOfFires() {
