@@ -53,7 +53,9 @@ def test_every_response_conforms_to_the_openapi_document(secured_scheduler, tmp_
     document.write_bytes(served.content)
 
     command = [
-        str(Path(sys.executable).parent / "schemathesis"), "run", str(document),
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file", str(Path(__file__).resolve().parent / "schemathesis.toml"),
+        "run", str(document),
         "--url", url,
         "--header", f"Authorization: Bearer {token}",
         "--checks", "all",

@@ -108,6 +108,13 @@ import Testing
             #expect(zip(runs, runs.dropFirst()).allSatisfy { $1.0 >= $0.1 }, "no overlap")
             let counts = try #require(try await cluster.schedule(id)["counts"] as? [String: Int])
             #expect((counts["skipped"] ?? 0) >= 2, "\(counts)")
+            let metrics = try await scrapeMetrics(port: cluster.coordinatorAdminPort)
+            #expect((metrics.value("taskmaster_schedule_fires_total", labels: ["outcome": "created"]) ?? 0) >= 2)
+            #expect((metrics.value("taskmaster_schedule_fires_total", labels: ["outcome": "skipped"]) ?? 0) >= 2)
+            try await eventually("the active schedules gauge") {
+                try await scrapeMetrics(port: cluster.coordinatorAdminPort).value("taskmaster_schedules_active") == 1 ? true : nil
+            }
+            #expect(cluster.coordinator?.log.contains("schedule fire skipped") == true)
         }
     }
 
