@@ -158,4 +158,21 @@ import Testing
             #expect(stored.counts.fired == 4)
         }
     }
+
+    @Test func theNextFireIsDecidedAheadAndWithdrawnWhenTheScheduleIsDeleted() async throws {
+        try await IsolatedDatabase.withClient { client in
+            let store = ScheduleStore(client: client)
+            let soon = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + 1_900_000)
+            let schedule = try await store.create(
+                id: UUID(), ScheduleDefinition(cron: "@hourly", command: "true"), createdAt: .now(), nextFireAt: soon)
+            let round = try await store.decideDueFires(limit: 10)
+            #expect(round.created == 1, "decided ahead of its time")
+            let due = try await client.query(
+                "SELECT \(SQLTimestamp.microseconds(of: "scheduled_at")) FROM tasks WHERE schedule_id = $1", [schedule.id]
+            ).first?.int64(0)
+            #expect(due == soon.microsecondsSinceEpoch, "due at its fire time, not before")
+            #expect(try await store.delete(id: schedule.id))
+            #expect(try await Self.fires(of: schedule, client).isEmpty, "a deleted schedule fires nothing more")
+        }
+    }
 }
