@@ -80,6 +80,11 @@ package struct CoordinatorApplication: Sendable {
                 .activeSchedules(ScheduleStore(client: postgres)),
             ], logger: logger)
         let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
+        let host = CoordinatorPresence.listedHost(
+            advertised: configuration.advertisedHost, listening: configuration.listenAddress.host)
+        let presence = CoordinatorPresence(store: CoordinatorStore(client: postgres), registry: registry, logger: logger) {
+            ListenAddress(host: host, port: try await server.listeningPort()).description
+        }
         SecurityWarnings.checkGRPCExposure(
             service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
@@ -89,7 +94,7 @@ package struct CoordinatorApplication: Sendable {
         // them, so /metrics stays up while the others drain; the clients last.
         let services: [any Service] = [
             postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
-            dispatcher, schedules, monitor, sampler, workerTable, sweeper,
+            dispatcher, schedules, monitor, sampler, workerTable, presence, sweeper,
         ]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("coordinator stopped")

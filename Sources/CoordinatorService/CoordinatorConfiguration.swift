@@ -4,6 +4,9 @@ package import Core
 package struct CoordinatorConfiguration: Sendable {
     /// Where CoordinatorService listens.
     package var listenAddress = ListenAddress(host: "0.0.0.0", port: 8080)
+    /// The host written with the bound port in the `coordinators` table (`COORDINATOR_ADDRESS`);
+    /// nil: the listening host, or this host's name when it listens on every interface.
+    package var advertisedHost: String?
     /// A worker silent for this long is removed.
     package var heartbeatTimeout: Duration = .seconds(5)
     /// How long a dispatched task belongs to its worker without news; heartbeats renew it.

@@ -78,6 +78,8 @@ package struct SchedulerApplication: Sendable {
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
             WorkerStore(client: store.client), staleness: configuration.workerStaleness)
+        let coordinators = CoordinatorsEndpoint(
+            store: CoordinatorStore(client: store.client), staleness: configuration.workerStaleness)
         // Every route of the API; document each one in OpenAPI/scheduler.openapi.json too.
         let routes: [(path: String, method: HTTPRequest.Method, handler: SchedulerRoute)] = [
             ("/schedule", .post, endpoints.schedule),
@@ -96,7 +98,7 @@ package struct SchedulerApplication: Sendable {
             ("/schedules/:id/trigger", .post, schedules.trigger),
             ("/schedules/:id/backfill", .post, schedules.backfill),
             ("/openapi.json", .get, endpoints.openAPI),
-        ] + (health.routes + [workers.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
+        ] + (health.routes + [workers.route, coordinators.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
         router.add(middleware: MetricsMiddleware())

@@ -8,7 +8,8 @@ package struct SchedulerConfiguration: Sendable, Hashable {
     package var maxBodyBytes = 1 << 20
     /// Largest body of `POST /schedule/batch`.
     package var maxBatchBodyBytes = 16 << 20
-    /// `GET /workers` leaves out workers whose coordinator has not refreshed them for this long.
+    /// `GET /workers` and `GET /coordinators` leave out the workers and the coordinators that have
+    /// not been refreshed for this long.
     package var workerStaleness: Duration = .seconds(10)
     /// Bytes of request bodies read and handled at once (handling one takes about ten times its
     /// size); a request that does not fit waits, and is refused with 503 `busy` after half the

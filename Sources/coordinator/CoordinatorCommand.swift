@@ -14,7 +14,9 @@ struct CoordinatorCommand: ServiceCommand {
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
             POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_CLUSTER_TOKEN is set, \
             every gRPC call must carry it (authorization: Bearer <token>) and calls to workers send it; \
-            without it, only callers on this host are served unless --insecure is given.
+            without it, only callers on this host are served unless --insecure is given. \
+            COORDINATOR_ADDRESS is the host listed for this coordinator in GET /coordinators \
+            (default: the listening host, or this host's name when it listens on every interface).
             """)
 
     @Option(name: .customLong("coordinator_port"), help: "Address of CoordinatorService, host:port or :port.")
@@ -64,6 +66,9 @@ struct CoordinatorCommand: ServiceCommand {
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = CoordinatorConfiguration()
         configuration.listenAddress = listenAddress
+        if let host = ProcessInfo.processInfo.environment["COORDINATOR_ADDRESS"], !host.isEmpty {
+            configuration.advertisedHost = host
+        }
         configuration.heartbeatTimeout = heartbeatTimeout.duration
         configuration.pollInterval = pollInterval.duration
         configuration.leaseDuration = leaseDuration.duration

@@ -3,8 +3,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TaskStorage
 
-/// `/readyz`, `/metrics` and `/workers` on the scheduler's own port.
+/// `/readyz`, `/metrics`, `/workers` and `/coordinators` on the scheduler's own port.
 @Suite(.timeLimit(.minutes(1))) struct SchedulerObservabilityTests {
     @Test func readinessMetricsAndWorkers() async throws {
         try await withSchedulerApplication { client, _ in
@@ -22,6 +23,25 @@ import Testing
             #expect(try workers.jsonObject()["workers"] is [Any])
 
             try await client.post("/readyz", json: "{}").expectAPIError(.methodNotAllowed, "method_not_allowed")
+        }
+    }
+
+    @Test func coordinatorsSeenLatelyAreListed() async throws {
+        try await withSchedulerApplication(isolatedDatabase: true) { client, database in
+            let store = TaskStorage.CoordinatorStore(client: database)
+            let id = UUID()
+            try await store.beat(id: id, address: "coordinator-1:8080", workers: 2)
+            try await store.beat(id: UUID(), address: "stale:8080", workers: 0)
+            try await database.query(
+                "UPDATE coordinators SET last_heartbeat = now() - interval '1 minute' WHERE address = 'stale:8080'")
+            let reply = try await client.get("/coordinators")
+            #expect(reply.status == .ok)
+            let coordinators = try #require(try reply.jsonObject()["coordinators"] as? [[String: Any]])
+            #expect(coordinators.count == 1)
+            #expect(coordinators.first?["coordinator_id"] as? String == id.uuidString.lowercased())
+            #expect(coordinators.first?["address"] as? String == "coordinator-1:8080")
+            #expect(coordinators.first?["workers"] as? Int == 2)
+            #expect(Timestamp(field: coordinators.first?["last_heartbeat"]) != nil)
         }
     }
 }

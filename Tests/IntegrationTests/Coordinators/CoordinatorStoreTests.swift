@@ -1,0 +1,60 @@
+import ClusterKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@testable import CoordinatorService
+@testable import Core
+@testable import Postgres
+@testable import TaskStorage
+
+/// The `coordinators` table as each coordinator writes its row and the scheduler reads it.
+@Suite(.timeLimit(.minutes(1))) struct CoordinatorStoreTests {
+    @Test func beatsListAndDelete() async throws {
+        try await IsolatedDatabase.withClient { client in
+            let store = CoordinatorStore(client: client)
+            let (first, second) = (UUID(), UUID())
+            try await store.beat(id: first, address: "b-host:8080", workers: 3)
+            try await store.beat(id: second, address: "a-host:8080", workers: 0)
+            try await store.beat(id: first, address: "b-host:8080", workers: 4)
+            var live = try await store.liveCoordinators(staleness: .seconds(10))
+            #expect(live.map(\.id) == [second, first], "by address")
+            #expect(live.map(\.workers) == [0, 4])
+            // A row its coordinator stopped refreshing is left out.
+            try await client.query(
+                "UPDATE coordinators SET last_heartbeat = now() - interval '1 minute' WHERE coordinator_id = $1", [second])
+            live = try await store.liveCoordinators(staleness: .seconds(10))
+            #expect(live.map(\.id) == [first])
+            try await store.delete(id: first)
+            #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty)
+        }
+    }
+
+    @Test func presenceWritesItsRowWhileRunningAndDeletesItOnShutdown() async throws {
+        try await IsolatedDatabase.withClient { client in
+            let store = CoordinatorStore(client: client)
+            let registry = WorkerRegistry(defaultCapacity: 5)
+            let presence = CoordinatorPresence(
+                store: store, registry: registry, interval: .milliseconds(50), logger: TestDatabase.logger
+            ) { "coordinator.test:8080" }
+            let group = ServiceGroup(services: [presence], logger: TestDatabase.logger)
+            let running = Task { try await group.run() }
+            let row = try await eventually("the coordinator's row") {
+                try await store.liveCoordinators(staleness: .seconds(10)).first
+            }
+            #expect(row.address == "coordinator.test:8080")
+            #expect(row.workers == 0)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty)
+        }
+    }
+
+    @Test func aCoordinatorOnEveryInterfaceIsListedByItsHostName() {
+        #expect(CoordinatorPresence.listedHost(advertised: "coord-1", listening: "0.0.0.0") == "coord-1")
+        #expect(CoordinatorPresence.listedHost(advertised: nil, listening: "10.0.0.5") == "10.0.0.5")
+        let name = CoordinatorPresence.listedHost(advertised: nil, listening: "0.0.0.0")
+        #expect(!name.isEmpty && name != "0.0.0.0")
+    }
+}
