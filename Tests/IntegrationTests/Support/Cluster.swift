@@ -18,6 +18,8 @@ final class Cluster: @unchecked Sendable {
     private(set) var coordinatorAdminPort = 0
     /// Coordinators started beside the first, with no workers of their own.
     private(set) var otherCoordinators: [ServiceProcess] = []
+    /// Schedulers started beside the first, and their ports.
+    private(set) var otherSchedulers: [(process: ServiceProcess, port: Int)] = []
     private(set) var workers: [ServiceProcess] = []
     /// Each worker's HTTP admin port, in the order of `workers`.
     private(set) var workerAdminPorts: [Int] = []
@@ -65,6 +67,21 @@ final class Cluster: @unchecked Sendable {
         try await eventually("the coordinator to listen\n\(process.log)") {
             await isListening(port: port) ? true : nil
         }
+    }
+
+    /// Starts one more scheduler on the same database, on a port of its own; returns the port.
+    @discardableResult
+    func startAnotherScheduler() async throws -> Int {
+        let port = try await freePort()
+        let process = try ServiceProcess(
+            executablePath: TestEnvironment.executable("scheduler"), name: "scheduler-\(otherSchedulers.count + 2)",
+            arguments: ["--scheduler_port=127.0.0.1:\(port)", "--data_dir=\(TestEnvironment.dataDirectory)"],
+            environment: databaseEnvironment)
+        otherSchedulers.append((process, port))
+        try await eventually("the scheduler to serve /healthz\n\(process.log)") {
+            (try? await curl(["http://127.0.0.1:\(port)/healthz"]))?.status == 200 ? true : nil
+        }
+        return port
     }
 
     /// Starts one more coordinator on the same database, on ports of its own.
@@ -165,17 +182,21 @@ final class Cluster: @unchecked Sendable {
     @discardableResult
     func stop() async -> [String: Int32?] {
         var statuses: [String: Int32?] = [:]
-        for process in workers + otherCoordinators + [coordinator, scheduler].compactMap({ $0 })
-        where !killed.contains(process.pid) {
+        for process in processes where !killed.contains(process.pid) {
             statuses[process.name] = await process.stop()
         }
         await dropDatabase()
         return statuses
     }
 
+    /// Every process started, workers first (the order they stop in).
+    private var processes: [ServiceProcess] {
+        workers + otherCoordinators + otherSchedulers.map(\.process) + [coordinator, scheduler].compactMap { $0 }
+    }
+
     /// All logs, for failure messages.
     var logs: String {
-        (workers + otherCoordinators + [coordinator, scheduler].compactMap { $0 }).map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
+        processes.map { "== \($0.name)\n\($0.log)" }.joined(separator: "\n")
     }
 }
 
