@@ -36,7 +36,7 @@ package struct FireCalendar: Sendable, Hashable {
     package func next(after instant: Timestamp) -> Timestamp? {
         var after = instant
         if let start, instant < start {
-            after = Timestamp(microsecondsSinceEpoch: start.microsecondsSinceEpoch - 1)
+            after = Self.justBefore(start)
         }
         let fire: Timestamp?
         switch recurrence {
@@ -49,6 +49,16 @@ package struct FireCalendar: Sendable, Hashable {
         }
         guard let fire, end.map({ fire < $0 }) ?? true else { return nil }
         return fire
+    }
+
+    /// The first fire at or after `instant`.
+    package func next(atOrAfter instant: Timestamp) -> Timestamp? {
+        next(after: Self.justBefore(instant))
+    }
+
+    /// Up to `count` fires at or after `instant`, in order.
+    package func fires(atOrAfter instant: Timestamp, count: Int) -> [Timestamp] {
+        fires(after: Self.justBefore(instant), count: count)
     }
 
     /// Up to `count` fires strictly after `instant`, in order.
@@ -65,13 +75,18 @@ package struct FireCalendar: Sendable, Hashable {
     /// Every fire in `[from, to)`, or nil when there are more than `limit`.
     package func fires(from: Timestamp, to: Timestamp, limit: Int) -> [Timestamp]? {
         var fires: [Timestamp] = []
-        var last = Timestamp(microsecondsSinceEpoch: from.microsecondsSinceEpoch - 1)
+        var last = Self.justBefore(from)
         while let fire = next(after: last), fire < to {
             guard fires.count < limit else { return nil }
             fires.append(fire)
             last = fire
         }
         return fires
+    }
+
+    /// The instant one microsecond (the resolution of a `Timestamp`) before `instant`.
+    private static func justBefore(_ instant: Timestamp) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: instant.microsecondsSinceEpoch - 1)
     }
 
     /// The first cron fire strictly after `instant` (whole seconds), walking the zone's spans of

@@ -73,7 +73,7 @@ struct RecurringScheduleResponse: Encodable, Sendable {
     /// 9999, as RFC 3339.
     static func fireTimes(of schedule: ScheduleRecord, from now: Timestamp, count: Int) -> [String] {
         guard let calendar = try? schedule.calendar() else { return [] }
-        return calendar.fires(after: Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - 1), count: count)
+        return calendar.fires(atOrAfter: now, count: count)
             .prefix(while: Timestamp.rfc3339Range.contains).map(\.rfc3339)
     }
 }

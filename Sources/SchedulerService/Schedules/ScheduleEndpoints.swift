@@ -20,7 +20,7 @@ struct ScheduleEndpoints: Sendable {
         let now = Self.now()
         let calendar = try definition.checkedCalendar(createdAt: now)
         let schedule = try await store.create(
-            id: UUID(), definition, createdAt: now, nextFireAt: calendar.next(after: Self.justBefore(now)))
+            id: UUID(), definition, createdAt: now, nextFireAt: calendar.next(atOrAfter: now))
         context.logger.info("Schedule created", metadata: [LogKey.scheduleID: "\(schedule.id.uuidString.lowercased())"])
         return Response(try .json(RecurringScheduleResponse(schedule, now: now), status: .created))
     }
@@ -126,9 +126,5 @@ struct ScheduleEndpoints: Sendable {
     private static func now() -> Timestamp {
         let micros = Timestamp.now().microsecondsSinceEpoch
         return Timestamp(microsecondsSinceEpoch: micros - micros % 1000)
-    }
-
-    private static func justBefore(_ instant: Timestamp) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: instant.microsecondsSinceEpoch - 1)
     }
 }

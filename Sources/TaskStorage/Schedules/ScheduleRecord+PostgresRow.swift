@@ -3,13 +3,18 @@ import Postgres
 
 extension ScheduleRecord {
     /// The select list `init(row:)` decodes, in its order.
-    static let sqlColumns = [
+    static let sqlColumns = selectList.joined(separator: ", ")
+
+    /// How many columns `sqlColumns` selects: where a query's own columns after them begin.
+    static let columnCount = selectList.count
+
+    private static let selectList = [
         "schedule_id", "name", "cron", "timezone", "command", "max_attempts", "timeout_seconds", "overlap",
         "catchup_window_seconds", "jitter_seconds", SQLTimestamp.microseconds(of: "start_at"),
         SQLTimestamp.microseconds(of: "end_at"), "paused", SQLTimestamp.microseconds(of: "created_at"),
         SQLTimestamp.microseconds(of: "next_fire_at"), SQLTimestamp.microseconds(of: "last_fire_at"), "fired", "skipped",
         "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"),
-    ].joined(separator: ", ")
+    ]
 
     /// Decodes a row selected with `sqlColumns`.
     init(row: PostgresRow) throws {

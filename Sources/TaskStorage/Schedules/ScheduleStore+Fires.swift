@@ -36,30 +36,23 @@ extension ScheduleStore {
             else { throw TaskStoreError(code: .missingRow, message: "SELECT clock_timestamp() returned no row") }
             // Due, or within the lookahead and free to be decided ahead (see `FireDecision`), or
             // with a buffered fire whose task may start.
-            let schedules = try connection.query(
+            let rows = try connection.query(
                 """
-                SELECT \(ScheduleRecord.sqlColumns) FROM schedules s
+                SELECT \(ScheduleRecord.sqlColumns), \(Self.hasUnfinishedTask) FROM schedules s
                 WHERE NOT paused AND (next_fire_at <= \(SQLTimestamp.timestamp(fromParameter: 1))
                     OR (next_fire_at <= \(SQLTimestamp.timestamp(fromParameter: 3)) AND buffered_fire_at IS NULL
                         AND (overlap = 'allow' OR NOT \(Self.hasUnfinishedTask)))
                     OR (buffered_fire_at IS NOT NULL AND NOT \(Self.hasUnfinishedTask)))
                 ORDER BY next_fire_at LIMIT $2
                 FOR UPDATE SKIP LOCKED
-                """, [now, limit, now + FireDecision.lookahead.microseconds]
-            ).map(ScheduleRecord.init(row:))
-            guard !schedules.isEmpty else { return FireRound() }
-            let busy = Set(
-                try connection.query(
-                    """
-                    SELECT DISTINCT schedule_id FROM tasks WHERE schedule_id = ANY($1::uuid[])
-                        AND status IN ('scheduled', 'dispatched', 'running')
-                    """, [PostgresArray(schedules.map(\.id))]
-                ).compactMap { try $0.uuid(0) })
+                """, [now, limit, now + FireDecision.lookahead.microseconds])
+            guard !rows.isEmpty else { return FireRound() }
+            let schedules = try rows.map(ScheduleRecord.init(row:))
             let instant = Timestamp(microsecondsSinceEpoch: now)
-            let decisions = try schedules.map { schedule in
+            let decisions = try zip(schedules, rows).map { schedule, row in
                 FireDecision(
                     schedule: schedule, calendar: try schedule.calendar(), now: instant,
-                    hasUnfinishedTask: busy.contains(schedule.id))
+                    hasUnfinishedTask: try row.bool(ScheduleRecord.columnCount) == true)
             }
             try Self.cancelUnfinished(of: zip(schedules, decisions).filter(\.1.cancelUnfinished).map(\.0.id), on: connection)
             let created = try Self.insertTasks(zip(schedules, decisions).map { ($0, $1.create) }, on: connection)
@@ -115,7 +108,7 @@ extension ScheduleStore {
 
     /// Whether the schedule `s` has a task that has not finished.
     static let hasUnfinishedTask = """
-        EXISTS (SELECT 1 FROM tasks t WHERE t.schedule_id = s.schedule_id AND t.status IN ('scheduled', 'dispatched', 'running'))
+        EXISTS (SELECT 1 FROM tasks t WHERE t.schedule_id = s.schedule_id AND t.status IN \(TaskState.unfinishedSQL))
         """
 
     /// Schedules that are not paused and have fires left.
@@ -132,7 +125,7 @@ extension ScheduleStore {
             """
             WITH previous AS (
                 SELECT id, status FROM tasks WHERE schedule_id = ANY($1::uuid[])
-                    AND status IN ('scheduled', 'dispatched', 'running') FOR UPDATE),
+                    AND status IN \(TaskState.unfinishedSQL) FOR UPDATE),
             cancelled AS (
                 UPDATE tasks t SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(),
                     updated_at = now(), last_error = 'cancelled: a newer fire of its schedule started (cancel_previous)'

@@ -10,17 +10,14 @@ extension ScheduleStore {
     package func trigger(id: UUID) async throws -> TaskRecord? {
         try await client.withTransaction { connection in
             guard
-                let row = try connection.query(
-                    "SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1 FOR UPDATE", [id]
-                ).first,
+                let schedule = try Self.lockedSchedule(id, on: connection),
                 let now = try connection.query(
                     "SELECT \(SQLTimestamp.microseconds(of: "date_trunc('milliseconds', clock_timestamp())"))"
                 ).first?.int64(0)
             else { return nil }
-            let schedule = try ScheduleRecord(row: row)
             let instant = Timestamp(microsecondsSinceEpoch: now)
             let created = try Self.insertTasks([(schedule, [ScheduledFire(nominal: instant, scheduledAt: instant)])], on: connection)
-            try Self.recordFired( created[id] ?? 0, last: instant, of: id, on: connection)
+            try Self.recordFired(created[id] ?? 0, last: instant, of: id, on: connection)
             return try connection.query(
                 "SELECT \(TaskRecord.sqlColumns) FROM tasks WHERE schedule_id = $1 AND nominal_time = \(SQLTimestamp.timestamp(fromParameter: 2))",
                 [id, now]
@@ -33,18 +30,13 @@ extension ScheduleStore {
     /// throws `BackfillTooLong` beyond `maxFires` fire times.
     package func backfill(id: UUID, from start: Timestamp, to end: Timestamp, maxFires: Int) async throws -> Int? {
         try await client.withTransaction { connection in
-            guard
-                let row = try connection.query(
-                    "SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1 FOR UPDATE", [id]
-                ).first
-            else { return nil }
-            let schedule = try ScheduleRecord(row: row)
+            guard let schedule = try Self.lockedSchedule(id, on: connection) else { return nil }
             guard let fires = try schedule.calendar().fires(from: start, to: end, limit: maxFires) else {
                 throw BackfillTooLong(maxFires: maxFires)
             }
             let created = try Self.insertTasks(
                 [(schedule, fires.map { ScheduledFire(nominal: $0, scheduledAt: $0) })], on: connection)
-            try Self.recordFired( created[id] ?? 0, last: fires.last, of: id, on: connection)
+            try Self.recordFired(created[id] ?? 0, last: fires.last, of: id, on: connection)
             return created[id] ?? 0
         }
     }

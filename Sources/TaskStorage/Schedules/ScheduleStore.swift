@@ -51,12 +51,8 @@ package struct ScheduleStore: Sendable {
         let assignments = Self.definitionColumns.enumerated().map { "\($1) = \(Self.placeholder($0 + 1))" }
         let count = Self.definitionColumns.count
         return try await client.withTransaction { connection in
-            guard
-                let row = try connection.query(
-                    "SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1 FOR UPDATE", [id]
-                ).first
-            else { return nil }
-            let (definition, nextFireAt) = try change(try ScheduleRecord(row: row))
+            guard let stored = try Self.lockedSchedule(id, on: connection) else { return nil }
+            let (definition, nextFireAt) = try change(stored)
             try Self.withdrawFiresDecidedAhead(of: id, on: connection)
             let rows: PostgresResult
             do {
@@ -71,7 +67,7 @@ package struct ScheduleStore: Sendable {
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw Self.nameTaken(definition.name)
             }
-            try connection.execute("SELECT pg_notify('\(TaskNotifications.schedulesChannel)', '')")
+            try connection.execute(Self.announcement)
             return try rows.first.map(ScheduleRecord.init(row:))
         }
     }
@@ -107,7 +103,15 @@ package struct ScheduleStore: Sendable {
 
     /// Tells coordinators that a schedule changed, so they look again at when the next fire is.
     private func announceChange() async throws {
-        _ = try await client.query("SELECT pg_notify('\(TaskNotifications.schedulesChannel)', '')")
+        try await client.query(Self.announcement)
+    }
+
+    private static let announcement = "SELECT pg_notify('\(TaskNotifications.schedulesChannel)', '')"
+
+    /// The schedule with this id, locked until the transaction ends; nil when there is none.
+    static func lockedSchedule(_ id: UUID, on connection: PostgresConnection) throws -> ScheduleRecord? {
+        try connection.query("SELECT \(ScheduleRecord.sqlColumns) FROM schedules WHERE schedule_id = $1 FOR UPDATE", [id])
+            .first.map(ScheduleRecord.init(row:))
     }
 
     /// The columns a definition fills, in the order of `parameters(of:)`.

@@ -18,3 +18,8 @@ package enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 }
+
+extension TaskState {
+    /// The states of a task that has not finished, as an SQL list for `status IN …`.
+    static let unfinishedSQL = "(" + allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+}

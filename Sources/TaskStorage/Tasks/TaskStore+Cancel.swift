@@ -18,7 +18,7 @@ extension TaskStore {
             WITH previous AS (SELECT status FROM tasks WHERE id = $1),
             updated AS (
                 UPDATE tasks SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(), updated_at = now()
-                WHERE id = $1 AND status IN ('scheduled', 'dispatched', 'running')
+                WHERE id = $1 AND status IN \(TaskState.unfinishedSQL)
                 RETURNING id)
             SELECT (SELECT status FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
                 (SELECT pg_notify('\(TaskNotifications.cancelChannel)', $1::text) FROM previous
