@@ -1,5 +1,6 @@
 package import Logging
 import NIOPosix
+import struct Foundation.UUID
 import ServiceLifecycle
 package import Core
 package import Postgres
@@ -31,7 +32,9 @@ package struct CoordinatorApplication: Sendable {
         let postgres = try await DatabaseStartup.connect(
             configuration: database, connections: databaseConnections,
             dataDirectory: configuration.dataDirectory, logger: logger)
-        let store = TaskStore(client: postgres)
+        // Names this run of the coordinator in the database: the tasks and workers it answers for.
+        let coordinatorID = UUID()
+        let store = TaskStore(client: postgres, coordinatorID: coordinatorID)
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
         let clients = WorkerClientPool(
@@ -79,10 +82,13 @@ package struct CoordinatorApplication: Sendable {
                 .queueDepth(store), .workersLive(registry), .databasePool(postgres),
                 .activeSchedules(ScheduleStore(client: postgres)),
             ], logger: logger)
-        let workerTable = WorkerTableSync(registry: registry, store: WorkerStore(client: postgres), logger: logger)
+        let workerTable = WorkerTableSync(
+            coordinatorID: coordinatorID, registry: registry, store: WorkerStore(client: postgres), logger: logger)
         let host = CoordinatorPresence.listedHost(
             advertised: configuration.advertisedHost, listening: configuration.listenAddress.host)
-        let presence = CoordinatorPresence(store: CoordinatorStore(client: postgres), registry: registry, logger: logger) {
+        let presence = CoordinatorPresence(
+            id: coordinatorID, store: CoordinatorStore(client: postgres), registry: registry, logger: logger
+        ) {
             ListenAddress(host: host, port: try await server.listeningPort()).description
         }
         SecurityWarnings.checkGRPCExposure(

@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+package import struct Foundation.UUID
 import Glibc
 package import Logging
 import ServiceLifecycle
@@ -6,10 +6,10 @@ import Core
 package import TaskStorage
 
 /// Keeps this coordinator's row of the `coordinators` table fresh (about once a second: its
-/// address and how many workers it has) so that `GET /coordinators` lists it, and deletes the row
-/// when the coordinator stops.
+/// address and how many workers it has) so that `GET /coordinators` lists it and the other
+/// coordinators know it is alive, and marks the row stopped when the coordinator stops.
 package final class CoordinatorPresence: Service, Sendable {
-    private let id = UUID()
+    private let id: UUID
     private let store: CoordinatorStore
     private let registry: WorkerRegistry
     private let address: @Sendable () async throws -> String
@@ -18,9 +18,10 @@ package final class CoordinatorPresence: Service, Sendable {
 
     /// `address` is the `host:port` to list, known once the gRPC server has bound its port.
     package init(
-        store: CoordinatorStore, registry: WorkerRegistry, interval: Duration = .seconds(1), logger: Logger,
+        id: UUID, store: CoordinatorStore, registry: WorkerRegistry, interval: Duration = .seconds(1), logger: Logger,
         address: @escaping @Sendable () async throws -> String
     ) {
+        self.id = id
         self.store = store
         self.registry = registry
         self.address = address
@@ -38,9 +39,9 @@ package final class CoordinatorPresence: Service, Sendable {
             }
         }
         do {
-            try await store.delete(id: id)
+            try await store.markStopped(id: id)
         } catch {
-            logger.debug("cannot delete the coordinators row at shutdown", metadata: [LogKey.error: "\(error)"])
+            logger.debug("cannot mark the coordinators row stopped at shutdown", metadata: [LogKey.error: "\(error)"])
         }
     }
 

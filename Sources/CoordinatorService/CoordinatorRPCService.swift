@@ -46,9 +46,12 @@ package struct CoordinatorRPCService: Sendable {
         return ClientTaskResponse(message: "Task submitted successfully", taskID: taskID)
     }
 
-    /// Registers or refreshes the worker and renews the leases of the tasks it holds. A worker
-    /// that lists its tasks renews exactly those, so a task it no longer holds (its report was
-    /// lost) runs out of lease and is run again; one that does not renews all tasks assigned to it.
+    /// Registers or refreshes the worker and renews the leases of the tasks it holds, adopting
+    /// them when it held them through another coordinator before. A worker that lists its tasks
+    /// renews exactly those, so a task it no longer holds (its report was lost) runs out of lease
+    /// and is run again; one that does not renews all tasks assigned to it. When the leases cannot
+    /// be written, the heartbeat fails with UNAVAILABLE: a worker that can reach another
+    /// coordinator moves there rather than let its tasks go stale here.
     package func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
         guard request.workerID != 0 else {
             throw GRPCStatus(code: .invalidArgument, message: "workerId must not be 0")
@@ -70,13 +73,15 @@ package struct CoordinatorRPCService: Sendable {
         }
         do {
             if request.capacity > 0 {
-                try await store.renewLeases(of: request.heldTaskIDs.compactMap(UUID.init(uuidString:)), lease: leaseDuration)
+                try await store.renewLeases(
+                    of: request.heldTaskIDs.compactMap(UUID.init(uuidString:)), heldBy: request.workerID, lease: leaseDuration)
             } else {
                 try await store.renewLeases(ofWorker: request.workerID, lease: leaseDuration)
             }
         } catch {
             leaseRecovery.databaseFailed()
             logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
+            throw GRPCStatus(code: .unavailable, message: "cannot renew the worker's leases: the database is unavailable")
         }
         return HeartbeatResponse(acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch)
     }

@@ -3,10 +3,12 @@ import ServiceLifecycle
 import Core
 package import TaskStorage
 
-/// Takes tasks back from workers that went away: removes workers that stopped sending
-/// heartbeats and requeues their unfinished tasks at once, and requeues tasks whose lease
-/// expired (their worker died while no coordinator watched, for example) once `leaseRecovery`
-/// says the leases could have been renewed.
+/// Takes tasks back from workers and coordinators that went away: removes workers that stopped
+/// sending heartbeats and requeues the unfinished tasks this coordinator answers for at once;
+/// requeues the tasks of other coordinators silent for the heartbeat timeout (what their workers
+/// did not take to another coordinator by then); and requeues tasks whose lease expired (their
+/// worker died while no coordinator watched, for example). The last two only once
+/// `leaseRecovery` says the leases could have been renewed.
 package final class LivenessMonitor: Service, Sendable {
     private let registry: WorkerRegistry
     private let clients: WorkerClientPool
@@ -52,6 +54,7 @@ package final class LivenessMonitor: Service, Sendable {
             }
         }
         if leaseRecovery.isOpen(at: now) {
+            recovered += await recoverTasksOfLostCoordinators(at: now)
             do {
                 let expired = try await store.recoverExpiredLeases()
                 recovered += expired
@@ -63,5 +66,23 @@ package final class LivenessMonitor: Service, Sendable {
         }
         if recovered > 0 { dispatcher.wake() }
         return removed
+    }
+
+    /// Takes back the tasks of the coordinators silent for the heartbeat timeout; returns how many.
+    /// Run only while `leaseRecovery` is open: after a database outage every coordinator's row is
+    /// stale until it has written it again, which it has once the database answered for the grace.
+    private func recoverTasksOfLostCoordinators(at now: ContinuousClock.Instant) async -> Int {
+        do {
+            let lost = try await store.recoverTasksOfLostCoordinators(silentFor: heartbeatTimeout)
+            for coordinatorID in lost.coordinatorIDs {
+                logger.warning("coordinator missed its heartbeats, its row removed", metadata: [LogKey.coordinatorID: "\(coordinatorID)"])
+            }
+            if lost.tasks > 0 { logger.warning("tasks of a lost coordinator requeued", metadata: [LogKey.count: "\(lost.tasks)"]) }
+            return lost.tasks
+        } catch {
+            leaseRecovery.databaseFailed(at: now)
+            logger.warning("recovering a lost coordinator's tasks failed", metadata: [LogKey.error: "\(error)"])
+            return 0
+        }
     }
 }

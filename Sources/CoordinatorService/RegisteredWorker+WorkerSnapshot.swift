@@ -1,4 +1,5 @@
 package import Core
+package import struct Foundation.UUID
 import Postgres
 package import TaskStorage
 
@@ -29,22 +30,25 @@ extension WorkersEndpoint {
 }
 
 extension WorkerStore {
-    /// Inserts or updates `workers` in one statement. Their last heartbeat is stored by the
-    /// database clock (its `now()` minus how long each has been silent at `now`), so readers
-    /// compare it with the same clock.
-    package func upsert(_ workers: [RegisteredWorker], at now: ContinuousClock.Instant = .now) async throws {
+    /// Inserts or updates `workers`, as `coordinator` sees them, in one statement. Their last
+    /// heartbeat is stored by the database clock (its `now()` minus how long each has been silent
+    /// at `now`), so readers compare it with the same clock. A worker that moved to another
+    /// coordinator keeps the row of the one that heard from it last.
+    package func upsert(_ workers: [RegisteredWorker], coordinator: UUID, at now: ContinuousClock.Instant = .now) async throws {
         guard !workers.isEmpty else { return }
         let silence = workers.map { $0.microsecondsSilent(at: now) }
         try await client.query(
             """
-            INSERT INTO workers (worker_id, address, capacity, prefetch, in_flight, executor, last_heartbeat, updated_at)
+            INSERT INTO workers (worker_id, address, capacity, prefetch, in_flight, executor, last_heartbeat, updated_at, coordinator_id)
             SELECT w.id, w.address, w.capacity, w.prefetch, w.in_flight, w.executor,
-                now() - w.silence_us * interval '1 microsecond', now()
+                now() - w.silence_us * interval '1 microsecond', now(), $8
             FROM unnest($1::int8[], $2::text[], $3::int4[], $4::int4[], $5::int4[], $6::text[], $7::int8[])
                 AS w(id, address, capacity, prefetch, in_flight, executor, silence_us)
             ON CONFLICT (worker_id) DO UPDATE SET address = excluded.address, capacity = excluded.capacity,
                 prefetch = excluded.prefetch, in_flight = excluded.in_flight, executor = excluded.executor,
-                last_heartbeat = excluded.last_heartbeat, updated_at = now()
+                last_heartbeat = excluded.last_heartbeat, updated_at = now(), coordinator_id = excluded.coordinator_id
+            WHERE workers.coordinator_id IS NOT DISTINCT FROM excluded.coordinator_id
+                OR workers.last_heartbeat < excluded.last_heartbeat
             """,
             [
                 PostgresArray(workers.map { Int64($0.id) }),
@@ -53,7 +57,7 @@ extension WorkerStore {
                 PostgresArray(workers.map(\.prefetch)),
                 PostgresArray(workers.map(\.inFlight)),
                 PostgresArray(workers.map(\.executor)),
-                PostgresArray(silence),
+                PostgresArray(silence), coordinator,
             ])
     }
 }

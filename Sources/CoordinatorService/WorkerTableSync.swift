@@ -1,3 +1,4 @@
+package import struct Foundation.UUID
 package import Logging
 import ServiceLifecycle
 import Core
@@ -5,14 +6,20 @@ package import TaskStorage
 
 /// Keeps the `workers` table in step with the registry: upserts every live worker once per
 /// interval (one statement) and deletes the rows of workers that went away, so the scheduler
-/// can list them. On shutdown it deletes the rows it wrote.
+/// can list them. On shutdown it deletes the rows it wrote. Rows carry the coordinator's id: a
+/// worker that moved on to another coordinator keeps the row the other one writes.
 package final class WorkerTableSync: Service, Sendable {
+    private let coordinatorID: UUID
     private let registry: WorkerRegistry
     private let store: WorkerStore
     private let interval: Duration
     private let logger: Logger
 
-    package init(registry: WorkerRegistry, store: WorkerStore, interval: Duration = .seconds(1), logger: Logger) {
+    /// `coordinatorID`: the coordinator whose rows these are.
+    package init(
+        coordinatorID: UUID, registry: WorkerRegistry, store: WorkerStore, interval: Duration = .seconds(1), logger: Logger
+    ) {
+        self.coordinatorID = coordinatorID
         self.registry = registry
         self.store = store
         self.interval = interval
@@ -22,7 +29,7 @@ package final class WorkerTableSync: Service, Sendable {
     package func run() async throws {
         let written = await PeriodicLoop(every: interval).run(from: Set<UInt32>()) { await self.sync(written: $0) }
         do {
-            try await store.delete(workerIDs: written)
+            try await store.delete(workerIDs: written, coordinator: coordinatorID)
         } catch {
             logger.debug("cannot delete the workers rows at shutdown", metadata: [LogKey.error: "\(error)"])
         }
@@ -33,8 +40,8 @@ package final class WorkerTableSync: Service, Sendable {
         let workers = registry.workers
         let live = Set(workers.map(\.id))
         do {
-            try await store.upsert(workers)
-            try await store.delete(workerIDs: written.subtracting(live))
+            try await store.upsert(workers, coordinator: coordinatorID)
+            try await store.delete(workerIDs: written.subtracting(live), coordinator: coordinatorID)
             return live
         } catch {
             logger.debug("cannot update the workers table", metadata: [LogKey.error: "\(error)"])

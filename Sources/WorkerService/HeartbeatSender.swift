@@ -5,8 +5,14 @@ import Core
 package import RPC
 
 /// Registers the worker with the coordinator and proves it is alive, every interval.
+///
+/// When the coordinator stops answering — two heartbeats in a row fail (one, while this
+/// coordinator never answered) — the worker moves to the next coordinator and sends a heartbeat
+/// there at once. Its tasks keep running: that heartbeat lists them, and the new coordinator takes
+/// them over (renews their leases, takes their reports), so a coordinator's death costs the
+/// worker about two heartbeat intervals and none of its work.
 package final class HeartbeatSender: Service, Sendable {
-    private let client: GRPCClient
+    private let client: FailoverGRPCClient
     private let runner: TaskRunner
     private let coordinatorClock: CoordinatorClock
     private let configuration: WorkerConfiguration
@@ -17,7 +23,7 @@ package final class HeartbeatSender: Service, Sendable {
     /// `advertisedAddress` resolves once the worker's server is bound; `coordinatorClock`
     /// learns the coordinator's time from every reply.
     package init(
-        client: GRPCClient, runner: TaskRunner, coordinatorClock: CoordinatorClock, configuration: WorkerConfiguration,
+        client: FailoverGRPCClient, runner: TaskRunner, coordinatorClock: CoordinatorClock, configuration: WorkerConfiguration,
         advertisedAddress: @escaping @Sendable () async throws -> String, logger: Logger
     ) {
         self.client = client
@@ -38,20 +44,58 @@ package final class HeartbeatSender: Service, Sendable {
         }
         // The state last logged: a new kind of failure (the coordinator is up now but refuses
         // the token) is logged too, not only the first one.
-        _ = await nextHeartbeat.run(from: String?.none) { logged in
-            let failure = await self.send(address: address)
+        _ = await nextHeartbeat.run(from: Progress()) { progress in
+            var progress = progress
+            var failure = await self.send(address: address)
+            if failure != nil {
+                progress.failuresInRow += 1
+                if progress.failuresInRow >= (progress.heardFromServer ? Self.failuresBeforeMoving : 1) {
+                    await self.moveToNextCoordinator(after: failure)
+                    progress = Progress(logged: progress.logged)
+                    failure = await self.send(address: address)
+                }
+            }
+            if failure == nil { (progress.failuresInRow, progress.heardFromServer) = (0, true) }
             self.acknowledged.withLock { $0 = failure == nil }
             let state = failure?.kind ?? "delivered"
-            guard state != logged else { return logged }
+            guard state != progress.logged else { return progress }
+            progress.logged = state
             if let failure {
                 self.logger.warning(
                     "the coordinator does not take heartbeats, retrying", metadata: [LogKey.error: "\(failure.description)"])
             } else {
-                self.logger.info("heartbeats reach the coordinator", metadata: [LogKey.address: "\(address)"])
+                self.logger.info(
+                    "heartbeats reach the coordinator",
+                    metadata: [LogKey.address: "\(address)", LogKey.grpcPeer: "\(self.client.server.map(\.description) ?? "")"])
             }
-            return state
+            return progress
         }
         acknowledged.withLock { $0 = false }
+    }
+
+    /// Heartbeats failed in a row before the worker moves to another coordinator.
+    private static let failuresBeforeMoving = 2
+
+    /// What the heartbeat loop carries from one heartbeat to the next.
+    private struct Progress {
+        /// The state last logged.
+        var logged: String?
+        var failuresInRow = 0
+        /// Whether the current coordinator answered a heartbeat since the worker moved to it.
+        var heardFromServer = false
+    }
+
+    private func moveToNextCoordinator(after failure: Failure?) async {
+        let previous = client.server
+        do {
+            let next = try await client.failOver()
+            guard next != previous else { return }
+            logger.warning(
+                "moving to another coordinator",
+                metadata: [LogKey.grpcPeer: "\(next)", LogKey.error: "\(failure?.description ?? "")"])
+        } catch {
+            logger.debug("no coordinator to move to", metadata: [LogKey.error: "\(error)"])
+        }
     }
 
     /// Why a heartbeat was not acknowledged: `kind` tells failures apart for the log (a status

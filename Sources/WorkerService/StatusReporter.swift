@@ -11,8 +11,9 @@ package import RPC
 /// coordinator built from the original contract answers UNIMPLEMENTED; the reporter then sends
 /// each report with `UpdateTaskStatus`, in order.
 ///
-/// A report is kept until the coordinator has taken it: while the coordinator or its database
-/// cannot be reached, the send is retried (backoff up to 2 s) for as long as the worker runs.
+/// A report is kept until a coordinator has taken it: while none or its database can be reached,
+/// the send is retried (backoff up to 2 s) for as long as the worker runs, with whichever
+/// coordinator the heartbeats moved to.
 /// The backlog is bounded without dropping anything: from `backlogLimit` reports or
 /// `backlogTextLimit` bytes of output on, `isBacklogged` holds and the worker takes no new task
 /// until the backlog is under the bound again, so it grows past the bound by no more than the
@@ -27,7 +28,7 @@ package final class StatusReporter: Sendable {
         var sendsOneByOne = false
     }
 
-    private let client: GRPCClient
+    private let client: FailoverGRPCClient
     private let logger: Logger
     private let stopGrace: Duration
     private let backlogLimit: Int
@@ -40,7 +41,7 @@ package final class StatusReporter: Sendable {
     private static let batchTextBudget = 1 << 20
 
     package init(
-        client: GRPCClient, logger: Logger, stopGrace: Duration = .seconds(30), backlogLimit: Int = 100_000,
+        client: FailoverGRPCClient, logger: Logger, stopGrace: Duration = .seconds(30), backlogLimit: Int = 100_000,
         backlogTextLimit: Int = 64 << 20
     ) {
         self.client = client

@@ -24,10 +24,9 @@ package struct WorkerApplication: Sendable {
     package func run() async throws {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
-        var coordinatorConfiguration = GRPCClientConfiguration(
-            host: configuration.coordinatorAddress.host, port: configuration.coordinatorAddress.port)
-        coordinatorConfiguration.bearerToken = configuration.clusterToken
-        let coordinator = GRPCClient(configuration: coordinatorConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+        let coordinator = FailoverGRPCClient(
+            servers: configuration.coordinatorAddresses, bearerToken: configuration.clusterToken, eventLoopGroup: eventLoopGroup,
+            logger: logger)
         let runner = TaskRunner(
             capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
             executor: configuration.executor.makeExecutor(

@@ -4,8 +4,9 @@ package import Core
 package struct WorkerConfiguration: Sendable {
     /// Where WorkerService listens; port 0 picks a free port.
     package var listenAddress = ListenAddress(host: "0.0.0.0", port: 0)
-    /// The coordinator's CoordinatorService.
-    package var coordinatorAddress = ListenAddress(host: "localhost", port: 8080)
+    /// The coordinators' CoordinatorService: the worker talks to one of them at a time and moves
+    /// to the next when it stops answering (see `HeartbeatSender`).
+    package var coordinatorAddresses = [ListenAddress(host: "localhost", port: 8080)]
     /// Host the worker advertises to the coordinator; the bound port is appended.
     package var advertisedHost = "127.0.0.1"
     /// Tasks run at once.

@@ -24,8 +24,10 @@ struct WorkerCommand: ServiceCommand {
         help: "Address of the HTTP admin server (/healthz, /readyz, /metrics); port 0 picks a free one.")
     var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
 
-    @Option(name: .customLong("coordinator"), help: "The coordinator's host:port.")
-    var coordinator = ListenAddress(host: "localhost", port: 8080)
+    @Option(
+        name: .customLong("coordinator"),
+        help: "The coordinators' host:port, comma-separated; a name may resolve to several addresses. The worker talks to one at a time and moves to the next when it stops answering.")
+    var coordinators = ServerAddresses([ListenAddress(host: "localhost", port: 8080)])
 
     @Option(name: .customLong("capacity"), help: "Tasks run at once.")
     var capacity = 5
@@ -74,7 +76,7 @@ struct WorkerCommand: ServiceCommand {
         if !workerPort.isEmpty {
             configuration.listenAddress = try ListenAddress(parsing: workerPort)
         }
-        configuration.coordinatorAddress = coordinator
+        configuration.coordinatorAddresses = coordinators.addresses
         configuration.capacity = capacity
         configuration.prefetch = prefetch
         configuration.executor = executor

@@ -44,6 +44,25 @@ extension ListenAddress: ExpressibleByArgument {
     }
 }
 
+/// Servers given on the command line as `host:port[,host:port…]`; an empty host is `localhost`.
+package struct ServerAddresses: ExpressibleByArgument, Sendable, Hashable {
+    package var addresses: [ListenAddress]
+
+    package init(_ addresses: [ListenAddress]) {
+        self.addresses = addresses
+    }
+
+    package init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { String($0.filter { !$0.isWhitespace }) }
+        guard let addresses = try? parts.map({ try ListenAddress(parsing: $0, defaultHost: "localhost") }),
+            !addresses.isEmpty, addresses.allSatisfy({ $0.port != 0 })
+        else { return nil }
+        self.addresses = addresses
+    }
+
+    package var defaultValueDescription: String { addresses.map(\.description).joined(separator: ",") }
+}
+
 /// A `Duration` given on the command line as `500ms`, `5s`, `1m`.
 package struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
     package var duration: Duration

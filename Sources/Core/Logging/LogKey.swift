@@ -5,6 +5,7 @@ package enum LogKey {
     /// A schedule's fire time, before jitter.
     package static let nominalTime = "nominal_time"
     package static let workerID = "worker_id"
+    package static let coordinatorID = "coordinator_id"
     package static let address = "address"
     package static let attempt = "attempt"
     package static let error = "error"

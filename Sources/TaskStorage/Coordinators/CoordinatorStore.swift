@@ -20,16 +20,19 @@ package struct CoordinatorStore: Sendable {
             """, [id, address, workers])
     }
 
-    package func delete(id: UUID) async throws {
-        try await client.query("DELETE FROM coordinators WHERE coordinator_id = $1", [id])
+    /// Marks the coordinator's row stopped, no longer listed; its last heartbeat stays, so that
+    /// the other coordinators take back what its workers do not take elsewhere in time
+    /// (`TaskStore.recoverTasksOfLostCoordinators(silentFor:)` deletes it then).
+    package func markStopped(id: UUID) async throws {
+        try await client.query("UPDATE coordinators SET stopped_at = now(), workers = 0 WHERE coordinator_id = $1", [id])
     }
 
-    /// Coordinators whose last heartbeat is within `staleness` of the database clock, by address.
+    /// Running coordinators whose last heartbeat is within `staleness` of the database clock, by address.
     package func liveCoordinators(staleness: Duration) async throws -> [CoordinatorSnapshot] {
         try await client.query(
             """
             SELECT coordinator_id, address, workers, \(SQLTimestamp.microseconds(of: "last_heartbeat"))
-            FROM coordinators WHERE last_heartbeat > now() - $1::int8 * interval '1 microsecond'
+            FROM coordinators WHERE last_heartbeat > now() - $1::int8 * interval '1 microsecond' AND stopped_at IS NULL
             ORDER BY address, coordinator_id
             """, [staleness.microseconds]
         ).map { row in

@@ -12,8 +12,8 @@ extension TaskStore {
 
     /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
     /// statement that skips rows other coordinators hold, and records the i-th of them as held by
-    /// `workerIDs[i]`. Returns them in due order; each claim holds a lease of `lease` and a new
-    /// hand-off token.
+    /// `workerIDs[i]` for `coordinatorID`. Returns them in due order; each claim holds a lease of
+    /// `lease` and a new hand-off token.
     package func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
         // The due ids are collected into an array first, so the update finds each row through the
@@ -25,7 +25,7 @@ extension TaskStore {
             WITH claimed AS (
                 UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
                     worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
-                    lease_expires_at = now() + $2 * interval '1 microsecond'
+                    lease_expires_at = now() + $2 * interval '1 microsecond', coordinator_id = $5
                 FROM unnest(
                     ARRAY(
                         SELECT id FROM tasks
@@ -40,7 +40,7 @@ extension TaskStore {
             """,
             [
                 workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
-                PostgresArray(workerIDs.map { _ in UUID() }),
+                PostgresArray(workerIDs.map { _ in UUID() }), coordinatorID,
             ])
         return try result.map(ClaimedTask.init(row:))
     }
@@ -80,60 +80,29 @@ extension TaskStore {
             """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff))])
     }
 
-    /// Extends to `lease` the leases of the tasks a worker says it holds. Only leases past half
-    /// their time are written, so frequent heartbeats cost a write per task per half lease.
-    package func renewLeases(of taskIDs: [UUID], lease: Duration) async throws {
+    /// Extends to `lease` the leases of the tasks `workerID` says it holds, and makes
+    /// `coordinatorID` answer for them: a worker that moved here from another coordinator has its
+    /// tasks adopted with its first heartbeat. Otherwise only leases past half their time are
+    /// written, so frequent heartbeats cost a write per task per half lease.
+    package func renewLeases(of taskIDs: [UUID], heldBy workerID: UInt32, lease: Duration) async throws {
         guard !taskIDs.isEmpty else { return }
         try await client.query(
-            """
-            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
-            WHERE id = ANY($1::uuid[]) AND status IN ('dispatched', 'running')
-                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
-            """, [PostgresArray(taskIDs), lease.microseconds])
+            "\(Self.leaseRenewalSQL) AND id = ANY($4::uuid[])", [lease.microseconds, coordinatorID, Int64(workerID), PostgresArray(taskIDs)])
     }
 
     /// Extends the leases of every task held by a worker that does not list what it holds, as
-    /// `renewLeases(of:lease:)` does.
+    /// `renewLeases(of:heldBy:lease:)` does.
     package func renewLeases(ofWorker workerID: UInt32, lease: Duration) async throws {
-        try await client.query(
-            """
-            UPDATE tasks SET lease_expires_at = now() + $2 * interval '1 microsecond'
-            WHERE worker_id = $1 AND status IN ('dispatched', 'running')
-                AND lease_expires_at < now() + $2 / 2 * interval '1 microsecond'
-            """, [Int64(workerID), lease.microseconds])
+        try await client.query(Self.leaseRenewalSQL, [lease.microseconds, coordinatorID, Int64(workerID)])
     }
 
-    /// Takes back every unfinished task of a worker that is gone. Each is due again at once
-    /// (no backoff), or failed for good when it has used its attempts. Returns how many.
-    @discardableResult
-    package func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
-        try await client.query(
-            Self.recoverySQL(where: "worker_id = $2"), ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID)]
-        ).affectedRows
-    }
-
-    /// Takes back every unfinished task whose lease expired (its worker or coordinator went
-    /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
-    @discardableResult
-    package func recoverExpiredLeases() async throws -> Int {
-        try await client.query(
-            Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
-        ).affectedRows
-    }
-
-    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good;
-    /// `$1` is the error recorded.
-    private static func recoverySQL(where condition: String) -> String {
+    /// Renews (`$1`: the lease in microseconds) and adopts (`$2`: the coordinator) the in-flight
+    /// tasks of worker `$3`.
+    private static let leaseRenewalSQL = """
+        UPDATE tasks SET lease_expires_at = now() + $1 * interval '1 microsecond', coordinator_id = $2
+        WHERE worker_id = $3 AND status IN ('dispatched', 'running')
+            AND (lease_expires_at < now() + $1 / 2 * interval '1 microsecond' OR coordinator_id IS DISTINCT FROM $2)
         """
-        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
-            status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
-            next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
-            picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
-            started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
-            failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
-        WHERE status IN ('dispatched', 'running') AND \(condition)
-        """
-    }
 
     /// Assignments that make a task wait in the queue again, as if never picked.
     static let backInQueue = """

@@ -5,9 +5,13 @@ package import Postgres
 package struct TaskStore: Sendable {
     package let client: PostgresClient
     package let dueTaskNotifier: DueTaskNotifier
+    /// The coordinator this store claims, renews and takes back tasks for; nil outside a
+    /// coordinator (its claims then answer to no coordinator, and only their leases protect them).
+    package let coordinatorID: UUID?
 
-    package init(client: PostgresClient) {
+    package init(client: PostgresClient, coordinatorID: UUID? = nil) {
         self.client = client
+        self.coordinatorID = coordinatorID
         dueTaskNotifier = DueTaskNotifier(client: client)
     }
 

@@ -1,3 +1,4 @@
+package import struct Foundation.UUID
 import Core
 package import Postgres
 
@@ -9,11 +10,12 @@ package struct WorkerStore: Sendable {
         self.client = client
     }
 
-    /// Deletes the rows of workers that went away.
-    package func delete(workerIDs: some Collection<UInt32>) async throws {
+    /// Deletes the rows `coordinator` wrote of workers that went away from it.
+    package func delete(workerIDs: some Collection<UInt32>, coordinator: UUID) async throws {
         guard !workerIDs.isEmpty else { return }
         try await client.query(
-            "DELETE FROM workers WHERE worker_id = ANY($1::int8[])", [PostgresArray(workerIDs.map { Int64($0) })])
+            "DELETE FROM workers WHERE worker_id = ANY($1::int8[]) AND coordinator_id = $2",
+            [PostgresArray(workerIDs.map { Int64($0) }), coordinator])
     }
 
     /// Workers whose last heartbeat is within `staleness` of the database clock, by id.

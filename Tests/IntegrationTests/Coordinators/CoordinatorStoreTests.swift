@@ -11,7 +11,7 @@ import Testing
 
 /// The `coordinators` table as each coordinator writes its row and the scheduler reads it.
 @Suite(.timeLimit(.minutes(1))) struct CoordinatorStoreTests {
-    @Test func beatsListAndDelete() async throws {
+    @Test func beatsListAndStop() async throws {
         try await IsolatedDatabase.withClient { client in
             let store = CoordinatorStore(client: client)
             let (first, second) = (UUID(), UUID())
@@ -26,17 +26,20 @@ import Testing
                 "UPDATE coordinators SET last_heartbeat = now() - interval '1 minute' WHERE coordinator_id = $1", [second])
             live = try await store.liveCoordinators(staleness: .seconds(10))
             #expect(live.map(\.id) == [first])
-            try await store.delete(id: first)
-            #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty)
+            try await store.markStopped(id: first)
+            #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty, "a stopped coordinator is not listed")
+            let rows = try await client.query("SELECT count(*) FROM coordinators WHERE stopped_at IS NOT NULL").first?.int(0)
+            #expect(rows == 1, "its row stays until another coordinator takes back what it left")
         }
     }
 
-    @Test func presenceWritesItsRowWhileRunningAndDeletesItOnShutdown() async throws {
+    @Test func presenceWritesItsRowWhileRunningAndMarksItStoppedOnShutdown() async throws {
         try await IsolatedDatabase.withClient { client in
             let store = CoordinatorStore(client: client)
             let registry = WorkerRegistry(defaultCapacity: 5)
+            let id = UUID()
             let presence = CoordinatorPresence(
-                store: store, registry: registry, interval: .milliseconds(50), logger: TestDatabase.logger
+                id: id, store: store, registry: registry, interval: .milliseconds(50), logger: TestDatabase.logger
             ) { "coordinator.test:8080" }
             let group = ServiceGroup(services: [presence], logger: TestDatabase.logger)
             let running = Task { try await group.run() }
@@ -48,6 +51,8 @@ import Testing
             await group.triggerGracefulShutdown()
             try await running.value
             #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty)
+            let stopped = try await client.query("SELECT stopped_at IS NOT NULL FROM coordinators WHERE coordinator_id = $1", [id])
+            #expect(try stopped.first?.bool(0) == true)
         }
     }
 

@@ -9,7 +9,7 @@ import Testing
     @Test func everyRunningCoordinatorIsListedWithItsWorkers() async throws {
         try await withCluster { cluster in
             try await cluster.startCoordinator(environment: ["COORDINATOR_ADDRESS": "coordinator-a"])
-            let second = try await cluster.startAnotherCoordinator()
+            let second = try await cluster.startAnotherCoordinator().process
             try await cluster.startScheduler()
             try await cluster.startWorker()
             try await cluster.startWorker()
@@ -22,7 +22,7 @@ import Testing
             let first = try #require(listed.first { $0["workers"] as? Int == 2 })
             #expect(first["address"] as? String == "coordinator-a:\(cluster.coordinatorPort)")
             #expect(UUID(uuidString: first["coordinator_id"] as? String ?? "") != nil)
-            // A coordinator that stops takes its row with it.
+            // A coordinator that stops is no longer listed.
             #expect(await second.stop() == 0)
             let remaining = try await curl([url]).json["coordinators"] as? [[String: Any]] ?? []
             #expect(remaining.count == 1)

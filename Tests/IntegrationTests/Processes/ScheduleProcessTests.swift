@@ -35,7 +35,7 @@ import Testing
     @Test func killingAndRestartingCoordinatorsNeitherDoublesNorDropsAFire() async throws {
         try await withCluster { cluster in
             try await cluster.startCoordinator()
-            let second = try await cluster.startAnotherCoordinator()
+            let second = try await cluster.startAnotherCoordinator().process
             try await cluster.startScheduler()
             try await cluster.startWorker()
             let id = try await cluster.createSchedule(
@@ -204,7 +204,7 @@ import Testing
     }
 
     /// Whether `fires` are distinct whole seconds with none missing between the first and the last.
-    private static func isOneTaskPerSecond(_ fires: [Timestamp]) -> Bool {
+    static func isOneTaskPerSecond(_ fires: [Timestamp]) -> Bool {
         zip(fires, fires.dropFirst()).allSatisfy { $1.microsecondsSinceEpoch - $0.microsecondsSinceEpoch == 1_000_000 }
             && fires.allSatisfy { $0.microsecondsSinceEpoch % 1_000_000 == 0 }
     }

@@ -84,20 +84,21 @@ final class Cluster: @unchecked Sendable {
         return port
     }
 
-    /// Starts one more coordinator on the same database, on ports of its own.
+    /// Starts one more coordinator on the same database, on ports of its own; returns it with
+    /// its gRPC and admin ports.
     @discardableResult
-    func startAnotherCoordinator() async throws -> ServiceProcess {
-        let port = try await freePort()
+    func startAnotherCoordinator() async throws -> (process: ServiceProcess, port: Int, adminPort: Int) {
+        let (port, adminPort) = (try await freePort(), try await freePort())
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("coordinator"), name: "coordinator-\(otherCoordinators.count + 2)",
             arguments: [
-                "--coordinator_port=127.0.0.1:\(port)", "--admin_port=127.0.0.1:\(try await freePort())",
+                "--coordinator_port=127.0.0.1:\(port)", "--admin_port=127.0.0.1:\(adminPort)",
                 "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=3s", "--poll_interval=200ms",
             ],
             environment: databaseEnvironment)
         otherCoordinators.append(process)
         try await eventually("the coordinator to listen\n\(process.log)") { await isListening(port: port) ? true : nil }
-        return process
+        return (process, port, adminPort)
     }
 
     /// Starts a worker and, with `waitForRegistration`, waits until its heartbeats reach the

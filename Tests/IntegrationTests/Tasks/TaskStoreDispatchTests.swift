@@ -115,8 +115,8 @@ import Testing
     @Test func heartbeatsRenewLeasesOfHeldTasksOnly() async throws {
         try await IsolatedDatabase.withTaskStore { store, client in
             for _ in 0..<2 { _ = try await store.scheduleTestTask(maxAttempts: 2) }
-            let claimed = try await store.claimDueTasks(limit: 2, lease: .milliseconds(1))
-            try await store.renewLeases(of: [claimed[0].id], lease: .seconds(60))
+            let claimed = try await store.claimDueTasks(assigningTo: [7, 7], lease: .milliseconds(1))
+            try await store.renewLeases(of: [claimed[0].id], heldBy: 7, lease: .seconds(60))
             try await Task.sleep(for: .milliseconds(20))
             #expect(try await store.recoverExpiredLeases() == 1)
             let states = try await client.query("SELECT status FROM tasks ORDER BY status").map { $0.string(0) }
@@ -127,12 +127,12 @@ import Testing
     @Test func onlyLeasesPastHalfTheirTimeAreRewritten() async throws {
         try await IsolatedDatabase.withTaskStore { store, client in
             _ = try await store.scheduleTestTask()
-            let task = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(60)).first)
+            let task = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(60)).first)
             let lease = { try await client.query("SELECT lease_expires_at::text FROM tasks").first?.string(0) }
             let claimed = try await lease()
-            try await store.renewLeases(of: [task.id], lease: .seconds(60))
+            try await store.renewLeases(of: [task.id], heldBy: 7, lease: .seconds(60))
             #expect(try await lease() == claimed, "a lease with most of its time left is not written")
-            try await store.renewLeases(of: [task.id], lease: .seconds(600))
+            try await store.renewLeases(of: [task.id], heldBy: 7, lease: .seconds(600))
             #expect(try await lease() != claimed)
         }
     }

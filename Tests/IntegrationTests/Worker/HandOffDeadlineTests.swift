@@ -59,9 +59,9 @@ import Testing
         let coordinator = RecordingCoordinator(clockOffset: .seconds(-3600))
         try await withRunner(capacity: 1, prefetch: 0, executor: NoopExecutor(), coordinator: coordinator) { runner, _, port in
             var configuration = WorkerConfiguration()
-            configuration.coordinatorAddress = ListenAddress(host: "127.0.0.1", port: port)
+            configuration.coordinatorAddresses = [ListenAddress(host: "127.0.0.1", port: port)]
             configuration.heartbeatInterval = .milliseconds(20)
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let clock = CoordinatorClock()
             let heartbeats = HeartbeatSender(
                 client: client, runner: runner, coordinatorClock: clock, configuration: configuration,

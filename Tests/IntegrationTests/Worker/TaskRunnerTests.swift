@@ -150,7 +150,7 @@ import Testing
     @Test func cancellingTheRunnerHandsBackEverythingItHolds() async throws {
         let coordinator = RecordingCoordinator()
         try await withTestServer(router: coordinator.router()) { _, port in
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let runner = TaskRunner(
                 capacity: 1, prefetch: 1, executor: SleepExecutor(duration: .seconds(30)),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
@@ -169,10 +169,10 @@ import Testing
     @Test func heartbeatsSayWhenTheWorkerDrains() async throws {
         try await withRunner(capacity: 3, prefetch: 0, executor: NoopExecutor()) { runner, coordinator, port in
             var configuration = WorkerConfiguration()
-            configuration.coordinatorAddress = ListenAddress(host: "127.0.0.1", port: port)
+            configuration.coordinatorAddresses = [ListenAddress(host: "127.0.0.1", port: port)]
             configuration.capacity = 3
             configuration.heartbeatInterval = .milliseconds(20)
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let heartbeats = HeartbeatSender(
                 client: client, runner: runner, coordinatorClock: CoordinatorClock(), configuration: configuration,
                 advertisedAddress: { "127.0.0.1:1" }, logger: rpcTestLogger)
@@ -245,7 +245,7 @@ import Testing
     @Test func reportsWaitAsLongAsTheCoordinatorIsDownThenArriveOnce() async throws {
         let coordinator = FlakyCoordinator()
         try await withTestServer(router: coordinator.router()) { _, port in
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let runner = TaskRunner(
                 capacity: 10, prefetch: 0, executor: NoopExecutor(),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)
@@ -266,7 +266,7 @@ import Testing
     @Test func aWorkerWhoseReportsPileUpTakesNoNewTaskUntilTheyLeave() async throws {
         let coordinator = FlakyCoordinator()
         try await withTestServer(router: coordinator.router()) { _, port in
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let runner = TaskRunner(
                 capacity: 20, prefetch: 0, executor: NoopExecutor(),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger, backlogLimit: 5), workerID: 7,
@@ -288,7 +288,7 @@ import Testing
     @Test func aStoppingWorkerGivesUpOnAnUnreachableCoordinatorAfterItsGrace() async throws {
         let coordinator = FlakyCoordinator()
         try await withTestServer(router: coordinator.router()) { _, port in
-            let client = makeClient(port: port)
+            let client = makeCoordinatorClient(port: port)
             let runner = TaskRunner(
                 capacity: 700, prefetch: 0, executor: NoopExecutor(),
                 reporter: StatusReporter(client: client, logger: rpcTestLogger, stopGrace: .seconds(3)), workerID: 7,

@@ -88,6 +88,11 @@ final class GateExecutor: TaskExecutor {
     }
 }
 
+/// A worker's client of the coordinator listening on `port` on this host.
+func makeCoordinatorClient(port: Int) -> FailoverGRPCClient {
+    FailoverGRPCClient(servers: [ListenAddress(host: "127.0.0.1", port: port)], logger: rpcTestLogger)
+}
+
 /// A runner reporting to a recording coordinator, running for the duration of `body`; the
 /// runner is drained and must have stopped when `body` returns.
 func withRunner<Result: Sendable>(
@@ -96,7 +101,7 @@ func withRunner<Result: Sendable>(
     _ body: @Sendable (TaskRunner, RecordingCoordinator, Int) async throws -> Result
 ) async throws -> Result {
     return try await withTestServer(router: coordinator.router()) { _, port in
-        let client = makeClient(port: port)
+        let client = makeCoordinatorClient(port: port)
         let runner = TaskRunner(
             capacity: capacity, prefetch: prefetch, drainTimeout: drainTimeout, executor: executor,
             reporter: StatusReporter(client: client, logger: rpcTestLogger), workerID: 7, logger: rpcTestLogger)

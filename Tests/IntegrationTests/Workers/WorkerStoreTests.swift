@@ -1,4 +1,5 @@
 import ClusterKit
+import Foundation
 import Testing
 
 @testable import CoordinatorService
@@ -20,6 +21,8 @@ import Testing
             id: id, address: address, capacity: capacity, inFlight: inFlight, lastHeartbeat: .now - silentFor)
     }
 
+    private let coordinator = UUID()
+
     @Test func upsertListAndDelete() async throws {
         try await withWorkerStore { store, _ in
             let odd = #"host "with" \ quotes, {braces}:1"#
@@ -27,7 +30,7 @@ import Testing
             try await store.upsert([
                 worker(7, address: "127.0.0.1:5001", capacity: 3, inFlight: 1),
                 worker(UInt32.max, address: odd, capacity: 8),
-            ])
+            ], coordinator: coordinator)
             var live = try await store.liveWorkers(staleness: .seconds(10))
             #expect(live.map(\.id) == [7, UInt32.max])
             #expect(live.map(\.address) == ["127.0.0.1:5001", odd])
@@ -40,13 +43,13 @@ import Testing
             var changed = worker(7, address: "127.0.0.1:5002", capacity: 4, inFlight: 4)
             changed.prefetch = 6
             changed.executor = "shell"
-            try await store.upsert([changed])
+            try await store.upsert([changed], coordinator: coordinator)
             live = try await store.liveWorkers(staleness: .seconds(10))
             #expect(live.first == WorkerSnapshot(
                 id: 7, address: "127.0.0.1:5002", capacity: 4, prefetch: 6, inFlight: 4, lastHeartbeat: live[0].lastHeartbeat,
                 executor: "shell"))
 
-            try await store.delete(workerIDs: [7])
+            try await store.delete(workerIDs: [7], coordinator: coordinator)
             live = try await store.liveWorkers(staleness: .seconds(10))
             #expect(live.map(\.id) == [UInt32.max])
         }
@@ -56,7 +59,7 @@ import Testing
         try await withWorkerStore { store, _ in
             try await store.upsert([
                 worker(1, address: "a:1"), worker(2, address: "b:1", silentFor: .seconds(30)),
-            ])
+            ], coordinator: coordinator)
             let live = try await store.liveWorkers(staleness: .seconds(10))
             #expect(live.map(\.id) == [1])
         }
@@ -68,7 +71,7 @@ import Testing
             registry.heartbeat(HeartbeatRequest(workerID: 11, address: "127.0.0.1:7001", capacity: 2, freeSlots: 2))
             registry.heartbeat(HeartbeatRequest(workerID: 12, address: "127.0.0.1:7002", capacity: 3, freeSlots: 1))
             let sync = WorkerTableSync(
-                registry: registry, store: store, interval: .milliseconds(20), logger: TestDatabase.logger)
+                coordinatorID: coordinator, registry: registry, store: store, interval: .milliseconds(20), logger: TestDatabase.logger)
             let running = Task { try await sync.run() }
             try await eventually("both workers in the table") {
                 try await store.liveWorkers(staleness: .seconds(10)).map(\.id) == [11, 12] ? true : nil
@@ -81,6 +84,22 @@ import Testing
             }
             running.cancel()
             _ = try? await running.value
+            #expect(try await store.liveWorkers(staleness: .seconds(10)).isEmpty)
+        }
+    }
+
+    @Test func aWorkerThatMovedKeepsTheRowOfTheCoordinatorThatHeardFromItLast() async throws {
+        try await withWorkerStore { store, client in
+            let (old, new) = (UUID(), UUID())
+            try await store.upsert([worker(5, address: "w:1", silentFor: .seconds(3))], coordinator: old)
+            try await store.upsert([worker(5, address: "w:1")], coordinator: new)
+            // The old coordinator has not noticed yet: its view is older and changes nothing.
+            try await store.upsert([worker(5, address: "w:1", silentFor: .seconds(4))], coordinator: old)
+            let owner = try await client.query("SELECT coordinator_id FROM workers WHERE worker_id = 5").first?.uuid(0)
+            #expect(owner == new)
+            try await store.delete(workerIDs: [5], coordinator: old)
+            #expect(try await store.liveWorkers(staleness: .seconds(10)).map(\.id) == [5], "only its own rows")
+            try await store.delete(workerIDs: [5], coordinator: new)
             #expect(try await store.liveWorkers(staleness: .seconds(10)).isEmpty)
         }
     }

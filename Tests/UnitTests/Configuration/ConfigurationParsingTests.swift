@@ -16,6 +16,19 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ListenAddress(parsing: text) }
     }
 
+    @Test func serverLists() throws {
+        #expect(ServerAddresses(argument: "a:8080, b:9090,:7")?.addresses == [
+            ListenAddress(host: "a", port: 8080), ListenAddress(host: "b", port: 9090), ListenAddress(host: "localhost", port: 7),
+        ])
+        #expect(ServerAddresses(argument: "coordinator:8080")?.addresses == [ListenAddress(host: "coordinator", port: 8080)])
+        #expect(ServerAddresses([ListenAddress(host: "a", port: 1), ListenAddress(host: "b", port: 2)]).defaultValueDescription == "a:1,b:2")
+    }
+
+    @Test(arguments: ["", "a:8080,", "a:8080,b", "a:0", ",a:1"])
+    func badServerListsFail(text: String) {
+        #expect(ServerAddresses(argument: text) == nil)
+    }
+
     @Test func goDurations() throws {
         #expect(try Duration(parsing: "5s") == .seconds(5))
         #expect(try Duration(parsing: "500ms") == .milliseconds(500))

@@ -1,0 +1,83 @@
+package import struct Foundation.UUID
+import Postgres
+
+/// Taking tasks back from workers and coordinators that went away. Every statement decides by
+/// the database's clock and by who answers for a task now, in the statement that changes it, so
+/// any number of coordinators may run them at once and one acting on a stale view (paused,
+/// partitioned) takes back nothing that another one adopted meanwhile.
+extension TaskStore {
+    /// Takes back every unfinished task of a worker that is gone, among those this store's
+    /// coordinator answers for (a task its worker took to another coordinator is left alone).
+    /// Each is due again at once (no backoff), or failed for good when it has used its attempts.
+    /// Returns how many.
+    @discardableResult
+    package func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "worker_id = $2 AND coordinator_id IS NOT DISTINCT FROM $3"),
+            ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID), coordinatorID]
+        ).affectedRows
+    }
+
+    /// Takes back every unfinished task whose lease expired (its worker or coordinator went
+    /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
+    @discardableResult
+    package func recoverExpiredLeases() async throws -> Int {
+        try await client.query(
+            Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
+        ).affectedRows
+    }
+
+    /// What `recoverTasksOfLostCoordinators(silentFor:)` did.
+    package struct LostCoordinators: Sendable, Hashable {
+        /// The coordinators whose rows were deleted.
+        package var coordinatorIDs: [UUID]
+        /// Their tasks taken back.
+        package var tasks: Int
+    }
+
+    /// Deletes the rows of the other coordinators silent for `silence` by the database clock
+    /// (crashed, or stopped with their row marked), with the rows of the workers they listed, and
+    /// takes back the tasks they still answer for, as `recoverTasks(ofWorker:)` does, in one
+    /// transaction: a lost coordinator's workers that moved to another coordinator in time had
+    /// their tasks adopted, so what is left has no live worker. A coordinator whose row was
+    /// deleted while it was paused writes it again when it resumes.
+    package func recoverTasksOfLostCoordinators(silentFor silence: Duration) async throws -> LostCoordinators {
+        let coordinatorID = coordinatorID
+        return try await client.withTransaction { connection in
+            let lost = try connection.query(
+                """
+                DELETE FROM coordinators
+                WHERE last_heartbeat < now() - $1 * interval '1 microsecond' AND coordinator_id IS DISTINCT FROM $2
+                RETURNING coordinator_id
+                """, [silence.microseconds, coordinatorID]
+            ).map { row in
+                guard let id = try row.uuid(0) else {
+                    throw TaskStoreError(code: .invalidColumn, message: "coordinators row has a NULL coordinator_id")
+                }
+                return id
+            }
+            guard !lost.isEmpty else { return LostCoordinators(coordinatorIDs: [], tasks: 0) }
+            try connection.query("DELETE FROM workers WHERE coordinator_id = ANY($1::uuid[])", [PostgresArray(lost)])
+            let tasks = try connection.query(
+                Self.recoverySQL(where: "coordinator_id = ANY($2::uuid[])"),
+                ["coordinator lost: it stopped sending heartbeats", PostgresArray(lost)]
+            ).affectedRows
+            return LostCoordinators(coordinatorIDs: lost, tasks: tasks)
+        }
+    }
+
+    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good;
+    /// `$1` is the error recorded.
+    private static func recoverySQL(where condition: String) -> String {
+        """
+        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
+            coordinator_id = NULL,
+            status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+            next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
+            picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
+            started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
+            failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
+        WHERE status IN ('dispatched', 'running') AND \(condition)
+        """
+    }
+}
