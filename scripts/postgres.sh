@@ -7,12 +7,16 @@
 #   scripts/postgres.sh pause DIR          stop the server, keeping its data
 #   scripts/postgres.sh resume DIR         start a paused server again
 #   scripts/postgres.sh stop DIR           stop it and remove DIR
+#   scripts/postgres.sh standby PRIMARY DIR  a streaming standby of the cluster in PRIMARY, made
+#                                          synchronous (a commit is acknowledged once both have
+#                                          it), started on a free port; prints its URL
+#   scripts/postgres.sh promote DIR        make the standby in DIR a primary
 #
 # Only the URL goes to stdout; the server log is DIR/postgres.log.
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start DIR [PORT] | restart DIR | pause DIR | resume DIR | stop DIR" >&2
+    echo "usage: $0 start DIR [PORT] | restart DIR | pause DIR | resume DIR | stop DIR | standby PRIMARY DIR | promote DIR" >&2
     exit 2
 }
 
@@ -103,10 +107,33 @@ stop() {
     local dir=$1
     [[ -d $dir ]] || return 0
     [[ -f $dir/data/PG_VERSION ]] || fail "$dir holds no cluster; not removing it"
+    # A server that was killed leaves its pid file behind (and, where nothing reaps it, a zombie
+    # that pg_ctl takes for a server that will not stop): its files go all the same.
     if [[ -f $dir/data/postmaster.pid ]]; then
-        as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -w -t 30 -m fast stop >&2
+        as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -w -t 10 -m fast stop >&2 \
+            || echo "postgres.sh: the server in $dir did not stop; removing its files" >&2
     fi
     rm -rf "$dir"
+}
+
+standby() {
+    local primary=$1 dir=$2 bindir primary_port port
+    [[ -f $primary/data/PG_VERSION ]] || fail "$primary holds no cluster"
+    [[ -e $dir/data ]] && fail "$dir/data already exists"
+    bindir=$(find_bindir)
+    primary_port=$(sed -n 's/^port = //p' "$primary/data/postgresql.conf" | tail -n 1)
+    mkdir -p "$dir/socket"
+    if [[ $(id -u) -eq 0 ]]; then chown -R postgres: "$dir"; fi
+    # -R writes standby.signal and the primary's address; the later lines override the copied ones.
+    as_owner "$bindir/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir/data" -R -X stream --no-sync >&2 \
+        || fail "pg_basebackup from port $primary_port failed"
+    port=$(free_port)
+    printf "unix_socket_directories = '%s'\nport = %s\ncluster_name = 'standby'\n" "$dir/socket" "$port" >>"$dir/data/postgresql.conf"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >&2 \
+        || { tail -n 20 "$dir/postgres.log" >&2; fail "the standby did not start on port $port"; }
+    echo "synchronous_standby_names = '*'" >>"$primary/data/postgresql.conf"
+    as_owner "$bindir/pg_ctl" -D "$primary/data" reload >&2
+    echo "postgres://postgres@127.0.0.1:$port/taskmaster"
 }
 
 # The server outlives this script: it must not hold the caller's descriptors open, since a caller
@@ -125,5 +152,7 @@ case $command in
     pause) [[ $# -eq 2 ]] || usage; control stop "$dir" ;;
     resume) [[ $# -eq 2 ]] || usage; control start "$dir" ;;
     stop) [[ $# -eq 2 ]] || usage; stop "$dir" ;;
+    standby) [[ $# -eq 3 ]] || usage; standby "$dir" "$(realpath -m "$3")" ;;
+    promote) [[ $# -eq 2 ]] || usage; control promote "$dir" ;;
     *) usage ;;
 esac

@@ -17,9 +17,40 @@ package struct ThrowawayPostgres: Sendable {
     package let url: String
 
     package static func start(script: String) async throws -> ThrowawayPostgres {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-pg-\(UUID().uuidString)").path
+        let directory = newDirectory()
         let url = try await run(script, ["start", directory]).trimmingCharacters(in: .whitespacesAndNewlines)
         return ThrowawayPostgres(script: script, directory: directory, url: url)
+    }
+
+    /// Starts a synchronous streaming standby of this server: a commit this server acknowledges
+    /// is on both.
+    package func startStandby() async throws -> ThrowawayPostgres {
+        let directory = Self.newDirectory()
+        let url = try await Self.run(script, ["standby", self.directory, directory]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ThrowawayPostgres(script: script, directory: directory, url: url)
+    }
+
+    /// Makes this standby a primary.
+    package func promote() async throws {
+        _ = try await Self.run(script, ["promote", directory])
+    }
+
+    /// SIGKILLs the server's postmaster, as a crash of its machine would end it.
+    package func kill() throws {
+        let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
+        guard let pid = pidFile.split(separator: "\n").first.flatMap({ Int32($0) }) else {
+            throw ScriptFailed(arguments: ["kill"], status: -1, output: "no pid in \(directory)/data/postmaster.pid")
+        }
+        Foundation.kill(pid, SIGKILL)
+    }
+
+    /// `host:port` of its URL.
+    package var hostAndPort: String {
+        String(url.dropFirst("postgres://postgres@".count).prefix { $0 != "/" })
+    }
+
+    private static func newDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-pg-\(UUID().uuidString)").path
     }
 
     package func restart() async throws {

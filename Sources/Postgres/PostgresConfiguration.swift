@@ -1,8 +1,26 @@
 /// Where and how to connect to PostgreSQL.
 package struct PostgresConfiguration: Sendable, Equatable {
+    /// One more server of a multi-host configuration.
+    package struct Server: Sendable, Equatable {
+        package var host: String
+        package var port: Int
+
+        package init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
     /// A host name, an IP address, or the directory of a Unix-domain socket (starting with `/`).
     package var host: String
     package var port: Int
+    /// Servers libpq tries after `host`, in order, when one cannot be reached or is not what
+    /// `targetSessionAttributes` asks for: a primary and its standbys, so that every new
+    /// connection finds whichever of them is the primary now.
+    package var moreServers: [Server] = []
+    /// libpq's `target_session_attrs` (`read-write` connects only to a primary); libpq's
+    /// default (any server) when nil.
+    package var targetSessionAttributes: String?
     package var user: String
     package var password: String?
     package var database: String
@@ -31,7 +49,7 @@ package struct PostgresConfiguration: Sendable, Equatable {
     }
 
     /// Parses a `postgres://` or `postgresql://` URL:
-    /// `postgres://[user[:password]@][host][:port][/database][?connect_timeout=&application_name=&sslmode=]`.
+    /// `postgres://[user[:password]@][host][:port][,host[:port]…][/database][?connect_timeout=&application_name=&sslmode=&target_session_attrs=]`.
     /// Components are percent-decoded, so a socket directory can be given as host (`%2Ftmp`).
     /// A missing database defaults to the user name, as in libpq.
     package init(url: String) throws {
@@ -69,8 +87,8 @@ extension PostgresConfiguration {
     /// libpq connection keywords and values (`PQconnectdbParams`), with UTF-8 as client encoding.
     func libpqParameters(defaultApplicationName: String) -> [(keyword: String?, value: String?)] {
         var parameters: [(keyword: String?, value: String?)] = [
-            ("host", host),
-            ("port", String(port)),
+            ("host", ([host] + moreServers.map(\.host)).joined(separator: ",")),
+            ("port", ([port] + moreServers.map(\.port)).map(String.init).joined(separator: ",")),
             ("user", user),
             ("dbname", database),
             ("connect_timeout", String(connectTimeoutSeconds)),
@@ -79,6 +97,7 @@ extension PostgresConfiguration {
         ]
         if let password { parameters.append(("password", password)) }
         if let sslMode { parameters.append(("sslmode", sslMode)) }
+        if let targetSessionAttributes { parameters.append(("target_session_attrs", targetSessionAttributes)) }
         return parameters
     }
 }

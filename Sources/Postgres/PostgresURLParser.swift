@@ -19,13 +19,13 @@ enum PostgresURLParser {
         } else {
             hostAndPort = authority
         }
-        let (host, port) = try splitHostAndPort(hostAndPort)
-        if !host.isEmpty { configuration.host = try decode(host, "host") }
-        if let port {
-            guard let number = PostgresConfiguration.portNumber(port) else {
-                throw invalid("the database URL's port must be a number between 1 and 65535")
-            }
-            configuration.port = number
+        let servers = try hostAndPort.split(separator: ",", omittingEmptySubsequences: false).map(server)
+        if let first = servers.first {
+            configuration.host = first.host ?? configuration.host
+            configuration.port = first.port ?? configuration.port
+        }
+        configuration.moreServers = servers.dropFirst().map { server in
+            PostgresConfiguration.Server(host: server.host ?? "localhost", port: server.port ?? 5432)
         }
         configuration.database = configuration.user
         if let path, !path.isEmpty { configuration.database = try decode(path, "database name") }
@@ -44,6 +44,19 @@ enum PostgresURLParser {
     private static func split(_ text: Substring, at separator: Character) -> (Substring, Substring?) {
         guard let index = text.firstIndex(of: separator) else { return (text, nil) }
         return (text[..<index], text[text.index(after: index)...])
+    }
+
+    /// One server of the authority, decoded; nil for what it leaves out.
+    private static func server(_ text: Substring) throws -> (host: String?, port: Int?) {
+        let (host, port) = try splitHostAndPort(text)
+        var number: Int?
+        if let port {
+            guard let valid = PostgresConfiguration.portNumber(port) else {
+                throw invalid("the database URL's port must be a number between 1 and 65535")
+            }
+            number = valid
+        }
+        return (host.isEmpty ? nil : try decode(host, "host"), number)
     }
 
     /// `host`, `host:port`, `[ipv6]` or `[ipv6]:port`.
@@ -73,6 +86,12 @@ enum PostgresURLParser {
                 configuration.applicationName = decoded
             case "sslmode":
                 configuration.sslMode = decoded
+            case "target_session_attrs":
+                let known = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]
+                guard known.contains(decoded) else {
+                    throw invalid("the database URL's target_session_attrs must be one of \(known.joined(separator: ", "))")
+                }
+                configuration.targetSessionAttributes = decoded
             default:
                 throw invalid("the database URL has an unsupported parameter '\(key)'")
             }

@@ -19,7 +19,8 @@ struct BenchCluster {
     private(set) var workers: [ServiceProcess]
     /// The flags the workers run with beyond `--executor=noop`.
     private(set) var workerFlags: [String]
-    private let binDirectory: String
+    /// Where the service executables are (next to taskmaster-bench).
+    let binDirectory: String
 
     var processes: [ServiceProcess] { [scheduler, coordinator] + workers }
 
@@ -108,6 +109,17 @@ struct BenchCluster {
         for process in processes.reversed() { await process.stop() }
         await database.close()
         try? await postgres.stop()
+    }
+
+    /// Creates an empty database `name` on the cluster's PostgreSQL server (dropping one left by an
+    /// earlier run) and returns its URL.
+    func createDatabase(named name: String) async throws -> String {
+        try await database.withConnection { connection in
+            try connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try connection.execute("CREATE DATABASE \(name)")
+        }
+        guard let slash = postgres.url.lastIndex(of: "/") else { throw TimedOut(description: "no database in \(postgres.url)") }
+        return postgres.url[...slash] + name
     }
 
     /// Tells the coordinators that tasks inserted here directly (not through the scheduler) are

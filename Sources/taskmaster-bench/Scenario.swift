@@ -26,6 +26,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// Recurring schedules: a herd firing at the same second of every minute, and schedules
     /// firing every second.
     case schedules
+    /// Two coordinators with three workers each, one SIGKILLed while tasks flow.
+    case failover
     /// Resident memory of every service, idle and under the end-to-end load, and the
     /// coordinator's with the large backlog: run it after those scenarios.
     case memory
@@ -40,7 +42,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
         case .drain, .burst, .paced, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
-        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .rpc, .memory: []
+        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .rpc, .failover, .memory: []
         }
     }
 
@@ -57,6 +59,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .rpc: try await RPCThroughput.run(options: options)
         case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
         case .schedules: try await Schedules.run(on: cluster, options: options)
+        case .failover: try await Failover.run(on: cluster)
         case .memory: memory.figures()
         }
     }

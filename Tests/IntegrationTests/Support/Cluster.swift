@@ -52,13 +52,14 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    func startCoordinator(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
+    /// Starts the coordinator, listening on `host` (this host's loopback by default).
+    func startCoordinator(host: String = "127.0.0.1", extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
         if coordinatorAdminPort == 0 { coordinatorAdminPort = try await freePort() }
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("coordinator"),
             arguments: [
-                "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--admin_port=127.0.0.1:\(coordinatorAdminPort)",
+                "--coordinator_port=\(host):\(coordinatorPort)", "--admin_port=127.0.0.1:\(coordinatorAdminPort)",
                 "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=3s", "--poll_interval=200ms",
             ] + extraArguments,
             environment: databaseEnvironment.merging(environment) { $1 })
@@ -105,18 +106,21 @@ final class Cluster: @unchecked Sendable {
     /// coordinator. Before any coordinator started, it dials the port the coordinator will get.
     /// `executor` nil leaves the worker's default.
     @discardableResult
+    /// `launcher` runs the worker (`ip netns exec NAME`, say) when not empty.
     func startWorker(
         executor: String? = "noop", extraArguments: [String] = [], environment: [String: String] = [:],
-        waitForRegistration: Bool = true
+        launcher: [String] = [], waitForRegistration: Bool = true
     ) async throws -> ServiceProcess {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
         let adminPort = try await freePort()
-        let process = try ServiceProcess(
-            executablePath: TestEnvironment.executable("worker"), name: "worker-\(workers.count + 1)",
-            arguments: [
+        let arguments =
+            [
                 "--worker_port=127.0.0.1:0", "--admin_port=127.0.0.1:\(adminPort)",
                 "--coordinator=127.0.0.1:\(coordinatorPort)", "--heartbeat_interval=200ms",
-            ] + (executor.map { ["--executor=\($0)"] } ?? []) + extraArguments,
+            ] + (executor.map { ["--executor=\($0)"] } ?? []) + extraArguments
+        let command = launcher + [try TestEnvironment.executable("worker")] + arguments
+        let process = try ServiceProcess(
+            executablePath: command[0], name: "worker-\(workers.count + 1)", arguments: Array(command.dropFirst()),
             environment: ["WORKER_ADDRESS": "127.0.0.1"].merging(environment) { $1 })
         workers.append(process)
         workerAdminPorts.append(adminPort)

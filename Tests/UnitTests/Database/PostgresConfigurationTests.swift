@@ -47,7 +47,24 @@ import Testing
         #expect(socket.host == "/var/run/postgresql")
     }
 
+    @Test func parsesSeveralHostsForFailover() throws {
+        let configuration = try PostgresConfiguration(
+            url: "postgres://u:p@h1:5432,[::1]:5433,h3/db?target_session_attrs=read-write")
+        #expect(configuration.host == "h1" && configuration.port == 5432)
+        #expect(configuration.moreServers == [.init(host: "::1", port: 5433), .init(host: "h3", port: 5432)])
+        #expect(configuration.targetSessionAttributes == "read-write")
+        let parameters = Dictionary(
+            configuration.libpqParameters(defaultApplicationName: "t").map { ($0.keyword ?? "", $0.value ?? "") }) { $1 }
+        #expect(parameters["host"] == "h1,::1,h3")
+        #expect(parameters["port"] == "5432,5433,5432")
+        #expect(parameters["target_session_attrs"] == "read-write")
+        let single = try PostgresConfiguration(url: "postgres://u@h:6000/db").libpqParameters(defaultApplicationName: "t")
+        #expect(single.first { $0.keyword == "host" }?.value == "h" && !single.contains { $0.keyword == "target_session_attrs" })
+    }
+
     @Test(arguments: [
+        "postgres://u@h1,h2:0/d",
+        "postgres://u@h/d?target_session_attrs=leader",
         "mysql://u@h/d",
         "postgres://u@h:0/d",
         "postgres://u@h:70000/d",
