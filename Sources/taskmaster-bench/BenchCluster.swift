@@ -147,7 +147,7 @@ struct BenchCluster {
 }
 
 /// True when `GET path` on 127.0.0.1:`port` answers 200.
-private func answersOK(port: Int, _ path: String) async -> Bool {
+func answersOK(port: Int, _ path: String) async -> Bool {
     guard let connection = try? await HTTPConnection.connect(port: port) else { return false }
     let answer = try? await connection.send(.GET, path, timeout: .seconds(2))
     await connection.close()

@@ -8,7 +8,8 @@ import TaskStorage
 /// The `failover` scenario, at the default flags, on a database and cluster of its own: two
 /// coordinators with three shell workers each, tasks flowing, one coordinator SIGKILLed. How long
 /// until its workers heartbeat to the other one, how many tasks ran twice (none should: every
-/// worker lives), and how many were lost (none may be).
+/// worker lives), and how many were lost (none may be). Then the same for PostgreSQL
+/// (`DatabaseFailover`).
 enum Failover {
     private static let scenario = "failover"
     /// Tasks of one second each: 30 slots work them off in about 20 s.
@@ -28,7 +29,7 @@ enum Failover {
                 cluster: cluster, url: url, database: database, runs: runs, started: { processes.append($0) })
             for process in processes.reversed() { await process.stop() }
             await database.close()
-            return figures
+            return figures + (try await DatabaseFailover.run(binDirectory: cluster.binDirectory))
         } catch {
             for process in processes.reversed() { await process.stop() }
             await database.close()

@@ -16,7 +16,7 @@ final class Cluster: @unchecked Sendable {
     private(set) var coordinatorPort = 0
     /// The coordinator's HTTP admin port (`/healthz`, `/readyz`, `/metrics`, `/workers`).
     private(set) var coordinatorAdminPort = 0
-    /// Coordinators started beside the first, with no workers of their own.
+    /// Coordinators started beside the first.
     private(set) var otherCoordinators: [ServiceProcess] = []
     /// Schedulers started beside the first, and their ports.
     private(set) var otherSchedulers: [(process: ServiceProcess, port: Int)] = []
