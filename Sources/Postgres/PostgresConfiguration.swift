@@ -1,23 +1,14 @@
+package import Core
+
 /// Where and how to connect to PostgreSQL.
 package struct PostgresConfiguration: Sendable, Equatable {
-    /// One more server of a multi-host configuration.
-    package struct Server: Sendable, Equatable {
-        package var host: String
-        package var port: Int
-
-        package init(host: String, port: Int) {
-            self.host = host
-            self.port = port
-        }
-    }
-
     /// A host name, an IP address, or the directory of a Unix-domain socket (starting with `/`).
     package var host: String
     package var port: Int
     /// Servers libpq tries after `host`, in order, when one cannot be reached or is not what
     /// `targetSessionAttributes` asks for: a primary and its standbys, so that every new
     /// connection finds whichever of them is the primary now.
-    package var moreServers: [Server] = []
+    package var moreServers: [ListenAddress] = []
     /// libpq's `target_session_attrs` (`read-write` connects only to a primary); libpq's
     /// default (any server) when nil.
     package var targetSessionAttributes: String?

@@ -25,7 +25,7 @@ enum PostgresURLParser {
             configuration.port = first.port ?? configuration.port
         }
         configuration.moreServers = servers.dropFirst().map { server in
-            PostgresConfiguration.Server(host: server.host ?? "localhost", port: server.port ?? 5432)
+            ListenAddress(host: server.host ?? "localhost", port: server.port ?? 5432)
         }
         configuration.database = configuration.user
         if let path, !path.isEmpty { configuration.database = try decode(path, "database name") }

@@ -47,10 +47,10 @@ package final class HeartbeatSender: Service, Sendable {
         _ = await nextHeartbeat.run(from: Progress()) { progress in
             var progress = progress
             var failure = await self.send(address: address)
-            if failure != nil {
+            if let failed = failure {
                 progress.failuresInRow += 1
                 if progress.failuresInRow >= (progress.heardFromServer ? Self.failuresBeforeMoving : 1) {
-                    await self.moveToNextCoordinator(after: failure)
+                    await self.moveToNextCoordinator(after: failed)
                     progress = Progress(logged: progress.logged)
                     failure = await self.send(address: address)
                 }
@@ -85,14 +85,14 @@ package final class HeartbeatSender: Service, Sendable {
         var heardFromServer = false
     }
 
-    private func moveToNextCoordinator(after failure: Failure?) async {
+    private func moveToNextCoordinator(after failure: Failure) async {
         let previous = client.server
         do {
             let next = try await client.failOver()
             guard next != previous else { return }
             logger.warning(
                 "moving to another coordinator",
-                metadata: [LogKey.grpcPeer: "\(next)", LogKey.error: "\(failure?.description ?? "")"])
+                metadata: [LogKey.grpcPeer: "\(next)", LogKey.error: "\(failure.description)"])
         } catch {
             logger.debug("no coordinator to move to", metadata: [LogKey.error: "\(error)"])
         }

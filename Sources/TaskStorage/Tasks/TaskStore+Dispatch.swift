@@ -107,7 +107,7 @@ extension TaskStore {
     /// Assignments that make a task wait in the queue again, as if never picked.
     static let backInQueue = """
         status = 'scheduled', picked_at = NULL, started_at = NULL, worker_id = NULL,
-        lease_expires_at = NULL, handoff = NULL, updated_at = now()
+        lease_expires_at = NULL, handoff = NULL, coordinator_id = NULL, updated_at = now()
         """
 }
 
