@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "coordinator", targets: ["coordinator"]),
         .executable(name: "worker", targets: ["worker"]),
         .executable(name: "taskmaster-bench", targets: ["taskmaster-bench"]),
+        .executable(name: "taskmaster", targets: ["taskmaster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -146,11 +147,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            /// The scheduler's OpenAPI document, compiled into the module and served at /openapi.json.
-            resources: [.embedInCode("OpenAPI/scheduler.openapi.json")],
+            /// The scheduler's OpenAPI document, served at /openapi.json, and the dashboard's files,
+            /// served at / and /ui/: compiled into the module, so the binary needs no files beside it.
+            resources: [.embedInCode("OpenAPI/scheduler.openapi.json")]
+                + ["index.html", "dashboard.css", "api.js", "charts.js", "dom.js", "format.js", "main.js", "overview.js", "schedules.js", "tasks.js", "workers.js"].map { .embedInCode("Dashboard/\($0)") },
             swiftSettings: swiftSettings
         ),
         /// The coordinator: worker registry, claims and hand-offs, reports, leases, retention.
@@ -195,6 +199,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// A keep-alive HTTP/1.1 client on SwiftNIO, for the scheduler's API: used by the CLI and
+        /// the benchmark.
+        .target(
+            name: "APIClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scheduler",
             dependencies: [
@@ -235,6 +250,19 @@ let package = Package(
                 "Postgres",
                 "TaskStorage",
                 "ClusterKit",
+                "APIClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The command-line client of the scheduler's HTTP API.
+        .executableTarget(
+            name: "taskmaster",
+            dependencies: [
+                "APIClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

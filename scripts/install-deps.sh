@@ -13,6 +13,7 @@ required=(
   postgresql          # throwaway servers for the cluster and the tests
   curl                # health checks and the examples the cluster prints
   iproute2            # network namespaces: the tests' other host
+  chromium            # the dashboard's tests drive it headless
 )
 optional=(postgresql-contrib)
 

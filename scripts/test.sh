@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check and test: C import confinement, generated-code freshness, the Swift tests and
-# the grpcio interop tests against a throwaway PostgreSQL, and the deployment files (Compose and
-# Kubernetes schemas). Unit tests are built in debug; the process-level and interop suites drive
-# the release executables, the build users run.
+# Runs every check and test: C import confinement, generated-code freshness, the Swift tests, the
+# grpcio interop tests and the dashboard in headless Chromium against a throwaway PostgreSQL, and
+# the deployment files (Compose and Kubernetes schemas). Screenshots of the dashboard's pages are
+# left in test-artifacts/dashboard/. Unit tests are built in debug; the process-level, interop and
+# dashboard suites drive the release executables, the build users run.
 # Prints a summary with each step's duration and exits non-zero when anything failed.
 #
 # Environment: SWIFT_TEST_TIMEOUT (default 10m) and INTEROP_TEST_TIMEOUT (default 5m) bound
@@ -132,7 +133,7 @@ prepare_venv() {
   fi
   stamp=$(sha256sum "$requirements" | cut -d ' ' -f 1)
   if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]] \
-    || ! "$venv/bin/python" -c 'import check_jsonschema, grpc, grpc_tools, kubernetes_validate, pytest, requests, schemathesis, yaml' >/dev/null 2>&1; then
+    || ! "$venv/bin/python" -c 'import check_jsonschema, grpc, grpc_tools, kubernetes_validate, playwright, pytest, requests, schemathesis, yaml' >/dev/null 2>&1; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" || return
     printf '%s\n' "$stamp" >"$stamp_file"
   fi
@@ -161,16 +162,24 @@ if step "build tests (debug)" build_tests && step "build executables (release)" 
     if step "Python venv for the interop tests" prepare_venv; then
       step "interop tests (grpcio, release executables)" run_bounded "$interop_test_timeout" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
+      step "taskmaster CLI (release executables)" run_bounded "$interop_test_timeout" \
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/cli || true
+      step "dashboard in headless Chromium (release executables)" run_bounded "$interop_test_timeout" \
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/dashboard || true
       step "deployment files (Compose and Kubernetes schemas)" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/deploy || true
     else
       skip "interop tests (grpcio, release executables)" "no venv"
+      skip "taskmaster CLI (release executables)" "no venv"
+      skip "dashboard in headless Chromium (release executables)" "no venv"
       skip "deployment files (Compose and Kubernetes schemas)" "no venv"
     fi
   else
     skip "swift test (integration)" "no database"
     skip "swift test (processes, release executables)" "no database"
     skip "interop tests (grpcio, release executables)" "no database"
+  skip "taskmaster CLI (release executables)" "no database"
+  skip "dashboard in headless Chromium (release executables)" "no database"
     skip "deployment files (Compose and Kubernetes schemas)" "no database"
   fi
 else
@@ -178,6 +187,8 @@ else
   skip "swift test (integration)" "build failed"
   skip "swift test (processes, release executables)" "build failed"
   skip "interop tests (grpcio, release executables)" "build failed"
+  skip "taskmaster CLI (release executables)" "build failed"
+  skip "dashboard in headless Chromium (release executables)" "build failed"
   skip "deployment files (Compose and Kubernetes schemas)" "build failed"
 fi
 

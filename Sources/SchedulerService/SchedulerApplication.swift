@@ -62,7 +62,7 @@ package struct SchedulerApplication: Sendable {
 
     /// The routes of the scheduler's API, with every error rendered as JSON, every request timed in
     /// `taskmaster_http_request_duration_seconds` and, when the configuration has an API token,
-    /// every path but the public ones behind it.
+    /// every path but the public ones (probes, the dashboard's files) behind it.
     private static func router(
         configuration: SchedulerConfiguration, store: TaskStore, inserter: TaskInsertCoalescer, metrics: MetricsRegistry,
         logger: Logger
@@ -75,6 +75,7 @@ package struct SchedulerApplication: Sendable {
             maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodies: bodies)
         let schedules = ScheduleEndpoints(
             store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
+        let summary = SummaryEndpoint(store: store)
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
             WorkerStore(client: store.client), staleness: configuration.workerStaleness)
@@ -88,6 +89,7 @@ package struct SchedulerApplication: Sendable {
             ("/tasks", .get, endpoints.listTasks),
             ("/tasks/:id", .get, endpoints.task),
             ("/tasks/:id/cancel", .post, endpoints.cancelByPath),
+            ("/tasks/:id/retry", .post, endpoints.retry),
             ("/cancel", .post, endpoints.cancel),
             ("/schedules", .post, schedules.create),
             ("/schedules", .get, schedules.list),
@@ -97,19 +99,21 @@ package struct SchedulerApplication: Sendable {
             ("/schedules/:id/upcoming", .get, schedules.upcoming),
             ("/schedules/:id/trigger", .post, schedules.trigger),
             ("/schedules/:id/backfill", .post, schedules.backfill),
+            ("/summary", .get, summary.summary),
             ("/openapi.json", .get, endpoints.openAPI),
-        ] + (health.routes + [workers.route, coordinators.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
+            (DashboardEndpoints.assetPath, .get, DashboardEndpoints.asset),
+        ] + DashboardEndpoints.pagePaths.map { ($0, .get, DashboardEndpoints.page) } + (health.routes + [workers.route, coordinators.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
         let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))
         switch configuration.access {
         case .token(let token):
-            router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: SchedulerConfiguration.publicPaths))
+            router.add(middleware: BearerTokenMiddleware(token: token, isPublic: SchedulerConfiguration.isPublic))
         case .thisHostOnly:
             router.add(
                 middleware: ThisHostOnlyMiddleware(
-                    access: configuration.access, publicPaths: SchedulerConfiguration.publicPaths,
+                    access: configuration.access, isPublic: SchedulerConfiguration.isPublic,
                     refusedPeers: RefusedPeerLog(logger: logger)))
         case .anyone:
             break

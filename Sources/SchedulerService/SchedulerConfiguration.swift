@@ -19,7 +19,7 @@ package struct SchedulerConfiguration: Sendable, Hashable {
     package var limits = HTTPServerLimits()
     /// Folder of numbered SQL migrations.
     package var dataDirectory = "data"
-    /// When set, every request except to `publicPaths` needs `Authorization: Bearer <token>`.
+    /// When set, every request except to public paths (`isPublic`) needs `Authorization: Bearer <token>`.
     package var apiToken: BearerToken?
     /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are
     /// refused with 403 (protected mode).
@@ -28,9 +28,12 @@ package struct SchedulerConfiguration: Sendable, Hashable {
     /// The variable that holds the API token.
     package static let apiTokenVariable = "TASKMASTER_API_TOKEN"
 
-    /// Paths that answer without the API token, and to other hosts in protected mode: the
-    /// liveness and readiness probes.
-    package static let publicPaths: Set<String> = ["/healthz", "/readyz"]
+    /// Whether a path answers without the API token, and to other hosts in protected mode: the
+    /// liveness and readiness probes, and the dashboard's files (they hold no data; the API calls
+    /// they make need the token).
+    @Sendable package static func isPublic(_ path: String) -> Bool {
+        path == "/healthz" || path == "/readyz" || DashboardEndpoints.serves(path)
+    }
 
     package init() {}
 

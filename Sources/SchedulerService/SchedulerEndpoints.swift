@@ -82,6 +82,21 @@ struct SchedulerEndpoints: Sendable {
         }
     }
 
+    /// `POST /tasks/{id}/retry`: one more attempt of a failed or cancelled task, due now.
+    func retry(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        let id = try Self.taskID(text)
+        switch try await store.retry(id: id) {
+        case .notFound:
+            throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+        case .notRetryable(let state):
+            throw APIError(.notRetryable, "the task is \(state.rawValue); only a failed or cancelled task can be retried")
+        case .retried:
+            context.logger.info("Task retried", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
+            return try await taskResponse(id: text)
+        }
+    }
+
     /// `GET /tasks?status=&limit=&after=`: one page of tasks, newest first.
     func listTasks(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)

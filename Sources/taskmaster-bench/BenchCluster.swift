@@ -1,3 +1,4 @@
+import APIClient
 import ClusterKit
 import Core
 import Postgres
@@ -148,7 +149,7 @@ struct BenchCluster {
 
 /// True when `GET path` on 127.0.0.1:`port` answers 200.
 func answersOK(port: Int, _ path: String) async -> Bool {
-    guard let connection = try? await HTTPConnection.connect(port: port) else { return false }
+    guard let connection = try? await HTTPConnection.connect(host: "127.0.0.1", port: port) else { return false }
     let answer = try? await connection.send(.GET, path, timeout: .seconds(2))
     await connection.close()
     return answer?.status == 200

@@ -1,3 +1,4 @@
+import APIClient
 import ClusterKit
 import Core
 import Foundation
@@ -68,7 +69,7 @@ enum DatabaseFailover {
         var killedAt: ContinuousClock.Instant?
         var recovery: (after: Duration, acknowledged: Int)?
         let deadline = ContinuousClock.now + .seconds(120)
-        var connection = try await HTTPConnection.connect(port: schedulerPort)
+        var connection = try await HTTPConnection.connect(host: "127.0.0.1", port: schedulerPort)
         while ContinuousClock.now < deadline, acknowledged.count < (recovery?.acknowledged ?? .max - tasksOnEachSide) + tasksOnEachSide {
             var body = ByteBuffer()
             body.writeString(#"{"command": "failover", "scheduled_at": "\#(Timestamp.now().rfc3339)"}"#)
@@ -84,7 +85,7 @@ enum DatabaseFailover {
             } catch {
                 refused += 1
                 await connection.close()
-                connection = try await HTTPConnection.connect(port: schedulerPort)
+                connection = try await HTTPConnection.connect(host: "127.0.0.1", port: schedulerPort)
             }
             if acknowledged.count == tasksOnEachSide, killedAt == nil {
                 try primary.kill()

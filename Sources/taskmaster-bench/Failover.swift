@@ -1,3 +1,4 @@
+import APIClient
 import ClusterKit
 import Foundation
 import Logging
@@ -94,7 +95,7 @@ enum Failover {
 
     /// The workers registered with the coordinator whose admin server is on `adminPort`.
     private static func workerCount(adminPort: Int) async throws -> Int {
-        let connection = try await HTTPConnection.connect(port: adminPort)
+        let connection = try await HTTPConnection.connect(host: "127.0.0.1", port: adminPort)
         let answer = try await connection.send(.GET, "/workers", timeout: .seconds(2))
         await connection.close()
         let object = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]

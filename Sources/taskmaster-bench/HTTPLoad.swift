@@ -1,3 +1,4 @@
+import APIClient
 import NIOCore
 import NIOHTTP1
 
@@ -52,7 +53,7 @@ func runHTTPLoad(
                 var tally = LoadOutcome()
                 let connection: HTTPConnection
                 do {
-                    connection = try await HTTPConnection.connect(port: port)
+                    connection = try await HTTPConnection.connect(host: "127.0.0.1", port: port)
                 } catch {
                     tally.firstFailure = "cannot connect to port \(port): \(error)"
                     return tally

@@ -6,21 +6,17 @@ The tests drive TaskMaster's real executables with Python's official grpcio. The
 scripts/test.sh sets both.
 """
 
-import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import grpc
 import pytest
 
 from support import (GRPC_CHANNEL_OPTIONS, REPO_ROOT, ServiceProcess, answers_health_check, free_port,
-                     service_environment, start_coordinator)
+                     fresh_database, required_environment, service_environment, start_coordinator)
 
 PROTO_FILE = REPO_ROOT / "proto" / "grpcapi.proto"
 
@@ -50,30 +46,14 @@ def pytest_unconfigure(config):
         shutil.rmtree(_stubs_dir, ignore_errors=True)
 
 
-def _required_environment(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        pytest.fail(f"{name} is not set; run the interop tests through scripts/test.sh (make test)",
-                    pytrace=False)
-    return value
-
-
-def _psql(url: str, sql: str) -> None:
-    psql = shutil.which("psql")
-    if psql is None:
-        pytest.fail("psql not found on PATH (install postgresql-client)", pytrace=False)
-    subprocess.run([psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                   check=True, timeout=60, stdin=subprocess.DEVNULL)
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    return _required_environment("TASKMASTER_TEST_DATABASE_URL")
+    return required_environment("TASKMASTER_TEST_DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
 def bin_dir() -> Path:
-    path = Path(_required_environment("TASKMASTER_BIN_DIR"))
+    path = Path(required_environment("TASKMASTER_BIN_DIR"))
     for name in ("scheduler", "coordinator"):
         if not os.access(path / name, os.X_OK):
             pytest.fail(f"{path / name} is missing or not executable; build first (swift build)",
@@ -81,29 +61,17 @@ def bin_dir() -> Path:
     return path
 
 
-@contextlib.contextmanager
-def _fresh_database(postgres_url: str):
-    """Creates a database on the test server; yields its URL and drops it afterwards."""
-    name = f"interop_{uuid.uuid4().hex[:12]}"
-    _psql(postgres_url, f"CREATE DATABASE {name}")
-    parts = urlsplit(postgres_url)
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-    finally:
-        _psql(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @pytest.fixture(scope="session")
 def database_url(postgres_url: str) -> str:
     """A fresh database for this test session on the test server, dropped afterwards."""
-    with _fresh_database(postgres_url) as url:
+    with fresh_database(postgres_url) as url:
         yield url
 
 
 @pytest.fixture
 def isolated_database_url(postgres_url: str) -> str:
     """A fresh database for one test, dropped afterwards."""
-    with _fresh_database(postgres_url) as url:
+    with fresh_database(postgres_url) as url:
         yield url
 
 

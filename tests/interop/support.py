@@ -1,13 +1,19 @@
-"""Helpers for the interop tests: TaskMaster executables as real processes, ports, HTTP."""
+"""Helpers for the interop and dashboard tests: TaskMaster executables as real processes, throwaway
+databases, ports, HTTP."""
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Callable, Optional, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -16,6 +22,33 @@ STOP_TIMEOUT_SECONDS = 15
 LOG_TAIL_LINES = 40
 # Every target is on 127.0.0.1: never go through a proxy from the environment.
 GRPC_CHANNEL_OPTIONS = [("grpc.enable_http_proxy", 0)]
+
+
+def required_environment(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        pytest.fail(f"{name} is not set; run the tests through scripts/test.sh (make test)", pytrace=False)
+    return value
+
+
+def _psql(url: str, sql: str) -> None:
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.fail("psql not found on PATH (install postgresql-client)", pytrace=False)
+    subprocess.run([psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                   check=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+@contextlib.contextmanager
+def fresh_database(postgres_url: str):
+    """Creates a database on the test server; yields its URL and drops it afterwards."""
+    name = f"interop_{uuid.uuid4().hex[:12]}"
+    _psql(postgres_url, f"CREATE DATABASE {name}")
+    parts = urlsplit(postgres_url)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    finally:
+        _psql(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def free_port() -> int:

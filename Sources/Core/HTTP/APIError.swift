@@ -29,6 +29,7 @@ package struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let methodNotAllowed = Code("method_not_allowed", status: .methodNotAllowed)
         package static let idempotencyConflict = Code("idempotency_conflict", status: .conflict)
         package static let alreadyFinished = Code("already_finished", status: .conflict)
+        package static let notRetryable = Code("not_retryable", status: .conflict)
         package static let scheduleExists = Code("schedule_exists", status: .conflict)
         package static let payloadTooLarge = Code("payload_too_large", status: .contentTooLarge)
         package static let internalError = Code("internal", status: .internalServerError)

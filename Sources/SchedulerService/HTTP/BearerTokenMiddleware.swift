@@ -2,16 +2,16 @@ import Hummingbird
 import Core
 
 /// Lets a request through only when it carries `Authorization: Bearer <token>` with the API
-/// token, except on `publicPaths` (liveness and readiness probes). The token is compared in time
+/// token, except on public paths (probes, the dashboard's files). The token is compared in time
 /// that does not depend on where it differs from the one sent.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: BearerToken
-    let publicPaths: Set<String>
+    let isPublic: @Sendable (String) -> Bool
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard publicPaths.contains(request.uri.path) || token.isPresented(by: request.headers[.authorization]) else {
+        guard isPublic(request.uri.path) || token.isPresented(by: request.headers[.authorization]) else {
             throw APIError(
                 .unauthorized,
                 request.headers[.authorization] == nil

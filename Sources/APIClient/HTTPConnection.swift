@@ -1,20 +1,20 @@
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 import NIOPosix
 
 /// The answer to one HTTP request.
-struct HTTPAnswer: Sendable {
-    var status: Int
-    var body: ByteBuffer
+package struct HTTPAnswer: Sendable {
+    package var status: Int
+    package var body: ByteBuffer
 }
 
 /// Why a request got no answer: the connection closed, or the answer took too long.
-struct HTTPConnectionError: Error, CustomStringConvertible {
-    var description: String
+package struct HTTPConnectionError: Error, CustomStringConvertible {
+    package var description: String
 }
 
-/// A keep-alive HTTP/1.1 connection to 127.0.0.1 that carries one request at a time.
-final class HTTPConnection: Sendable {
+/// A keep-alive HTTP/1.1 connection that carries one request at a time.
+package final class HTTPConnection: Sendable {
     private let channel: any Channel
     private let hostHeader: String
 
@@ -23,7 +23,7 @@ final class HTTPConnection: Sendable {
         self.hostHeader = hostHeader
     }
 
-    static func connect(port: Int) async throws -> HTTPConnection {
+    package static func connect(host: String, port: Int) async throws -> HTTPConnection {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(2))
@@ -33,24 +33,26 @@ final class HTTPConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler())
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
-        return HTTPConnection(channel: channel, hostHeader: "127.0.0.1:\(port)")
+            .connect(host: host, port: port).get()
+        return HTTPConnection(channel: channel, hostHeader: "\(host):\(port)")
     }
 
-    /// Sends a request and waits for its answer; after `timeout` the connection is closed and
-    /// the request fails.
-    func send(_ method: HTTPMethod, _ uri: String, body: ByteBuffer? = nil, timeout: Duration = .seconds(30))
-        async throws -> HTTPAnswer
-    {
+    /// Sends a request with `headers` besides Host, Content-Type and Content-Length, and waits
+    /// for its answer; after `timeout` the connection is closed and the request fails.
+    package func send(
+        _ method: HTTPMethod, _ uri: String, headers extraHeaders: [(String, String)] = [],
+        body: ByteBuffer? = nil, contentType: String = "application/json", timeout: Duration = .seconds(30)
+    ) async throws -> HTTPAnswer {
         var headers = HTTPHeaders([("Host", hostHeader)])
+        headers.add(contentsOf: extraHeaders)
         if let body {
-            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "Content-Length", value: String(body.readableBytes))
         }
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
         let channel = channel
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             promise.fail(HTTPConnectionError(description: "no answer to \(method) \(uri) within \(timeout)"))
             channel.close(promise: nil)
         }
@@ -61,7 +63,7 @@ final class HTTPConnection: Sendable {
         return try await promise.futureResult.get()
     }
 
-    func close() async {
+    package func close() async {
         try? await channel.close()
     }
 }

@@ -1,0 +1,36 @@
+package import struct Foundation.UUID
+
+/// What asking for another attempt of a task did.
+package enum TaskRetry: Sendable, Hashable {
+    /// The task is due again now, with one more attempt allowed.
+    case retried
+    /// Only a failed or cancelled task can be retried; the task is in this state.
+    case notRetryable(TaskState)
+    case notFound
+}
+
+extension TaskStore {
+    /// Makes a failed or cancelled task due now for one more attempt: the same task (its id, its
+    /// command, its attempt count), with `max_attempts` set to the attempts made plus one and the
+    /// times of the ended attempt cleared
+    /// (and a schedule's catch-up deadline: the operator asked for this run). The previous attempt's output, exit code and error stay
+    /// until the new attempt reports its own. Coordinators are woken in the same statement.
+    package func retry(id: UUID) async throws -> TaskRetry {
+        let result = try await client.query(
+            """
+            WITH updated AS (
+                UPDATE tasks SET status = 'scheduled', max_attempts = attempts + 1, next_attempt_at = now(),
+                    picked_at = NULL, started_at = NULL, completed_at = NULL, failed_at = NULL, cancelled_at = NULL,
+                    worker_id = NULL, handoff = NULL, coordinator_id = NULL, lease_expires_at = NULL, start_by = NULL,
+                    updated_at = now()
+                WHERE id = $1 AND status IN ('failed', 'cancelled')
+                RETURNING id)
+            SELECT (SELECT status FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
+                (SELECT pg_notify('\(TaskNotifications.dueTasksChannel)', '') FROM updated)
+            """, [id])
+        guard let row = result.first, let status = row.string(0).flatMap(TaskState.init(rawValue:)) else {
+            return .notFound
+        }
+        return try row.bool(1) == true ? .retried : .notRetryable(status)
+    }
+}

@@ -1,0 +1,20 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// A short reason for an error that kept a request from being answered: "Connection refused"
+/// rather than NIO's full description.
+func connectionFailureReason(_ error: any Error) -> String {
+    if let error = error as? NIOConnectionError {
+        if let failure = error.connectionErrors.first { return connectionFailureReason(failure.error) }
+        if let dnsError = error.dnsAError ?? error.dnsAAAAError { return "cannot resolve \(error.host): \(dnsError)" }
+    }
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+    if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
+    return "\(error)"
+}

@@ -1,0 +1,66 @@
+"""A whole cluster for the suites that drive the API end to end (tests/dashboard, tests/cli): a
+scheduler with an API token, a coordinator and one shell worker, all with a cluster token, on a
+fresh database. It needs TASKMASTER_TEST_DATABASE_URL and TASKMASTER_BIN_DIR (see conftest.py).
+"""
+
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from support import (REPO_ROOT, ServiceProcess, answers_health_check, free_port, fresh_database,
+                     http_session, required_environment, service_environment, start_coordinator,
+                     start_worker)
+
+API_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class Cluster:
+    url: str
+    api_token: str
+    api: requests.Session  # sends the API token
+
+    def call(self, method: str, path: str, **kwargs) -> dict:
+        """One API call that must succeed; the JSON reply."""
+        response = self.api.request(method, self.url + path, timeout=API_TIMEOUT_SECONDS, **kwargs)
+        assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json()
+
+
+@contextmanager
+def running_cluster(logs: Path) -> Iterator[Cluster]:
+    """Starts the cluster, its logs in `logs`, and stops it on exit."""
+    bin_dir = Path(required_environment("TASKMASTER_BIN_DIR"))
+    for name in ("scheduler", "coordinator", "worker"):
+        if not os.access(bin_dir / name, os.X_OK):
+            pytest.fail(f"{bin_dir / name} is missing or not executable; build first", pytrace=False)
+    api_token, cluster_token = f"api-{uuid.uuid4().hex}", f"cluster-{uuid.uuid4().hex}"
+    with fresh_database(required_environment("TASKMASTER_TEST_DATABASE_URL")) as database_url:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        services = []
+        try:
+            scheduler = ServiceProcess(
+                "scheduler",
+                [str(bin_dir / "scheduler"), f"--scheduler_port=127.0.0.1:{port}", f"--data_dir={REPO_ROOT / 'data'}"],
+                env={**service_environment(database_url), "TASKMASTER_API_TOKEN": api_token},
+                log_path=logs / "scheduler.log", cwd=REPO_ROOT)
+            services.append(scheduler)
+            scheduler.wait_until(lambda: answers_health_check(url), "answering /healthz")
+            coordinator_port = free_port()
+            services.append(start_coordinator(bin_dir, database_url, logs / "coordinator.log", coordinator_port,
+                                              free_port(), extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
+            services.append(start_worker(bin_dir, f"127.0.0.1:{coordinator_port}", logs / "worker.log", free_port(),
+                                         ["--executor=shell"], extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
+            api = http_session()
+            api.headers["Authorization"] = f"Bearer {api_token}"
+            yield Cluster(url=url, api_token=api_token, api=api)
+        finally:
+            for service in reversed(services):
+                service.stop()
