@@ -73,7 +73,7 @@ struct SchedulerEndpoints: Sendable {
         let id = try Self.taskID(text)
         switch try await store.cancel(id: id) {
         case .notFound:
-            throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+            throw Self.noTask(id)
         case .alreadyFinished(let state):
             throw APIError(.alreadyFinished, "the task already ended \(state.rawValue); it cannot be cancelled")
         case .cancelled:
@@ -88,7 +88,7 @@ struct SchedulerEndpoints: Sendable {
         let id = try Self.taskID(text)
         switch try await store.retry(id: id) {
         case .notFound:
-            throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+            throw Self.noTask(id)
         case .notRetryable(let state):
             throw APIError(.notRetryable, "the task is \(state.rawValue); only a failed or cancelled task can be retried")
         case .retried:
@@ -113,9 +113,13 @@ struct SchedulerEndpoints: Sendable {
     private func taskResponse(id text: String) async throws -> Response {
         let id = try Self.taskID(text)
         guard let record = try await store.find(id: id) else {
-            throw APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+            throw Self.noTask(id)
         }
         return Response(try .json(TaskStatusResponse(record)))
+    }
+
+    private static func noTask(_ id: UUID) -> APIError {
+        APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
     }
 
     private static func taskID(_ text: String) throws(APIError) -> UUID {
