@@ -141,9 +141,10 @@ import Testing
         }
     }
 
+    /// `/` is the dashboard (DashboardServingTests); an unknown address under its prefix is not.
     @Test func unknownPathsGetJSON404() async throws {
         try await withSchedulerApplication { client, _ in
-            try await client.get("/").expectAPIError(.notFound, "not_found")
+            try await client.get("/ui/no-such-page").expectAPIError(.notFound, "not_found")
             try await client.get("/tasks/1/2").expectAPIError(.notFound, "not_found")
             try await client.post("/schedulex", json: "{}").expectAPIError(.notFound, "not_found")
         }
