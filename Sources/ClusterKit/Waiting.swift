@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A wait or a helper command that did not end as expected.
 package struct TimedOut: Error, CustomStringConvertible {
@@ -24,13 +25,22 @@ package func eventually<T>(
     }
 }
 
-/// A TCP port that was free a moment ago on 127.0.0.1.
+/// The ports `freePort()` handed out in this process.
+private let portsHandedOut = Mutex<Set<Int>>([])
+
+/// A TCP port that was free a moment ago on 127.0.0.1 and that this process was not given
+/// before: the kernel may offer a port again as soon as the probe closes, and two services given
+/// the same number collide.
 package func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    defer { channel.close(promise: nil) }
-    guard let port = channel.localAddress?.port else { throw TimedOut(description: "no local port") }
-    return port
+    for _ in 0..<1000 {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port
+        try? await channel.close()
+        guard let port else { throw TimedOut(description: "no local port") }
+        if portsHandedOut.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    throw TimedOut(description: "no free port on 127.0.0.1 that this process was not given already")
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:`port`.

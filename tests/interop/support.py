@@ -51,11 +51,21 @@ def fresh_database(postgres_url: str):
         _psql(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+_ports_handed_out = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now and that this run has not handed
+    out before: the kernel may offer a port again as soon as the probe closes, and two services
+    given the same number collide."""
+    for _ in range(1000):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _ports_handed_out:
+            _ports_handed_out.add(port)
+            return port
+    raise RuntimeError("no free port on 127.0.0.1 that this run has not handed out already")
 
 
 def http_session() -> requests.Session:
