@@ -64,12 +64,19 @@ let package = Package(
             name: "CGRPCAPI",
             dependencies: ["CProtobufC"]
         ),
+        /// The JSON bodies of the HTTP API, encoded by the services and decoded by the CLI: one
+        /// definition of the wire for both sides.
+        .target(
+            name: "APIModels",
+            swiftSettings: swiftSettings
+        ),
         /// What every service needs: time, configuration, logging, security primitives, the HTTP
         /// server limits and JSON errors, health and metrics plumbing with the admin server, the
         /// service lifecycle. No web framework: the admin server is SwiftNIO's HTTP/1.1 alone.
         .target(
             name: "Core",
             dependencies: [
+                "APIModels",
                 "CMemory",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,6 +124,7 @@ let package = Package(
         .target(
             name: "TaskStorage",
             dependencies: [
+                "APIModels",
                 "Core",
                 "Postgres",
                 "Recurrence",
@@ -138,6 +146,7 @@ let package = Package(
         .target(
             name: "SchedulerService",
             dependencies: [
+                "APIModels",
                 "Core",
                 "Postgres",
                 "TaskStorage",
@@ -251,6 +260,7 @@ let package = Package(
                 "TaskStorage",
                 "ClusterKit",
                 "APIClient",
+                "APIModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -263,6 +273,7 @@ let package = Package(
             name: "taskmaster",
             dependencies: [
                 "APIClient",
+                "APIModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -295,6 +306,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "APIModels",
                 "Core",
                 "RPC",
                 "Postgres",

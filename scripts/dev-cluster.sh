@@ -141,7 +141,11 @@ TaskMaster is running: scheduler $scheduler_url, coordinator 127.0.0.1:$coordina
 Executables: $bin
 
 The API token is $TASKMASTER_API_TOKEN (set TASKMASTER_API_TOKEN to choose it):
-  export TASKMASTER_API_TOKEN=$TASKMASTER_API_TOKEN
+  export TASKMASTER_API_TOKEN=$TASKMASTER_API_TOKEN TASKMASTER_URL=$scheduler_url
+
+The dashboard is at $scheduler_url/ (it asks for the token once). With the line above in your
+shell, the command line schedules a task and follows it to its end:
+  $bin/taskmaster schedule 'echo hello' --wait
 
 Schedule a task 5 seconds from now (the workers run its command with /bin/sh):
   curl -s -H "Authorization: Bearer \$TASKMASTER_API_TOKEN" -X POST -d "{\"command\": \"echo hello\", \"scheduled_at\": \"\$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\"}" $scheduler_url/schedule

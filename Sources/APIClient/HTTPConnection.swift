@@ -34,7 +34,9 @@ package final class HTTPConnection: Sendable {
                 }
             }
             .connect(host: host, port: port).get()
-        return HTTPConnection(channel: channel, hostHeader: "\(host):\(port)")
+        // An IPv6 address is bracketed in the Host header, as in a URL.
+        let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        return HTTPConnection(channel: channel, hostHeader: hostHeader)
     }
 
     /// Sends a request with `headers` besides Host, Content-Type and Content-Length, and waits

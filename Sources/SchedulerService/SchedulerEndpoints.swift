@@ -1,6 +1,7 @@
 import struct Foundation.UUID
 import Hummingbird
 import NIOCore
+import APIModels
 import Core
 import TaskStorage
 
@@ -91,9 +92,9 @@ struct SchedulerEndpoints: Sendable {
             throw Self.noTask(id)
         case .notRetryable(let state):
             throw APIError(.notRetryable, "the task is \(state.rawValue); only a failed or cancelled task can be retried")
-        case .retried:
+        case .retried(let task):
             context.logger.info("Task retried", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
-            return try await taskResponse(id: text)
+            return Response(try .json(TaskStatusResponse(task)))
         }
     }
 

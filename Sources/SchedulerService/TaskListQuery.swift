@@ -1,5 +1,6 @@
 import struct Foundation.UUID
 import Hummingbird
+import APIModels
 import Core
 import TaskStorage
 

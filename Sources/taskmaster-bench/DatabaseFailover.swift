@@ -1,4 +1,5 @@
 import APIClient
+import APIModels
 import ClusterKit
 import Core
 import Foundation
@@ -76,8 +77,8 @@ enum DatabaseFailover {
             do {
                 let answer = try await connection.send(.POST, "/schedule", body: body, timeout: .seconds(10))
                 if answer.status == 200 {
-                    let object = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
-                    acknowledged.append(try require(object?["task_id"] as? String))
+                    let reply = try JSONDecoder().decode(ScheduleResponse.self, from: Data(answer.body.readableBytesView))
+                    acknowledged.append(reply.taskID)
                     if let killedAt, recovery == nil { recovery = (killedAt.duration(to: .now), acknowledged.count) }
                 } else {
                     refused += 1

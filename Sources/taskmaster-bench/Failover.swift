@@ -1,4 +1,5 @@
 import APIClient
+import APIModels
 import ClusterKit
 import Foundation
 import Logging
@@ -98,7 +99,6 @@ enum Failover {
         let connection = try await HTTPConnection.connect(host: "127.0.0.1", port: adminPort)
         let answer = try await connection.send(.GET, "/workers", timeout: .seconds(2))
         await connection.close()
-        let object = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
-        return (object?["workers"] as? [Any])?.count ?? 0
+        return try JSONDecoder().decode(WorkersResponse.self, from: Data(answer.body.readableBytesView)).workers.count
     }
 }

@@ -5,6 +5,7 @@ import re
 import subprocess
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from support import free_port
@@ -195,3 +196,15 @@ def test_no_escape_codes_off_a_terminal_or_with_no_color(cli, cluster):
             result = cli(*args, env=env)
             assert result.returncode == 0, result.stderr
             assert not ESCAPE.search(result.stdout), (args, result.stdout)
+
+
+def test_wait_outlives_a_scheduler_restart(cli, cluster):
+    task_id = schedule(cluster, "sleep 4; echo survived-the-restart")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(cli, "status", task_id, "--wait")
+        time.sleep(1)
+        cluster.restart_scheduler()
+        result = waiting.result(timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "retrying for up to" in result.stdout, result.stdout
+    assert "survived-the-restart" in result.stdout

@@ -4,11 +4,12 @@ fresh database. It needs TASKMASTER_TEST_DATABASE_URL and TASKMASTER_BIN_DIR (se
 """
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import requests
@@ -25,6 +26,7 @@ class Cluster:
     url: str
     api_token: str
     api: requests.Session  # sends the API token
+    restart_scheduler: Callable[[], None]  # stops the scheduler, waits a second, starts it again
 
     def call(self, method: str, path: str, **kwargs) -> dict:
         """One API call that must succeed; the JSON reply."""
@@ -45,14 +47,27 @@ def running_cluster(logs: Path) -> Iterator[Cluster]:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         services = []
-        try:
+        scheduler_starts = 0
+
+        def start_scheduler() -> ServiceProcess:
+            nonlocal scheduler_starts
+            scheduler_starts += 1
+            log_name = "scheduler.log" if scheduler_starts == 1 else f"scheduler-{scheduler_starts}.log"
             scheduler = ServiceProcess(
                 "scheduler",
                 [str(bin_dir / "scheduler"), f"--scheduler_port=127.0.0.1:{port}", f"--data_dir={REPO_ROOT / 'data'}"],
                 env={**service_environment(database_url), "TASKMASTER_API_TOKEN": api_token},
-                log_path=logs / "scheduler.log", cwd=REPO_ROOT)
-            services.append(scheduler)
+                log_path=logs / log_name, cwd=REPO_ROOT)
             scheduler.wait_until(lambda: answers_health_check(url), "answering /healthz")
+            return scheduler
+
+        def restart_scheduler() -> None:
+            services[0].stop()
+            time.sleep(1)
+            services[0] = start_scheduler()
+
+        try:
+            services.append(start_scheduler())
             coordinator_port = free_port()
             services.append(start_coordinator(bin_dir, database_url, logs / "coordinator.log", coordinator_port,
                                               free_port(), extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
@@ -60,7 +75,7 @@ def running_cluster(logs: Path) -> Iterator[Cluster]:
                                          ["--executor=shell"], extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
             api = http_session()
             api.headers["Authorization"] = f"Bearer {api_token}"
-            yield Cluster(url=url, api_token=api_token, api=api)
+            yield Cluster(url=url, api_token=api_token, api=api, restart_scheduler=restart_scheduler)
         finally:
             for service in reversed(services):
                 service.stop()

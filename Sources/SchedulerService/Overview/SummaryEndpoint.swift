@@ -1,3 +1,4 @@
+import APIModels
 import Core
 import Hummingbird
 import TaskStorage

@@ -1,6 +1,7 @@
 import struct Foundation.UUID
 import Hummingbird
 import NIOCore
+import APIModels
 import Core
 import TaskStorage
 
@@ -98,7 +99,7 @@ struct ScheduleEndpoints: Sendable {
             TaskMetrics.scheduled(count: created)
             context.logger.info(
                 "Schedule backfilled", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())", LogKey.count: "\(created)"])
-            return Response(try .json(["created": created]))
+            return Response(try .json(BackfillResponse(created: created)))
         } catch is BackfillTooLong {
             throw APIError(
                 .invalidField, "the range holds more than \(BackfillRange.maxFires) fire times; backfill it in parts")

@@ -1,3 +1,4 @@
+import APIModels
 package import Core
 
 /// `GET /coordinators`: the coordinators seen within the last `staleness`.
@@ -19,28 +20,13 @@ package struct CoordinatorsEndpoint: Sendable {
     }
 }
 
-/// The body of `GET /coordinators`.
-struct CoordinatorsResponse: Encodable, Sendable {
-    struct Coordinator: Encodable, Sendable {
-        var coordinatorID: String
-        var address: String
-        var workers: Int
-        var lastHeartbeat: String
-
-        enum CodingKeys: String, CodingKey {
-            case coordinatorID = "coordinator_id"
-            case address, workers
-            case lastHeartbeat = "last_heartbeat"
-        }
-    }
-
-    var coordinators: [Coordinator]
-
+extension CoordinatorsResponse {
     init(_ coordinators: [CoordinatorSnapshot]) {
-        self.coordinators = coordinators.map {
-            Coordinator(
-                coordinatorID: $0.id.uuidString.lowercased(), address: $0.address, workers: $0.workers,
-                lastHeartbeat: $0.lastHeartbeat.rfc3339)
-        }
+        self.init(
+            coordinators: coordinators.map {
+                Coordinator(
+                    coordinatorID: $0.id.uuidString.lowercased(), address: $0.address, workers: $0.workers,
+                    lastHeartbeat: $0.lastHeartbeat.rfc3339)
+            })
     }
 }

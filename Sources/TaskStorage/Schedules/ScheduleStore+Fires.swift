@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+import APIModels
 package import Core
 import Postgres
 

@@ -1,4 +1,5 @@
 import struct Foundation.UUID
+import APIModels
 import Core
 import Postgres
 

@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+package import APIModels
 package import Core
 
 /// One row of the `tasks` table, as the services read it.

@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+package import APIModels
 
 /// What cancelling a task did.
 package enum TaskCancellation: Sendable, Hashable {

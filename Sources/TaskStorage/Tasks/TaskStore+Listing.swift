@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+package import APIModels
 import Postgres
 
 /// One page of the task list.

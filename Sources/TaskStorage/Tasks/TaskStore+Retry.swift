@@ -1,9 +1,10 @@
 package import struct Foundation.UUID
+package import APIModels
 
 /// What asking for another attempt of a task did.
 package enum TaskRetry: Sendable, Hashable {
-    /// The task is due again now, with one more attempt allowed.
-    case retried
+    /// The task is due again now, with one more attempt allowed: as the retry left it.
+    case retried(TaskRecord)
     /// Only a failed or cancelled task can be retried; the task is in this state.
     case notRetryable(TaskState)
     case notFound
@@ -24,13 +25,16 @@ extension TaskStore {
                     worker_id = NULL, handoff = NULL, coordinator_id = NULL, lease_expires_at = NULL, start_by = NULL,
                     updated_at = now()
                 WHERE id = $1 AND status IN ('failed', 'cancelled')
-                RETURNING id)
-            SELECT (SELECT status FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
-                (SELECT pg_notify('\(TaskNotifications.dueTasksChannel)', '') FROM updated)
+                RETURNING \(TaskRecord.sqlColumns)),
+            notified AS (SELECT pg_notify('\(TaskNotifications.dueTasksChannel)', '') FROM updated)
+            SELECT updated.*, (SELECT status FROM tasks WHERE id = $1), (SELECT count(*) FROM notified)
+            FROM (SELECT 1) AS one LEFT JOIN updated ON true
             """, [id])
-        guard let row = result.first, let status = row.string(0).flatMap(TaskState.init(rawValue:)) else {
+        let statusColumn = TaskRecord.Column.allCases.count
+        guard let row = result.first, let status = row.string(statusColumn).flatMap(TaskState.init(rawValue:)) else {
             return .notFound
         }
-        return try row.bool(1) == true ? .retried : .notRetryable(status)
+        guard row.string(TaskRecord.Column.id.rawValue) != nil else { return .notRetryable(status) }
+        return .retried(try TaskRecord(row: row))
     }
 }

@@ -1,3 +1,4 @@
+import APIModels
 package import Core
 
 /// `GET /workers`: the live workers, from wherever the serving process knows them.

@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 
 /// `taskmaster status <id>`: GET /tasks/{id}, once or until the task ends.
@@ -22,7 +23,7 @@ struct StatusCommand: APICommand {
         }
         let body = try await api.send(.GET, "/tasks/\(id)")
         if output.json { return output.raw(body) }
-        let task = try decode(TaskRecord.self, from: body)
+        let task = try decode(TaskStatusResponse.self, from: body)
         output.line(fieldList(task.fields.map { $0 == "status" ? ($0, $1.map(output.status)) : ($0, $1) }, output: output))
         if let text = task.output, !text.isEmpty {
             output.line(output.styled("output:", .dim))

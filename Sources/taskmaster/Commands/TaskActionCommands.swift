@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -34,6 +35,6 @@ struct RetryCommand: APICommand {
 /// "cancelled <id> (status cancelled)", or the reply itself with --json.
 private func printTask(_ body: Data, verb: String, output: Output) throws {
     if output.json { return output.raw(body) }
-    let task = try decode(TaskRecord.self, from: body)
+    let task = try decode(TaskStatusResponse.self, from: body)
     output.line("\(verb) \(task.taskID) (now \(output.status(task.status)), attempt \(task.attemptText))")
 }

@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -7,7 +8,7 @@ struct TasksCommand: APICommand {
         commandName: "tasks", abstract: "List tasks, newest first.")
 
     @Option(help: "Only tasks in this state.")
-    var status: TaskStatus?
+    var status: TaskState?
 
     @Option(name: .customLong("schedule"), help: ArgumentHelp("Only the tasks this schedule made.", valueName: "schedule-id"))
     var scheduleID: ResourceID?
@@ -27,13 +28,13 @@ struct TasksCommand: APICommand {
     }
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        var tasks: [TaskRecord] = []
+        var tasks: [TaskStatusResponse] = []
         var rawTasks: [JSONValue] = []
         var after: String?
         repeat {
             let body = try await api.send(.GET, path(after: after))
             if output.json, !all { return output.raw(body) }
-            let page = try decode(TaskPage.self, from: body)
+            let page = try decode(TaskListResponse.self, from: body)
             tasks += page.tasks
             if output.json { rawTasks += try decode(RawPage.self, from: body).tasks }
             after = page.next

@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -18,13 +19,13 @@ struct WorkersCommand: APICommand {
                 .merging(try decode([String: JSONValue].self, from: coordinatorsBody)) { first, _ in first }
             return output.raw(try JSONEncoder().encode(merged))
         }
-        let workers = try decode(WorkerList.self, from: workersBody).workers.map {
+        let workers = try decode(WorkersResponse.self, from: workersBody).workers.map {
             [String($0.workerID), $0.address, $0.executor ?? "", String($0.capacity), String($0.prefetch),
              String($0.inFlight), String($0.freeSlots), $0.lastHeartbeat]
         }
         output.line(table(["WORKER", "ADDRESS", "EXECUTOR", "CAPACITY", "PREFETCH", "IN FLIGHT", "FREE", "LAST HEARTBEAT"], workers, output: output))
         output.line()
-        let coordinators = try decode(CoordinatorList.self, from: coordinatorsBody).coordinators.map {
+        let coordinators = try decode(CoordinatorsResponse.self, from: coordinatorsBody).coordinators.map {
             [$0.coordinatorID, $0.address, String($0.workers), $0.lastHeartbeat]
         }
         output.line(table(["COORDINATOR", "ADDRESS", "WORKERS", "LAST HEARTBEAT"], coordinators, output: output))

@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 
 /// `taskmaster schedules pause <id>`: PATCH /schedules/{id} with `"paused": true`.
@@ -55,7 +56,7 @@ struct ScheduleTriggerCommand: APICommand {
     func run(api: SchedulerAPI, output: Output) async throws {
         let body = try await api.send(.POST, "/schedules/\(id)/trigger")
         if output.json { return output.raw(body) }
-        output.line(try decode(TaskRecord.self, from: body).taskID)
+        output.line(try decode(TaskStatusResponse.self, from: body).taskID)
     }
 }
 
@@ -78,6 +79,6 @@ struct ScheduleBackfillCommand: APICommand {
     func run(api: SchedulerAPI, output: Output) async throws {
         let body = try await api.send(.POST, "/schedules/\(id)/backfill", body: ["start": from, "end": to])
         if output.json { return output.raw(body) }
-        output.line("created \(try decode(BackfillResult.self, from: body).created) tasks")
+        output.line("created \(try decode(BackfillResponse.self, from: body).created) tasks")
     }
 }

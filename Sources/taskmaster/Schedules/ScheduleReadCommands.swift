@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -17,7 +18,7 @@ struct ScheduleListCommand: APICommand {
         let query = [limit.map { "limit=\($0)" }, after.map { "after=\($0)" }].compactMap { $0 }
         let body = try await api.send(.GET, query.isEmpty ? "/schedules" : "/schedules?" + query.joined(separator: "&"))
         if output.json { return output.raw(body) }
-        let page = try decode(SchedulePage.self, from: body)
+        let page = try decode(ScheduleListResponse.self, from: body)
         let rows = page.schedules.map {
             [$0.scheduleID, $0.name ?? "", $0.cron, $0.timezone, $0.paused ? "paused" : "active",
              $0.nextFireTimes.first ?? "", $0.command.truncated(to: 40)]
@@ -56,12 +57,12 @@ struct ScheduleUpcomingCommand: APICommand {
     func run(api: SchedulerAPI, output: Output) async throws {
         let body = try await api.send(.GET, "/schedules/\(id)/upcoming" + (count.map { "?count=\($0)" } ?? ""))
         if output.json { return output.raw(body) }
-        try decode(FireTimes.self, from: body).fireTimes.forEach { output.line($0) }
+        try decode(UpcomingFiresResponse.self, from: body).fireTimes.forEach { output.line($0) }
     }
 }
 
 /// A schedule's fields aligned, or the reply itself with --json.
 func printSchedule(_ body: Data, output: Output) throws(CLIFailure) {
     if output.json { return output.raw(body) }
-    output.line(fieldList(try decode(ScheduleRecord.self, from: body).fields, output: output))
+    output.line(fieldList(try decode(RecurringScheduleResponse.self, from: body).fields, output: output))
 }

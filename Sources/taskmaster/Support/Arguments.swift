@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -39,9 +40,7 @@ struct Seconds: ExpressibleByArgument {
 }
 
 /// A task state, as GET /tasks filters on it.
-enum TaskStatus: String, ExpressibleByArgument, CaseIterable {
-    case scheduled, dispatched, running, completed, failed, cancelled
-}
+extension TaskState: ExpressibleByArgument {}
 
 /// RFC 3339 in UTC, as the API takes times.
 func rfc3339(_ date: Date) -> String {

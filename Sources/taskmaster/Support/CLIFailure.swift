@@ -14,4 +14,14 @@ enum CLIFailure: Error, CustomStringConvertible {
         case .other(let message): message
         }
     }
+
+    /// A failure that may pass on its own: no answer, or the scheduler (or a proxy in front of it)
+    /// saying that it cannot serve for now.
+    var isTransient: Bool {
+        switch self {
+        case .unreachable: true
+        case .api(let code, _): ["database_unavailable", "http_502", "http_503", "http_504"].contains(code)
+        case .other: false
+        }
+    }
 }

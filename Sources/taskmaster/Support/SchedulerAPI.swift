@@ -1,4 +1,5 @@
 import APIClient
+import APIModels
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
@@ -6,7 +7,7 @@ import NIOHTTP1
 /// The scheduler's HTTP API over one keep-alive connection: every request carries the token, and
 /// an answer that is not a success becomes a `CLIFailure`.
 struct SchedulerAPI: Sendable {
-    private let connection: HTTPConnection
+    private let connection: SchedulerConnection
     private let base: BaseURL
     private let token: String?
 
@@ -14,12 +15,15 @@ struct SchedulerAPI: Sendable {
     static func connect(_ options: GlobalOptions) async throws(CLIFailure) -> SchedulerAPI {
         let base = try BaseURL(options.url ?? environment("TASKMASTER_URL") ?? "http://localhost:8081")
         let token = options.token ?? environment("TASKMASTER_API_TOKEN")
+        let api = SchedulerAPI(
+            connection: SchedulerConnection(host: base.host, port: base.port), base: base,
+            token: token.flatMap { $0.isEmpty ? nil : $0 })
         do {
-            let connection = try await HTTPConnection.connect(host: base.host, port: base.port)
-            return SchedulerAPI(connection: connection, base: base, token: token.flatMap { $0.isEmpty ? nil : $0 })
+            _ = try await api.connection.connection()
         } catch {
             throw .unreachable(url: base.description, reason: connectionFailureReason(error))
         }
+        return api
     }
 
     /// Sends a request with `body` encoded as JSON and answers the reply's body.
@@ -37,7 +41,7 @@ struct SchedulerAPI: Sendable {
         }
         let answer: HTTPAnswer
         do {
-            answer = try await connection.send(method, base.prefix + path, headers: allHeaders, body: bytes)
+            answer = try await exchange(method, base.prefix + path, headers: allHeaders, body: bytes)
         } catch {
             throw .unreachable(url: base.description, reason: connectionFailureReason(error))
         }
@@ -46,16 +50,22 @@ struct SchedulerAPI: Sendable {
         return data
     }
 
+    /// One request on the open connection (or a new one); a connection that failed is closed.
+    private func exchange(
+        _ method: HTTPMethod, _ uri: String, headers: [(String, String)], body: ByteBuffer?
+    ) async throws -> HTTPAnswer {
+        let open = try await connection.connection()
+        do {
+            return try await open.send(method, uri, headers: headers, body: body)
+        } catch {
+            await connection.discard(open)
+            throw error
+        }
+    }
+
     /// The API's error object, or the status and body when the answer is not one.
     private static func failure(status: Int, body: Data) -> CLIFailure {
-        struct ErrorReply: Decodable {
-            struct Detail: Decodable {
-                var code: String
-                var message: String
-            }
-            var error: Detail
-        }
-        if let reply = try? JSONDecoder().decode(ErrorReply.self, from: body) {
+        if let reply = try? JSONDecoder().decode(ErrorResponse.self, from: body) {
             return .api(code: reply.error.code, message: reply.error.message)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self).split(whereSeparator: \.isNewline).joined(separator: " ")

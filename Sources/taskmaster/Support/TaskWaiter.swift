@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import FoundationEssentials
 
@@ -12,44 +13,67 @@ struct TaskWaiter {
     private static let spinner = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
     private static let interval = Duration.milliseconds(250)
     private static let outputTailLines = 20
+    /// How many seconds the scheduler may stay unreachable or unavailable before the wait gives up.
+    private static let outagePatienceSeconds = 60
 
     func wait(for id: ResourceID) async throws -> Never {
         let clock = ContinuousClock()
         let start = clock.now
         var lastStatus: String?
+        var outageStart: ContinuousClock.Instant?
         var frame = 0
         while true {
-            let body = try await api.send(.GET, "/tasks/\(id)")
-            let task = try decode(TaskRecord.self, from: body)
-            let elapsed = clock.now - start
-            if task.hasEnded {
-                if output.isTerminal, !output.json { output.write("\r\u{1B}[2K") }
-                finish(task, body: body, elapsed: elapsed)
-                throw ExitCode(task.processExitCode)
+            let reply: Result<Data, CLIFailure>
+            do {
+                reply = .success(try await api.send(.GET, "/tasks/\(id)"))
+            } catch {
+                reply = .failure(error)
             }
+            let elapsed = clock.now - start
             if let timeout, elapsed > .seconds(timeout.value) {
                 if output.isTerminal, !output.json { output.line() }
-                throw CLIFailure.other("timed out: task \(id) is still \(task.status) after \(timeout.value)s")
+                throw CLIFailure.other(
+                    "timed out: task \(id) \(lastStatus.map { "is still \($0)" } ?? "has not ended") after \(timeout.value)s")
             }
-            if !output.json {
-                if output.isTerminal {
-                    output.write("\r\u{1B}[2K\(Self.spinner[frame % Self.spinner.count]) \(progress(task, elapsed))")
-                    frame += 1
-                } else if task.status != lastStatus {
-                    output.line(progress(task, elapsed))
+            let line: String
+            switch reply {
+            case .failure(let failure):
+                guard failure.isTransient, clock.now - (outageStart ?? clock.now) < .seconds(Self.outagePatienceSeconds) else {
+                    if output.isTerminal, !output.json { output.line() }
+                    throw failure
                 }
+                if outageStart == nil, !output.isTerminal, !output.json {
+                    output.line("\(failure); retrying for up to \(Self.outagePatienceSeconds)s")
+                }
+                outageStart = outageStart ?? clock.now
+                lastStatus = nil
+                line = "\(failure); retrying  \(seconds(elapsed))"
+            case .success(let body):
+                outageStart = nil
+                let task = try decode(TaskStatusResponse.self, from: body)
+                if task.hasEnded {
+                    if output.isTerminal, !output.json { output.write("\r\u{1B}[2K") }
+                    finish(task, body: body, elapsed: elapsed)
+                    throw ExitCode(task.processExitCode)
+                }
+                if !output.isTerminal, !output.json, task.status != lastStatus { output.line(progress(task, elapsed)) }
+                lastStatus = task.status
+                line = progress(task, elapsed)
             }
-            lastStatus = task.status
+            if output.isTerminal, !output.json {
+                output.write("\r\u{1B}[2K\(Self.spinner[frame % Self.spinner.count]) \(line)")
+                frame += 1
+            }
             try await Task.sleep(for: Self.interval)
         }
     }
 
     /// "running  attempt 1/3  2.4s".
-    private func progress(_ task: TaskRecord, _ elapsed: Duration) -> String {
+    private func progress(_ task: TaskStatusResponse, _ elapsed: Duration) -> String {
         "\(output.status(task.status))  attempt \(task.attemptText)  \(seconds(elapsed))"
     }
 
-    private func finish(_ task: TaskRecord, body: Data, elapsed: Duration) {
+    private func finish(_ task: TaskStatusResponse, body: Data, elapsed: Duration) {
         if output.json { return output.raw(body) }
         var summary = progress(task, elapsed)
         if let exitCode = task.exitCode { summary += "  exit \(exitCode)" }

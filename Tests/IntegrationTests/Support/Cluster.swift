@@ -1,3 +1,4 @@
+import APIModels
 import ClusterKit
 import Foundation
 import Testing

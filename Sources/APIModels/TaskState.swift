@@ -1,4 +1,5 @@
-/// Where a task is in its lifecycle; the raw values are stored in `tasks.status`.
+/// Where a task is in its lifecycle: the `status` the API reports, and the value stored in
+/// `tasks.status`.
 package enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for `scheduled_at` (or for a retry).
     case scheduled
@@ -17,9 +18,4 @@ package enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
         case .scheduled, .dispatched, .running: false
         }
     }
-}
-
-extension TaskState {
-    /// The states of a task that has not finished, as an SQL list for `status IN …`.
-    static let unfinishedSQL = "(" + allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 }

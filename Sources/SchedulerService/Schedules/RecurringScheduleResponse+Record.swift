@@ -1,0 +1,39 @@
+import APIModels
+import Core
+import Recurrence
+import TaskStorage
+
+extension RecurringScheduleResponse {
+    /// How many upcoming fire times the object lists.
+    static let upcomingCount = 5
+
+    init(_ schedule: ScheduleRecord, now: Timestamp) {
+        let definition = schedule.definition
+        self.init(
+            scheduleID: schedule.id.uuidString.lowercased(),
+            name: definition.name,
+            cron: definition.cron,
+            timezone: definition.timezone,
+            command: definition.command,
+            maxAttempts: definition.maxAttempts,
+            timeoutSeconds: definition.timeoutSeconds,
+            overlap: definition.overlap.rawValue,
+            catchupWindowSeconds: definition.catchupWindowSeconds,
+            jitterSeconds: definition.jitterSeconds,
+            startAt: definition.startAt?.rfc3339,
+            endAt: definition.endAt?.rfc3339,
+            paused: definition.paused,
+            createdAt: schedule.createdAt.rfc3339,
+            nextFireTimes: Self.fireTimes(of: schedule, from: now, count: Self.upcomingCount),
+            lastFireAt: schedule.lastFireAt?.rfc3339,
+            counts: Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed))
+    }
+
+    /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to
+    /// 9999, as RFC 3339.
+    static func fireTimes(of schedule: ScheduleRecord, from now: Timestamp, count: Int) -> [String] {
+        guard let calendar = try? schedule.calendar() else { return [] }
+        return calendar.fires(atOrAfter: now, count: count)
+            .prefix(while: Timestamp.rfc3339Range.contains).map(\.rfc3339)
+    }
+}

@@ -1,0 +1,41 @@
+import APIModels
+import TaskStorage
+
+extension ScheduleResponse {
+    init(_ task: TaskRecord) {
+        self.init(
+            taskID: task.id.uuidString.lowercased(), command: task.command, scheduledAt: task.scheduledAt.rfc3339,
+            status: task.status.rawValue, maxAttempts: task.maxAttempts)
+    }
+}
+
+extension TaskStatusResponse {
+    init(_ task: TaskRecord) {
+        self.init(
+            taskID: task.id.uuidString.lowercased(),
+            command: task.command,
+            scheduledAt: task.scheduledAt.rfc3339,
+            pickedAt: task.pickedAt?.rfc3339,
+            startedAt: task.startedAt?.rfc3339,
+            completedAt: task.completedAt?.rfc3339,
+            failedAt: task.failedAt?.rfc3339,
+            cancelledAt: task.cancelledAt?.rfc3339,
+            nextAttemptAt: task.status == .scheduled ? task.nextAttemptAt?.rfc3339 : nil,
+            status: task.status.rawValue,
+            attempts: task.attempts,
+            maxAttempts: task.maxAttempts,
+            timeoutSeconds: task.timeoutSeconds,
+            workerID: task.workerID,
+            exitCode: task.exitCode,
+            output: task.output,
+            error: task.lastError,
+            scheduleID: task.scheduleID?.uuidString.lowercased(),
+            nominalTime: task.nominalTime?.rfc3339)
+    }
+}
+
+extension TaskListResponse {
+    init(_ page: TaskPage) {
+        self.init(tasks: page.tasks.map(TaskStatusResponse.init), next: page.next?.token)
+    }
+}
