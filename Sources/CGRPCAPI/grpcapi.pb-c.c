@@ -637,7 +637,7 @@ void   grpcapi__update_task_status_batch_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[7] =
 {
   {
     "task_id",
@@ -711,10 +711,23 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[6
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "coordinator_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, coordinator_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   5,   /* field[5] = accept_before_us */
   2,   /* field[2] = attempt */
+  6,   /* field[6] = coordinator_id */
   1,   /* field[1] = data */
   4,   /* field[4] = handoff */
   0,   /* field[0] = task_id */
@@ -723,7 +736,7 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -733,7 +746,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  6,
+  7,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,
@@ -1022,7 +1035,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[4] =
 {
   {
     "acknowledged",
@@ -1048,15 +1061,41 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "coordinator_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatResponse, coordinator_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "heartbeat_timeout_us",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__HeartbeatResponse, heartbeat_timeout_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_response__field_indices_by_name[] = {
   0,   /* field[0] = acknowledged */
+  2,   /* field[2] = coordinator_id */
   1,   /* field[1] = coordinator_time_us */
+  3,   /* field[3] = heartbeat_timeout_us */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
 {
@@ -1066,7 +1105,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   "Grpcapi__HeartbeatResponse",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatResponse),
-  2,
+  4,
   grpcapi__heartbeat_response__field_descriptors,
   grpcapi__heartbeat_response__field_indices_by_name,
   1,  grpcapi__heartbeat_response__number_ranges,

@@ -3,11 +3,12 @@ package import RPC
 package import TaskStorage
 
 extension ClaimedTask {
-    /// The message that hands this task to a worker, to be accepted before `acceptBefore`.
-    package func taskRequest(acceptBefore: Timestamp) -> TaskRequest {
+    /// The message that hands this task to a worker, to be accepted before `acceptBefore`, from
+    /// the coordinator `coordinatorID`.
+    package func taskRequest(acceptBefore: Timestamp, coordinatorID: String) -> TaskRequest {
         TaskRequest(
             taskID: id.uuidString.lowercased(), data: command, attempt: UInt32(clamping: attempt),
             timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.uuidString.lowercased(),
-            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch)
+            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID)
     }
 }

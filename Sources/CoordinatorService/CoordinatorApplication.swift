@@ -65,9 +65,10 @@ package struct CoordinatorApplication: Sendable {
                 schedules.scheduleChanged()
             }
         }
+        let presenceRecord = PresenceRecord()
         let service = CoordinatorRPCService(
             store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
-            leaseRecovery: leaseRecovery, logger: logger)
+            heartbeatTimeout: configuration.heartbeatTimeout, presence: presenceRecord, leaseRecovery: leaseRecovery, logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
@@ -87,7 +88,7 @@ package struct CoordinatorApplication: Sendable {
         let host = CoordinatorPresence.listedHost(
             advertised: configuration.advertisedHost, listening: configuration.listenAddress.host)
         let presence = CoordinatorPresence(
-            id: coordinatorID, store: CoordinatorStore(client: postgres), registry: registry, logger: logger
+            id: coordinatorID, store: CoordinatorStore(client: postgres), registry: registry, record: presenceRecord, logger: logger
         ) {
             ListenAddress(host: host, port: try await server.listeningPort()).description
         }

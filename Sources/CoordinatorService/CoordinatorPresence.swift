@@ -12,18 +12,21 @@ package final class CoordinatorPresence: Service, Sendable {
     private let id: UUID
     private let store: CoordinatorStore
     private let registry: WorkerRegistry
+    private let record: PresenceRecord
     private let address: @Sendable () async throws -> String
     private let interval: Duration
     private let logger: Logger
 
-    /// `address` is the `host:port` to list, known once the gRPC server has bound its port.
+    /// `address` is the `host:port` to list, known once the gRPC server has bound its port;
+    /// `record` learns of every write that succeeded.
     package init(
-        id: UUID, store: CoordinatorStore, registry: WorkerRegistry, interval: Duration = .seconds(1), logger: Logger,
-        address: @escaping @Sendable () async throws -> String
+        id: UUID, store: CoordinatorStore, registry: WorkerRegistry, record: PresenceRecord, interval: Duration = .seconds(1),
+        logger: Logger, address: @escaping @Sendable () async throws -> String
     ) {
         self.id = id
         self.store = store
         self.registry = registry
+        self.record = record
         self.address = address
         self.interval = interval
         self.logger = logger
@@ -33,7 +36,9 @@ package final class CoordinatorPresence: Service, Sendable {
         let address = try await self.address()
         await PeriodicLoop(every: interval).run {
             do {
+                let sentAt = ContinuousClock.now
                 try await self.store.beat(id: self.id, address: address, workers: self.registry.workers.count)
+                self.record.wrote(sentAt: sentAt)
             } catch {
                 self.logger.debug("cannot update the coordinators table", metadata: [LogKey.error: "\(error)"])
             }

@@ -10,17 +10,24 @@ package struct CoordinatorRPCService: Sendable {
     private let registry: WorkerRegistry
     private let dispatcher: Dispatcher
     private let leaseDuration: Duration
+    private let heartbeatTimeout: Duration
+    private let presence: PresenceRecord
     private let leaseRecovery: LeaseRecoveryGate
     private let logger: Logger
 
+    /// `heartbeatTimeout`: how long a worker stays registered without a heartbeat; with the age
+    /// of the coordinator's row in `presence` it makes the registration every acknowledgement
+    /// grants.
     package init(
         store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
-        leaseRecovery: LeaseRecoveryGate, logger: Logger
+        heartbeatTimeout: Duration, presence: PresenceRecord, leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
         self.store = store
         self.registry = registry
         self.dispatcher = dispatcher
         self.leaseDuration = leaseDuration
+        self.heartbeatTimeout = heartbeatTimeout
+        self.presence = presence
         self.leaseRecovery = leaseRecovery
         self.logger = logger
     }
@@ -49,9 +56,12 @@ package struct CoordinatorRPCService: Sendable {
     /// Registers or refreshes the worker and renews the leases of the tasks it holds, adopting
     /// them when it held them through another coordinator before. A worker that lists its tasks
     /// renews exactly those, so a task it no longer holds (its report was lost) runs out of lease
-    /// and is run again; one that does not renews all tasks assigned to it. When the leases cannot
-    /// be written, the heartbeat fails with UNAVAILABLE: a worker that can reach another
-    /// coordinator moves there rather than let its tasks go stale here.
+    /// and is run again; one that does not renews all tasks assigned to it. Tasks of unanswered
+    /// hand-offs the worker shows it does not hold go back in the queue. When the leases cannot
+    /// be written, or this coordinator's row of the coordinators table is too old to grant a
+    /// registration, the heartbeat fails with UNAVAILABLE: a worker that can reach another
+    /// coordinator moves there rather than let its tasks go stale here. The acknowledgement
+    /// tells the worker this coordinator's id, its clock and how long the registration lasts.
     package func sendHeartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatResponse {
         guard request.workerID != 0 else {
             throw GRPCStatus(code: .invalidArgument, message: "workerId must not be 0")
@@ -71,6 +81,9 @@ package struct CoordinatorRPCService: Sendable {
         if outcome.registeredWorker || outcome.freedSlots {
             dispatcher.wake()
         }
+        if !outcome.unheldHandOffs.isEmpty {
+            await returnUnheld(outcome.unheldHandOffs, of: request.workerID)
+        }
         do {
             if request.capacity > 0 {
                 try await store.renewLeases(
@@ -83,7 +96,27 @@ package struct CoordinatorRPCService: Sendable {
             logger.warning("renewing leases failed", metadata: [LogKey.workerID: "\(request.workerID)", LogKey.error: "\(error)"])
             throw GRPCStatus(code: .unavailable, message: "cannot renew the worker's leases: the database is unavailable")
         }
-        return HeartbeatResponse(acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch)
+        guard let term = presence.registrationTerm(heartbeatTimeout: heartbeatTimeout) else {
+            throw GRPCStatus(code: .unavailable, message: "this coordinator cannot keep its row of the coordinators table fresh")
+        }
+        return HeartbeatResponse(
+            acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch,
+            coordinatorID: store.coordinatorID?.uuidString.lowercased() ?? "", heartbeatTimeoutMicros: term.microseconds)
+    }
+
+    /// Puts back in the queue the tasks of unanswered hand-offs that a worker does not hold.
+    private func returnUnheld(_ tasks: [ClaimedTask], of workerID: UInt32) async {
+        do {
+            try await store.returnToQueue(tasks)
+            logger.info(
+                "tasks of unanswered hand-offs returned to the queue: the worker does not hold them",
+                metadata: [LogKey.workerID: "\(workerID)", LogKey.count: "\(tasks.count)"])
+            dispatcher.wake()
+        } catch {
+            logger.error(
+                "returning tasks of unanswered hand-offs to the queue failed; their leases will",
+                metadata: [LogKey.workerID: "\(workerID)", LogKey.error: "\(error)"])
+        }
     }
 
     /// Applies one report; `success` is false when it changed nothing (the task is finished, or

@@ -1,6 +1,5 @@
 package import Logging
 import ServiceLifecycle
-import struct Foundation.UUID
 import Core
 import RPC
 package import TaskStorage
@@ -9,7 +8,10 @@ package import TaskStorage
 ///
 /// It runs a round whenever it is woken (a task was submitted, a slot freed) and at least once
 /// per poll interval. A round claims no more tasks than the workers have free slots, hands them
-/// over concurrently, and puts back in the queue every task whose hand-off failed.
+/// over concurrently, and puts back in the queue at once every task a worker refused. A task
+/// whose hand-off went unanswered stays with its worker until its heartbeats tell whether it
+/// took it in time (see `WorkerRegistryState`). A worker that did not take every task it was sent
+/// gets no more until its next heartbeat.
 package final class Dispatcher: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
@@ -28,7 +30,7 @@ package final class Dispatcher: Service, Sendable {
         self.store = store
         self.registry = registry
         self.clients = clients
-        sender = WorkerTaskSender(clients: clients, timeout: configuration.handOffTimeout)
+        sender = WorkerTaskSender(clients: clients)
         self.configuration = configuration
         self.logger = logger
     }
@@ -46,7 +48,7 @@ package final class Dispatcher: Service, Sendable {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
                     let round = await claimRound()
                     if !round.assignments.isEmpty {
-                        group.addTask { await self.deliver(round.assignments) }
+                        group.addTask { await self.deliver(round) }
                     }
                     if !round.claimedAll {
                         await wakeSignal.wait(timeout: await timeUntilNextRound())
@@ -64,18 +66,32 @@ package final class Dispatcher: Service, Sendable {
     @discardableResult
     func dispatchDueTasks() async -> Bool {
         let round = await claimRound()
-        await deliver(round.assignments)
+        await deliver(round)
         return round.claimedAll
     }
 
+    /// The tasks a round claimed, each with the worker it goes to, and their hand-offs' deadline.
+    private struct Round {
+        var assignments: [(task: ClaimedTask, worker: RegisteredWorker)] = []
+        /// By this coordinator's clock; workers refuse the hand-offs they read later.
+        var acceptBefore: Timestamp
+        /// Every reserved slot got a task (more may be due).
+        var claimedAll = false
+    }
+
     /// Reserves free slots and claims as many due tasks, each recorded as held by its worker in
-    /// the same statement. `claimedAll`: every reserved slot got a task (more may be due).
-    private func claimRound() async -> (assignments: [(task: ClaimedTask, worker: RegisteredWorker)], claimedAll: Bool) {
+    /// the same statement.
+    private func claimRound() async -> Round {
+        // Read before the claim starts: the database sets its deadline for these hand-offs
+        // `handOffTimeout` after the claim's start by its own clock, so it is no earlier.
+        let acceptBefore = Timestamp(
+            microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
         let workers = registry.reserveSlots(configuration.claimBatchLimit)
-        guard !workers.isEmpty else { return ([], false) }
+        guard !workers.isEmpty else { return Round(acceptBefore: acceptBefore) }
         let claimed: [ClaimedTask]
         do {
-            claimed = try await store.claimDueTasks(assigningTo: workers.map(\.id), lease: configuration.leaseDuration)
+            claimed = try await store.claimDueTasks(
+                assigningTo: workers.map(\.id), lease: configuration.leaseDuration, handOffDeadline: configuration.handOffTimeout)
         } catch {
             logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
             claimed = []
@@ -85,8 +101,9 @@ package final class Dispatcher: Service, Sendable {
             logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
         }
         let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let assignments = claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } }
-        return (assignments, !claimed.isEmpty && claimed.count == workers.count)
+        return Round(
+            assignments: claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } },
+            acceptBefore: acceptBefore, claimedAll: !claimed.isEmpty && claimed.count == workers.count)
     }
 
     /// Sleeps until the earliest waiting task is due (by the database clock), but no longer
@@ -103,37 +120,41 @@ package final class Dispatcher: Service, Sendable {
     }
 
     /// Sends each task to the worker it is recorded as held by, one batch per worker, and puts
-    /// every task a worker did not take back in the queue.
-    private func deliver(_ assignments: [(task: ClaimedTask, worker: RegisteredWorker)]) async {
-        guard !assignments.isEmpty else { return }
-        let batches = Dictionary(grouping: assignments, by: { $0.worker.id }).values.map { pairs in
+    /// every task a worker refused back in the queue.
+    private func deliver(_ round: Round) async {
+        guard !round.assignments.isEmpty else { return }
+        let batches = Dictionary(grouping: round.assignments, by: { $0.worker.id }).values.map { pairs in
             (worker: pairs[0].worker, tasks: pairs.map(\.task))
         }
-        let accepted = Set(await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker) }.joined())
-        TaskMetrics.dispatched(count: accepted.count)
-        let rejected = assignments.map(\.task).filter { !accepted.contains($0.id) }
-        guard !rejected.isEmpty else { return }
+        let results = await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker, before: round.acceptBefore) }
+        TaskMetrics.dispatched(count: results.reduce(0) { $0 + $1.accepted })
+        let requeued = results.flatMap(\.requeue)
+        guard !requeued.isEmpty else { return }
         do {
-            try await store.returnToQueue(rejected)
+            try await store.returnToQueue(requeued)
         } catch {
             logger.error("returning tasks to the queue failed", metadata: [LogKey.error: "\(error)"])
         }
-        logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(rejected.count)"])
+        logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(requeued.count)"])
     }
 
-    /// Sends `tasks` to one worker; returns the ids it accepted. The slot of every task it did
-    /// not take is given back; a worker that cannot be reached is removed.
-    private func handOff(_ tasks: [ClaimedTask], to worker: RegisteredWorker) async -> [UUID] {
-        // The worker refuses what it reads after the coordinator gave up (a worker that was
-        // stopped, say): such a hand-off is back in the queue by then.
-        let acceptBefore = Timestamp(
-            microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
-        let results = await sender.send(tasks.map { $0.taskRequest(acceptBefore: acceptBefore) }, to: worker.address)
-        var accepted: [UUID] = []
-        var unreachable: GRPCStatus?
-        var refusals: [(task: ClaimedTask, reason: String)] = []
-        for (task, result) in zip(tasks, results) {
-            switch result {
+    /// Sends `tasks` to one worker before `acceptBefore`; returns how many it took and the tasks
+    /// to put back in the queue at once. The slot of every task it did not take is given back,
+    /// and the worker gets no more tasks until its next heartbeat.
+    private func handOff(
+        _ tasks: [ClaimedTask], to worker: RegisteredWorker, before acceptBefore: Timestamp
+    ) async -> (accepted: Int, requeue: [ClaimedTask]) {
+        let coordinatorID = store.coordinatorID?.uuidString.lowercased() ?? ""
+        let results = await sender.send(
+            tasks.map { $0.taskRequest(acceptBefore: acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
+            before: acceptBefore)
+        var accepted = 0
+        var refused: [ClaimedTask] = []
+        var unanswered: [ClaimedTask] = []
+        var unreachable = false
+        var problems: [(task: ClaimedTask, reason: String)] = []
+        for (task, outcome) in zip(tasks, results) {
+            switch outcome {
             case .success(let response) where response.success:
                 logger.debug(
                     "task dispatched",
@@ -141,31 +162,34 @@ package final class Dispatcher: Service, Sendable {
                         LogKey.taskID: "\(task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
                         LogKey.attempt: "\(task.attempt)",
                     ])
-                accepted.append(task.id)
+                accepted += 1
                 continue
             case .success(let response):
-                refusals.append((task, "refused: \(response.message)"))
-            case .failure(let status as GRPCStatus) where status.code == .unavailable:
-                unreachable = status
+                refused.append(task)
+                problems.append((task, "refused: \(response.message)"))
             case .failure(let error):
-                refusals.append((task, "failed: \(error)"))
+                unanswered.append(task)
+                problems.append((task, "failed: \(error)"))
+                unreachable = unreachable || (error as? GRPCStatus)?.code == .unavailable
             }
             registry.releaseSlot(of: worker.id)
         }
-        if let first = refusals.first, handOffWarnings.allows("\(worker.id)") {
+        guard let first = problems.first else { return (accepted, []) }
+        registry.holdUntilHeartbeat(worker.id)
+        let requeueNow = refused + registry.handOffsUnanswered(unanswered, by: worker.id)
+        if handOffWarnings.allows("\(worker.id)") {
             logger.warning(
                 "hand-off \(first.reason)",
                 metadata: [
                     LogKey.taskID: "\(first.task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
-                    LogKey.count: "\(refusals.count)",
+                    LogKey.count: "\(problems.count)",
                 ])
         }
-        if let unreachable {
-            logger.warning("worker unreachable, removed", metadata: [LogKey.workerID: "\(worker.id)", LogKey.error: "\(unreachable)"])
-            registry.remove(workerID: worker.id)
+        if unreachable {
+            // The next call opens a new connection; the worker may have come back as another build.
             sender.forget(address: worker.address)
             await clients.discard(address: worker.address)
         }
-        return accepted
+        return (accepted, requeueNow)
     }
 }

@@ -4,7 +4,8 @@ import Core
 package import TaskStorage
 
 /// Takes tasks back from workers and coordinators that went away: removes workers that stopped
-/// sending heartbeats and requeues the unfinished tasks this coordinator answers for at once;
+/// sending heartbeats and requeues the unfinished tasks this coordinator answers for at once
+/// (those of hand-offs the worker never answered without counting them as attempts);
 /// requeues the tasks of other coordinators silent for the heartbeat timeout (what their workers
 /// did not take to another coordinator by then); and requeues tasks whose lease expired (their
 /// worker died while no coordinator watched, for example). The last two only once
@@ -46,7 +47,9 @@ package final class LivenessMonitor: Service, Sendable {
             logger.warning("worker missed its heartbeats, removed", metadata: [LogKey.address: "\(worker.address)"])
             await clients.discard(address: worker.address)
             do {
-                let count = try await store.recoverTasks(ofWorker: worker.id)
+                // Hand-offs it never answered were not attempts it is known to have made.
+                let unanswered = try await store.returnToQueue(worker.unanswered.map(\.task))
+                let count = try await store.recoverTasks(ofWorker: worker.id) + unanswered
                 recovered += count
                 if count > 0 { logger.warning("tasks of a lost worker requeued", metadata: [LogKey.count: "\(count)"]) }
             } catch {

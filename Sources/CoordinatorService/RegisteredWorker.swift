@@ -1,4 +1,5 @@
 import RPC
+import TaskStorage
 
 /// A worker known to the coordinator through its heartbeats.
 package struct RegisteredWorker: Sendable, Hashable {
@@ -14,6 +15,11 @@ package struct RegisteredWorker: Sendable, Hashable {
     package var lastHeartbeat: ContinuousClock.Instant
     /// Shutting down: it gets no new tasks.
     package var draining = false
+    /// A hand-off to it failed or was refused since its last heartbeat: it gets no new tasks
+    /// until the next one shows it alive and says what it takes.
+    package var awaitsHeartbeat = false
+    /// Hand-offs to it that went unanswered, until its heartbeats tell whether it took them.
+    var unanswered: [UnansweredHandOff] = []
     /// How it runs tasks, when it says (`shell`, `sleep`, `noop`).
     package var executor: String?
     /// Built from the original contract: its heartbeats say nothing of its capacity, and its
@@ -21,8 +27,17 @@ package struct RegisteredWorker: Sendable, Hashable {
     package var speaksOriginalContract = false
 
     /// Tasks it can take now: free slots and free prefetch places.
-    package var freeSlots: Int { draining ? 0 : max(0, capacity + prefetch - inFlight) }
+    package var freeSlots: Int { takesTasks ? max(0, capacity + prefetch - inFlight) : 0 }
 
     /// Whether one of its slots is idle (a task sent now starts at once).
-    var hasIdleSlot: Bool { !draining && inFlight < capacity }
+    var hasIdleSlot: Bool { takesTasks && inFlight < capacity }
+
+    private var takesTasks: Bool { !draining && !awaitsHeartbeat }
+}
+
+/// A hand-off whose call failed or timed out: the worker may have taken it before its deadline.
+struct UnansweredHandOff: Sendable, Hashable {
+    var task: ClaimedTask
+    /// Heartbeats from the worker heard since the call failed.
+    var heartbeatsHeard = 0
 }

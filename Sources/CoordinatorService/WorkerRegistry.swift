@@ -1,5 +1,6 @@
 import Synchronization
 package import RPC
+package import TaskStorage
 
 /// The coordinator's live workers, shared by its tasks: a `WorkerRegistryState` behind a lock.
 ///
@@ -20,6 +21,9 @@ package final class WorkerRegistry: Sendable {
         /// freed slots the registry had not seen freed (a heartbeat that found it full came in
         /// after the reports that freed them).
         package var freedSlots: Bool
+        /// Tasks of unanswered hand-offs the worker showed it does not hold: back in the queue
+        /// with them (see `WorkerRegistryState`).
+        package var unheldHandOffs: [ClaimedTask] = []
     }
 
     /// Records a heartbeat.
@@ -56,6 +60,17 @@ package final class WorkerRegistry: Sendable {
     /// See `WorkerRegistryState.cancelReservations(_:)`.
     package func cancelReservations(_ unused: ArraySlice<RegisteredWorker>) {
         state.withLock { $0.cancelReservations(unused) }
+    }
+
+    /// See `WorkerRegistryState.handOffsUnanswered(_:by:)`.
+    func handOffsUnanswered(_ tasks: [ClaimedTask], by workerID: UInt32) -> [ClaimedTask] {
+        guard !tasks.isEmpty else { return [] }
+        return state.withLock { $0.handOffsUnanswered(tasks, by: workerID) }
+    }
+
+    /// See `WorkerRegistryState.holdUntilHeartbeat(_:)`.
+    package func holdUntilHeartbeat(_ workerID: UInt32) {
+        state.withLock { $0.holdUntilHeartbeat(workerID) }
     }
 
     /// Gives back a slot of `workerID`: its task finished or its hand-off failed.

@@ -1,9 +1,18 @@
+import struct Foundation.UUID
 import RPC
+import TaskStorage
 
 /// Live workers, their free slots and the round-robin order in which they receive tasks, as a
 /// value: every change is a mutating method, and those the dispatcher acts on return what to act
 /// on (the workers chosen, what a heartbeat changed, the workers gone silent). `WorkerRegistry`
 /// shares one behind a lock.
+///
+/// A hand-off whose call failed or timed out may still have been taken by the worker before its
+/// deadline, the answer lost: its task stays with the worker until the worker's heartbeats tell.
+/// A worker sends one heartbeat at a time, each after the reply to the one before, so the second
+/// heartbeat heard after the call failed was sent after the deadline had passed (the call waits
+/// for it): from then on the worker takes no such hand-off, and lists every task it holds. A task
+/// that heartbeat does not list goes back in the queue; a listed one is the worker's.
 struct WorkerRegistryState {
     private var workers: [UInt32: RegisteredWorker] = [:]
     /// Registration order; `cursor` points at the worker that gets the next task.
@@ -27,15 +36,29 @@ struct WorkerRegistryState {
         worker.prefetch = Int(request.prefetch)
         worker.lastHeartbeat = now
         worker.draining = request.draining
+        worker.awaitsHeartbeat = false
         worker.executor = request.executor.isEmpty ? nil : request.executor
         worker.speaksOriginalContract = !advertises
         if advertises {
             // The worker's own count is the truth; it also repairs reports that were lost.
             worker.inFlight = max(0, worker.capacity + worker.prefetch - Int(request.freeSlots))
         }
+        let unheld = worker.settleUnansweredHandOffs(holding: request.heldTaskIDs)
         workers[request.workerID] = worker
         if known == nil { order.append(request.workerID) }
-        return WorkerRegistry.HeartbeatOutcome(registeredWorker: known == nil, freedSlots: worker.freeSlots > (known?.freeSlots ?? 0))
+        return WorkerRegistry.HeartbeatOutcome(
+            registeredWorker: known == nil, freedSlots: worker.freeSlots > (known?.freeSlots ?? 0), unheldHandOffs: unheld)
+    }
+
+    /// Records hand-offs to `workerID` that went unanswered; returns those to put back in the
+    /// queue at once: none for a worker no longer registered (its tasks are taken back with it),
+    /// all of them for a worker of the original contract, whose heartbeats do not list its tasks.
+    mutating func handOffsUnanswered(_ tasks: [ClaimedTask], by workerID: UInt32) -> [ClaimedTask] {
+        guard var worker = workers[workerID] else { return [] }
+        guard !worker.speaksOriginalContract else { return tasks }
+        worker.unanswered += tasks.map { UnansweredHandOff(task: $0) }
+        workers[workerID] = worker
+        return []
     }
 
     /// Removes and returns the workers whose last heartbeat is older than `deadline`.
@@ -100,10 +123,33 @@ struct WorkerRegistryState {
         }
     }
 
+    /// Offers `workerID` no task until its next heartbeat: a hand-off to it failed or was refused.
+    mutating func holdUntilHeartbeat(_ workerID: UInt32) {
+        workers[workerID]?.awaitsHeartbeat = true
+    }
+
     /// Gives back a slot of `workerID`: its task finished or its hand-off failed.
     mutating func releaseSlot(of workerID: UInt32) {
         guard var worker = workers[workerID] else { return }
         worker.inFlight = max(0, worker.inFlight - 1)
         workers[workerID] = worker
+    }
+}
+
+extension RegisteredWorker {
+    /// Counts a heartbeat listing `held` against the unanswered hand-offs; returns the tasks of
+    /// those it settles that the worker does not hold.
+    fileprivate mutating func settleUnansweredHandOffs(holding held: [String]) -> [ClaimedTask] {
+        guard !unanswered.isEmpty else { return [] }
+        let heldIDs = Set(held.compactMap(UUID.init(uuidString:)))
+        var unheld: [ClaimedTask] = []
+        unanswered = unanswered.compactMap { pending in
+            var pending = pending
+            pending.heartbeatsHeard += 1
+            guard pending.heartbeatsHeard >= 2 else { return pending }
+            if !heldIDs.contains(pending.task.id) { unheld.append(pending.task) }
+            return nil
+        }
+        return unheld
     }
 }

@@ -14,21 +14,19 @@ package import RPC
 package final class HeartbeatSender: Service, Sendable {
     private let client: FailoverGRPCClient
     private let runner: TaskRunner
-    private let coordinatorClock: CoordinatorClock
     private let configuration: WorkerConfiguration
     private let advertisedAddress: @Sendable () async throws -> String
     private let logger: Logger
     private let acknowledged = Mutex(false)
 
-    /// `advertisedAddress` resolves once the worker's server is bound; `coordinatorClock`
-    /// learns the coordinator's time from every reply.
+    /// `advertisedAddress` resolves once the worker's server is bound. Every acknowledgement
+    /// updates the runner's standing with its coordinator.
     package init(
-        client: FailoverGRPCClient, runner: TaskRunner, coordinatorClock: CoordinatorClock, configuration: WorkerConfiguration,
+        client: FailoverGRPCClient, runner: TaskRunner, configuration: WorkerConfiguration,
         advertisedAddress: @escaping @Sendable () async throws -> String, logger: Logger
     ) {
         self.client = client
         self.runner = runner
-        self.coordinatorClock = coordinatorClock
         self.configuration = configuration
         self.advertisedAddress = advertisedAddress
         self.logger = logger
@@ -57,6 +55,7 @@ package final class HeartbeatSender: Service, Sendable {
             }
             if failure == nil { (progress.failuresInRow, progress.heardFromServer) = (0, true) }
             self.acknowledged.withLock { $0 = failure == nil }
+            self.runner.standingChanged()
             let state = failure?.kind ?? "delivered"
             guard state != progress.logged else { return progress }
             progress.logged = state
@@ -86,6 +85,7 @@ package final class HeartbeatSender: Service, Sendable {
     }
 
     private func moveToNextCoordinator(after failure: Failure) async {
+        runner.standing.leave()
         let previous = client.server
         do {
             let next = try await client.failOver()
@@ -113,12 +113,12 @@ package final class HeartbeatSender: Service, Sendable {
             freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs,
             prefetch: UInt32(held.prefetch), executor: configuration.executor.rawValue)
         do {
-            let sentAt = coordinatorClock.localTime()
+            let sentAt = ContinuousClock.now
             let response: HeartbeatResponse = try await client.unary(
                 GRPCAPIMethods.sendHeartbeat, request: request, timeout: configuration.heartbeatInterval)
-            coordinatorClock.heard(
-                coordinatorTime: response.coordinatorTimeMicros, sentAt: sentAt, receivedAt: coordinatorClock.localTime())
-            return response.acknowledged ? nil : Failure(kind: "not acknowledged", description: "not acknowledged")
+            guard response.acknowledged else { return Failure(kind: "not acknowledged", description: "not acknowledged") }
+            runner.standing.acknowledged(response, sentAt: sentAt, receivedAt: .now)
+            return nil
         } catch {
             logger.debug("heartbeat failed", metadata: [LogKey.error: "\(error)"])
             return Failure(kind: (error as? GRPCStatus).map { "\($0.code)" } ?? "\(type(of: error))", description: "\(error)")

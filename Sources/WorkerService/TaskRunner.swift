@@ -16,6 +16,8 @@ package import RPC
 package final class TaskRunner: Service, Sendable {
     private let executor: any TaskExecutor
     private let reporter: StatusReporter
+    /// The worker's standing with its coordinator, which decides whether a queued task may start.
+    package let standing: CoordinatorStanding
     private let workerID: UInt32
     private let drainTimeout: Duration
     private let logger: Logger
@@ -25,10 +27,11 @@ package final class TaskRunner: Service, Sendable {
 
     package init(
         capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
-        reporter: StatusReporter, workerID: UInt32, logger: Logger
+        reporter: StatusReporter, workerID: UInt32, standing: CoordinatorStanding = CoordinatorStanding(), logger: Logger
     ) {
         self.executor = executor
         self.reporter = reporter
+        self.standing = standing
         self.workerID = workerID
         self.drainTimeout = drainTimeout
         self.logger = logger
@@ -59,6 +62,12 @@ package final class TaskRunner: Service, Sendable {
     /// places, which the coordinator should learn without waiting for the next heartbeat.
     package func waitForIntakeChange(timeout: Duration) async {
         await intakeChanged.wait(timeout: timeout)
+    }
+
+    /// Looks at the queue again now: the worker's standing with its coordinator may have changed
+    /// (a queued task whose registration lapsed is handed back at once, not when a slot frees).
+    package func standingChanged() {
+        wake.signal()
     }
 
     /// Whether the runner stopped taking tasks.
@@ -130,7 +139,7 @@ package final class TaskRunner: Service, Sendable {
                 logger.warning("every slot stayed busy: handing back the queued tasks to run elsewhere")
                 intakeChanged.signal()
             }
-            let step = state.withLock { $0.nextStep() }
+            let step = state.withLock { $0.nextStep(mayStart: standing.mayStart(taskAdmittedAt:)) }
             for (request, reason) in step.endedUnrun {
                 reportUnrun(request, reason: reason)
             }
@@ -211,14 +220,14 @@ package final class TaskRunner: Service, Sendable {
         switch (stopReason, outcome.succeeded) {
         case (_, true):
             logger.debug("task completed", metadata: exitMetadata(outcome))
-        case (.handedBack?, false), (.waitedTooLong?, false):
-            logger.info("task handed back: worker is shutting down")
-            return .handedBack(request, workerID: workerID)
         case (.cancelled?, false):
             outcome.error = ExecutionOutcome.cancelled.error
             logger.info("task cancelled")
         case (nil, false):
             logger.warning("task failed", metadata: exitMetadata(outcome).merging([LogKey.error: "\(outcome.error)"]) { $1 })
+        case (_?, false):
+            logger.info("task handed back: worker is shutting down")
+            return .handedBack(request, workerID: workerID)
         }
         return .finished(request, workerID: workerID, outcome: outcome, atMicroseconds: micros)
     }
@@ -235,6 +244,9 @@ package final class TaskRunner: Service, Sendable {
             reporter.report(.handedBack(request, workerID: workerID))
         case .waitedTooLong:
             logger.info("task handed back unstarted: every slot stayed busy")
+            reporter.report(.handedBack(request, workerID: workerID))
+        case .registrationLapsed:
+            logger.warning("task handed back unstarted: no heartbeat was acknowledged within the coordinator's heartbeat timeout")
             reporter.report(.handedBack(request, workerID: workerID))
         }
     }

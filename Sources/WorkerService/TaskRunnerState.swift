@@ -18,6 +18,9 @@ enum TaskStopReason: Sendable, Hashable {
     /// It waited too long in the queue while every slot was busy: back to the coordinator's
     /// queue, to start on another worker.
     case waitedTooLong
+    /// The worker's registration with the coordinator lapsed or broke after it took the task
+    /// (see `CoordinatorStanding`): the coordinator may have given it to another worker.
+    case registrationLapsed
 }
 
 /// The tasks a worker holds: queued in arrival order, or running on one of `capacity` slots.
@@ -104,8 +107,14 @@ struct TaskRunnerState {
         return .accepted
     }
 
-    /// Moves queued tasks onto free slots and hands out what ended unrun.
-    mutating func nextStep() -> Step {
+    /// Moves queued tasks onto free slots and hands out what ended unrun. A queued task that
+    /// `mayStart` refuses (it was taken at the instant given) is handed back instead.
+    mutating func nextStep(mayStart: (ContinuousClock.Instant) -> Bool = { _ in true }) -> Step {
+        let lapsed = queue.filter { !mayStart($0.admitted) }
+        if !lapsed.isEmpty {
+            queue.removeAll { !mayStart($0.admitted) }
+            endedUnrun += lapsed.map { (request: $0.request, reason: TaskStopReason.registrationLapsed) }
+        }
         var step = Step()
         let startable = min(queue.count, max(0, capacity - running.count))
         step.starts = Array(queue.prefix(startable))

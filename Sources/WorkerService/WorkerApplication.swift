@@ -34,15 +34,14 @@ package struct WorkerApplication: Sendable {
             reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
             workerID: configuration.workerID,
             logger: logger)
-        let coordinatorClock = CoordinatorClock()
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
                 access: configuration.grpcAccess, serviceName: "worker"),
-            router: WorkerRPCService(runner: runner, coordinatorClock: coordinatorClock, logger: logger).router(), eventLoopGroup: eventLoopGroup,
+            router: WorkerRPCService(runner: runner, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
         let heartbeats = HeartbeatSender(
-            client: coordinator, runner: runner, coordinatorClock: coordinatorClock, configuration: configuration,
+            client: coordinator, runner: runner, configuration: configuration,
             advertisedAddress: {
                 ListenAddress(host: configuration.advertisedHost, port: try await server.listeningPort()).description
             },

@@ -5,13 +5,10 @@ package import RPC
 /// The worker's side of `grpcapi.WorkerService`.
 package struct WorkerRPCService: Sendable {
     private let runner: TaskRunner
-    private let coordinatorClock: CoordinatorClock
     private let logger: Logger
 
-    /// `coordinatorClock` judges hand-off deadlines, which are set by the coordinator's clock.
-    package init(runner: TaskRunner, coordinatorClock: CoordinatorClock, logger: Logger) {
+    package init(runner: TaskRunner, logger: Logger) {
         self.runner = runner
-        self.coordinatorClock = coordinatorClock
         self.logger = logger
     }
 
@@ -33,13 +30,10 @@ package struct WorkerRPCService: Sendable {
         return TaskResponse(taskID: request.taskID, message: refusal, success: false)
     }
 
-    /// Why the task is not taken, or nil once it is queued. A request read after its
-    /// `acceptBeforeMicros` (by the coordinator's clock) is refused: the coordinator gave up on
-    /// it and queued the task again.
+    /// Why the task is not taken, or nil once it is queued. A hand-off the coordinator may have
+    /// given up on is refused (see `CoordinatorStanding`): its task may be with another worker.
     private func refusal(of request: TaskRequest) -> String? {
-        if request.acceptBeforeMicros != 0, coordinatorClock.now() > request.acceptBeforeMicros {
-            return "the hand-off's deadline passed"
-        }
+        if let refusal = runner.standing.refusal(of: request) { return refusal }
         switch runner.submit(request) {
         case .accepted: return nil
         case .full: return "worker is full"

@@ -68,10 +68,15 @@ struct  Grpcapi__TaskRequest
    * reads the request later refuses it (0: no deadline).
    */
   int64_t accept_before_us;
+  /*
+   * The coordinator that made the hand-off (HeartbeatResponse.coordinator_id); a worker takes
+   * hand-offs only from the coordinator its heartbeats reach (empty: not sent).
+   */
+  char *coordinator_id;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__TaskResponse
@@ -152,10 +157,20 @@ struct  Grpcapi__HeartbeatResponse
    * hand-off deadlines by it.
    */
   int64_t coordinator_time_us;
+  /*
+   * Which coordinator answered (a new one each time a coordinator starts; empty: not sent).
+   */
+  char *coordinator_id;
+  /*
+   * How long the coordinator keeps the worker registered without another heartbeat, in
+   * microseconds (0: not sent): after that its tasks may be given to other workers, so a worker
+   * starts no task later than this after sending its last acknowledged heartbeat.
+   */
+  int64_t heartbeat_timeout_us;
 };
 #define GRPCAPI__HEARTBEAT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_response__descriptor) \
-    , 0, 0 }
+    , 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Grpcapi__UpdateTaskStatusRequest

@@ -10,6 +10,8 @@ package enum LogKey {
     package static let attempt = "attempt"
     package static let error = "error"
     package static let count = "count"
+    /// How many of the tasks counted went unanswered (a hand-off that failed or timed out).
+    package static let unanswered = "unanswered"
     package static let status = "status"
     package static let exitCode = "exit_code"
     /// Whether the worker still held a task it was asked to cancel.

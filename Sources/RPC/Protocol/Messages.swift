@@ -19,10 +19,12 @@ package struct TaskRequest: Sendable, Hashable {
     package var handoff: String
     /// Unix microseconds after which the coordinator has given up on the hand-off; 0: none.
     package var acceptBeforeMicros: Int64
+    /// The coordinator that made the hand-off; empty when not sent.
+    package var coordinatorID: String
 
     package init(
         taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0, handoff: String = "",
-        acceptBeforeMicros: Int64 = 0
+        acceptBeforeMicros: Int64 = 0, coordinatorID: String = ""
     ) {
         self.taskID = taskID
         self.data = data
@@ -30,6 +32,7 @@ package struct TaskRequest: Sendable, Hashable {
         self.timeoutSeconds = timeoutSeconds
         self.handoff = handoff
         self.acceptBeforeMicros = acceptBeforeMicros
+        self.coordinatorID = coordinatorID
     }
 }
 
@@ -100,10 +103,17 @@ package struct HeartbeatResponse: Sendable, Hashable {
     package var acknowledged: Bool
     /// The coordinator's clock as it answered, Unix microseconds (0: not sent).
     package var coordinatorTimeMicros: Int64
+    /// Which coordinator answered; empty when not sent.
+    package var coordinatorID: String
+    /// How long the coordinator keeps the worker registered without a heartbeat, in
+    /// microseconds; 0 when not sent.
+    package var heartbeatTimeoutMicros: Int64
 
-    package init(acknowledged: Bool, coordinatorTimeMicros: Int64 = 0) {
+    package init(acknowledged: Bool, coordinatorTimeMicros: Int64 = 0, coordinatorID: String = "", heartbeatTimeoutMicros: Int64 = 0) {
         self.acknowledged = acknowledged
         self.coordinatorTimeMicros = coordinatorTimeMicros
+        self.coordinatorID = coordinatorID
+        self.heartbeatTimeoutMicros = heartbeatTimeoutMicros
     }
 }
 

@@ -24,7 +24,7 @@ extension TaskRequest: ProtobufCMessage {
         self.init(
             taskID: String(cString: message.task_id), data: String(cString: message.data),
             attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
-            acceptBeforeMicros: message.accept_before_us)
+            acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -36,6 +36,7 @@ extension TaskRequest: ProtobufCMessage {
         message.timeout_seconds = timeoutSeconds
         message.handoff = arena.string(handoff)
         message.accept_before_us = acceptBeforeMicros
+        message.coordinator_id = arena.string(coordinatorID)
         return message
     }
 }
@@ -172,7 +173,9 @@ extension HeartbeatResponse: ProtobufCMessage {
     ) { $0.cMessage(in: $1) }
 
     init(_ message: Grpcapi__HeartbeatResponse) {
-        self.init(acknowledged: message.acknowledged != 0, coordinatorTimeMicros: message.coordinator_time_us)
+        self.init(
+            acknowledged: message.acknowledged != 0, coordinatorTimeMicros: message.coordinator_time_us,
+            coordinatorID: String(cString: message.coordinator_id), heartbeatTimeoutMicros: message.heartbeat_timeout_us)
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__HeartbeatResponse {
@@ -180,6 +183,8 @@ extension HeartbeatResponse: ProtobufCMessage {
         grpcapi__heartbeat_response__init(&message)
         message.acknowledged = acknowledged ? 1 : 0
         message.coordinator_time_us = coordinatorTimeMicros
+        message.coordinator_id = arena.string(coordinatorID)
+        message.heartbeat_timeout_us = heartbeatTimeoutMicros
         return message
     }
 }

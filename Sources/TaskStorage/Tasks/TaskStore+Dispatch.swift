@@ -5,16 +5,20 @@ import Postgres
 /// recording what workers report.
 extension TaskStore {
     /// Claims up to `limit` tasks due by the database clock, held by no worker yet; see
-    /// `claimDueTasks(assigningTo:lease:)`.
+    /// `claimDueTasks(assigningTo:handoffs:lease:handOffDeadline:)`.
     package func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
         try await claimDueTasks(assigningTo: [UInt32?](repeating: nil, count: max(0, limit)), lease: lease)
     }
 
     /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
     /// statement that skips rows other coordinators hold, and records the i-th of them as held by
-    /// `workerIDs[i]` for `coordinatorID`. Returns them in due order; each claim holds a lease of
-    /// `lease` and a new hand-off token.
-    package func claimDueTasks(assigningTo workerIDs: [UInt32?], lease: Duration) async throws -> [ClaimedTask] {
+    /// `workerIDs[i]` for `coordinatorID` under the hand-off token `handoffs[i]` (new random ones
+    /// when nil). Returns them in due order, so the tokens used are the first `count` of `handoffs`.
+    /// Each claim holds a lease of `lease`, and its hand-off's deadline is `handOffDeadline` from
+    /// now by the database clock: no recovery by lease or retry makes the task due before it.
+    package func claimDueTasks(
+        assigningTo workerIDs: [UInt32?], handoffs: [UUID]? = nil, lease: Duration, handOffDeadline: Duration = .zero
+    ) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
         // The due ids are collected into an array first, so the update finds each row through the
         // primary key whatever the planner thinks of the table's size; the i-th id is paired with
@@ -25,7 +29,8 @@ extension TaskStore {
             WITH claimed AS (
                 UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
                     worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
-                    lease_expires_at = now() + $2 * interval '1 microsecond', coordinator_id = $5
+                    lease_expires_at = now() + $2 * interval '1 microsecond', coordinator_id = $5,
+                    handoff_deadline = now() + $6 * interval '1 microsecond'
                 FROM unnest(
                     ARRAY(
                         SELECT id FROM tasks
@@ -40,7 +45,7 @@ extension TaskStore {
             """,
             [
                 workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
-                PostgresArray(workerIDs.map { _ in UUID() }), coordinatorID,
+                PostgresArray(handoffs ?? workerIDs.map { _ in UUID() }), coordinatorID, handOffDeadline.microseconds,
             ])
         return try result.map(ClaimedTask.init(row:))
     }
@@ -67,17 +72,21 @@ extension TaskStore {
         return id
     }
 
-    /// Puts tasks whose hand-off failed back in the queue, due at once; the failed hand-off does
-    /// not count as an attempt. A task that is no longer in that hand-off (its worker was lost
-    /// meanwhile and another one holds it now) is left alone.
-    package func returnToQueue(_ tasks: [ClaimedTask]) async throws {
-        guard !tasks.isEmpty else { return }
-        try await client.query(
+    /// Puts tasks back in the queue, due at once, whose worker refused their hand-off or showed
+    /// that it does not hold them; that hand-off does not count as an attempt. A task that is no
+    /// longer in that hand-off (its worker was lost meanwhile and another one holds it now, or it
+    /// started), or that another coordinator adopted, is left alone. Returns how many went back.
+    @discardableResult
+    package func returnToQueue(_ tasks: [ClaimedTask]) async throws -> Int {
+        guard !tasks.isEmpty else { return 0 }
+        return try await client.query(
             """
             UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
             FROM unnest($1::uuid[], $2::uuid[]) AS failed(id, handoff)
             WHERE tasks.id = failed.id AND tasks.handoff = failed.handoff AND tasks.status = 'dispatched'
-            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff))])
+                AND tasks.coordinator_id IS NOT DISTINCT FROM $3
+            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff)), coordinatorID]
+        ).affectedRows
     }
 
     /// Extends to `lease` the leases of the tasks `workerID` says it holds, and makes

@@ -19,11 +19,14 @@ extension TaskStore {
     }
 
     /// Takes back every unfinished task whose lease expired (its worker or coordinator went
-    /// away without a word), as `recoverTasks(ofWorker:)` does. Returns how many.
+    /// away without a word), as `recoverTasks(ofWorker:)` does, once its last hand-off's
+    /// deadline passed too: until then a worker may still take that hand-off (a lease shorter
+    /// than the hand-off's time, say). Returns how many.
     @discardableResult
     package func recoverExpiredLeases() async throws -> Int {
         try await client.query(
-            Self.recoverySQL(where: "lease_expires_at < now()"), ["lease expired: no word from the worker"]
+            Self.recoverySQL(where: "lease_expires_at < now() AND (handoff_deadline IS NULL OR handoff_deadline < now())"),
+            ["lease expired: no word from the worker"]
         ).affectedRows
     }
 

@@ -15,12 +15,14 @@ extension TaskStore {
     /// command, its attempt count), with `max_attempts` set to the attempts made plus one and the
     /// times of the ended attempt cleared
     /// (and a schedule's catch-up deadline: the operator asked for this run). The previous attempt's output, exit code and error stay
-    /// until the new attempt reports its own. Coordinators are woken in the same statement.
+    /// until the new attempt reports its own. A task cancelled while a hand-off of it was on its
+    /// way is due only once that hand-off's deadline passed: until then a worker may take it.
+    /// Coordinators are woken in the same statement.
     package func retry(id: UUID) async throws -> TaskRetry {
         let result = try await client.query(
             """
             WITH updated AS (
-                UPDATE tasks SET status = 'scheduled', max_attempts = attempts + 1, next_attempt_at = now(),
+                UPDATE tasks SET status = 'scheduled', max_attempts = attempts + 1, next_attempt_at = greatest(now(), handoff_deadline),
                     picked_at = NULL, started_at = NULL, completed_at = NULL, failed_at = NULL, cancelled_at = NULL,
                     worker_id = NULL, handoff = NULL, coordinator_id = NULL, lease_expires_at = NULL, start_by = NULL,
                     updated_at = now()

@@ -11,15 +11,18 @@ import Testing
 @testable import TaskStorage
 
 /// An in-process WorkerService that records every task it is handed. Without `servesBatches`
-/// it serves only the original SubmitTask; `failsBatches` makes every SubmitTasks call fail.
+/// it serves only the original SubmitTask; `failsBatches` makes every SubmitTasks call fail, and
+/// `refuses` makes it answer no to every task.
 final class RecordingWorker: Sendable {
     private let received = Mutex((tasks: [TaskRequest](), batchCalls: 0, singleCalls: 0))
     private let servesBatches: Bool
     private let failsBatches: Bool
+    private let refuses: Bool
 
-    init(servesBatches: Bool = true, failsBatches: Bool = false) {
+    init(servesBatches: Bool = true, failsBatches: Bool = false, refuses: Bool = false) {
         self.servesBatches = servesBatches
         self.failsBatches = failsBatches
+        self.refuses = refuses
     }
 
     var tasks: [TaskRequest] { received.withLock { $0.tasks } }
@@ -42,7 +45,7 @@ final class RecordingWorker: Sendable {
                     $0.tasks += batch.tasks
                     $0.batchCalls += 1
                 }
-                return TaskBatchResponse(results: batch.tasks.map { TaskResponse(taskID: $0.taskID, success: true) })
+                return TaskBatchResponse(results: batch.tasks.map { TaskResponse(taskID: $0.taskID, success: !self.refuses) })
             }
         }
         return router
@@ -96,29 +99,69 @@ final class RecordingWorker: Sendable {
         }
     }
 
-    @Test func aFailedBatchPutsEveryTaskBackInTheQueue() async throws {
+    /// The coordinator's CoordinatorService beside `dispatcher`, its row just written.
+    private func makeService(_ taskStore: TaskStore, _ registry: WorkerRegistry, _ dispatcher: Dispatcher) -> CoordinatorRPCService {
+        let presence = PresenceRecord()
+        presence.wrote(sentAt: .now)
+        return CoordinatorRPCService(
+            store: taskStore, registry: registry, dispatcher: dispatcher, leaseDuration: .seconds(30), heartbeatTimeout: .seconds(5),
+            presence: presence, leaseRecovery: LeaseRecoveryGate(grace: .seconds(5)), logger: rpcTestLogger)
+    }
+
+    @Test func aFailedBatchStaysWithItsWorkerUntilTheSecondHeartbeatShowsWhatItHolds() async throws {
         try await IsolatedDatabase.withTaskStore { taskStore, client in
             let broken = RecordingWorker(failsBatches: true)
             try await withTestServer(router: broken.router()) { _, port in
-                _ = try await scheduleDue(taskStore, count: 7)
+                let ids = try await scheduleDue(taskStore, count: 7)
                 let (dispatcher, registry) = makeDispatcher(taskStore, ports: [port])
                 await dispatcher.dispatchDueTasks()
-                #expect(try await statuses(client) == ["scheduled": 7])
-                let attempts = try await client.query("SELECT sum(attempts) FROM tasks")
+                #expect(try await statuses(client) == ["dispatched": 7], "the worker may have taken them before the deadline")
+                #expect(registry.freeSlots == 0, "no task for the worker until it heartbeats")
+
+                let service = makeService(taskStore, registry, dispatcher)
+                // The first heartbeat heard may have been sent before the deadline; the second was not.
+                let held = ids.prefix(2).map { $0.uuidString.lowercased() }
+                let heartbeat = HeartbeatRequest(
+                    workerID: 1, address: "127.0.0.1:\(port)", capacity: 10, freeSlots: 8, heldTaskIDs: held)
+                _ = try await service.sendHeartbeat(heartbeat)
+                #expect(try await statuses(client) == ["dispatched": 7])
+                #expect(registry.freeSlots == 8, "offered tasks again after a heartbeat")
+                let reply = try await service.sendHeartbeat(heartbeat)
+                #expect(reply.acknowledged && reply.heartbeatTimeoutMicros > 4_000_000)
+                #expect(try await statuses(client) == ["dispatched": 2, "scheduled": 5], "what it does not hold is back")
+                let attempts = try await client.query("SELECT sum(attempts) FROM tasks WHERE status = 'scheduled'")
                 #expect(try attempts.first?.int(0) == 0, "a failed hand-off is not an attempt")
-                #expect(registry.freeSlots == 10, "the reserved slots are free again")
             }
         }
     }
 
-    @Test func anUnreachableWorkerIsRemovedAndItsTasksRequeued() async throws {
+    @Test func aRefusedTaskIsBackInTheQueueAtOnce() async throws {
+        try await IsolatedDatabase.withTaskStore { taskStore, client in
+            let worker = RecordingWorker(refuses: true)
+            try await withTestServer(router: worker.router()) { _, port in
+                _ = try await scheduleDue(taskStore, count: 3)
+                let (dispatcher, registry) = makeDispatcher(taskStore, ports: [port])
+                await dispatcher.dispatchDueTasks()
+                #expect(worker.tasks.count == 3)
+                #expect(try await statuses(client) == ["scheduled": 3], "due again at once")
+                #expect(registry.freeSlots == 0, "no task for the worker until it heartbeats")
+            }
+        }
+    }
+
+    @Test func anUnreachableWorkerGetsNoMoreTasksAndItsTasksGoBackWhenItIsLost() async throws {
         try await IsolatedDatabase.withTaskStore { taskStore, client in
             let closedPort = try await withTestServer(router: RecordingWorker().router()) { _, port in port }
             _ = try await scheduleDue(taskStore, count: 5)
             let (dispatcher, registry) = makeDispatcher(taskStore, ports: [closedPort])
             await dispatcher.dispatchDueTasks()
+            #expect(registry.freeSlots == 0)
+            let monitor = LivenessMonitor(
+                registry: registry, clients: WorkerClientPool(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: rpcTestLogger),
+                store: taskStore, dispatcher: dispatcher, heartbeatTimeout: .seconds(5),
+                leaseRecovery: LeaseRecoveryGate(grace: .seconds(5)), logger: rpcTestLogger)
+            #expect(await monitor.check(now: .now + .seconds(6)).map(\.id) == [1])
             #expect(try await statuses(client) == ["scheduled": 5])
-            #expect(registry.isEmpty)
         }
     }
 

@@ -38,8 +38,10 @@ import Testing
             let store = CoordinatorStore(client: client)
             let registry = WorkerRegistry(defaultCapacity: 5)
             let id = UUID()
+            let record = PresenceRecord()
+            #expect(record.registrationTerm(heartbeatTimeout: .seconds(5)) == nil, "no registration before the row is written")
             let presence = CoordinatorPresence(
-                id: id, store: store, registry: registry, interval: .milliseconds(50), logger: TestDatabase.logger
+                id: id, store: store, registry: registry, record: record, interval: .milliseconds(50), logger: TestDatabase.logger
             ) { "coordinator.test:8080" }
             let group = ServiceGroup(services: [presence], logger: TestDatabase.logger)
             let running = Task { try await group.run() }
@@ -48,6 +50,8 @@ import Testing
             }
             #expect(row.address == "coordinator.test:8080")
             #expect(row.workers == 0)
+            let term = try #require(record.registrationTerm(heartbeatTimeout: .seconds(5)))
+            #expect(term > .seconds(4) && term <= .seconds(5), "the timeout less the row's age")
             await group.triggerGracefulShutdown()
             try await running.value
             #expect(try await store.liveCoordinators(staleness: .seconds(10)).isEmpty)

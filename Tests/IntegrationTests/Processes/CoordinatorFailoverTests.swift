@@ -49,6 +49,39 @@ import Testing
         }
     }
 
+    /// A coordinator stopped (SIGSTOP) for 15 s while its hand-off to a worker is on its way (the
+    /// worker was stopped too, and continued at once): the worker takes the hand-off in time and
+    /// moves with its tasks to the other coordinator, which takes over what is left; when the
+    /// stopped coordinator continues, it takes back nothing and hands out nothing twice.
+    @Test func aCoordinatorStoppedWithHandOffsInFlightLosesAndRepeatsNothing() async throws {
+        let ledger = Ledger()
+        defer { ledger.remove() }
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            let other = try await cluster.startAnotherCoordinator()
+            try await cluster.startScheduler()
+            let servers = "127.0.0.1:\(cluster.coordinatorPort),127.0.0.1:\(other.port)"
+            let slow = try await cluster.startWorker(executor: "shell", extraArguments: ["--coordinator=\(servers)", "--capacity=5"])
+            try await cluster.startWorker(executor: "shell", extraArguments: ["--coordinator=\(servers)", "--capacity=5"])
+            try await cluster.waitForCoordinatorWorkers([2])
+            let coordinator = try #require(cluster.coordinator)
+            slow.signal(SIGSTOP)
+            let taskIDs = try await cluster.scheduleBatch(
+                commands: (0..<20).map { "\(ledger.append($0)); sleep 1" }, at: .now(), maxAttempts: 3)
+            try await Task.sleep(for: .milliseconds(500))
+            coordinator.signal(SIGSTOP)
+            slow.signal(SIGCONT)
+            try await Task.sleep(for: .seconds(15))
+            coordinator.signal(SIGCONT)
+            for taskID in taskIDs {
+                _ = try await cluster.waitForStatus(of: taskID, "completed", timeout: .seconds(60))
+            }
+            try await Task.sleep(for: .seconds(3))
+            #expect(ledger.runs.sorted() == Array(0..<20), "every task ran exactly once")
+            #expect(cluster.workers.allSatisfy { $0.log.contains("moving to another coordinator") })
+        }
+    }
+
     @Test func whatNoLiveWorkerHoldsIsBackInTheQueueWithinTheHeartbeatTimeout() async throws {
         try await withCluster { cluster in
             try await cluster.startCoordinator()

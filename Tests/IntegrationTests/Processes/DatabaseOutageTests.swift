@@ -42,8 +42,8 @@ import Testing
     /// heartbeats could not be written are not taken back: every task runs once and completes.
     @Test func finalReportsOutliveADatabaseOutageAndNoTaskRunsTwice() async throws {
         let postgres = try await TestEnvironment.startThrowawayPostgres()
-        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: ledger) }
+        let ledger = Ledger()
+        defer { ledger.remove() }
         let count = 300
         try await withCluster(Cluster(databaseURL: postgres.url) {}) { cluster in
             // Leases shorter than the outage, so they all run out while it lasts.
@@ -51,10 +51,10 @@ import Testing
             try await cluster.startScheduler()
             for _ in 0..<3 { try await cluster.startWorker(executor: "shell") }
             let taskIDs = try await cluster.scheduleBatch(
-                commands: (0..<count).map { "echo \($0) >> \(ledger.path); sleep 0.1" }, at: .now())
+                commands: (0..<count).map { "\(ledger.append($0)); sleep 0.1" }, at: .now())
             #expect(taskIDs.count == count)
             try await eventually("tasks to be running") {
-                ((try? String(contentsOf: ledger, encoding: .utf8))?.split(separator: "\n").count ?? 0) >= 30 ? true : nil
+                ledger.runs.count >= 30 ? true : nil
             }
             try await postgres.pause()
             try await Task.sleep(for: .seconds(20))
@@ -63,7 +63,7 @@ import Testing
                 let done = try await cluster.waitForStatus(of: taskID, "completed", timeout: .seconds(60))
                 #expect(done["attempts"] as? Int == 1, "\(done)")
             }
-            let runs = try String(contentsOf: ledger, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+            let runs = ledger.runs
             #expect(runs.sorted() == Array(0..<count), "every task ran exactly once")
         }
         try await postgres.stop()

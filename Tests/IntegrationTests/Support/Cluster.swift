@@ -53,15 +53,18 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    /// Starts the coordinator, listening on `host` (this host's loopback by default).
-    func startCoordinator(host: String = "127.0.0.1", extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
+    /// Starts the coordinator, listening on `host` (this host's loopback by default), with a
+    /// heartbeat timeout of 3 s unless told otherwise.
+    func startCoordinator(
+        host: String = "127.0.0.1", heartbeatTimeout: String = "3s", extraArguments: [String] = [], environment: [String: String] = [:]
+    ) async throws {
         if coordinatorPort == 0 { coordinatorPort = try await freePort() }
         if coordinatorAdminPort == 0 { coordinatorAdminPort = try await freePort() }
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("coordinator"),
             arguments: [
                 "--coordinator_port=\(host):\(coordinatorPort)", "--admin_port=127.0.0.1:\(coordinatorAdminPort)",
-                "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=3s", "--poll_interval=200ms",
+                "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=\(heartbeatTimeout)", "--poll_interval=200ms",
             ] + extraArguments,
             environment: databaseEnvironment.merging(environment) { $1 })
         coordinator = process
@@ -172,6 +175,15 @@ final class Cluster: @unchecked Sendable {
                 throw TimedOut(description: "task \(taskID) ended \(current), not \(state): \(status)")
             }
             return current == state ? status : nil
+        }
+    }
+
+    /// Waits until the coordinator lists every worker started, each with nothing in flight.
+    func waitUntilWorkersAreIdle(timeout: Duration = .seconds(30)) async throws {
+        let url = "http://127.0.0.1:\(coordinatorAdminPort)/workers"
+        try await eventually("every worker idle", timeout: timeout) {
+            let listed = try await curl([url]).json["workers"] as? [[String: Any]] ?? []
+            return listed.count == self.workers.count && listed.allSatisfy { $0["in_flight"] as? Int == 0 } ? true : nil
         }
     }
 

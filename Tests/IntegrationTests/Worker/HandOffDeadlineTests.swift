@@ -1,5 +1,4 @@
 import ClusterKit
-import Synchronization
 import Testing
 
 @testable import Core
@@ -7,49 +6,24 @@ import Testing
 @testable import WorkerService
 
 /// A worker judges a hand-off's deadline by the coordinator's clock, which it learns from
-/// heartbeat replies, so hosts whose clocks disagree still take hand-offs in time and refuse late ones.
+/// heartbeat replies, so hosts whose clocks disagree still take hand-offs in time and refuse late
+/// ones; and it starts no task once its registration may have lapsed.
 @Suite struct HandOffDeadlineTests {
     private static let second: Int64 = 1_000_000
 
-    /// A local clock the test sets.
-    private final class ManualClock: Sendable {
-        let micros = Mutex<Int64>(1_800_000_000 * 1_000_000)
-        func read() -> Int64 { micros.withLock { $0 } }
-        func advance(by delta: Int64) { micros.withLock { $0 += delta } }
-    }
-
-    @Test func theOffsetIsTakenAtTheRoundTripsMidpoint() {
-        let local = ManualClock()
-        let clock = CoordinatorClock(localNow: local.read)
-        #expect(clock.now() == local.read(), "before any reply, the local clock")
-        let sentAt = local.read()
-        local.advance(by: 200_000)
-        // The coordinator answered 100 ms into the round trip, its clock 30 s behind.
-        clock.heard(coordinatorTime: sentAt + 100_000 - 30 * Self.second, sentAt: sentAt, receivedAt: local.read())
-        #expect(clock.now() == local.read() - 30 * Self.second)
-    }
-
-    @Test func slowRoundTripsAndRepliesWithoutATimeTeachNothing() {
-        let local = ManualClock()
-        let clock = CoordinatorClock(maxRoundTrip: .seconds(1), localNow: local.read)
-        let sentAt = local.read()
-        local.advance(by: 2 * Self.second)
-        clock.heard(coordinatorTime: sentAt + 3600 * Self.second, sentAt: sentAt, receivedAt: local.read())
-        clock.heard(coordinatorTime: 0, sentAt: sentAt, receivedAt: sentAt + 1)
-        #expect(clock.now() == local.read())
-    }
-
     @Test func aWorkerAheadOfTheCoordinatorTakesHandOffsInTimeAndRefusesLateOnes() async throws {
         try await withRunner(capacity: 2, prefetch: 0, executor: SleepExecutor(duration: .seconds(30))) { runner, _, _ in
-            let local = ManualClock()
-            let clock = CoordinatorClock(localNow: local.read)
-            let worker = WorkerRPCService(runner: runner, coordinatorClock: clock, logger: rpcTestLogger)
-            let coordinatorNow = local.read() - 60 * Self.second
-            clock.heard(coordinatorTime: coordinatorNow, sentAt: local.read(), receivedAt: local.read())
+            let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
+            let coordinatorNow = Timestamp.now().microsecondsSinceEpoch - 60 * Self.second
+            runner.standing.acknowledged(
+                HeartbeatResponse(
+                    acknowledged: true, coordinatorTimeMicros: coordinatorNow, coordinatorID: "c", heartbeatTimeoutMicros: 5 * Self.second),
+                sentAt: .now, receivedAt: .now)
 
-            let inTime = TaskRequest(taskID: "in-time", data: "", attempt: 1, acceptBeforeMicros: coordinatorNow + 5 * Self.second)
+            let inTime = TaskRequest(
+                taskID: "in-time", data: "", attempt: 1, acceptBeforeMicros: coordinatorNow + 5 * Self.second, coordinatorID: "c")
             #expect(worker.submitTask(inTime).success, "by the local clock its deadline passed a minute ago")
-            let late = TaskRequest(taskID: "late", data: "", attempt: 1, acceptBeforeMicros: coordinatorNow - 1)
+            let late = TaskRequest(taskID: "late", data: "", attempt: 1, acceptBeforeMicros: coordinatorNow - 1, coordinatorID: "c")
             #expect(worker.submitTask(late) == TaskResponse(taskID: "late", message: "the hand-off's deadline passed", success: false))
             _ = runner.cancel(taskID: "in-time")
         }
@@ -62,19 +36,39 @@ import Testing
             configuration.coordinatorAddresses = [ListenAddress(host: "127.0.0.1", port: port)]
             configuration.heartbeatInterval = .milliseconds(20)
             let client = makeCoordinatorClient(port: port)
-            let clock = CoordinatorClock()
             let heartbeats = HeartbeatSender(
-                client: client, runner: runner, coordinatorClock: clock, configuration: configuration,
-                advertisedAddress: { "127.0.0.1:1" }, logger: rpcTestLogger)
+                client: client, runner: runner, configuration: configuration, advertisedAddress: { "127.0.0.1:1" },
+                logger: rpcTestLogger)
             let sending = Task { try await heartbeats.run() }
             let offset = try await eventually("a heartbeat reply") { () -> Int64? in
-                let offset = clock.now() - Timestamp.now().microsecondsSinceEpoch
-                return offset < -1800 * Self.second ? offset : nil
+                guard let time = runner.standing.coordinatorTime() else { return nil }
+                return time - Timestamp.now().microsecondsSinceEpoch
             }
             #expect(abs(offset + 3600 * Self.second) < Self.second, "an hour behind, to within the round trip")
             sending.cancel()
             _ = try? await sending.value
             await client.close()
+        }
+    }
+
+    @Test func aQueuedTaskWhoseRegistrationLapsedIsHandedBackUnstarted() async throws {
+        let executor = GateExecutor()
+        try await withRunner(capacity: 1, prefetch: 1, executor: executor) { runner, coordinator, _ in
+            runner.standing.acknowledged(
+                HeartbeatResponse(
+                    acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch, coordinatorID: "c",
+                    heartbeatTimeoutMicros: 300_000),
+                sentAt: .now, receivedAt: .now)
+            #expect(runner.submit(TaskRequest(taskID: "running", data: "", attempt: 1)) == .accepted)
+            #expect(runner.submit(TaskRequest(taskID: "queued", data: "", attempt: 1)) == .accepted)
+            try await eventually("the first task to start") { coordinator.reports(of: "running").isEmpty ? nil : true }
+            // No heartbeat is acknowledged for longer than the coordinator's timeout, as for a
+            // worker stopped (SIGSTOP) or cut off; then its slot frees.
+            try await Task.sleep(for: .milliseconds(400))
+            executor.open()
+            let handedBack = try await eventually("the queued task to be handed back") { coordinator.finalReports(of: "queued").first }
+            #expect(handedBack.status == .queued)
+            #expect(coordinator.reports(of: "queued").count == 1, "it never started")
         }
     }
 }

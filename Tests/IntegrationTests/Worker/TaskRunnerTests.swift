@@ -99,7 +99,7 @@ import Testing
 
     @Test func cancelTaskKillsARunningShellTaskAndDropsAQueuedOne() async throws {
         try await withRunner(capacity: 1, prefetch: 1, executor: ShellExecutor()) { runner, coordinator, _ in
-            let worker = WorkerRPCService(runner: runner, coordinatorClock: CoordinatorClock(), logger: rpcTestLogger)
+            let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
             try await withTestServer(router: worker.router()) { _, workerPort in
                 let client = makeClient(port: workerPort)
                 _ = runner.submit(Self.task(1, "sleep 60"))
@@ -136,7 +136,7 @@ import Testing
     @Test func refusalsSayWhy() async throws {
         try await withRunner(capacity: 1, prefetch: 0, executor: SleepExecutor(duration: .seconds(30))) {
             runner, coordinator, _ in
-            let worker = WorkerRPCService(runner: runner, coordinatorClock: CoordinatorClock(), logger: rpcTestLogger)
+            let worker = WorkerRPCService(runner: runner, logger: rpcTestLogger)
             #expect(worker.submitTask(Self.task(1)).success)
             #expect(worker.submitTask(Self.task(2)) == TaskResponse(taskID: "task-2", message: "worker is full", success: false))
             runner.drain()
@@ -174,7 +174,7 @@ import Testing
             configuration.heartbeatInterval = .milliseconds(20)
             let client = makeCoordinatorClient(port: port)
             let heartbeats = HeartbeatSender(
-                client: client, runner: runner, coordinatorClock: CoordinatorClock(), configuration: configuration,
+                client: client, runner: runner, configuration: configuration,
                 advertisedAddress: { "127.0.0.1:1" }, logger: rpcTestLogger)
             let sending = Task { try await heartbeats.run() }
             try await eventually("a heartbeat") { coordinator.heartbeats.first }

@@ -50,6 +50,17 @@ import Testing
         #expect(state.nextStep().isFinished)
     }
 
+    @Test func queuedTasksThatMayNotStartAreHandedBack() {
+        var state = TaskRunnerState(capacity: 1, prefetch: 3)
+        let admitted = ContinuousClock.now
+        for id in ["a", "b", "c"] { _ = state.admit(Self.task(id), at: admitted) }
+        _ = state.admit(Self.task("d"), at: admitted + .seconds(1))
+        let step = state.nextStep { $0 > admitted }
+        #expect(step.endedUnrun.map(\.request.taskID) == ["a", "b", "c"])
+        #expect(step.endedUnrun.allSatisfy { $0.reason == .registrationLapsed })
+        #expect(step.starts.map(\.request.taskID) == ["d"])
+    }
+
     /// Runs one task for `runTime` so that the state learns how long tasks take.
     private static func runOne(_ state: inout TaskRunnerState, _ id: String, for runTime: Duration) {
         _ = state.admit(task(id))
