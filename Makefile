@@ -1,13 +1,18 @@
 # Everyday commands. Each target is a thin wrapper around a script in scripts/.
 CONFIG ?= release
 
-.PHONY: dev test build bench deps proto
+.PHONY: dev run test build bench deps proto
 
-## Start a local cluster (PostgreSQL, scheduler, coordinator, workers); Ctrl-C stops it.
+## Build (CONFIG=debug for a debug build), then start a local cluster (PostgreSQL, scheduler,
+## coordinator, workers); Ctrl-C stops it.
 dev:
 	CONFIG=$(CONFIG) scripts/dev-cluster.sh
 
-## Run every check and test.
+## Start the local cluster on the executables already built, without building.
+run:
+	CONFIG=$(CONFIG) BUILD=0 scripts/dev-cluster.sh
+
+## Run every check and test (installs the tests' packages too: scripts/install-deps.sh --tests).
 test:
 	scripts/test.sh
 
@@ -20,7 +25,7 @@ bench: deps
 	PATH="$$PATH:/opt/swift/usr/bin" swift build -c release --static-swift-stdlib
 	.build/release/taskmaster-bench
 
-## Install the system packages the build and the tests need.
+## Install the system packages that building and running a local cluster need.
 deps:
 	scripts/install-deps.sh
 

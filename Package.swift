@@ -72,10 +72,12 @@ let package = Package(
         ),
         /// What every service needs: time, configuration, logging, security primitives, the HTTP
         /// server limits and JSON errors, health and metrics plumbing with the admin server, the
-        /// service lifecycle. No web framework: the admin server is SwiftNIO's HTTP/1.1 alone.
+        /// service lifecycle, and `--check`. No web framework: the admin server is SwiftNIO's
+        /// HTTP/1.1 alone.
         .target(
             name: "Core",
             dependencies: [
+                "APIClient",
                 "APIModels",
                 "CMemory",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -285,6 +287,7 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
+                "APIModels",
                 "Core",
                 "Recurrence",
                 "RPC",

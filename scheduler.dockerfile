@@ -8,9 +8,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY Package.swift ./
+# The Swift packages' versions CI tested: the commit of each version's tag, looked up on GitHub
+# (see the README's docker-compose section).
+COPY deploy/swift-packages.pins scripts/swift-pins.sh ./
+RUN bash swift-pins.sh resolve swift-packages.pins > Package.resolved
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product scheduler --static-swift-stdlib \
+RUN swift build -c release --product scheduler --static-swift-stdlib --force-resolved-versions \
     && install -D "$(swift build -c release --show-bin-path)/scheduler" /staging/scheduler
 
 FROM debian:bookworm-slim

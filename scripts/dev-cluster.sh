@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Builds TaskMaster and runs a local cluster in the foreground: PostgreSQL (a throwaway server
-# unless DATABASE_URL or POSTGRES_HOST is set), the scheduler, the coordinator and workers, each
-# log line prefixed with its service's name. Ctrl-C (or SIGTERM) stops everything it started.
+# Installs what building and running need (scripts/install-deps.sh, without the tests' packages),
+# builds TaskMaster unless BUILD=0, and runs a local cluster in the foreground: PostgreSQL (a
+# throwaway server unless DATABASE_URL or POSTGRES_HOST is set), the scheduler, the coordinator and
+# workers, each log line prefixed with its service's name. Ctrl-C (or SIGTERM) stops everything it
+# started.
 #
 # Everything binds 127.0.0.1; workers' admin servers take free ports (logged). The workers run
 # each task's command with /bin/sh unless EXECUTOR says otherwise.
 #
-# Environment: CONFIG=release|debug (release), SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
+# Environment: CONFIG=release|debug (release), BUILD=1|0 (1; 0 runs the executables already in
+# .build/$CONFIG without building: `make run`), SCHEDULER_PORT (8081), COORDINATOR_PORT (8080),
 # ADMIN_PORT (9090, the coordinator's admin server), WORKERS (3), LOG_LEVEL (info),
 # EXECUTOR=shell|sleep|noop (shell), TASK_DURATION (5s, the sleep executor's work time),
 # TASKMASTER_API_TOKEN and TASKMASTER_CLUSTER_TOKEN (generated when unset).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo_root"
-ensure_swift_on_path
 
 config=${CONFIG:-release}
+build=${BUILD:-1}
 scheduler_port=${SCHEDULER_PORT:-8081}
 coordinator_port=${COORDINATOR_PORT:-8080}
 admin_port=${ADMIN_PORT:-9090}
@@ -26,6 +29,7 @@ task_duration=${TASK_DURATION:-5s}
 ready_timeout_seconds=120
 
 [[ "$config" == debug || "$config" == release ]] || die "CONFIG must be debug or release, not '$config'"
+[[ "$build" == 0 || "$build" == 1 ]] || die "BUILD must be 1 (build first) or 0 (run the existing build), not '$build'"
 [[ "$executor" == shell || "$executor" == sleep || "$executor" == noop ]] \
   || die "EXECUTOR must be shell, sleep or noop, not '$executor'"
 for value in "$scheduler_port" "$coordinator_port" "$admin_port" "$workers"; do
@@ -86,13 +90,24 @@ random_token() {
 export TASKMASTER_API_TOKEN=${TASKMASTER_API_TOKEN:-$(random_token)}
 export TASKMASTER_CLUSTER_TOKEN=${TASKMASTER_CLUSTER_TOKEN:-$(random_token)}
 
+# What building and running need; the tests' own packages are left to `scripts/install-deps.sh --tests`.
 scripts/install-deps.sh
-say "building ($config)"
-# A release build links the Swift runtime statically, as the Dockerfiles build it.
-build_flags=(-c "$config")
-if [[ $config == release ]]; then build_flags+=(--static-swift-stdlib); fi
-swift build "${build_flags[@]}"
-bin=$(swift build "${build_flags[@]}" --show-bin-path)
+if ((build)); then
+  ensure_swift_on_path
+  say "building ($config)"
+  # A release build links the Swift runtime statically, as the Dockerfiles build it.
+  build_flags=(-c "$config")
+  if [[ $config == release ]]; then build_flags+=(--static-swift-stdlib); fi
+  swift build "${build_flags[@]}"
+  bin=$(swift build "${build_flags[@]}" --show-bin-path)
+else
+  bin="$repo_root/.build/$config"
+  for executable in scheduler coordinator worker; do
+    [[ -x "$bin/$executable" ]] \
+      || die "no $config build in $bin ($executable is missing): run \`make dev\` or \`make build\` first"
+  done
+  say "running the $config build in $bin without building (BUILD=0)"
+fi
 
 if [[ -z "${DATABASE_URL:-}" && -z "${POSTGRES_HOST:-}" ]]; then
   say "starting a throwaway PostgreSQL"

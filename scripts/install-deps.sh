@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that building, testing and running TaskMaster locally need.
+# Installs the Debian 12 packages TaskMaster needs. Without arguments: what building it and running
+# a local cluster need (`make dev`, `make build`). With --tests: those, and what the tests need
+# besides (`make test`). --list prints the packages of the chosen set, one a line, and installs
+# nothing.
 # Idempotent: installs only what is missing, and runs `apt-get update` only when it installs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-required=(
+# Building, and running a local cluster.
+build_and_run=(
   pkg-config          # SwiftPM finds the C libraries through it
   libnghttp2-dev      # HTTP/2 between the services
   libprotobuf-c-dev   # protobuf messages
@@ -12,10 +16,41 @@ required=(
   libpq-dev           # PostgreSQL client library
   postgresql          # throwaway servers for the cluster and the tests
   curl                # health checks and the examples the cluster prints
+)
+# The tests only.
+tests_only=(
   iproute2            # network namespaces: the tests' other host
   chromium            # the dashboard's tests drive it headless
 )
+# The tests' Python virtual environment, installed when python3 cannot create one.
+tests_python=(python3 python3-venv)
 optional=(postgresql-contrib)
+
+usage() {
+  printf 'usage: %s [--tests] [--list]\n' "$0"
+}
+
+with_tests=false
+list_only=false
+for argument in "$@"; do
+  case $argument in
+    --tests) with_tests=true ;;
+    --list) list_only=true ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '$argument'" ;;
+  esac
+done
+
+required=("${build_and_run[@]}")
+if $with_tests; then
+  required+=("${tests_only[@]}")
+fi
+
+if $list_only; then
+  printf '%s\n' "${required[@]}" "${optional[@]}"
+  if $with_tests; then printf '%s\n' "${tests_python[@]}"; fi
+  exit 0
+fi
 
 is_installed() {
   [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
@@ -32,8 +67,8 @@ missing=()
 for package in "${required[@]}"; do
   is_installed "$package" || missing+=("$package")
 done
-if ! python_can_make_venvs; then
-  missing+=(python3 python3-venv)
+if $with_tests && ! python_can_make_venvs; then
+  missing+=("${tests_python[@]}")
 fi
 missing_optional=()
 for package in "${optional[@]}"; do
@@ -75,4 +110,6 @@ fi
 if ((${#missing_optional[@]} > 0)) && ! apt_get install --no-install-recommends "${missing_optional[@]}"; then
   say "optional packages not installed (not needed to build or test): ${missing_optional[*]}"
 fi
-python_can_make_venvs || die "python3 cannot create virtual environments even after installing python3-venv"
+if $with_tests; then
+  python_can_make_venvs || die "python3 cannot create virtual environments even after installing python3-venv"
+fi

@@ -145,7 +145,8 @@ process_level_suites() {
   printf '\\.(%s)/' "$(sed -n 's/^@Suite.* struct \([A-Za-z0-9_]*\).*/\1/p' Tests/IntegrationTests/Processes/*.swift | paste -sd '|')"
 }
 
-step "system packages" scripts/install-deps.sh || { print_summary; exit 1; }
+# What building needs and what only the tests need (Chromium, iproute2, Python venvs).
+step "system packages" scripts/install-deps.sh --tests || { print_summary; exit 1; }
 step "C module imports" scripts/check-c-imports.sh || true
 step "generated protobuf-c code is current" scripts/generate-proto.sh --check || true
 

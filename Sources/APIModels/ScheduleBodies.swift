@@ -85,14 +85,23 @@ package struct ScheduleListResponse: Codable, Sendable {
 
 /// The body of `GET /schedules/{id}/upcoming`.
 package struct UpcomingFiresResponse: Codable, Sendable {
+    /// In UTC.
     package var fireTimes: [String]
+    /// The schedule's time zone.
+    package var timezone: String
+    /// The same instants on the wall clock of `timezone`, with its offset at each.
+    package var localFireTimes: [String]
 
     enum CodingKeys: String, CodingKey {
         case fireTimes = "fire_times"
+        case timezone
+        case localFireTimes = "local_fire_times"
     }
 
-    package init(fireTimes: [String]) {
+    package init(fireTimes: [String], timezone: String, localFireTimes: [String]) {
         self.fireTimes = fireTimes
+        self.timezone = timezone
+        self.localFireTimes = localFireTimes
     }
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -54,4 +55,8 @@ int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd) {
     }
     *output_fd = pipe_fds[0];
     return 0;
+}
+
+int cprocess_become_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
 }

@@ -30,7 +30,7 @@ package struct ScheduleTimeZone: Sendable, Hashable {
     }
 
     /// Seconds the wall clock is ahead of UTC at `instant`.
-    func offset(at instant: Int64) -> Int64 {
+    package func offset(at instant: Int64) -> Int64 {
         Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
     }
 

@@ -38,7 +38,12 @@ package struct SchedulerApplication: Sendable {
         let api = Self.httpApplication(
             configuration: configuration, store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
-        try await ServiceRunner.run([postgres, BindingService(api, address: configuration.listenAddress), sampler], logger: logger)
+        let admin = configuration.adminAddress.map {
+            AdminServer(address: $0, readiness: [.database(postgres)], metrics: metrics, logger: logger)
+        }
+        try await ServiceRunner.run(
+            [postgres] + (admin.map { [$0] } ?? []) + [BindingService(api, address: configuration.listenAddress), sampler],
+            logger: logger)
         logger.info("scheduler stopped")
     }
 
@@ -104,9 +109,9 @@ package struct SchedulerApplication: Sendable {
             (DashboardEndpoints.assetPath, .get, DashboardEndpoints.asset),
         ] + DashboardEndpoints.pagePaths.map { ($0, .get, DashboardEndpoints.page) } + (health.routes + [workers.route, coordinators.route]).map { route in (route.path, .get, { _, _ in Response(try await route.handler()) }) }
         let router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
-        let allowedMethods = Dictionary(grouping: routes, by: \.path).mapValues { $0.map(\.method) }
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: APIErrorMiddleware(allowedMethods: allowedMethods))
+        let knownRoutes = KnownRoutes(routes.map { ($0.path, $0.method) })
+        router.add(middleware: RequestMetricsMiddleware(routes: knownRoutes))
+        router.add(middleware: APIErrorMiddleware(routes: knownRoutes))
         switch configuration.access {
         case .token(let token):
             router.add(middleware: BearerTokenMiddleware(token: token, isPublic: SchedulerConfiguration.isPublic))

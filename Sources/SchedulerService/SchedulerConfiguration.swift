@@ -4,6 +4,8 @@ package import Core
 package struct SchedulerConfiguration: Sendable, Hashable {
     /// Where the API listens; the default is every interface.
     package var listenAddress = ListenAddress(host: "0.0.0.0", port: 8081)
+    /// Where the admin server (`/healthz`, `/readyz`, `/metrics`, no token) listens; nil: none.
+    package var adminAddress: ListenAddress?
     /// Largest request body accepted; bigger bodies are refused with 413 without being buffered.
     package var maxBodyBytes = 1 << 20
     /// Largest body of `POST /schedule/batch`.

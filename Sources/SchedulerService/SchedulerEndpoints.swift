@@ -76,7 +76,9 @@ struct SchedulerEndpoints: Sendable {
         case .notFound:
             throw Self.noTask(id)
         case .alreadyFinished(let state):
-            throw APIError(.alreadyFinished, "the task already ended \(state.rawValue); it cannot be cancelled")
+            throw APIError(
+                .alreadyFinished,
+                state == .cancelled ? "the task is already cancelled" : "the task already ended (\(state.rawValue)); it cannot be cancelled")
         case .cancelled:
             context.logger.info("Task cancelled", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
             return try await taskResponse(id: text)
@@ -102,7 +104,7 @@ struct SchedulerEndpoints: Sendable {
     func listTasks(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query = try TaskListQuery(request.uri.queryParameters)
         let page = try await store.listTasks(
-            status: query.status, scheduleID: query.scheduleID, after: query.after, limit: query.limit)
+            status: query.status, scheduleID: query.scheduleID, idPrefix: query.idPrefix, after: query.after, limit: query.limit)
         return Response(try .json(TaskListResponse(page)))
     }
 

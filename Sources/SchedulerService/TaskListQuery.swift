@@ -5,7 +5,8 @@ import Core
 import TaskStorage
 
 /// The query of `GET /tasks`: `status` (one task state), `schedule_id` (the tasks one schedule
-/// made), `limit` (1–1000, default 100) and `after` (the `next` cursor of the previous page).
+/// made), `id_prefix` (the tasks whose id starts with it), `limit` (1–1000, default 100) and
+/// `after` (the `next` cursor of the previous page).
 struct TaskListQuery: Sendable, Hashable {
     static let limitRange = 1...1000
     static let defaultLimit = 100
@@ -14,8 +15,10 @@ struct TaskListQuery: Sendable, Hashable {
     var scheduleID: UUID?
     var limit: Int
     var after: PageCursor?
+    var idPrefix: IDPrefix?
 
     init(_ parameters: Parameters) throws(APIError) {
+        idPrefix = try QueryParameter.idPrefix(in: parameters)
         status = try QueryParameter.value(of: "status", in: parameters, expecting: Self.statusExpectation) {
             TaskState(rawValue: $0)
         }

@@ -109,7 +109,7 @@ package final class TaskRunner: Service, Sendable {
             return true
         }
         if started {
-            logger.info("draining: no new tasks, running ones may take \(drainTimeout.shortDescription)")
+            logger.info("draining: no new tasks, running ones may take \(drainTimeout.flagText)")
             wake.signal()
         }
     }

@@ -62,6 +62,7 @@ struct CoordinatorCommand: ServiceCommand {
     }
 
     func run() async throws {
+        if common.check { await SelfCheck.exit(probing: adminAddress) }
         common.bootstrapLogging()
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = CoordinatorConfiguration()

@@ -20,6 +20,10 @@ struct SchedulerCommand: ServiceCommand {
     @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
     var listenAddress = SchedulerConfiguration().listenAddress
 
+    @Option(
+        name: .customLong("admin_port"),
+        help: "Address of an HTTP admin server (/healthz, /readyz, /metrics) that takes no token, for Prometheus; empty: none.")
+    var adminPort = ""
     @Option(name: .customLong("max_body_bytes"), help: "Largest request body accepted.")
     var maxBodyBytes = SchedulerConfiguration().maxBodyBytes
 
@@ -53,6 +57,7 @@ struct SchedulerCommand: ServiceCommand {
         guard (1...(256 << 20)).contains(maxBatchBodyBytes) else {
             throw ValidationError("--max_batch_body_bytes must be between 1 and 268435456")
         }
+        if !adminPort.isEmpty { _ = try ListenAddress(parsing: adminPort) }
         guard maxBodyMemory >= 1 else { throw ValidationError("--max_body_memory must be at least 1") }
         guard (1...1_000_000).contains(maxConnections) else {
             throw ValidationError("--max_connections must be between 1 and 1000000")
@@ -64,9 +69,11 @@ struct SchedulerCommand: ServiceCommand {
     }
 
     func run() async throws {
+        if common.check { await SelfCheck.exit(probing: listenAddress) }
         common.bootstrapLogging()
         var configuration = SchedulerConfiguration()
         configuration.listenAddress = listenAddress
+        configuration.adminAddress = adminPort.isEmpty ? nil : try ListenAddress(parsing: adminPort)
         configuration.maxBodyBytes = maxBodyBytes
         configuration.maxBatchBodyBytes = maxBatchBodyBytes
         configuration.maxBodyMemory = maxBodyMemory

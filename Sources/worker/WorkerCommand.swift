@@ -70,6 +70,7 @@ struct WorkerCommand: ServiceCommand {
     }
 
     func run() async throws {
+        if common.check { await SelfCheck.exit(probing: adminAddress) }
         common.bootstrapLogging()
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = WorkerConfiguration()

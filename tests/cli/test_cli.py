@@ -208,3 +208,39 @@ def test_wait_outlives_a_scheduler_restart(cli, cluster):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "retrying for up to" in result.stdout, result.stdout
     assert "survived-the-restart" in result.stdout
+
+
+def test_ids_can_be_shortened_to_a_unique_beginning(cli, cluster):
+    task_id = schedule(cluster, "echo short", offset_seconds=3600)
+    shown = cli("status", task_id[:8])
+    assert shown.returncode == 0, shown.stderr
+    assert task_id in shown.stdout
+    assert cli("cancel", task_id[:8]).returncode == 0
+    again = cli("cancel", task_id[:8])
+    assert again.returncode == 1
+    assert again.stderr.strip() == "error: already_finished: the task is already cancelled"
+    unknown = cli("status", "0000000000000000")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: not_found: no task id starts with 0000000000000000"
+    # Seventeen ids: two of them share their first digit.
+    firsts = {}
+    for _ in range(17):
+        other = schedule(cluster, "echo later", offset_seconds=3600)
+        firsts.setdefault(other[0], []).append(other)
+    shared = next(digit for digit, ids in firsts.items() if len(ids) > 1)
+    ambiguous = cli("status", shared)
+    assert ambiguous.returncode == 1
+    assert ambiguous.stderr.strip() == f"error: more than one task id starts with {shared}; give more of it"
+    assert cli("status", "not-an-id").returncode == 2, "a malformed id is a usage error"
+
+
+def test_upcoming_fire_times_are_shown_on_the_schedules_own_clock(cli, cluster):
+    schedule_id = cluster.call("POST", "/schedules", json={
+        "cron": "30 2 * * *", "timezone": "Europe/Berlin", "command": "true",
+        "start_at": "2037-03-28T00:00:00Z"})["schedule_id"]
+    result = cli("schedules", "upcoming", schedule_id[:8], "--count", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "2037-03-28T02:30:00.000+01:00 Europe/Berlin  (2037-03-28T01:30:00.000Z)",
+        "2037-03-29T03:00:00.000+02:00 Europe/Berlin  (2037-03-29T01:00:00.000Z)",
+    ]

@@ -10,4 +10,8 @@
 /// returns an errno value.
 int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd);
 
+/// Makes the calling process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): the processes its
+/// descendants leave behind become its children when their parents exit. Returns 0 or an errno value.
+int cprocess_become_child_subreaper(void);
+
 #endif

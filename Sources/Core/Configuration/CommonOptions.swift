@@ -14,6 +14,11 @@ package struct CommonOptions: ParsableArguments, Sendable {
         help: "Without a token, serve callers from other hosts too (protected mode off). Also TASKMASTER_INSECURE=1.")
     package var insecure = false
 
+    @Flag(
+        name: .customLong("check"),
+        help: "Do not run: ask the service running on this host at the port the flags name whether it is ready (GET /readyz); exit 0 when it is, 1 otherwise. For container healthchecks.")
+    package var check = false
+
     /// The variable that turns protected mode off like `--insecure`.
     package static let insecureVariable = "TASKMASTER_INSECURE"
 
@@ -76,5 +81,5 @@ package struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
         self.duration = duration
     }
 
-    package var defaultValueDescription: String { "\(duration.secondsValue)s" }
+    package var defaultValueDescription: String { duration.flagText }
 }

@@ -24,6 +24,22 @@ extension Duration {
         throw ConfigurationError("'\(text)' is not a duration (for example 500ms, 5s, 1m, 7d)")
     }
 
+    /// The duration as it is written on the command line, in the largest unit that says it
+    /// exactly: `7d`, `36h`, `5s`, `1500ms`, `0s`.
+    package var flagText: String {
+        let (seconds, attoseconds) = components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        guard nanoseconds != 0 else { return "0s" }
+        let units: [(suffix: String, nanoseconds: Int64)] = [
+            ("d", 86_400_000_000_000), ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000),
+            ("ms", 1_000_000), ("us", 1000),
+        ]
+        for unit in units where nanoseconds % unit.nanoseconds == 0 {
+            return "\(nanoseconds / unit.nanoseconds)\(unit.suffix)"
+        }
+        return "\(nanoseconds)ns"
+    }
+
     /// The duration in whole microseconds (PostgreSQL's interval resolution), rounded down.
     package var microseconds: Int64 {
         let (seconds, attoseconds) = components

@@ -49,20 +49,4 @@ package enum MetricNames {
         package static let status = "status"
         package static let outcome = "outcome"
     }
-
-    /// Names Hummingbird's `MetricsMiddleware` uses, and the names they are exported under.
-    static let renamedHTTPMetrics = [
-        "http.server.request.duration": httpRequestDuration,
-        "hb.requests": httpRequests,
-        "hb.request.errors": httpRequestErrors,
-        "http.server.active_requests": httpActiveRequests,
-    ]
-
-    /// Label keys of Hummingbird's `MetricsMiddleware`, and the keys they are exported under.
-    static let renamedHTTPLabels = [
-        "http.route": Label.route,
-        "http.request.method": Label.method,
-        "http.response.status_code": Label.status,
-        "error.type": Label.status,
-    ]
 }

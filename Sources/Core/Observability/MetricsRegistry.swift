@@ -29,16 +29,12 @@ package final class MetricsRegistry: Sendable {
         collectors.emitToBuffer()
     }
 
-    /// The swift-metrics backend writing into this registry: histogram buckets fit for each
-    /// duration, and Hummingbird's HTTP metrics renamed to ours.
+    /// The swift-metrics backend writing into this registry, with histogram buckets fit for each
+    /// duration.
     var metricsFactory: PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: collectors)
         factory.defaultDurationHistogramBuckets = Self.callBuckets
         factory.durationHistogramBuckets = [MetricNames.taskStartDelay: Self.startDelayBuckets]
-        factory.nameAndLabelSanitizer = { name, labels in
-            let name = MetricNames.renamedHTTPMetrics[name] ?? name
-            return (name, labels.map { (MetricNames.renamedHTTPLabels[$0.0] ?? $0.0, $0.1) })
-        }
         return factory
     }
 

@@ -4,12 +4,7 @@ import Core
 /// Turns every error into the API's JSON error shape, including requests the router could not
 /// match: 405 with `Allow` for a known path, 404 for an unknown one.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The methods each known path accepts, by route path (`:name` matches any one segment).
-    let allowedMethods: [String: [HTTPRequest.Method]]
-
-    init(allowedMethods: [String: [HTTPRequest.Method]]) {
-        self.allowedMethods = allowedMethods
-    }
+    let routes: KnownRoutes
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -25,16 +20,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func unmatched(_ request: Request) -> APIError {
         let path = request.uri.path
-        if let allowed = allowedMethods.first(where: { Self.route($0.key, matches: path) })?.value {
+        if let allowed = routes.route(matching: path)?.methods {
             return .methodNotAllowed(request.method, path: path, allowed: allowed)
         }
         return APIError(.notFound, "no such endpoint: \(request.method.rawValue) \(path)")
-    }
-
-    private static func route(_ route: String, matches path: String) -> Bool {
-        let routeSegments = route.split(separator: "/", omittingEmptySubsequences: false)
-        let pathSegments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return routeSegments.count == pathSegments.count
-            && zip(routeSegments, pathSegments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
     }
 }

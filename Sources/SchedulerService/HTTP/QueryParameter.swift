@@ -1,4 +1,5 @@
 import Hummingbird
+import APIModels
 import Core
 import TaskStorage
 
@@ -32,5 +33,12 @@ enum QueryParameter {
         try value(of: "after", in: parameters, expecting: "the \"next\" value of the previous page") {
             PageCursor(token: $0)
         }
+    }
+
+    /// The `id_prefix` of a list: the start of the ids to keep.
+    static func idPrefix(in parameters: Parameters) throws(APIError) -> IDPrefix? {
+        try value(
+            of: "id_prefix", in: parameters, expecting: "the start of an id: 1 to 32 hexadecimal digits, with the id's dashes or none",
+            IDPrefix.init)
     }
 }

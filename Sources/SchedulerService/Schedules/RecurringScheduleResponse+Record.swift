@@ -32,8 +32,12 @@ extension RecurringScheduleResponse {
     /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to
     /// 9999, as RFC 3339.
     static func fireTimes(of schedule: ScheduleRecord, from now: Timestamp, count: Int) -> [String] {
+        fires(of: schedule, from: now, count: count).map(\.rfc3339)
+    }
+
+    /// The instants of `fireTimes(of:from:count:)`.
+    static func fires(of schedule: ScheduleRecord, from now: Timestamp, count: Int) -> [Timestamp] {
         guard let calendar = try? schedule.calendar() else { return [] }
-        return calendar.fires(atOrAfter: now, count: count)
-            .prefix(while: Timestamp.rfc3339Range.contains).map(\.rfc3339)
+        return Array(calendar.fires(atOrAfter: now, count: count).prefix(while: Timestamp.rfc3339Range.contains))
     }
 }

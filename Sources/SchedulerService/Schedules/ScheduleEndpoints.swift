@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import APIModels
 import Core
+import Recurrence
 import TaskStorage
 
 /// The handlers behind `/schedules`.
@@ -29,9 +30,9 @@ struct ScheduleEndpoints: Sendable {
     /// `GET /schedules`: one page of schedules, newest first.
     func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        let limit = try QueryParameter.integer("limit", in: parameters, range: TaskListQuery.limitRange)
+        let limit = try QueryParameter.integer("limit", in: parameters, range: TaskListQuery.limitRange) ?? TaskListQuery.defaultLimit
         let page = try await store.list(
-            after: try QueryParameter.cursor(in: parameters), limit: limit ?? TaskListQuery.defaultLimit)
+            idPrefix: try QueryParameter.idPrefix(in: parameters), after: try QueryParameter.cursor(in: parameters), limit: limit)
         let now = Self.now()
         return Response(
             try .json(
@@ -71,9 +72,15 @@ struct ScheduleEndpoints: Sendable {
     func upcoming(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let count = try QueryParameter.integer("count", in: request.uri.queryParameters, range: Self.upcomingRange)
         let schedule = try await schedule(context)
-        let fireTimes = RecurringScheduleResponse.fireTimes(
-            of: schedule, from: Self.now(), count: count ?? Self.defaultUpcoming)
-        return Response(try .json(UpcomingFiresResponse(fireTimes: fireTimes)))
+        let fires = RecurringScheduleResponse.fires(of: schedule, from: Self.now(), count: count ?? Self.defaultUpcoming)
+        let zone = try? ScheduleTimeZone(identifier: schedule.definition.timezone)
+        return Response(
+            try .json(
+                UpcomingFiresResponse(
+                    fireTimes: fires.map(\.rfc3339), timezone: schedule.definition.timezone,
+                    localFireTimes: fires.map { fire in
+                        fire.rfc3339(utcOffsetSeconds: zone?.offset(at: fire.microsecondsSinceEpoch / 1_000_000) ?? 0)
+                    })))
     }
 
     /// `POST /schedules/{id}/trigger`: one task now, outside the cron.

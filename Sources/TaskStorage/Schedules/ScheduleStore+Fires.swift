@@ -98,13 +98,13 @@ extension ScheduleStore {
     package func timeToNextDecision() async throws -> Duration? {
         try await client.query(
             """
-            SELECT greatest(0, (extract(epoch from min(CASE
+            SELECT (extract(epoch from min(CASE
                     WHEN buffered_fire_at IS NULL AND (overlap = 'allow' OR NOT \(Self.hasUnfinishedTask))
                     THEN next_fire_at - $1 * interval '1 microsecond' ELSE next_fire_at END) - clock_timestamp())
-                * 1000000)::int8)
+                * 1000000)::int8
             FROM schedules s WHERE NOT paused
             """, [FireDecision.lookahead.microseconds]
-        ).first?.int64(0).map { .microseconds($0) }
+        ).first?.int64(0).map { max(.zero, .microseconds($0)) }
     }
 
     /// Whether the schedule `s` has a task that has not finished.

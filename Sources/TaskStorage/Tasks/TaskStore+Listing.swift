@@ -16,18 +16,20 @@ package struct TaskPage: Sendable, Hashable {
 
 extension TaskStore {
     /// Up to `limit` tasks, newest first by `(created_at, id)`, starting after `cursor`, only those
-    /// in `status` when given. Keyset pagination: tasks stored while a client pages through the
-    /// list never shift its pages, so it sees every older task exactly once.
+    /// in `status`, made by the schedule `scheduleID` and whose id starts with `idPrefix` when
+    /// given. Keyset pagination: tasks stored while a client pages through the list never shift
+    /// its pages, so it sees every older task exactly once. An id prefix is a range of the
+    /// primary key, which the planner reads instead of the list's index when it is narrow.
     ///
     /// Pages are read through the `(status, created_at, id)` index alone: without a status, one
     /// page of each status, merged. No index on `(created_at, id)` is kept for the unfiltered
     /// list, since every index costs each update of a task's status a new entry.
     package func listTasks(
-        status: TaskState? = nil, scheduleID: UUID? = nil, after cursor: PageCursor? = nil, limit: Int
+        status: TaskState? = nil, scheduleID: UUID? = nil, idPrefix: IDPrefix? = nil, after cursor: PageCursor? = nil, limit: Int
     ) async throws -> TaskPage {
         precondition(limit > 0, "a page holds at least one task")
         if let scheduleID {
-            return try await listTasks(of: scheduleID, status: status, after: cursor, limit: limit)
+            return try await listTasks(of: scheduleID, status: status, idPrefix: idPrefix, after: cursor, limit: limit)
         }
         var parameters: [(any PostgresBindable)?] = []
         var after = ""
@@ -35,6 +37,10 @@ extension TaskStore {
             parameters.append(cursor.createdAt.microsecondsSinceEpoch)
             parameters.append(cursor.id)
             after = "AND (created_at, id) < (\(SQLTimestamp.timestamp(fromParameter: 1)), $2::uuid)"
+        }
+        if let idPrefix {
+            parameters += [idPrefix.lowestID, idPrefix.highestID]
+            after += " AND id BETWEEN $\(parameters.count - 1)::uuid AND $\(parameters.count)::uuid"
         }
         // One row more than the page tells whether another page follows.
         parameters.append(limit + 1)
@@ -56,12 +62,18 @@ extension TaskStore {
     }
 
     /// The tasks of one schedule, through the `(schedule_id, created_at, id)` index.
-    private func listTasks(of scheduleID: UUID, status: TaskState?, after cursor: PageCursor?, limit: Int) async throws -> TaskPage {
+    private func listTasks(
+        of scheduleID: UUID, status: TaskState?, idPrefix: IDPrefix?, after cursor: PageCursor?, limit: Int
+    ) async throws -> TaskPage {
         var parameters: [(any PostgresBindable)?] = [scheduleID, limit + 1]
         var conditions = ["schedule_id = $1"]
         if let status {
             parameters.append(status.rawValue)
             conditions.append("status = $\(parameters.count)")
+        }
+        if let idPrefix {
+            parameters += [idPrefix.lowestID, idPrefix.highestID]
+            conditions.append("id BETWEEN $\(parameters.count - 1)::uuid AND $\(parameters.count)::uuid")
         }
         if let cursor {
             parameters += [cursor.createdAt.microsecondsSinceEpoch, cursor.id]

@@ -55,7 +55,7 @@ extension TaskStore {
                 PostgresArray(reports.map(\.error)),
                 PostgresArray(reports.map(\.handoff)),
                 PostgresArray(originalContractHolders.map(Int64.init)),
-            ], planning: .perExecution)
+            ])
         guard result.count == reports.count else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
         }

@@ -54,9 +54,9 @@ extension TaskStore {
                 count(*) FILTER (WHERE status = 'completed'),
                 count(*) FILTER (WHERE status = 'failed'),
                 count(*) FILTER (WHERE status = 'cancelled'),
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY delay_ms),
-                percentile_cont(0.95) WITHIN GROUP (ORDER BY delay_ms),
-                max(delay_ms)
+                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY delay_ms)::numeric, 3)::float8,
+                round(percentile_cont(0.95) WITHIN GROUP (ORDER BY delay_ms)::numeric, 3)::float8,
+                round(max(delay_ms)::numeric, 3)::float8
             FROM (SELECT status, completed_at, failed_at, updated_at,
                     extract(epoch FROM started_at - due_at)::float8 * 1000 AS delay_ms
                 FROM tasks

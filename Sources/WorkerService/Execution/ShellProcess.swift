@@ -10,8 +10,8 @@ import Synchronization
 /// pid is also the id of the group that holds everything it starts, and `kill(-pid, …)` reaches
 /// them all. A run ends once the shell has exited and every process that inherited its output
 /// has gone too, so background jobs keep the task running until they end or the group is killed.
-/// Waiting for the exit and reading the output block, each on a dispatch queue of its own, never
-/// on the cooperative pool.
+/// The exit is seen by `ChildReaper`; reading the output blocks on a dispatch queue of its own,
+/// never on the cooperative pool.
 final class ShellProcess: Sendable {
     /// How the shell ended.
     enum Exit: Sendable, Hashable {
@@ -38,35 +38,35 @@ final class ShellProcess: Sendable {
 
     /// The shell's pid, which is also its process group id.
     let processID: Int32
-    private let exit = OneShot<Exit?>()
+    private let exit: OneShot<Exit?>
     private let output: OutputCollector
     private let killRequested = Mutex(false)
     private static let readChunkSize = 64 * 1024
 
     /// Starts `command`; throws when the shell cannot be spawned.
     static func start(command: String, outputLimit: Int) throws -> ShellProcess {
-        var processID: pid_t = 0
-        var descriptor: Int32 = -1
-        let error = cprocess_spawn_shell(command, &processID, &descriptor)
-        guard error == 0 else {
-            throw ShellProcessError(code: .spawnFailed, message: "cannot start /bin/sh: \(String(cString: strerror(error)))")
+        let exit = OneShot<Exit?>()
+        let (processID, descriptor) = try ChildReaper.shared.spawn {
+            var processID: pid_t = 0
+            var descriptor: Int32 = -1
+            let error = cprocess_spawn_shell(command, &processID, &descriptor)
+            guard error == 0 else {
+                throw ShellProcessError(code: .spawnFailed, message: "cannot start /bin/sh: \(String(cString: strerror(error)))")
+            }
+            return (processID, (processID, descriptor))
+        } onExit: { status in
+            exit.fulfil(Exit(waitStatus: status))
         }
-        return ShellProcess(processID: processID, outputDescriptor: descriptor, outputLimit: outputLimit)
+        return ShellProcess(processID: processID, exit: exit, outputDescriptor: descriptor, outputLimit: outputLimit)
     }
 
-    /// Watches a spawned shell. Not throwing on purpose: a throwing initializer of a class with
-    /// a `Mutex` property crashes the 6.3 optimizer.
-    private init(processID: Int32, outputDescriptor descriptor: Int32, outputLimit: Int) {
+    /// Watches a spawned shell, whose exit `ChildReaper` fulfils. Not throwing on purpose: a
+    /// throwing initializer of a class with a `Mutex` property crashes the 6.3 optimizer.
+    private init(processID: Int32, exit: OneShot<Exit?>, outputDescriptor descriptor: Int32, outputLimit: Int) {
         self.processID = processID
+        self.exit = exit
         let output = OutputCollector(limit: outputLimit)
         self.output = output
-        let exit = exit
-        DispatchQueue(label: "shell-exit-\(processID)").async {
-            var status: Int32 = 0
-            var waited = waitpid(processID, &status, 0)
-            while waited == -1 && errno == EINTR { waited = waitpid(processID, &status, 0) }
-            exit.fulfil(waited == processID ? Exit(waitStatus: status) : nil)
-        }
         DispatchQueue(label: "shell-output-\(processID)").async {
             var chunk = [UInt8](repeating: 0, count: Self.readChunkSize)
             while true {

@@ -42,7 +42,7 @@ package struct TimeLimitedExecutor: TaskExecutor {
                 case .finished(var outcome):
                     group.cancelAll()
                     if timedOut, !outcome.succeeded {
-                        outcome.error = "timed out after \(limit.shortDescription)"
+                        outcome.error = "timed out after \(limit.flagText)"
                     }
                     return outcome
                 case .deadlinePassed:
@@ -54,14 +54,5 @@ package struct TimeLimitedExecutor: TaskExecutor {
             }
             return .cancelled
         }
-    }
-}
-
-extension Duration {
-    /// `5s`, `1500ms`: whole seconds when exact, milliseconds otherwise.
-    var shortDescription: String {
-        let (seconds, attoseconds) = components
-        if attoseconds == 0 { return "\(seconds)s" }
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 }

@@ -68,8 +68,8 @@ struct ScheduleCommand: APICommand {
             output.line(reply.taskID)
             output.line(output.styled("scheduled for \(reply.scheduledAt)", .dim))
         }
-        if wait, let id = ResourceID(argument: reply.taskID) {
-            try await TaskWaiter(api: api, output: output, timeout: waitTimeout).wait(for: id)
+        if wait {
+            try await TaskWaiter(api: api, output: output, timeout: waitTimeout).wait(for: reply.taskID)
         }
     }
 }

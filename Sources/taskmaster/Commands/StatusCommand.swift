@@ -6,7 +6,7 @@ struct StatusCommand: APICommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show a task; with --wait, follow it and exit with its exit code.")
 
-    @Argument(help: "The task's id.")
+    @Argument(help: "The task's id, or its beginning.")
     var id: ResourceID
 
     @Flag(help: "Follow the task until it is completed, failed or cancelled; exit with its exit code (1 when cancelled).")
@@ -18,6 +18,7 @@ struct StatusCommand: APICommand {
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
+        let id = try await api.taskID(id)
         if wait {
             try await TaskWaiter(api: api, output: output, timeout: waitTimeout).wait(for: id)
         }

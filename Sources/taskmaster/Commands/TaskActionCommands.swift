@@ -7,13 +7,13 @@ struct CancelCommand: APICommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel", abstract: "Cancel a task that has not finished (one running is stopped).")
 
-    @Argument(help: "The task's id.")
+    @Argument(help: "The task's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        try printTask(try await api.send(.POST, "/tasks/\(id)/cancel"), verb: "cancelled", output: output)
+        try printTask(try await api.send(.POST, "/tasks/\(try await api.taskID(id))/cancel"), verb: "cancelled", output: output)
     }
 }
 
@@ -22,13 +22,13 @@ struct RetryCommand: APICommand {
     static let configuration = CommandConfiguration(
         commandName: "retry", abstract: "Run a failed or cancelled task once more, now.")
 
-    @Argument(help: "The task's id.")
+    @Argument(help: "The task's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        try printTask(try await api.send(.POST, "/tasks/\(id)/retry"), verb: "retried", output: output)
+        try printTask(try await api.send(.POST, "/tasks/\(try await api.taskID(id))/retry"), verb: "retried", output: output)
     }
 }
 

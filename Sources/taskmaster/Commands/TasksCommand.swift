@@ -10,7 +10,9 @@ struct TasksCommand: APICommand {
     @Option(help: "Only tasks in this state.")
     var status: TaskState?
 
-    @Option(name: .customLong("schedule"), help: ArgumentHelp("Only the tasks this schedule made.", valueName: "schedule-id"))
+    @Option(
+        name: .customLong("schedule"),
+        help: ArgumentHelp("Only the tasks this schedule made (its id, or the id's beginning).", valueName: "schedule-id"))
     var scheduleID: ResourceID?
 
     @Option(help: "Tasks per page (1–1000; the API's default is 100).")
@@ -31,8 +33,10 @@ struct TasksCommand: APICommand {
         var tasks: [TaskStatusResponse] = []
         var rawTasks: [JSONValue] = []
         var after: String?
+        var scheduleID: String?
+        if let id = self.scheduleID { scheduleID = try await api.scheduleID(id) }
         repeat {
-            let body = try await api.send(.GET, path(after: after))
+            let body = try await api.send(.GET, path(scheduleID: scheduleID, after: after))
             if output.json, !all { return output.raw(body) }
             let page = try decode(TaskListResponse.self, from: body)
             tasks += page.tasks
@@ -49,7 +53,7 @@ struct TasksCommand: APICommand {
         if !all, after != nil { output.line(output.styled("(more: --all lists every page)", .dim)) }
     }
 
-    private func path(after: String?) -> String {
+    private func path(scheduleID: String?, after: String?) -> String {
         let query = [
             status.map { "status=\($0.rawValue)" }, scheduleID.map { "schedule_id=\($0)" },
             limit.map { "limit=\($0)" }, after.map { "after=\($0)" },

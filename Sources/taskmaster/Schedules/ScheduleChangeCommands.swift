@@ -5,13 +5,13 @@ import ArgumentParser
 struct SchedulePauseCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause a schedule: it makes no task until resumed.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        try printSchedule(try await api.send(.PATCH, "/schedules/\(id)", body: ["paused": true]), output: output)
+        try printSchedule(try await api.send(.PATCH, "/schedules/\(try await api.scheduleID(id))", body: ["paused": true]), output: output)
     }
 }
 
@@ -19,13 +19,13 @@ struct SchedulePauseCommand: APICommand {
 struct ScheduleResumeCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused schedule (fires during the pause are not caught up).")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        try printSchedule(try await api.send(.PATCH, "/schedules/\(id)", body: ["paused": false]), output: output)
+        try printSchedule(try await api.send(.PATCH, "/schedules/\(try await api.scheduleID(id))", body: ["paused": false]), output: output)
     }
 }
 
@@ -33,12 +33,13 @@ struct ScheduleResumeCommand: APICommand {
 struct ScheduleDeleteCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a schedule; the tasks it made stay.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
+        let id = try await api.scheduleID(id)
         _ = try await api.send(.DELETE, "/schedules/\(id)")
         if !output.json { output.line("deleted schedule \(id)") }
     }
@@ -48,13 +49,13 @@ struct ScheduleDeleteCommand: APICommand {
 struct ScheduleTriggerCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "trigger", abstract: "Make one task of a schedule now, outside its cron.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        let body = try await api.send(.POST, "/schedules/\(id)/trigger")
+        let body = try await api.send(.POST, "/schedules/\(try await api.scheduleID(id))/trigger")
         if output.json { return output.raw(body) }
         output.line(try decode(TaskStatusResponse.self, from: body).taskID)
     }
@@ -65,7 +66,7 @@ struct ScheduleBackfillCommand: APICommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill", abstract: "Make a task for every fire time in [from, to) that has none yet.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @Option(help: ArgumentHelp("The first fire time included (RFC 3339).", valueName: "time"))
@@ -77,7 +78,7 @@ struct ScheduleBackfillCommand: APICommand {
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        let body = try await api.send(.POST, "/schedules/\(id)/backfill", body: ["start": from, "end": to])
+        let body = try await api.send(.POST, "/schedules/\(try await api.scheduleID(id))/backfill", body: ["start": from, "end": to])
         if output.json { return output.raw(body) }
         output.line("created \(try decode(BackfillResponse.self, from: body).created) tasks")
     }

@@ -32,13 +32,13 @@ struct ScheduleListCommand: APICommand {
 struct ScheduleShowCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a schedule.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        try printSchedule(try await api.send(.GET, "/schedules/\(id)"), output: output)
+        try printSchedule(try await api.send(.GET, "/schedules/\(try await api.scheduleID(id))"), output: output)
     }
 }
 
@@ -46,7 +46,7 @@ struct ScheduleShowCommand: APICommand {
 struct ScheduleUpcomingCommand: APICommand {
     static let configuration = CommandConfiguration(commandName: "upcoming", abstract: "List a schedule's next fire times.")
 
-    @Argument(help: "The schedule's id.")
+    @Argument(help: "The schedule's id, or its beginning.")
     var id: ResourceID
 
     @Option(help: "How many (1–1000; the API's default is 10).")
@@ -55,9 +55,12 @@ struct ScheduleUpcomingCommand: APICommand {
     @OptionGroup var options: GlobalOptions
 
     func run(api: SchedulerAPI, output: Output) async throws {
-        let body = try await api.send(.GET, "/schedules/\(id)/upcoming" + (count.map { "?count=\($0)" } ?? ""))
+        let body = try await api.send(.GET, "/schedules/\(try await api.scheduleID(id))/upcoming" + (count.map { "?count=\($0)" } ?? ""))
         if output.json { return output.raw(body) }
-        try decode(UpcomingFiresResponse.self, from: body).fireTimes.forEach { output.line($0) }
+        let upcoming = try decode(UpcomingFiresResponse.self, from: body)
+        for (local, utc) in zip(upcoming.localFireTimes, upcoming.fireTimes) {
+            output.line("\(local) \(upcoming.timezone)" + (local == utc ? "" : output.styled("  (\(utc))", .dim)))
+        }
     }
 }
 

@@ -2,13 +2,15 @@ import APIModels
 import ArgumentParser
 import FoundationEssentials
 
-/// A task or schedule id: a UUID, checked before it goes into a request path.
-struct ResourceID: ExpressibleByArgument, CustomStringConvertible {
-    var description: String
+/// A task or schedule id as given on the command line: the whole id, or its beginning (the
+/// dashboard shows eight characters), which `SchedulerAPI` turns into the one id that starts
+/// with it. Checked before it goes into a request.
+struct ResourceID: ExpressibleByArgument {
+    var prefix: IDPrefix
 
     init?(argument: String) {
-        guard let uuid = UUID(uuidString: argument) else { return nil }
-        description = uuid.uuidString.lowercased()
+        guard let prefix = IDPrefix(argument) else { return nil }
+        self.prefix = prefix
     }
 }
 

@@ -50,6 +50,33 @@ struct SchedulerAPI: Sendable {
         return data
     }
 
+    /// The whole id of the task `id` names: itself, or the one task id that starts with it.
+    func taskID(_ id: ResourceID) async throws(CLIFailure) -> String {
+        try await wholeID(id, noun: "task") { prefix throws(CLIFailure) in
+            try decode(TaskListResponse.self, from: try await send(.GET, "/tasks?id_prefix=\(prefix)&limit=2")).tasks.map(\.taskID)
+        }
+    }
+
+    /// The whole id of the schedule `id` names: itself, or the one schedule id that starts with it.
+    func scheduleID(_ id: ResourceID) async throws(CLIFailure) -> String {
+        try await wholeID(id, noun: "schedule") { prefix throws(CLIFailure) in
+            try decode(ScheduleListResponse.self, from: try await send(.GET, "/schedules?id_prefix=\(prefix)&limit=2"))
+                .schedules.map(\.scheduleID)
+        }
+    }
+
+    private func wholeID(
+        _ id: ResourceID, noun: String, startingWith: (IDPrefix) async throws(CLIFailure) -> [String]
+    ) async throws(CLIFailure) -> String {
+        guard !id.prefix.isWholeID else { return id.prefix.lowestID }
+        let ids = try await startingWith(id.prefix)
+        switch ids.count {
+        case 0: throw .api(code: "not_found", message: "no \(noun) id starts with \(id.prefix)")
+        case 1: return ids[0]
+        default: throw .other("more than one \(noun) id starts with \(id.prefix); give more of it")
+        }
+    }
+
     /// One request on the open connection (or a new one); a connection that failed is closed.
     private func exchange(
         _ method: HTTPMethod, _ uri: String, headers: [(String, String)], body: ByteBuffer?

@@ -16,7 +16,8 @@ struct TaskWaiter {
     /// How many seconds the scheduler may stay unreachable or unavailable before the wait gives up.
     private static let outagePatienceSeconds = 60
 
-    func wait(for id: ResourceID) async throws -> Never {
+    /// `id`: a whole task id.
+    func wait(for id: String) async throws -> Never {
         let clock = ContinuousClock()
         let start = clock.now
         var lastStatus: String?

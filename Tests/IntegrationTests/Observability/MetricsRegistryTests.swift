@@ -38,20 +38,6 @@ import Testing
         #expect(text.contains("# TYPE \(MetricNames.taskStartDelay) histogram"))
     }
 
-    @Test func hummingbirdHTTPMetricsAreRenamed() throws {
-        let registry = MetricsRegistry()
-        withMetricsFactory(registry.metricsFactory) {
-            Metrics.Timer(
-                label: "http.server.request.duration",
-                dimensions: [("http.route", "/schedule"), ("http.request.method", "POST"), ("http.response.status_code", "200")]
-            ).record(duration: .microseconds(700))
-        }
-        let scrape = try PrometheusScrape(parsing: String(decoding: registry.exposition(), as: UTF8.self))
-        let labels = ["route": "/schedule", "method": "POST", "status": "200"]
-        #expect(scrape.value(MetricNames.httpRequestDuration + "_count", labels: labels) == 1)
-        #expect(scrape.value(MetricNames.httpRequestDuration + "_bucket", labels: labels.merging(["le": "0.001"]) { $1 }) == 1)
-    }
-
     @Test func clientCallsAreTimedByMethodAndCode() async throws {
         let registry = MetricsRegistry()
         try await withTestServer { _, port in

@@ -93,6 +93,20 @@ import Testing
         #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses)")
     }
 
+    @Test func theSchedulersAdminPortServesMetricsWithoutTheAPIToken() async throws {
+        try await withCluster { cluster in
+            let adminPort = try await freePort()
+            try await cluster.startScheduler(
+                extraArguments: ["--admin_port=127.0.0.1:\(adminPort)"], environment: ["TASKMASTER_API_TOKEN": "the-api-token"])
+            #expect(try await curl(["http://127.0.0.1:\(cluster.schedulerPort)/metrics"]).status == 401, "the API port needs the token")
+            let scrape = try await eventually("the admin server's metrics") { try? await scrapeMetrics(port: adminPort) }
+            let refused = ["route": "/metrics", "method": "GET", "status": "401"]
+            #expect(scrape.value(MetricNames.httpRequests, labels: refused) == 1, "the API port's metrics, through the admin port")
+            #expect(try await curl(["http://127.0.0.1:\(adminPort)/readyz"]).status == 200)
+            #expect(try await curl(["-X", "POST", "http://127.0.0.1:\(adminPort)/schedule", "-d", "{}"]).status == 404, "no API there")
+        }
+    }
+
     @Test func readinessFollowsTheDatabase() async throws {
         let postgres = try await TestEnvironment.startThrowawayPostgres()
         let cluster = Cluster(databaseURL: postgres.url) {}

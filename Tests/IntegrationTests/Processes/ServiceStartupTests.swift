@@ -69,6 +69,38 @@ import Testing
         }
     }
 
+    @Test func helpShowsDurationsAsTheyAreTyped() async throws {
+        let process = try ServiceProcess(executablePath: try TestEnvironment.executable("coordinator"), arguments: ["--help"])
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        for text in ["(default: 7d)", "(default: 5s)", "(default: 30s)"] {
+            #expect(process.log.contains(text), "\(text) in \(process.log)")
+        }
+        #expect(!process.log.contains(".0s)"), "no seconds as a floating-point number")
+    }
+
+    @Test func checkTellsWhetherTheServiceOnThisHostIsReady() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            try await cluster.startWorker()
+            let probes: [(executable: String, flag: String)] = [
+                ("scheduler", "--scheduler_port=:\(cluster.schedulerPort)"),
+                ("coordinator", "--admin_port=127.0.0.1:\(cluster.coordinatorAdminPort)"),
+                ("worker", "--admin_port=:\(cluster.workerAdminPorts[0])"),
+            ]
+            for (executable, flag) in probes {
+                let check = try ServiceProcess(executablePath: try TestEnvironment.executable(executable), arguments: ["--check", flag])
+                #expect(await check.waitForExit(timeout: .seconds(10)) == 0, "\(executable) \(flag): \(check.log)")
+                #expect(check.log.hasPrefix("ready: "), "\(check.log)")
+            }
+            let closed = try await freePort()
+            let check = try ServiceProcess(
+                executablePath: try TestEnvironment.executable("worker"), arguments: ["--check", "--admin_port=:\(closed)"])
+            #expect(await check.waitForExit(timeout: .seconds(10)) == 1)
+            #expect(check.log.hasPrefix("not ready: "), "\(check.log)")
+        }
+    }
+
     @Test func aWorkerSaysWhenTheCoordinatorRefusesItsToken() async throws {
         try await withCluster { cluster in
             let worker = try await cluster.startWorker(waitForRegistration: false)

@@ -94,4 +94,22 @@ import Testing
         let statuses = await cluster.stop()
         #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses)")
     }
+
+    /// A command that leaves a process behind (`cmd &`): the worker, a child subreaper as it is
+    /// a container's PID 1, becomes that process's parent and reaps it when it exits, so no zombie
+    /// stays behind.
+    @Test func processesATaskLeavesBehindAreReapedByTheWorker() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            let worker = try await cluster.startWorker(executor: "shell")
+            let task = try await cluster.schedule(command: "sleep 1 >/dev/null 2>&1 & echo $!", at: .now())
+            let done = try await cluster.waitForStatus(of: task, "completed")
+            let orphan = try #require(ProcessProbe.processIDs(in: done["output"] as? String ?? "").first)
+            #expect(ProcessProbe.parent(of: orphan) == worker.pid, "the worker adopted the process its task left behind")
+            try await eventually("the left-behind process to be reaped", timeout: .seconds(10)) {
+                ProcessProbe.exists(orphan) ? nil : true
+            }
+        }
+    }
 }

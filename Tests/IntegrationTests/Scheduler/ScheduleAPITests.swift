@@ -65,8 +65,14 @@ import Testing
             #expect(schedule["catchup_window_seconds"] as? Int == 300)
             #expect(schedule["jitter_seconds"] as? Int == 5)
             let id = try #require(schedule["schedule_id"] as? String)
-            let upcoming = try await client.get("/schedules/\(id)/upcoming?count=2")
-            #expect(try upcoming.jsonObject()["fire_times"] as? [String] == ["2027-03-27T01:30:00.000Z", "2027-03-28T01:00:00.000Z"])
+            let upcoming = try await client.get("/schedules/\(id)/upcoming?count=2").jsonObject()
+            #expect(upcoming["fire_times"] as? [String] == ["2027-03-27T01:30:00.000Z", "2027-03-28T01:00:00.000Z"])
+            #expect(upcoming["timezone"] as? String == "Europe/Berlin")
+            #expect(
+                upcoming["local_fire_times"] as? [String] == ["2027-03-27T02:30:00.000+01:00", "2027-03-28T03:00:00.000+02:00"],
+                "on Berlin's wall clock, across the change to summer time")
+            let byPrefix = try await client.get("/schedules?id_prefix=\(id.prefix(8))").jsonObject()["schedules"] as? [[String: Any]]
+            #expect(byPrefix?.contains { $0["schedule_id"] as? String == id } == true)
             let all = try await client.get("/schedules/\(id)/upcoming")
             #expect((try all.jsonObject()["fire_times"] as? [String])?.count == 3)
         }
@@ -124,11 +130,10 @@ import Testing
 
     @Test func listsNewestFirstInKeysetPages() async throws {
         try await withSchedulerApplication(isolatedDatabase: true) { client, _ in
-            var created: [String] = []
+            var created: [(createdAt: String, id: String)] = []
             for index in 0..<5 {
-                created.append(
-                    try #require(
-                        try await Self.create(client, #"{"cron": "@daily", "command": "echo \#(index)"}"#)["schedule_id"] as? String))
+                let schedule = try await Self.create(client, #"{"cron": "@daily", "command": "echo \#(index)"}"#)
+                created.append((try #require(schedule["created_at"] as? String), try #require(schedule["schedule_id"] as? String)))
             }
             var seen: [String] = []
             var after = ""
@@ -140,7 +145,8 @@ import Testing
                 guard let next = page["next"] as? String else { break }
                 after = "&after=\(next)"
             }
-            #expect(seen == created.reversed())
+            // Newest first by creation time (in milliseconds), then by id: two made in one millisecond go by id.
+            #expect(seen == created.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.map(\.id))
             try await client.get("/schedules?limit=0").expectAPIError(.badRequest, "invalid_parameter")
             try await client.get("/schedules?after=nope").expectAPIError(.badRequest, "invalid_parameter")
         }

@@ -1,7 +1,8 @@
-import Core
+@testable import Core
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Metrics
 import Testing
 import TaskStorage
 
@@ -24,6 +25,27 @@ import TaskStorage
 
             try await client.post("/readyz", json: "{}").expectAPIError(.methodNotAllowed, "method_not_allowed")
         }
+    }
+
+    @Test func requestsAreCountedUnderTheRouteTheyWereSentTo() async throws {
+        let registry = MetricsRegistry()
+        try await withMetricsFactory(registry.metricsFactory) {
+            try await withSchedulerApplication { client, _ in
+                #expect(try await client.get("/readyz").status == .ok)
+                try await client.execute(uri: "/schedule", method: .delete) { $0 }
+                    .expectAPIError(.methodNotAllowed, "method_not_allowed")
+                try await client.get("/no/such/thing").expectAPIError(.notFound, "not_found")
+            }
+        }
+        let scrape = try PrometheusScrape(parsing: String(decoding: registry.exposition(), as: UTF8.self))
+        let counted = { (route: String, method: String, status: String) in
+            scrape.value(MetricNames.httpRequests, labels: ["route": route, "method": method, "status": status])
+        }
+        #expect(counted("/readyz", "GET", "200") == 1)
+        #expect(counted("/schedule", "DELETE", "405") == 1, "a wrong method counts under the route it was sent to")
+        #expect(counted("NotFound", "GET", "404") == 1)
+        let timed = ["route": "/readyz", "method": "GET", "status": "200"]
+        #expect(scrape.value(MetricNames.httpRequestDuration + "_count", labels: timed) == 1)
     }
 
     @Test func coordinatorsSeenLatelyAreListed() async throws {

@@ -43,4 +43,19 @@ import Testing
             #expect(starts[29] <= generated && generated < starts[29] + 10_000_000, "the last interval holds now")
         }
     }
+
+    @Test func delaysAreGivenToTheMicrosecond() async throws {
+        try await withSchedulerApplication(isolatedDatabase: true) { client, database in
+            try await database.query(
+                """
+                INSERT INTO tasks (command, scheduled_at, status, attempts, max_attempts, started_at, completed_at, updated_at)
+                VALUES ('echo', now() - interval '1 second', 'completed', 1, 1,
+                    now() - interval '1 second' + interval '6214 microseconds', now(), now())
+                """)
+            let body = String(buffer: try await client.get("/summary").body)
+            for name in ["start_delay_p50_ms", "start_delay_p95_ms", "start_delay_max_ms"] {
+                #expect(body.contains("\"\(name)\":6.214"), "\(name) in \(body)")
+            }
+        }
+    }
 }

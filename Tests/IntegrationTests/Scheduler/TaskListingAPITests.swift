@@ -102,13 +102,36 @@ import Testing
         try await withSchedulerApplication { client, _ in
             for query in [
                 "limit=0", "limit=1001", "limit=x", "limit=", "limit=1.5", "status=done", "status=", "after=abc",
-                "after=" + String(repeating: "g", count: 48), "limit=1&limit=2",
+                "after=" + String(repeating: "g", count: 48), "limit=1&limit=2", "id_prefix=", "id_prefix=xyz",
+                "id_prefix=12-34", "id_prefix=" + String(repeating: "a", count: 33),
             ] {
                 try await client.get("/tasks?\(query)").expectAPIError(.badRequest, "invalid_parameter")
             }
             let anyHex = String(repeating: "f", count: 48)
             #expect(try await client.get("/tasks?limit=1000&after=\(anyHex)").status == .ok)
             #expect(try await client.get("/tasks?after=\(anyHex.uppercased())").status == .ok)
+        }
+    }
+
+    @Test func tasksAreFoundByTheBeginningOfTheirID() async throws {
+        try await withSchedulerApplication(isolatedDatabase: true) { client, _ in
+            let ids = try await Self.scheduleBatch(client, count: 40)
+            let id = ids[7]
+            for prefix in [String(id.prefix(8)), String(id.prefix(13)), String(id.prefix(13)).replacingOccurrences(of: "-", with: ""), id.uppercased()] {
+                let tasks = try #require(try await client.get("/tasks?id_prefix=\(prefix)").jsonObject()["tasks"] as? [[String: Any]])
+                #expect(tasks.compactMap { $0["task_id"] as? String }.contains(id), "\(prefix)")
+                #expect(tasks.allSatisfy { ($0["task_id"] as? String)?.hasPrefix(String(id.prefix(8))) == true })
+            }
+            // A one-digit prefix finds every task it covers, with the other filters too.
+            let digit = String(id.prefix(1))
+            let found = try #require(
+                try await client.get("/tasks?id_prefix=\(digit)&limit=1000&status=scheduled").jsonObject()["tasks"] as? [[String: Any]]
+            ).compactMap { $0["task_id"] as? String }
+            #expect(Set(found) == Set(ids.filter { $0.hasPrefix(digit) }))
+            let failed = try await client.get("/tasks?id_prefix=\(digit)&status=failed").jsonObject()["tasks"] as? [[String: Any]]
+            #expect(failed?.isEmpty == true)
+            let none = try await client.get("/tasks?id_prefix=\(id.prefix(8))\(id.hasSuffix("0") ? "1" : "0")fffffffff").jsonObject()
+            #expect((none["tasks"] as? [Any])?.isEmpty == true || (none["tasks"] as? [[String: Any]])?.allSatisfy { ($0["task_id"] as? String) != id } == true)
         }
     }
 

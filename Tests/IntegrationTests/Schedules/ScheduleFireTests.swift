@@ -28,6 +28,17 @@ import Testing
         return Timestamp(microsecondsSinceEpoch: now - now % 1_000_000 - seconds * 1_000_000)
     }
 
+    @Test func withNoScheduleThereIsNoNextDecisionToWaitFor() async throws {
+        try await IsolatedDatabase.withClient { client in
+            let store = ScheduleStore(client: client)
+            #expect(try await store.timeToNextDecision() == nil, "the materialiser sleeps its longest, not a millisecond")
+            let start = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + 3_600_000_000)
+            _ = try await Self.create(store, ScheduleDefinition(cron: "@every 1h", command: "true", startAt: start))
+            let wait = try #require(try await store.timeToNextDecision())
+            #expect(wait > .seconds(3500) && wait <= .seconds(3600))
+        }
+    }
+
     @Test func eightDecidersAtOnceMakeOneTaskPerFireWithNoGap() async throws {
         try await IsolatedDatabase.withClient { client in
             let store = ScheduleStore(client: client)

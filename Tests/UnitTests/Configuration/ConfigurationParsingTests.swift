@@ -46,6 +46,15 @@ import Testing
         #expect(try Duration(parsing: "0d") == .zero)
     }
 
+    @Test(arguments: [
+        (Duration.seconds(7 * 24 * 3600), "7d"), (.seconds(36 * 3600), "36h"), (.seconds(90), "90s"), (.seconds(120), "2m"),
+        (.milliseconds(1500), "1500ms"), (.microseconds(250), "250us"), (.nanoseconds(7), "7ns"), (.zero, "0s"),
+    ])
+    func durationsAreShownAsTheyAreTyped(duration: Duration, text: String) throws {
+        #expect(duration.flagText == text)
+        #expect(try Duration(parsing: text) == duration)
+    }
+
     @Test(arguments: ["5", "s", "-1s", "fast", "d", "1w", "+2s", "-7d", "00", "nans", "1e300s", "300000d"])
     func badDurationsFail(text: String) {
         #expect(throws: ConfigurationError.self) { try Duration(parsing: text) }
