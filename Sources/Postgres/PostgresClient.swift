@@ -38,9 +38,9 @@ package final class PostgresClient: ClientService, Sendable {
     /// Runs one statement on a pooled connection; see `PostgresConnection.query`.
     @discardableResult
     package func query(
-        _ sql: String, _ parameters: [(any PostgresBindable)?] = [], planning: PostgresPlanning = .prepared
+        _ sql: String, _ parameters: [(any PostgresBindable)?] = []
     ) async throws -> PostgresResult {
-        try await withConnection { connection in try connection.query(sql, parameters, planning: planning) }
+        try await withConnection { connection in try connection.query(sql, parameters) }
     }
 
     /// Lends a connection to `body`, which runs on the client's threads and may block.

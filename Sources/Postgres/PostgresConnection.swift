@@ -47,18 +47,18 @@ package final class PostgresConnection {
     }
 
     /// Runs one statement with `$1`, `$2`, … parameters sent separately from the SQL, in text format.
-    /// `nil` is SQL `NULL`. Planned as `planning` says: by default the statement is prepared on
-    /// first use and reused by name after that, so the server parses and plans each distinct text
-    /// once per connection. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
+    /// `nil` is SQL `NULL`. The statement is prepared on first use and reused by name after that,
+    /// so the server parses each distinct text once per connection, and after a few executions
+    /// may keep one generic plan rather than plan each execution anew. Throws `.queryFailed` (with `sqlState`) when the server rejects it and
     /// `.connectionLost` when the connection broke (the statement may have taken effect).
     @discardableResult
     package func query(
-        _ sql: String, _ parameters: [(any PostgresBindable)?] = [], planning: PostgresPlanning = .prepared
+        _ sql: String, _ parameters: [(any PostgresBindable)?] = []
     ) throws -> PostgresResult {
         guard parameters.count <= Int(UInt16.max) else {
             throw PostgresError(code: .queryFailed, message: "a statement takes at most 65535 parameters, got \(parameters.count)")
         }
-        let name = planning == .prepared ? try preparedStatementName(for: sql) : nil
+        let name = try preparedStatementName(for: sql)
         let result = withCStrings(parameters.map { $0?.postgresText }) { values in
             if let name {
                 PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
