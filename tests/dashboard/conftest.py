@@ -7,6 +7,7 @@ Screenshots of every page go to test-artifacts/dashboard/ at the repository's ro
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,12 @@ def cluster(tmp_path_factory) -> Cluster:
         if served.status_code != 200:
             pytest.fail(f"the scheduler does not serve the dashboard (GET /ui/assets/main.js answered "
                         f"{served.status_code}); rebuild it", pytrace=False)
+        # The worker is ready once its coordinator answers its heartbeats, and listed by the
+        # scheduler once the coordinator next writes its registry (about once a second).
+        deadline = time.monotonic() + API_TIMEOUT_SECONDS
+        while not cluster.call("GET", "/workers")["workers"]:
+            assert time.monotonic() < deadline, "the worker is not listed by GET /workers"
+            time.sleep(0.2)
         yield cluster
 
 
@@ -44,10 +51,10 @@ def browser():
         browser.close()
 
 
-def _context(browser, cluster, width, height):
+def _context(browser, cluster, width, height, **options):
     """A fresh browser context (empty sessionStorage) whose pages fail the test on a script error
-    or a Content-Security-Policy violation."""
-    context = browser.new_context(base_url=cluster.url, viewport={"width": width, "height": height})
+    or a Content-Security-Policy violation. `options` go to new_context (timezone_id, locale, …)."""
+    context = browser.new_context(base_url=cluster.url, viewport={"width": width, "height": height}, **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     problems = []
     context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
@@ -72,6 +79,23 @@ def phone_page(browser, cluster):
     yield context.new_page()
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def open_page(browser, cluster):
+    """`open_page(1400, 900, timezone_id="Asia/Kolkata", locale="en-US")`: a page in a fresh
+    context of that size, its browser on that time zone (the machine's when left out)."""
+    opened = []
+
+    def new(width: int, height: int, **options):
+        context, problems = _context(browser, cluster, width, height, **options)
+        opened.append((context, problems))
+        return context.new_page()
+
+    yield new
+    for context, problems in opened:
+        context.close()
+        assert not problems, problems
 
 
 @pytest.fixture(scope="session")

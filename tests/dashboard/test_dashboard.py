@@ -1,15 +1,18 @@
 """The dashboard in a real browser against a real cluster: token, overview, tasks, schedules,
-workers, markup in commands, and the phone layout. The tests save a screenshot of every page in
-test-artifacts/dashboard/; with TASKMASTER_UPDATE_SCREENSHOT=1 also docs/dashboard.png."""
+workers, markup in commands, time zones, and the laptop and phone layouts. The tests save a
+screenshot of every page in test-artifacts/dashboard/; with TASKMASTER_UPDATE_SCREENSHOT=1 also
+docs/dashboard.png."""
 
 import os
 import re
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from cluster import WORKER_CAPACITY
 from support import REPO_ROOT
 
 TASK_DONE_TIMEOUT_MS = 30_000
@@ -46,6 +49,50 @@ def sign_in(page, cluster, path: str = "/"):
 
 def badge_of(locator):
     return locator.get_by_test_id("status-badge").first
+
+
+def create_schedule(cluster, **fields) -> dict:
+    return cluster.call("POST", "/schedules", json=fields)
+
+
+# A browser in India (UTC+05:30 all year, so no daylight-saving edge) reading US English, which
+# calls that zone GMT+5:30.
+INDIA = {"timezone_id": "Asia/Kolkata", "locale": "en-US"}
+INDIA_NAME = "GMT+5:30"
+
+
+def wall_clock(iso: str, zone: str, name: str = "") -> str:
+    """`2026-12-08 02:30:00 EST`: an instant as the dashboard writes it on `zone`'s clock (with the
+    zone's name in US English, Python's abbreviation unless given)."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    return f"{moment:%Y-%m-%d %H:%M:%S} {name or moment.tzname()}"
+
+
+def starts_with(text: str) -> re.Pattern:
+    return re.compile("^" + re.escape(text))
+
+
+def overflow(page, selector: str) -> dict:
+    """The widths that show sideways scrolling, as [scrollWidth, clientWidth]: the page's, the
+    table's (selector) and its container's; and the cells whose content spills out of them."""
+    return page.evaluate("""(selector) => {
+        const table = document.querySelector(selector);
+        const wrap = table.closest('.table-wrap');
+        // A command is cut off with an ellipsis on purpose; any other cell must hold its content.
+        const spilled = [...table.querySelectorAll('td:not(.command)')]
+            .filter((cell) => cell.scrollWidth > cell.clientWidth + 1)
+            .map((cell) => `${cell.dataset.label}: ${cell.textContent}`);
+        return {
+            page: [document.documentElement.scrollWidth, window.innerWidth],
+            wrap: [wrap.scrollWidth, wrap.clientWidth],
+            table: [table.scrollWidth, table.clientWidth],
+            spilled,
+        };
+    }""", selector)
+
+
+def fits(widths: dict) -> bool:
+    return all(widths[key][0] <= widths[key][1] for key in ("page", "wrap", "table"))
 
 
 def test_overview_asks_for_the_token_then_shows_the_cluster(page, cluster, screenshot):
@@ -200,6 +247,128 @@ def test_workers_page_lists_the_worker_and_the_coordinator(page, cluster, screen
     coordinator = cluster.call("GET", "/coordinators")["coordinators"][0]
     expect(page.get_by_test_id("coordinator-row")).to_contain_text(coordinator["address"])
     screenshot(page, "workers")
+
+
+def test_times_name_their_zone_and_fire_times_read_on_the_schedules_clock(open_page, cluster, screenshot):
+    """Every time names its zone: the browser's, or for a schedule's fire times the schedule's own,
+    with the browser's reading beside it when that differs."""
+    later = cluster.call("POST", "/schedule", json={"command": "echo later", "scheduled_at": "2031-01-15T00:00:00.000Z"})
+    suffix = uuid.uuid4().hex[:6]
+    new_york = create_schedule(cluster, name=f"new-york-{suffix}", cron="30 2 * * *", timezone="America/New_York",
+                               command="echo new-york")
+    new_york_id = new_york["schedule_id"]
+    cluster.call("POST", f"/schedules/{new_york_id}/trigger")
+    last_fire = cluster.call("GET", f"/schedules/{new_york_id}")["last_fire_at"]
+    fires = cluster.call("GET", f"/schedules/{new_york_id}/upcoming?count=10")["fire_times"]
+    kolkata = create_schedule(cluster, name=f"kolkata-{suffix}", cron="30 2 * * *", timezone="Asia/Kolkata",
+                              command="echo kolkata")
+
+    def both_clocks(iso: str) -> str:
+        return f"{wall_clock(iso, 'America/New_York')} ({wall_clock(iso, 'Asia/Kolkata', INDIA_NAME)})"
+
+    # A browser on UTC says so.
+    utc = open_page(1280, 800, timezone_id="UTC", locale="en-US")
+    sign_in(utc, cluster, f"/ui/tasks/{later['task_id']}")
+    expect(utc.locator('[data-field="Scheduled at"] dd')).to_have_text("2031-01-15 00:00:00 UTC")
+    expect(utc.get_by_test_id("refresh-state")).to_have_text(re.compile(r"^updated \d\d:\d\d:\d\d UTC$"))
+
+    # A browser in India reads times on its own clock, and names it.
+    page = open_page(1280, 800, **INDIA)
+    sign_in(page, cluster, f"/ui/tasks/{later['task_id']}")
+    expect(page.locator('[data-field="Scheduled at"] dd')).to_have_text(f"2031-01-15 05:30:00 {INDIA_NAME}")
+    expect(page.get_by_test_id("refresh-state")).to_have_text(re.compile(rf"^updated \d\d:\d\d:\d\d {re.escape(INDIA_NAME)}$"))
+
+    # A schedule's page reads its fire times on New York's clock, and India's beside them.
+    page.goto(f"/ui/schedules/{new_york_id}")
+    expect(page.locator("h2").filter(has_text="Upcoming fires")).to_contain_text("America/New_York time")
+    expect(page.get_by_test_id("upcoming-fires").locator("li")).to_have_text(
+        [re.compile("^" + re.escape(both_clocks(fire)) + r" in \d") for fire in fires])
+    expect(page.get_by_test_id("schedule-last-fire")).to_have_text(starts_with(both_clocks(last_fire) + " "))
+    screenshot(page, "schedule-zones")
+
+    # So does the list; a schedule on the browser's own clock is read once.
+    page.get_by_role("link", name="← Schedules").click()
+    row = page.locator(f'[data-testid=schedule-row][data-schedule-id="{new_york_id}"]')
+    expect(row.get_by_test_id("next-fire")).to_have_text(starts_with(both_clocks(fires[0]) + " in "))
+    expect(row.get_by_test_id("last-fire")).to_have_text(starts_with(both_clocks(last_fire) + " "))
+    row = page.locator(f'[data-testid=schedule-row][data-schedule-id="{kolkata["schedule_id"]}"]')
+    expected = wall_clock(kolkata["next_fire_times"][0], "Asia/Kolkata", INDIA_NAME)
+    expect(row.get_by_test_id("next-fire")).to_have_text(re.compile("^" + re.escape(expected) + r" in \d"))
+
+
+def test_schedules_table_fits_a_1400_px_window(open_page, cluster, screenshot):
+    """Long names and commands, long zone names and fire times read on two clocks still fit a
+    window 1400 px wide without sideways scrolling, and the counts' header keeps to one line."""
+    suffix = uuid.uuid4().hex[:6]
+    command = ("echo /opt/reports/quarterly.py --from=2026-01-01 --to=2026-12-31 --format=pdf "
+               "--recipients=finance@example.com,board@example.com,audit@example.com --verbose")
+    made = []
+    for zone in ("America/Argentina/Buenos_Aires", "Europe/Berlin", "Australia/Lord_Howe"):
+        schedule = create_schedule(cluster, name=f"quarterly-finance-report-for-the-board-of-directors-{zone}-{suffix}",
+                                   cron="0,15,30,45 8-18 * * MON-FRI", timezone=zone, command=f"{command} {zone}")
+        cluster.call("POST", f"/schedules/{schedule['schedule_id']}/trigger")
+        made.append(schedule["schedule_id"])
+    # A name with no place to break.
+    made.append(create_schedule(cluster, name="x" * 150 + suffix, cron="0 0 1 1 *", command="true")["schedule_id"])
+
+    page = open_page(1400, 900, **INDIA)
+    sign_in(page, cluster, "/ui/schedules")
+    for schedule_id in made:
+        row = page.locator(f'[data-testid=schedule-row][data-schedule-id="{schedule_id}"]')
+        expect(row.locator("time").first).to_be_visible()
+    widths = overflow(page, "[data-testid=schedules-table]")
+    assert fits(widths) and not widths["spilled"], widths
+
+    # One line: the counts' header text is as tall as the name's.
+    heights = page.evaluate("""() => [...document.querySelectorAll('[data-testid=schedules-table] th')].map((th) => {
+        const text = document.createRange();
+        text.selectNodeContents(th);
+        return [th.textContent, text.getBoundingClientRect().height];
+    })""")
+    counts = next(height for text, height in heights if text.lower().startswith("fired"))
+    assert counts == heights[0][1], heights
+    screenshot(page, "schedules-1400")
+
+
+def test_workers_page_shows_tasks_in_flight_against_capacity(page, cluster, screenshot):
+    """A worker with capacity 5 shows what it holds out of 5, and the prefetch places it offers
+    beyond that apart; the bar's scale is its capacity."""
+    # Short tasks make the worker offer prefetch places (README, Executors: Prefetch).
+    deadline = time.monotonic() + 60
+    while True:
+        for task_id in [schedule_task(cluster, "true") for _ in range(5)]:
+            wait_for_status(cluster, task_id, "completed")
+        time.sleep(1.5)  # the coordinator writes its registry about once a second
+        worker = cluster.call("GET", "/workers")["workers"][0]
+        if worker["prefetch"] > 0:
+            break
+        assert time.monotonic() < deadline, f"the worker offers no prefetch place: {worker}"
+    assert worker["capacity"] == WORKER_CAPACITY, worker
+
+    sign_in(page, cluster, "/ui/workers")
+    row = page.locator(f'[data-testid=worker-row][data-worker-id="{worker["worker_id"]}"]')
+    expect(row).to_contain_text(re.compile(rf"\b\d+ / {WORKER_CAPACITY}\b"))  # not "0 / 85"
+    expect(row.locator("meter")).to_have_attribute("max", str(WORKER_CAPACITY))
+    expect(row.get_by_test_id("worker-in-flight")).to_have_text(re.compile(rf"^\d+ / {WORKER_CAPACITY}$"))
+    expect(row.get_by_test_id("worker-prefetch")).to_have_text(re.compile(r"^\+[1-9]\d* prefetch$"))
+    assert float(row.locator("meter").get_attribute("value")) <= WORKER_CAPACITY
+    screenshot(page, "workers-capacity")
+
+
+def test_schedules_and_workers_pages_fit_a_phone(open_page, cluster, screenshot):
+    """On a phone, in India, the schedules' and workers' cards hold their content."""
+    suffix = uuid.uuid4().hex[:6]
+    create_schedule(cluster, name=f"phone-{'y' * 60}-{suffix}", cron="0,15,30,45 8-18 * * MON-FRI",
+                    timezone="America/Argentina/Buenos_Aires", command="echo a long command " * 8)
+    page = open_page(390, 844, **INDIA)
+    sign_in(page, cluster, "/ui/schedules")
+    for path, table, name in (("/ui/schedules", "schedules-table", "schedules-phone"),
+                              ("/ui/workers", "workers-table", "workers-phone")):
+        page.goto(path)
+        expect(page.get_by_test_id(table).locator("tbody tr").first).to_be_visible()
+        widths = overflow(page, f"[data-testid={table}]")
+        assert fits(widths) and not widths["spilled"], widths
+        screenshot(page, name)
 
 
 def test_tasks_page_fits_a_phone(phone_page, cluster, screenshot):

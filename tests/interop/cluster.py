@@ -1,6 +1,6 @@
 """A whole cluster for the suites that drive the API end to end (tests/dashboard, tests/cli): a
-scheduler with an API token, a coordinator and one shell worker, all with a cluster token, on a
-fresh database. It needs TASKMASTER_TEST_DATABASE_URL and TASKMASTER_BIN_DIR (see conftest.py).
+scheduler with an API token, a coordinator and one shell worker (capacity 5, prefetch as
+configured by default), all with a cluster token, on a fresh database. It needs TASKMASTER_TEST_DATABASE_URL and TASKMASTER_BIN_DIR (see conftest.py).
 """
 
 import os
@@ -19,6 +19,7 @@ from support import (REPO_ROOT, ServiceProcess, answers_health_check, free_port,
                      start_worker)
 
 API_TIMEOUT_SECONDS = 10
+WORKER_CAPACITY = 5
 
 
 @dataclass
@@ -72,7 +73,7 @@ def running_cluster(logs: Path) -> Iterator[Cluster]:
             services.append(start_coordinator(bin_dir, database_url, logs / "coordinator.log", coordinator_port,
                                               free_port(), extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
             services.append(start_worker(bin_dir, f"127.0.0.1:{coordinator_port}", logs / "worker.log", free_port(),
-                                         ["--executor=shell"], extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
+                                         ["--executor=shell", f"--capacity={WORKER_CAPACITY}"], extra_env={"TASKMASTER_CLUSTER_TOKEN": cluster_token}))
             api = http_session()
             api.headers["Authorization"] = f"Bearer {api_token}"
             yield Cluster(url=url, api_token=api_token, api=api, restart_scheduler=restart_scheduler)

@@ -1,6 +1,6 @@
 // Element-building helpers. Text always goes in through text nodes (never innerHTML), so
 // commands, outputs and error messages show as written, markup included.
-import { dateTime, relative } from './format.js';
+import { dateTime, knownZone, localZone, relative, wallClock } from './format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -50,11 +50,25 @@ export function badge(status) {
     status);
 }
 
-/** A local date and time, the exact instant in its tooltip, and optionally `(3 min ago)`. */
-export function time(iso, { withRelative = true } = {}) {
+/**
+ * A date and time with its zone, the exact instant in its tooltip, and optionally `3 min ago`.
+ * With `zone` (a schedule's IANA zone) it is shown on that zone's clock and, when the browser's
+ * clock reads differently at that instant, also on the browser's.
+ */
+export function time(iso, { withRelative = true, zone: wanted } = {}) {
+  const zone = knownZone(wanted);
   if (!iso) return h('span', { class: 'muted' }, '—');
-  return h('time', { datetime: iso, title: iso }, dateTime(iso),
-    withRelative ? h('span', { class: 'relative' }, ` ${relative(iso)}`) : null);
+  const shown = wallClock(iso, zone);
+  if (!shown) return h('span', null, iso);
+  const local = zone ? wallClock(iso) : null;
+  const differs = local && (local.date !== shown.date || local.clock !== shown.clock);
+  const title = [zone ? `${dateTime(iso, zone)} (${zone})` : null,
+    differs || !zone ? `${dateTime(iso)} (${localZone}, this browser)` : null, iso].filter(Boolean).join('\n');
+  const piece = (className, text) => h('span', { class: className }, text);
+  return h('time', { datetime: iso, title },
+    piece('at', `${shown.date} ${shown.clock} ${shown.zone}`),
+    differs ? [' ', piece('also', `(${local.date} ${local.clock} ${local.zone})`)] : null,
+    withRelative ? [' ', piece('relative', relative(iso))] : null);
 }
 
 /** An API error as its code and message. */

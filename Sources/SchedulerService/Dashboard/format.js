@@ -1,20 +1,69 @@
-// Text for times, durations and counts. Times are shown in the browser's time zone.
+// Text for times, durations and counts. Every time is shown with its zone: the browser's own zone,
+// or the zone a schedule reads its cron in.
 
-const pad = (n) => String(n).padStart(2, '0');
+/** The browser's IANA time zone. */
+export const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** `2026-12-02 19:23:07` in local time, or '' for a missing value. */
-export function dateTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+// Intl formatters are costly to make; one per zone, kept.
+const formatters = new Map();
+
+function formattersFor(zone) {
+  const key = zone ?? '';
+  if (!formatters.has(key)) {
+    // A zone the browser does not know (its tz data lag the scheduler's) falls back to the browser's.
+    let timeZone = zone;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+    } catch {
+      timeZone = undefined;
+    }
+    formatters.set(key, {
+      known: timeZone === zone,
+      clock: new Intl.DateTimeFormat('en-US', {
+        timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      }),
+      // The zone's short name in the reader's language: `UTC`, `EST`, `GMT+5:30`, `MEZ`.
+      name: new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: 'short' }),
+    });
+  }
+  return formatters.get(key);
 }
 
-/** `19:23:07` in local time. */
-export function clock(iso) {
+/** `zone` if the browser knows it, else undefined (the browser's own zone). */
+export function knownZone(zone) {
+  return zone && formattersFor(zone).known ? zone : undefined;
+}
+
+/**
+ * An instant on the wall clock of `zone` (an IANA name; the browser's zone when left out):
+ * `{date: '2026-12-02', clock: '19:23:07', zone: 'CET'}`, or null for a missing or invalid value.
+ */
+export function wallClock(iso, zone) {
+  if (!iso) return null;
   const d = new Date(iso);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (Number.isNaN(d.getTime())) return null;
+  const { clock, name } = formattersFor(zone);
+  const part = {};
+  for (const { type, value } of clock.formatToParts(d)) part[type] = value;
+  return {
+    date: `${part.year}-${part.month}-${part.day}`,
+    clock: `${part.hour}:${part.minute}:${part.second}`,
+    zone: name.formatToParts(d).find((one) => one.type === 'timeZoneName')?.value ?? zone ?? localZone,
+  };
+}
+
+/** `2026-12-02 19:23:07 CET` in `zone` (the browser's when left out), or '' for a missing value. */
+export function dateTime(iso, zone) {
+  if (!iso) return '';
+  const wall = wallClock(iso, zone);
+  return wall ? `${wall.date} ${wall.clock} ${wall.zone}` : iso;
+}
+
+/** `19:23:07 CET` in the browser's zone. */
+export function clock(iso) {
+  const wall = wallClock(iso);
+  return wall ? `${wall.clock} ${wall.zone}` : iso;
 }
 
 /** `850 ms`, `2.3 s`, `4 min 5 s`, `1 h 2 min`, `3 d 4 h`. */

@@ -2,7 +2,7 @@
 // upcoming fires, its tasks, and pause/resume, trigger and delete.
 import { api } from './api.js';
 import { badge, errorBox, fields, fill, formValues, h, pager, table, time } from './dom.js';
-import { shortId } from './format.js';
+import { localZone, shortId } from './format.js';
 import { taskTable } from './tasks.js';
 
 const OVERLAPS = ['skip', 'buffer_one', 'allow', 'cancel_previous'];
@@ -10,6 +10,10 @@ const INTEGER_FIELDS = ['max_attempts', 'timeout_seconds', 'catchup_window_secon
 
 const stateBadge = (schedule) => badge(schedule.paused ? 'paused' : 'active');
 const scheduleName = (schedule) => schedule.name ?? shortId(schedule.schedule_id);
+// `America/Argentina/Buenos_Aires` may break after each slash in a narrow column.
+const breakable = (zone) => zone.split('/').flatMap((part, i) => (i ? [h('wbr'), `/${part}`] : [part]));
+// A schedule's fire times are shown on the clock its cron is read on (and on the browser's too).
+const fireTime = (schedule, iso, options) => time(iso, { ...options, zone: schedule.timezone });
 
 function scheduleTable(schedules, navigate) {
   const rows = schedules.map((schedule) => {
@@ -18,12 +22,12 @@ function scheduleTable(schedules, navigate) {
       if (!event.target.closest('a') && !String(getSelection())) navigate(href);
     };
     return h('tr', { class: 'clickable', 'data-testid': 'schedule-row', 'data-schedule-id': schedule.schedule_id, onclick: open },
-      h('td', null, h('a', { href }, scheduleName(schedule))),
-      h('td', { class: 'nowrap' }, h('code', null, schedule.cron), h('span', { class: 'hint' }, ` ${schedule.timezone}`)),
+      h('td', { class: 'name' }, h('a', { href, title: scheduleName(schedule) }, scheduleName(schedule))),
+      h('td', { class: 'cron' }, h('code', null, schedule.cron), ' ', h('span', { class: 'hint zone' }, breakable(schedule.timezone))),
       h('td', { class: 'command', title: schedule.command }, h('code', null, schedule.command)),
       h('td', null, stateBadge(schedule)),
-      h('td', { class: 'nowrap' }, time(schedule.next_fire_times[0])),
-      h('td', { class: 'nowrap' }, time(schedule.last_fire_at)),
+      h('td', { class: 'when', 'data-testid': 'next-fire' }, fireTime(schedule, schedule.next_fire_times[0])),
+      h('td', { class: 'when', 'data-testid': 'last-fire' }, fireTime(schedule, schedule.last_fire_at)),
       h('td', { class: 'num nowrap' }, `${schedule.counts.fired} / ${schedule.counts.skipped} / ${schedule.counts.missed}`));
   });
   return table(['Name', 'Cron', 'Command', 'State', 'Next fire', 'Last fire', 'Fired / skipped / missed'], rows,
@@ -98,16 +102,18 @@ function scheduleFields(schedule) {
     ['Schedule', h('span', { class: 'mono' }, schedule.schedule_id)],
     ['Name', schedule.name],
     ['Cron', h('code', null, schedule.cron)],
-    ['Time zone', schedule.timezone],
+    ['Time zone', schedule.timezone === localZone ? schedule.timezone
+      : h('span', null, schedule.timezone, h('span', { class: 'hint' }, ` (this browser: ${localZone})`))],
     ['Overlap', schedule.overlap],
     ['Max attempts', String(schedule.max_attempts)],
     ['Timeout', optional('timeout_seconds', `${schedule.timeout_seconds} s`)],
     ['Catch-up window', `${schedule.catchup_window_seconds} s`],
     ['Jitter', `${schedule.jitter_seconds} s`],
-    ['Starts at', optional('start_at', time(schedule.start_at))],
-    ['Ends at', optional('end_at', time(schedule.end_at))],
+    ['Starts at', optional('start_at', fireTime(schedule, schedule.start_at))],
+    ['Ends at', optional('end_at', fireTime(schedule, schedule.end_at))],
     ['Created at', time(schedule.created_at)],
-    ['Last fire', optional('last_fire_at', time(schedule.last_fire_at))],
+    ['Last fire', optional('last_fire_at', h('span', { 'data-testid': 'schedule-last-fire' },
+      fireTime(schedule, schedule.last_fire_at)))],
     ['Fired', h('span', { 'data-testid': 'schedule-fired' }, String(schedule.counts.fired))],
     ['Skipped', String(schedule.counts.skipped)],
     ['Missed', String(schedule.counts.missed)],
@@ -121,6 +127,7 @@ export function scheduleDetailPage(view, { params: [id], navigate, refresh }) {
   const result = h('div', { class: 'form-result' });
   const details = h('div', null, h('p', { class: 'empty' }, 'Loading…'));
   const upcoming = h('div');
+  const upcomingZone = h('span', { class: 'hint' });
   const tasks = h('div');
   let schedule = null;
 
@@ -156,7 +163,7 @@ export function scheduleDetailPage(view, { params: [id], navigate, refresh }) {
     h('div', { class: 'actions' }, pause, trigger, remove), result,
     h('div', { class: 'columns' },
       h('section', { class: 'card' }, h('h2', null, 'Definition'), details),
-      h('section', { class: 'card' }, h('h2', null, 'Upcoming fires'), upcoming)),
+      h('section', { class: 'card' }, h('h2', null, 'Upcoming fires ', upcomingZone), upcoming)),
     h('section', { class: 'card' }, h('h2', null, 'Its tasks'), tasks));
 
   return async () => {
@@ -169,10 +176,11 @@ export function scheduleDetailPage(view, { params: [id], navigate, refresh }) {
     fill(head, h('h1', null, scheduleName(schedule)), stateBadge(schedule));
     pause.textContent = schedule.paused ? 'Resume' : 'Pause';
     fill(details, h('pre', { class: 'command-block' }, schedule.command), fields(scheduleFields(schedule)));
+    upcomingZone.textContent = `${schedule.timezone} time`;
     fill(upcoming,
       schedule.paused ? h('p', { class: 'hint' }, 'Paused: these fire only if it is resumed by then.') : null,
       fires.fire_times.length
-        ? h('ol', { class: 'fires', 'data-testid': 'upcoming-fires' }, fires.fire_times.map((fire) => h('li', null, time(fire))))
+        ? h('ol', { class: 'fires', 'data-testid': 'upcoming-fires' }, fires.fire_times.map((fire) => h('li', null, fireTime(schedule, fire))))
         : h('p', { class: 'empty' }, 'No more fires.'));
     fill(tasks, taskTable(page.tasks, navigate, { empty: 'It has made no task yet.' }),
       page.next ? h('p', null, h('a', { href: `/ui/tasks?schedule_id=${schedule.schedule_id}` }, 'All its tasks →')) : null);

@@ -1,7 +1,7 @@
 // The tasks pages: the list with its filters and the "schedule a task" form, and one task's detail.
 import { api } from './api.js';
 import { append, badge, errorBox, fields, fill, formValues, h, pager, table, time } from './dom.js';
-import { between, shortId } from './format.js';
+import { between, localZone, shortId } from './format.js';
 
 const STATUSES = ['scheduled', 'dispatched', 'running', 'completed', 'failed', 'cancelled'];
 const UNFINISHED = ['scheduled', 'dispatched', 'running'];
@@ -37,7 +37,7 @@ function scheduleForm(onScheduled) {
       h('textarea', { name: 'command', rows: 2, required: true, spellcheck: 'false', 'data-testid': 'new-task-command',
         placeholder: 'echo hello' })),
     h('div', { class: 'row' },
-      h('label', null, h('span', null, 'Run at ', h('span', { class: 'hint' }, '(empty: now)')),
+      h('label', null, h('span', null, 'Run at ', h('span', { class: 'hint' }, `(${localZone} time; empty: now)`)),
         h('input', { type: 'datetime-local', name: 'scheduled_at', step: 1, 'data-testid': 'new-task-time' })),
       h('label', null, 'Max attempts',
         h('input', { type: 'number', name: 'max_attempts', min: 1, max: 100, placeholder: '1' })),

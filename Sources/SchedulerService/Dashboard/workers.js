@@ -3,20 +3,36 @@ import { api } from './api.js';
 import { fill, h, table, time } from './dom.js';
 import { shortId } from './format.js';
 
-/** Workers with their load: tasks held against capacity plus prefetch. */
+/**
+ * A worker's load: the tasks it holds against its capacity (the tasks it runs at once), those
+ * queued beyond it, and the prefetch places it offers beyond its capacity, apart.
+ */
+function load(worker) {
+  const { capacity, prefetch, in_flight: held } = worker;
+  // A worker never runs more than its capacity; whatever it holds beyond waits in its queue.
+  const queued = Math.max(0, held - capacity);
+  return [
+    h('meter', { min: 0, max: Math.max(1, capacity), value: Math.min(held, capacity), 'data-testid': 'worker-meter' }),
+    ' ', h('span', { class: 'nowrap', 'data-testid': 'worker-in-flight' }, `${held - queued} / ${capacity}`),
+    queued ? [' ', h('span', { class: 'nowrap', 'data-testid': 'worker-queued' }, `+${queued} queued`)] : null,
+    prefetch ? [' ', h('span', { class: 'hint nowrap', 'data-testid': 'worker-prefetch' }, `+${prefetch} prefetch`)] : null,
+  ];
+}
+
+/** Workers with their load. */
 export function workerTable(workers) {
   const rows = workers.map((worker) => h('tr', { 'data-testid': 'worker-row', 'data-worker-id': worker.worker_id },
     h('td', { class: 'mono' }, String(worker.worker_id)),
     h('td', { class: 'mono' }, worker.address),
     h('td', null, worker.executor ?? '—'),
-    h('td', { class: 'nowrap' },
-      h('meter', { min: 0, max: Math.max(1, worker.capacity + worker.prefetch), value: worker.in_flight }),
-      ` ${worker.in_flight} / ${worker.capacity + worker.prefetch}`),
-    h('td', { class: 'num' }, String(worker.capacity)),
-    h('td', { class: 'num' }, String(worker.prefetch)),
+    h('td', {
+      class: 'load',
+      title: `${worker.in_flight} held (running or queued), ${worker.capacity} run at once, ` +
+        `${worker.prefetch} more may wait in its queue (prefetch)`,
+    }, load(worker)),
     h('td', { class: 'num' }, String(worker.free_slots)),
     h('td', { class: 'nowrap' }, time(worker.last_heartbeat))));
-  return table(['Worker', 'Address', 'Executor', 'In flight', 'Capacity', 'Prefetch', 'Free slots', 'Last heartbeat'],
+  return table(['Worker', 'Address', 'Executor', 'In flight / capacity', 'Free slots', 'Last heartbeat'],
     rows, { empty: 'No live worker.', testid: 'workers-table' });
 }
 
