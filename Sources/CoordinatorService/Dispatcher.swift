@@ -8,10 +8,10 @@ package import TaskStorage
 ///
 /// It runs a round whenever it is woken (a task was submitted, a slot freed) and at least once
 /// per poll interval. A round claims no more tasks than the workers have free slots, hands them
-/// over concurrently, and puts back in the queue at once every task a worker refused. A task
-/// whose hand-off went unanswered stays with its worker until its heartbeats tell whether it
-/// took it in time (see `WorkerRegistryState`). A worker that did not take every task it was sent
-/// gets no more until its next heartbeat.
+/// over concurrently, and puts back in the queue at once every task a worker refused or that
+/// never reached it (no connection). A task whose hand-off went unanswered stays with its worker
+/// until its heartbeats tell whether it took it in time (see `WorkerRegistryState`). A worker
+/// that did not take every task it was sent gets no more until its next heartbeat.
 package final class Dispatcher: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
@@ -149,7 +149,8 @@ package final class Dispatcher: Service, Sendable {
             tasks.map { $0.taskRequest(acceptBefore: acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
             before: acceptBefore)
         var accepted = 0
-        var refused: [ClaimedTask] = []
+        // Tasks the worker surely did not take: it said no, or the call never reached it.
+        var notTaken: [ClaimedTask] = []
         var unanswered: [ClaimedTask] = []
         var unreachable = false
         var problems: [(task: ClaimedTask, reason: String)] = []
@@ -165,8 +166,12 @@ package final class Dispatcher: Service, Sendable {
                 accepted += 1
                 continue
             case .success(let response):
-                refused.append(task)
+                notTaken.append(task)
                 problems.append((task, "refused: \(response.message)"))
+            case .failure(let status as GRPCStatus) where !status.requestWasSent:
+                notTaken.append(task)
+                problems.append((task, "not sent: \(status)"))
+                unreachable = true
             case .failure(let error):
                 unanswered.append(task)
                 problems.append((task, "failed: \(error)"))
@@ -176,7 +181,7 @@ package final class Dispatcher: Service, Sendable {
         }
         guard let first = problems.first else { return (accepted, []) }
         registry.holdUntilHeartbeat(worker.id)
-        let requeueNow = refused + registry.handOffsUnanswered(unanswered, by: worker.id)
+        let requeueNow = notTaken + registry.handOffsUnanswered(unanswered, by: worker.id)
         if handOffWarnings.allows("\(worker.id)") {
             logger.warning(
                 "hand-off \(first.reason)",

@@ -40,10 +40,18 @@ package struct GRPCStatus: Error, Sendable, Equatable, CustomStringConvertible {
 
     package var code: Code
     package var message: String
+    /// False when a call failed before its request left this process (no connection, the
+    /// client closed): the server cannot have seen it. Not part of the status on the wire, nor
+    /// of equality.
+    package var requestWasSent = true
 
     package init(code: Code, message: String = "") {
         self.code = code
         self.message = message
+    }
+
+    package static func == (lhs: GRPCStatus, rhs: GRPCStatus) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
     }
 
     package var description: String {

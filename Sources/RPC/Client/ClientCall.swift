@@ -49,13 +49,19 @@ final class ClientCall: @unchecked Sendable {
         stream = (connection, streamID)
     }
 
-    /// Ends the call with `outcome`; later outcomes are ignored.
+    /// Ends the call with `outcome`; later outcomes are ignored. A failure before the request
+    /// was handed to a connection says so (`GRPCStatus.requestWasSent`).
     func finish(_ outcome: Result<ByteBuffer, GRPCStatus>) {
         eventLoop.preconditionInEventLoop()
         guard !isFinished else { return }
         isFinished = true
         deadlineTimer?.cancel()
         deadlineTimer = nil
+        let outcome = stream == nil ? outcome.mapError { status in
+            var status = status
+            status.requestWasSent = false
+            return status
+        } : outcome
         stream = nil
         if let continuation {
             self.continuation = nil

@@ -119,6 +119,15 @@ import Testing
         }
     }
 
+    @Test func aCallThatFindsNoServerSaysItsRequestWasNotSent() async throws {
+        let closedPort = try await withTestServer(router: testRouter()) { _, port in port }
+        let client = makeClient(port: closedPort)
+        let status = await statusOf { try await client.unary(TestMethods.echo, request: TextMessage("x")) as TextMessage }
+        #expect(status?.code == .unavailable)
+        #expect(status?.requestWasSent == false, "no server saw it")
+        await client.close()
+    }
+
     @Test func slowHandlerHitsTheDeadlineAndIsCancelled() async throws {
         let probe = HandlerProbe()
         try await withTestServer(router: testRouter(probe: probe)) { _, port in
@@ -128,6 +137,7 @@ import Testing
                 try await client.unary(TestMethods.slow, request: TextMessage("x"), timeout: .milliseconds(200)) as TextMessage
             }
             #expect(status?.code == .deadlineExceeded)
+            #expect(status?.requestWasSent == true, "the server may have acted on it")
             #expect(ContinuousClock.now - started < .seconds(8), "well before the handler's 10 s")
             #expect(await pollUntil { probe.cancelledCount == 1 })
             await client.close()
