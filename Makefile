@@ -20,10 +20,10 @@ test:
 build: deps
 	PATH="$$PATH:/opt/swift/usr/bin" swift build -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
-## Build every executable in release, then run the benchmark program (its own PostgreSQL and cluster).
-bench: deps
-	PATH="$$PATH:/opt/swift/usr/bin" swift build -c release --static-swift-stdlib
-	.build/release/taskmaster-bench
+## Build every executable in release, then run the benchmark program (its own PostgreSQL and
+## cluster, and pgqueuer in .venv-bench to compare with).
+bench:
+	scripts/bench.sh
 
 ## Install the system packages that building and running a local cluster need.
 deps:

@@ -124,21 +124,6 @@ build_release() {
   export TASKMASTER_BIN_DIR
 }
 
-# Creates .venv when it is missing or broken, and installs the requirements when they changed.
-prepare_venv() {
-  local stamp_file="$venv/.requirements-sha256" stamp
-  if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
-    rm -rf "$venv"
-    python3 -m venv "$venv" || return
-  fi
-  stamp=$(sha256sum "$requirements" | cut -d ' ' -f 1)
-  if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]] \
-    || ! "$venv/bin/python" -c 'import check_jsonschema, grpc, grpc_tools, kubernetes_validate, playwright, pytest, requests, schemathesis, yaml' >/dev/null 2>&1; then
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" || return
-    printf '%s\n' "$stamp" >"$stamp_file"
-  fi
-}
-
 # The suites under Tests/IntegrationTests/Processes, as a --filter/--skip pattern over test ids
 # such as IntegrationTests.ClusterLifecycleTests/aTask…().
 process_level_suites() {
@@ -160,7 +145,8 @@ if step "build tests (debug)" build_tests && step "build executables (release)" 
       swift test --skip-build --filter IntegrationTests --skip "$(process_level_suites)" || true
     step "swift test (processes, release executables)" run_bounded "$swift_test_timeout" \
       swift test --skip-build --no-parallel --filter "$(process_level_suites)" || true
-    if step "Python venv for the interop tests" prepare_venv; then
+    if step "Python venv for the interop tests" prepare_venv "$venv" "$requirements" \
+      "check_jsonschema, grpc, grpc_tools, kubernetes_validate, playwright, pytest, requests, schemathesis, yaml"; then
       step "interop tests (grpcio, release executables)" run_bounded "$interop_test_timeout" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/interop || true
       step "taskmaster CLI (release executables)" run_bounded "$interop_test_timeout" \

@@ -74,6 +74,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Where to write the figures as JSON.")
     var json = "bench-results.json"
 
+    @Option(help: "The Python of a venv with scripts/bench/requirements.txt, which runs pgqueuer.")
+    var peerPython = ".venv-bench/bin/python"
+
     func validate() throws {
         for (name, value) in [
             ("--workers", workers), ("--wide-capacity", wideCapacity), ("--tasks", tasks),
@@ -125,11 +128,18 @@ struct BenchCommand: AsyncParsableCommand {
         print("\(missed) of \(figures.filter { $0.met != nil }.count) targets missed; figures written to \(json)")
     }
 
-    /// Figures that compare two scenarios, when both ran: `/schedule` alone against pgbench alone
-    /// (the target), and `/schedule` while the cluster also runs every task against pgbench.
+    /// Figures that compare two scenarios, when both ran: the drains against pgqueuer's (the
+    /// targets: 1.2× at the defaults, 2× with wide workers); `/schedule` alone against pgbench
+    /// alone (the target), and `/schedule` while the cluster also runs every task against pgbench.
     private static func comparisons(_ figures: [Figure]) -> [Figure] {
-        guard let tps = figures.value(of: PGBench.scenario, PGBench.tps) else { return [] }
         var comparisons: [Figure] = []
+        if let peer = figures.value(of: PeerQueue.scenario, PeerQueue.rate) {
+            for (scenario, target) in [(Defaults.scenario, 1.2), (Drain.scenario, 2.0)] {
+                guard let rate = figures.value(of: scenario, Drain.rate) else { continue }
+                comparisons.append(Figure(PeerQueue.scenario, "\(scenario) drain rate ÷ pgqueuer", rate / peer, target: .atLeast(target)))
+            }
+        }
+        guard let tps = figures.value(of: PGBench.scenario, PGBench.tps) else { return comparisons }
         if let rate = figures.value(of: ScheduleOnly.scenario, ScheduleOnly.rate) {
             comparisons.append(Figure(PGBench.scenario, "schedule rate ÷ pgbench", rate / tps, target: .atLeast(0.7)))
         }

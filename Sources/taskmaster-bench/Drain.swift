@@ -5,6 +5,7 @@ import Postgres
 /// cluster works it off.
 enum Drain {
     static let scenario = "drain"
+    static let rate = "drain rate"
 
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         try await run(scenario, tasks: options.tasks, target: 18_000, on: cluster)
@@ -27,7 +28,7 @@ enum Drain {
         let outcome = try await ExactlyOnce.read(from: database)
         return [
             Figure(scenario, "tasks", tasks),
-            Figure(scenario, "drain rate", Double(tasks) / seconds, "tasks/s", target: .atLeast(target)),
+            Figure(scenario, rate, Double(tasks) / seconds, "tasks/s", target: .atLeast(target)),
             Figure(scenario, "drain time", seconds, "s"),
         ] + outcome.figures(scenario, expected: tasks)
     }
