@@ -44,7 +44,7 @@ package final class CancellationForwarder: Service, Sendable {
         var logger = logger
         logger[metadataKey: LogKey.taskID] = "\(taskID)"
         do {
-            guard let id = UUID(uuidString: taskID), let task = try await store.find(id: id),
+            guard let id = UUID(text: taskID), let task = try await store.find(id: id),
                 let workerID = task.workerID,
                 let worker = registry.workers.first(where: { $0.id == workerID })
             else { return }

@@ -7,8 +7,8 @@ extension ClaimedTask {
     /// the coordinator `coordinatorID`.
     package func taskRequest(acceptBefore: Timestamp, coordinatorID: String) -> TaskRequest {
         TaskRequest(
-            taskID: id.uuidString.lowercased(), data: command, attempt: UInt32(clamping: attempt),
-            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.uuidString.lowercased(),
+            taskID: id.text, data: command, attempt: UInt32(clamping: attempt),
+            timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.text,
             acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID)
     }
 }

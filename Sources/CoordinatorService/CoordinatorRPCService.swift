@@ -47,7 +47,7 @@ package struct CoordinatorRPCService: Sendable {
         guard !registry.isEmpty else {
             throw GRPCStatus(code: .unavailable, message: "no workers available")
         }
-        let taskID = try await store.insertTaskDueNow(command: request.data).uuidString.lowercased()
+        let taskID = try await store.insertTaskDueNow(command: request.data).text
         logger.debug("task submitted", metadata: [LogKey.taskID: "\(taskID)"])
         dispatcher.wake()
         return ClientTaskResponse(message: "Task submitted successfully", taskID: taskID)
@@ -87,7 +87,7 @@ package struct CoordinatorRPCService: Sendable {
         do {
             if request.capacity > 0 {
                 try await store.renewLeases(
-                    of: request.heldTaskIDs.compactMap(UUID.init(uuidString:)), heldBy: request.workerID, lease: leaseDuration)
+                    of: request.heldTaskIDs.compactMap(UUID.init(text:)), heldBy: request.workerID, lease: leaseDuration)
             } else {
                 try await store.renewLeases(ofWorker: request.workerID, lease: leaseDuration)
             }
@@ -101,7 +101,7 @@ package struct CoordinatorRPCService: Sendable {
         }
         return HeartbeatResponse(
             acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch,
-            coordinatorID: store.coordinatorID?.uuidString.lowercased() ?? "", heartbeatTimeoutMicros: term.microseconds)
+            coordinatorID: store.coordinatorID?.text ?? "", heartbeatTimeoutMicros: term.microseconds)
     }
 
     /// Puts back in the queue the tasks of unanswered hand-offs that a worker does not hold.
@@ -140,11 +140,11 @@ package struct CoordinatorRPCService: Sendable {
     /// and returns what each did.
     private func apply(_ requests: [UpdateTaskStatusRequest]) async throws -> [TaskStatusReportResult] {
         let reports = try requests.map { request in
-            guard let taskID = UUID(uuidString: request.taskID) else {
+            guard let taskID = UUID(text: request.taskID) else {
                 throw GRPCStatus(
                     code: .invalidArgument, message: "malformed task_id \(request.taskID.quotedExcerpt()): expected a UUID")
             }
-            guard request.handoff.isEmpty || UUID(uuidString: request.handoff) != nil else {
+            guard request.handoff.isEmpty || UUID(text: request.handoff) != nil else {
                 throw GRPCStatus(
                     code: .invalidArgument, message: "malformed handoff \(request.handoff.quotedExcerpt()): expected a UUID")
             }
@@ -208,7 +208,7 @@ extension TaskStatusReport {
             startTime: startTime,
             workerID: request.workerID == 0 ? nil : request.workerID,
             attempt: request.attempt == 0 ? nil : Int(request.attempt),
-            handoff: UUID(uuidString: request.handoff),
+            handoff: UUID(text: request.handoff),
             exitCode: request.exitCode,
             output: request.output.isEmpty ? nil : request.output,
             error: request.error.isEmpty ? nil : request.error)

@@ -144,7 +144,7 @@ package final class Dispatcher: Service, Sendable {
     private func handOff(
         _ tasks: [ClaimedTask], to worker: RegisteredWorker, before acceptBefore: Timestamp
     ) async -> (accepted: Int, requeue: [ClaimedTask]) {
-        let coordinatorID = store.coordinatorID?.uuidString.lowercased() ?? ""
+        let coordinatorID = store.coordinatorID?.text ?? ""
         let results = await sender.send(
             tasks.map { $0.taskRequest(acceptBefore: acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
             before: acceptBefore)
@@ -160,7 +160,7 @@ package final class Dispatcher: Service, Sendable {
                 logger.debug(
                     "task dispatched",
                     metadata: [
-                        LogKey.taskID: "\(task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
+                        LogKey.taskID: "\(task.id.text)", LogKey.workerID: "\(worker.id)",
                         LogKey.attempt: "\(task.attempt)",
                     ])
                 accepted += 1
@@ -186,7 +186,7 @@ package final class Dispatcher: Service, Sendable {
             logger.warning(
                 "hand-off \(first.reason)",
                 metadata: [
-                    LogKey.taskID: "\(first.task.id.uuidString.lowercased())", LogKey.workerID: "\(worker.id)",
+                    LogKey.taskID: "\(first.task.id.text)", LogKey.workerID: "\(worker.id)",
                     LogKey.count: "\(problems.count)",
                 ])
         }

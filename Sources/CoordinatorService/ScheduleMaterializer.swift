@@ -84,6 +84,6 @@ package final class ScheduleMaterializer: Service, Sendable {
     }
 
     private static func metadata(_ event: FireRound.Event) -> Logger.Metadata {
-        [LogKey.scheduleID: "\(event.scheduleID.uuidString.lowercased())", LogKey.nominalTime: "\(event.nominal.rfc3339)"]
+        [LogKey.scheduleID: "\(event.scheduleID.text)", LogKey.nominalTime: "\(event.nominal.rfc3339)"]
     }
 }

@@ -1,6 +1,7 @@
 import struct Foundation.UUID
 import RPC
 import TaskStorage
+import Core
 
 /// Live workers, their free slots and the round-robin order in which they receive tasks, as a
 /// value: every change is a mutating method, and those the dispatcher acts on return what to act
@@ -141,7 +142,7 @@ extension RegisteredWorker {
     /// those it settles that the worker does not hold.
     fileprivate mutating func settleUnansweredHandOffs(holding held: [String]) -> [ClaimedTask] {
         guard !unanswered.isEmpty else { return [] }
-        let heldIDs = Set(held.compactMap(UUID.init(uuidString:)))
+        let heldIDs = Set(held.compactMap(UUID.init(text:)))
         var unheld: [ClaimedTask] = []
         unanswered = unanswered.compactMap { pending in
             var pending = pending

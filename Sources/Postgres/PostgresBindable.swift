@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+import Core
 
 /// A value that can be sent as a query parameter, in PostgreSQL's text format.
 /// Pass `nil` in the parameter list for SQL `NULL`.
@@ -36,5 +37,5 @@ extension Double: PostgresBindable {
 }
 
 extension UUID: PostgresBindable {
-    package var postgresText: String { uuidString.lowercased() }
+    package var postgresText: String { text }
 }

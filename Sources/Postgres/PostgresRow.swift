@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+import Core
 
 /// One row of a `PostgresResult`. Columns are numbered from 0; every getter returns nil for `NULL`.
 package struct PostgresRow: Sendable {
@@ -43,7 +44,7 @@ package struct PostgresRow: Sendable {
     }
 
     package func uuid(_ column: Int) throws -> UUID? {
-        try decode(column, as: "UUID", UUID.init(uuidString:))
+        try decode(column, as: "UUID", UUID.init(text:))
     }
 
     private func decode<Value>(_ column: Int, as typeName: String, _ parse: (String) -> Value?) throws -> Value? {

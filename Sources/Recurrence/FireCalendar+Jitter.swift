@@ -22,7 +22,7 @@ extension FireCalendar {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let time = UInt64(bitPattern: nominal.microsecondsSinceEpoch)
         let timeBytes = (0..<8).map { UInt8(truncatingIfNeeded: time >> ($0 * 8)) }
-        for byte in Array(id.uuidString.lowercased().utf8) + timeBytes {
+        for byte in Array(id.text.utf8) + timeBytes {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9

@@ -80,7 +80,7 @@ struct SchedulerEndpoints: Sendable {
                 .alreadyFinished,
                 state == .cancelled ? "the task is already cancelled" : "the task already ended (\(state.rawValue)); it cannot be cancelled")
         case .cancelled:
-            context.logger.info("Task cancelled", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
+            context.logger.info("Task cancelled", metadata: [LogKey.taskID: "\(id.text)"])
             return try await taskResponse(id: text)
         }
     }
@@ -95,7 +95,7 @@ struct SchedulerEndpoints: Sendable {
         case .notRetryable(let state):
             throw APIError(.notRetryable, "the task is \(state.rawValue); only a failed or cancelled task can be retried")
         case .retried(let task):
-            context.logger.info("Task retried", metadata: [LogKey.taskID: "\(id.uuidString.lowercased())"])
+            context.logger.info("Task retried", metadata: [LogKey.taskID: "\(id.text)"])
             return Response(try .json(TaskStatusResponse(task)))
         }
     }
@@ -122,11 +122,11 @@ struct SchedulerEndpoints: Sendable {
     }
 
     private static func noTask(_ id: UUID) -> APIError {
-        APIError(.notFound, "no task with id \(id.uuidString.lowercased())")
+        APIError(.notFound, "no task with id \(id.text)")
     }
 
     private static func taskID(_ text: String) throws(APIError) -> UUID {
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
             throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
         }
         return id

@@ -23,7 +23,7 @@ struct TaskListQuery: Sendable, Hashable {
             TaskState(rawValue: $0)
         }
         scheduleID = try QueryParameter.value(of: "schedule_id", in: parameters, expecting: "a schedule id (a UUID)") {
-            UUID(uuidString: $0)
+            UUID(text: $0)
         }
         limit = try QueryParameter.integer("limit", in: parameters, range: Self.limitRange) ?? Self.defaultLimit
         after = try QueryParameter.cursor(in: parameters)

@@ -1,10 +1,11 @@
 import APIModels
 import TaskStorage
+import Core
 
 extension ScheduleResponse {
     init(_ task: TaskRecord) {
         self.init(
-            taskID: task.id.uuidString.lowercased(), command: task.command, scheduledAt: task.scheduledAt.rfc3339,
+            taskID: task.id.text, command: task.command, scheduledAt: task.scheduledAt.rfc3339,
             status: task.status.rawValue, maxAttempts: task.maxAttempts)
     }
 }
@@ -12,7 +13,7 @@ extension ScheduleResponse {
 extension TaskStatusResponse {
     init(_ task: TaskRecord) {
         self.init(
-            taskID: task.id.uuidString.lowercased(),
+            taskID: task.id.text,
             command: task.command,
             scheduledAt: task.scheduledAt.rfc3339,
             pickedAt: task.pickedAt?.rfc3339,
@@ -29,7 +30,7 @@ extension TaskStatusResponse {
             exitCode: task.exitCode,
             output: task.output,
             error: task.lastError,
-            scheduleID: task.scheduleID?.uuidString.lowercased(),
+            scheduleID: task.scheduleID?.text,
             nominalTime: task.nominalTime?.rfc3339)
     }
 }

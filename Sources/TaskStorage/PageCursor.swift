@@ -36,7 +36,7 @@ package struct PageCursor: Sendable, Hashable {
         let hex = token.dropFirst(16)
         let uuidText = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
                         hex.dropFirst(16).prefix(4), hex.dropFirst(20)].joined(separator: "-")
-        guard let id = UUID(uuidString: uuidText) else { return nil }
+        guard let id = UUID(text: uuidText) else { return nil }
         let createdAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: time))
         self.init(createdAt: min(max(createdAt, Timestamp.rfc3339Range.lowerBound), Timestamp.rfc3339Range.upperBound), id: id)
     }
@@ -44,7 +44,7 @@ package struct PageCursor: Sendable, Hashable {
     /// The token a client passes back as `after`.
     package var token: String {
         let time = String(UInt64(bitPattern: createdAt.microsecondsSinceEpoch), radix: 16)
-        let id = id.uuidString.lowercased().filter { $0 != "-" }
+        let id = id.text.filter { $0 != "-" }
         return String(repeating: "0", count: 16 - time.count) + time + id
     }
 }

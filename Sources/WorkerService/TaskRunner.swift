@@ -81,7 +81,7 @@ package final class TaskRunner: Service, Sendable {
         guard !reporter.isBacklogged else { return .full }
         let admission = state.withLock { $0.admit(task) }
         if admission == .accepted {
-            taskLogger(task).debug("task accepted")
+            AttemptLog(logger, task).debug("task accepted")
             wake.signal()
         }
         return admission
@@ -178,7 +178,7 @@ package final class TaskRunner: Service, Sendable {
     }
 
     private func runTask(_ serial: UInt64, _ request: TaskRequest) async {
-        let logger = taskLogger(request)
+        let log = AttemptLog(logger, request)
         let startedAt = Timestamp.now().microsecondsSinceEpoch
         reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
         let executor = executor
@@ -186,9 +186,9 @@ package final class TaskRunner: Service, Sendable {
             state.attachExecution(serial) { Task { await executor.execute(request) } }
         }
         if execution == nil {
-            logger.info("task stopped before it started")
+            log.info("task stopped before it started")
         } else {
-            logger.debug("task started")
+            log.debug("task started")
         }
         let outcome: ExecutionOutcome
         if let execution {
@@ -209,44 +209,44 @@ package final class TaskRunner: Service, Sendable {
         }
         wake.signal()
         if prefetchToggled { intakeChanged.signal() }
-        reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, logger: logger))
+        reporter.report(finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, log: log))
     }
 
     /// The report that ends an attempt that ran, logged.
     private func finalReport(
-        _ request: TaskRequest, outcome: ExecutionOutcome, stopReason: TaskStopReason?, at micros: Int64, logger: Logger
+        _ request: TaskRequest, outcome: ExecutionOutcome, stopReason: TaskStopReason?, at micros: Int64, log: AttemptLog
     ) -> UpdateTaskStatusRequest {
         var outcome = outcome
         switch (stopReason, outcome.succeeded) {
         case (_, true):
-            logger.debug("task completed", metadata: exitMetadata(outcome))
+            log.debug("task completed", exitMetadata(outcome))
         case (.cancelled?, false):
             outcome.error = ExecutionOutcome.cancelled.error
-            logger.info("task cancelled")
+            log.info("task cancelled")
         case (nil, false):
-            logger.warning("task failed", metadata: exitMetadata(outcome).merging([LogKey.error: "\(outcome.error)"]) { $1 })
+            log.warning("task failed", exitMetadata(outcome).merging([LogKey.error: "\(outcome.error)"]) { $1 })
         case (_?, false):
-            logger.info("task handed back: worker is shutting down")
+            log.info("task handed back: worker is shutting down")
             return .handedBack(request, workerID: workerID)
         }
         return .finished(request, workerID: workerID, outcome: outcome, atMicroseconds: micros)
     }
 
     private func reportUnrun(_ request: TaskRequest, reason: TaskStopReason) {
-        let logger = taskLogger(request)
+        let log = AttemptLog(logger, request)
         switch reason {
         case .cancelled:
-            logger.info("task cancelled while queued")
+            log.info("task cancelled while queued")
             let failed = Timestamp.now().microsecondsSinceEpoch
             reporter.report(.finished(request, workerID: workerID, outcome: .cancelled, atMicroseconds: failed))
         case .handedBack:
-            logger.info("task handed back unstarted: worker is shutting down")
+            log.info("task handed back unstarted: worker is shutting down")
             reporter.report(.handedBack(request, workerID: workerID))
         case .waitedTooLong:
-            logger.info("task handed back unstarted: every slot stayed busy")
+            log.info("task handed back unstarted: every slot stayed busy")
             reporter.report(.handedBack(request, workerID: workerID))
         case .registrationLapsed:
-            logger.warning("task handed back unstarted: no heartbeat was acknowledged within the coordinator's heartbeat timeout")
+            log.warning("task handed back unstarted: no heartbeat was acknowledged within the coordinator's heartbeat timeout")
             reporter.report(.handedBack(request, workerID: workerID))
         }
     }
@@ -254,11 +254,34 @@ package final class TaskRunner: Service, Sendable {
     private func exitMetadata(_ outcome: ExecutionOutcome) -> Logger.Metadata {
         outcome.exitCode.map { [LogKey.exitCode: "\($0)"] } ?? [:]
     }
+}
 
-    private func taskLogger(_ task: TaskRequest) -> Logger {
-        var logger = logger
-        logger[metadataKey: LogKey.taskID] = "\(task.taskID)"
-        logger[metadataKey: LogKey.attempt] = "\(task.attempt)"
-        return logger
+/// Lines about one attempt, with its task id and attempt number: the metadata is built only for
+/// the lines the log level lets through, not for every task.
+private struct AttemptLog {
+    let logger: Logger
+    let request: TaskRequest
+
+    init(_ logger: Logger, _ request: TaskRequest) {
+        self.logger = logger
+        self.request = request
+    }
+
+    func debug(_ message: @autoclosure () -> Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata = [:]) {
+        write(.debug, message(), metadata())
+    }
+
+    func info(_ message: @autoclosure () -> Logger.Message) {
+        write(.info, message(), [:])
+    }
+
+    func warning(_ message: @autoclosure () -> Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata = [:]) {
+        write(.warning, message(), metadata())
+    }
+
+    private func write(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata) {
+        logger.log(
+            level: level, message(),
+            metadata: [LogKey.taskID: "\(request.taskID)", LogKey.attempt: "\(request.attempt)"].merging(metadata()) { $1 })
     }
 }

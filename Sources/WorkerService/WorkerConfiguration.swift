@@ -12,7 +12,7 @@ package struct WorkerConfiguration: Sendable {
     /// Tasks run at once.
     package var capacity = 5
     /// Most tasks taken beyond `capacity`, queued to start the moment a slot frees (see
-    /// `TaskRunnerState` for how many are offered); nil: 16 × `capacity`, at most 1000.
+    /// `TaskRunnerState` for how many are offered); nil: 64 × `capacity`, at most 1000.
     package var prefetch: Int?
     package var executor = ExecutorKind.shell
     /// Duration of the `sleep` executor's simulated work.
@@ -40,5 +40,5 @@ package struct WorkerConfiguration: Sendable {
     package init() {}
 
     /// `prefetch`, or its default.
-    package var prefetchPlaces: Int { prefetch ?? min(16 * capacity, 1000) }
+    package var prefetchPlaces: Int { prefetch ?? min(64 * capacity, 1000) }
 }

@@ -34,7 +34,7 @@ struct WorkerCommand: ServiceCommand {
 
     @Option(
         name: .customLong("prefetch"),
-        help: "Most tasks taken beyond --capacity, started the moment a slot frees; as many are offered as hold about 50ms of work per slot. Default: 16 × --capacity, at most 1000.")
+        help: "Most tasks taken beyond --capacity, started the moment a slot frees; as many are offered as hold about 50ms of work per slot. Default: 64 × --capacity, at most 1000.")
     var prefetch: Int?
 
     @Option(name: .customLong("executor"), help: "How tasks run: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")).")

@@ -10,7 +10,7 @@ extension RecurringScheduleResponse {
     init(_ schedule: ScheduleRecord, now: Timestamp) {
         let definition = schedule.definition
         self.init(
-            scheduleID: schedule.id.uuidString.lowercased(),
+            scheduleID: schedule.id.text,
             name: definition.name,
             cron: definition.cron,
             timezone: definition.timezone,

@@ -23,7 +23,7 @@ struct ScheduleEndpoints: Sendable {
         let calendar = try definition.checkedCalendar(createdAt: now)
         let schedule = try await store.create(
             id: UUID(), definition, createdAt: now, nextFireAt: calendar.next(atOrAfter: now))
-        context.logger.info("Schedule created", metadata: [LogKey.scheduleID: "\(schedule.id.uuidString.lowercased())"])
+        context.logger.info("Schedule created", metadata: [LogKey.scheduleID: "\(schedule.id.text)"])
         return Response(try .json(RecurringScheduleResponse(schedule, now: now), status: .created))
     }
 
@@ -56,7 +56,7 @@ struct ScheduleEndpoints: Sendable {
             return (definition, calendar.next(after: now))
         }
         guard let updated else { throw Self.notFound(id) }
-        context.logger.info("Schedule changed", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())"])
+        context.logger.info("Schedule changed", metadata: [LogKey.scheduleID: "\(id.text)"])
         return Response(try .json(RecurringScheduleResponse(updated, now: now)))
     }
 
@@ -64,7 +64,7 @@ struct ScheduleEndpoints: Sendable {
     func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let id = try Self.scheduleID(context)
         guard try await store.delete(id: id) else { throw Self.notFound(id) }
-        context.logger.info("Schedule deleted", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())"])
+        context.logger.info("Schedule deleted", metadata: [LogKey.scheduleID: "\(id.text)"])
         return Response(status: .noContent)
     }
 
@@ -89,7 +89,7 @@ struct ScheduleEndpoints: Sendable {
         guard let task = try await store.trigger(id: id) else { throw Self.notFound(id) }
         TaskMetrics.scheduled()
         context.logger.info(
-            "Schedule triggered", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())", LogKey.taskID: "\(task.id)"])
+            "Schedule triggered", metadata: [LogKey.scheduleID: "\(id.text)", LogKey.taskID: "\(task.id)"])
         return Response(try .json(TaskStatusResponse(task), status: .created))
     }
 
@@ -105,7 +105,7 @@ struct ScheduleEndpoints: Sendable {
             else { throw Self.notFound(id) }
             TaskMetrics.scheduled(count: created)
             context.logger.info(
-                "Schedule backfilled", metadata: [LogKey.scheduleID: "\(id.uuidString.lowercased())", LogKey.count: "\(created)"])
+                "Schedule backfilled", metadata: [LogKey.scheduleID: "\(id.text)", LogKey.count: "\(created)"])
             return Response(try .json(BackfillResponse(created: created)))
         } catch is BackfillTooLong {
             throw APIError(
@@ -120,14 +120,14 @@ struct ScheduleEndpoints: Sendable {
     }
 
     private static func scheduleID(_ context: ServiceRequestContext) throws(APIError) -> UUID {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else {
+        guard let id = UUID(text: context.parameters.get("id") ?? "") else {
             throw APIError(.invalidScheduleID, "schedule id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
         }
         return id
     }
 
     private static func notFound(_ id: UUID) -> APIError {
-        APIError(.notFound, "no schedule with id \(id.uuidString.lowercased())")
+        APIError(.notFound, "no schedule with id \(id.text)")
     }
 
     /// The current time to the millisecond, as the API writes times.

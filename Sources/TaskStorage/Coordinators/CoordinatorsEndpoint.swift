@@ -25,7 +25,7 @@ extension CoordinatorsResponse {
         self.init(
             coordinators: coordinators.map {
                 Coordinator(
-                    coordinatorID: $0.id.uuidString.lowercased(), address: $0.address, workers: $0.workers,
+                    coordinatorID: $0.id.text, address: $0.address, workers: $0.workers,
                     lastHeartbeat: $0.lastHeartbeat.rfc3339)
             })
     }

@@ -1,5 +1,6 @@
 import struct Foundation.UUID
 import Postgres
+import Core
 
 /// One `INSERT … SELECT … FROM unnest(…)` that stores any number of new tasks in a single
 /// statement. Ids are chosen here, so the rows can be matched to the requests whatever order the
@@ -61,7 +62,7 @@ struct TaskInsertStatement {
             guard differences.isEmpty else {
                 throw TaskStoreError(
                     code: .idempotencyConflict,
-                    message: "the idempotency key is already used by task \(record.id.uuidString.lowercased()) "
+                    message: "the idempotency key is already used by task \(record.id.text) "
                         + "with a different \(differences.joined(separator: ", "))",
                     index: index)
             }

@@ -76,12 +76,15 @@ extension TaskStore {
     /// The reports arrive as parallel arrays, one element per task. Outcome codes: 1 started,
     /// 2 completed, 3 failed (retried with exponential backoff and jitter until max_attempts,
     /// then failed for good), 4 handed back (due again at once; the attempt does not count).
-    /// In SET, `tasks.*` is the row before the update; `before` (and the last SELECT) read the
-    /// table as it was before the update too (one snapshot for the whole statement), which tells
-    /// whether this report is the one that started the task — the start delay is reported only
-    /// then — and whether a task that was not updated exists. Rows are found through the primary
-    /// key (`= ANY`, LATERAL … LIMIT 1), and the reports that changed nothing are told apart with a
-    /// hashed `NOT IN`, never by scanning or joining whole sets, whatever the planner estimates.
+    /// In SET, `tasks.*` is the row before the update; the last SELECT reads the table as it was
+    /// before the update (one snapshot for the whole statement), which tells whether a task that
+    /// was not updated exists. The report that starts the task returns its start delay: a
+    /// STARTED, a final report that carries the start (a STARTED merged into it), or one that
+    /// carries none for a task that had not started (its start is its end); a STARTED report for
+    /// a task already running (sent again) changes nothing. Rows
+    /// are found through the primary key (`= ANY`): the in-flight states are tested in a form no
+    /// index answers (`IS TRUE`), so the planner never reads every in-flight task instead, whatever
+    /// its statistics say; the reports that changed nothing are told apart with a hashed `NOT IN`.
     /// Result columns: position, exists, updated, worker_id, requeued, start_delay.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
@@ -116,8 +119,9 @@ extension TaskStore {
                     exit_code = CASE WHEN r.outcome IN (2, 3) THEN r.exit_code ELSE tasks.exit_code END,
                     output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
-                FROM r JOIN LATERAL (SELECT status FROM tasks AS old WHERE old.id = r.id LIMIT 1) AS before ON true
-                WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id AND tasks.status IN ('dispatched', 'running')
+                FROM r
+                WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id AND (tasks.status IN ('dispatched', 'running')) IS TRUE
+                    AND NOT (r.outcome = 1 AND tasks.status = 'running')
                     AND CASE
                         WHEN r.handoff IS NOT NULL THEN tasks.handoff = r.handoff
                         WHEN r.worker_id IS NOT NULL AND r.attempt IS NOT NULL
@@ -125,7 +129,8 @@ extension TaskStore {
                         ELSE tasks.worker_id = ANY($11::int8[]) AND (r.attempt IS NULL OR tasks.attempts = r.attempt)
                     END
                 RETURNING r.position, tasks.worker_id, tasks.status = 'scheduled' AS requeued,
-                    CASE WHEN before.status = 'dispatched' AND tasks.status IN ('running', 'completed')
+                    CASE WHEN tasks.status IN ('running', 'completed')
+                            AND (r.outcome = 1 OR r.start_us IS NOT NULL OR tasks.started_at = tasks.completed_at)
                         THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))
                     END AS start_delay)
             SELECT position, true, true, worker_id, requeued, start_delay FROM updated
