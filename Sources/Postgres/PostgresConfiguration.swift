@@ -21,6 +21,9 @@ package struct PostgresConfiguration: Sendable, Equatable {
     package var applicationName: String?
     /// libpq's `sslmode` (for example `disable` or `require`); libpq's default when nil.
     package var sslMode: String?
+    /// Server settings for every session (`SET name = value` at connection, through libpq's
+    /// `options`); names and values of letters, digits, `_` and `.`.
+    package var sessionSettings: [String: String] = [:]
 
     package init(
         host: String = "localhost",
@@ -89,6 +92,9 @@ extension PostgresConfiguration {
         if let password { parameters.append(("password", password)) }
         if let sslMode { parameters.append(("sslmode", sslMode)) }
         if let targetSessionAttributes { parameters.append(("target_session_attrs", targetSessionAttributes)) }
+        if !sessionSettings.isEmpty {
+            parameters.append(("options", sessionSettings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")))
+        }
         return parameters
     }
 }

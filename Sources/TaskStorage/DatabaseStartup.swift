@@ -4,12 +4,20 @@ package import Postgres
 
 /// Opens the pool and applies the schema, waiting for a database that is still starting.
 package enum DatabaseStartup {
+    /// What every session of the services sets. Their statements find rows through indexes, and
+    /// are prepared: a plan cached while `tasks` was small (a sequential scan, or a hash join over
+    /// it) would go on scanning it once a burst made it large, until the next ANALYZE. Sequential
+    /// scans stay possible where no index serves, at a cost the planner avoids otherwise.
+    package static let sessionSettings = ["enable_seqscan": "off"]
+
     /// Retries while the database is unavailable, up to `attempts` times a second apart; any
     /// other error (a broken migration, bad credentials) fails at once.
     package static func connect(
         configuration: PostgresConfiguration, connections: Int, dataDirectory: String, logger: Logger,
         attempts: Int = 30
     ) async throws -> PostgresClient {
+        var configuration = configuration
+        configuration.sessionSettings.merge(sessionSettings) { _, ours in ours }
         let client = PostgresClient(configuration: configuration, maxConnections: connections, logger: logger)
         var attempt = 1
         while true {

@@ -81,10 +81,11 @@ extension TaskStore {
     /// was not updated exists. The report that starts the task returns its start delay: a
     /// STARTED, a final report that carries the start (a STARTED merged into it), or one that
     /// carries none for a task that had not started (its start is its end); a STARTED report for
-    /// a task already running (sent again) changes nothing. Rows
-    /// are found through the primary key (`= ANY`): the in-flight states are tested in a form no
-    /// index answers (`IS TRUE`), so the planner never reads every in-flight task instead, whatever
-    /// its statistics say; the reports that changed nothing are told apart with a hashed `NOT IN`.
+    /// a task already running (sent again) changes nothing. Each report finds its row through
+    /// the primary key: the in-flight states are tested in a form no index answers (`IS TRUE`), so
+    /// the planner never reads every in-flight task instead, whatever its statistics say (nor, with
+    /// the services' settings, the table); the reports that changed nothing are told apart with a
+    /// hashed `NOT IN`.
     /// Result columns: position, exists, updated, worker_id, requeued, start_delay.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
@@ -120,7 +121,7 @@ extension TaskStore {
                     output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
                 FROM r
-                WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id AND (tasks.status IN ('dispatched', 'running')) IS TRUE
+                WHERE tasks.id = r.id AND (tasks.status IN ('dispatched', 'running')) IS TRUE
                     AND NOT (r.outcome = 1 AND tasks.status = 'running')
                     AND CASE
                         WHEN r.handoff IS NOT NULL THEN tasks.handoff = r.handoff

@@ -128,12 +128,14 @@ import Testing
     @Test func libpqParametersCarryEverySetting() {
         var configuration = PostgresConfiguration(host: "h", port: 1, user: "u", password: "p", database: "d")
         configuration.sslMode = "disable"
+        configuration.sessionSettings = ["work_mem": "8MB", "enable_seqscan": "off"]
         let parameters = Dictionary(
             uniqueKeysWithValues: configuration.libpqParameters(defaultApplicationName: "app").map { ($0.keyword ?? "", $0.value ?? "") }
         )
         #expect(parameters == [
             "host": "h", "port": "1", "user": "u", "password": "p", "dbname": "d", "connect_timeout": "5",
             "application_name": "app", "client_encoding": "UTF8", "sslmode": "disable",
+            "options": "-c enable_seqscan=off -c work_mem=8MB",
         ])
     }
 }

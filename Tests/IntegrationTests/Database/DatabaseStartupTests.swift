@@ -1,0 +1,17 @@
+import Logging
+import Testing
+
+@testable import Postgres
+@testable import TaskStorage
+
+/// What every session of the services is given.
+@Suite struct DatabaseStartupTests {
+    @Test func theServicesSessionsPreferIndexesToScans() async throws {
+        let client = try await DatabaseStartup.connect(
+            configuration: try PostgresConfiguration(url: try TestEnvironment.databaseURL()), connections: 2,
+            dataDirectory: SchemaMigratorTests.dataDirectory, logger: Logger(label: "test"))
+        let setting = try await client.query("SHOW enable_seqscan").first?.string(0)
+        #expect(setting == "off", "a plan cached while tasks was small must not scan it once it is large")
+        await client.close()
+    }
+}
