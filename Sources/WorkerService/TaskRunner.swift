@@ -46,14 +46,15 @@ package final class TaskRunner: Service, Sendable {
 
     /// What a heartbeat tells the coordinator, read at one instant. The tasks it holds include
     /// those that ended but whose final report the coordinator has not taken yet, so that their
-    /// leases last until it has.
+    /// leases last until it has; and the free slots leave those out too, since the coordinator
+    /// frees a task's slot when it takes that report: counted free now, it would be freed twice.
     package var heartbeatState: (freeSlots: Int, prefetch: Int, draining: Bool, heldTaskIDs: [String]) {
         let backlogged = reporter.isBacklogged
         let unreported = reporter.undeliveredTaskIDs
         return state.withLock { state in
             (
-                backlogged ? 0 : state.freeSlots, backlogged ? 0 : state.offeredPrefetch, !state.isAccepting,
-                Array(Set(state.heldTaskIDs + unreported))
+                backlogged ? 0 : max(0, state.freeSlots - unreported.count), backlogged ? 0 : state.offeredPrefetch,
+                !state.isAccepting, Array(Set(state.heldTaskIDs + unreported))
             )
         }
     }

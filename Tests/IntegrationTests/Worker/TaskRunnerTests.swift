@@ -285,6 +285,28 @@ import Testing
         }
     }
 
+    @Test func aFinishedTaskWhoseReportWaitsIsNotCountedFreeYet() async throws {
+        let coordinator = FlakyCoordinator()
+        try await withTestServer(router: coordinator.router()) { _, port in
+            let client = makeCoordinatorClient(port: port)
+            let runner = TaskRunner(
+                capacity: 4, prefetch: 0, executor: NoopExecutor(), reporter: StatusReporter(client: client, logger: rpcTestLogger),
+                workerID: 7, logger: rpcTestLogger)
+            let running = Task { try await runner.run() }
+            for index in 0..<3 { #expect(runner.submit(Self.task(index)) == .accepted) }
+            // Noop tasks end at once; their reports are refused and sent again.
+            try await eventually("the reports to be refused twice") { coordinator.calls.withLock { $0 } >= 2 ? true : nil }
+            #expect(runner.heartbeatState.heldTaskIDs.count == 3, "held until the coordinator takes their reports")
+            // The coordinator frees a slot when it takes the task's report: free now, it would be twice.
+            #expect(runner.heartbeatState.freeSlots == 1)
+            coordinator.down.withLock { $0 = false }
+            try await eventually("the reports to arrive") { runner.heartbeatState.freeSlots == 4 ? true : nil }
+            runner.drain()
+            try await running.value
+            await client.close()
+        }
+    }
+
     @Test func aStoppingWorkerGivesUpOnAnUnreachableCoordinatorAfterItsGrace() async throws {
         let coordinator = FlakyCoordinator()
         try await withTestServer(router: coordinator.router()) { _, port in
