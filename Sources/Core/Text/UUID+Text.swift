@@ -1,4 +1,4 @@
-package import struct Foundation.UUID
+package import struct FoundationEssentials.UUID
 
 extension UUID {
     /// The id as the API, the database and the wire write it: 36 lowercase characters with
