@@ -188,6 +188,7 @@ let package = Package(
         .target(
             name: "WorkerService",
             dependencies: [
+                "APIModels",
                 "Core",
                 "RPC",
                 "CProcess",

@@ -8,6 +8,8 @@ package struct WorkersResponse: Codable, Sendable {
         package var inFlight: Int
         package var freeSlots: Int
         package var executor: String?
+        /// The queues it takes tasks from; left out when it takes them from every queue.
+        package var queues: [String]?
         package var lastHeartbeat: String
 
         enum CodingKeys: String, CodingKey {
@@ -18,12 +20,13 @@ package struct WorkersResponse: Codable, Sendable {
             case inFlight = "in_flight"
             case freeSlots = "free_slots"
             case executor
+            case queues
             case lastHeartbeat = "last_heartbeat"
         }
 
         package init(
             workerID: UInt32, address: String, capacity: Int, prefetch: Int, inFlight: Int, freeSlots: Int,
-            executor: String?, lastHeartbeat: String
+            executor: String?, queues: [String]?, lastHeartbeat: String
         ) {
             self.workerID = workerID
             self.address = address
@@ -32,6 +35,7 @@ package struct WorkersResponse: Codable, Sendable {
             self.inFlight = inFlight
             self.freeSlots = freeSlots
             self.executor = executor
+            self.queues = queues
             self.lastHeartbeat = lastHeartbeat
         }
     }

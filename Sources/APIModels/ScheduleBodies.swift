@@ -29,6 +29,9 @@ package struct RecurringScheduleResponse: Codable, Sendable {
     package var nextFireTimes: [String]
     package var lastFireAt: String?
     package var counts: Counts
+    package var queue: String
+    package var priority: Int
+    package var concurrencyKey: String?
 
     enum CodingKeys: String, CodingKey {
         case scheduleID = "schedule_id"
@@ -45,12 +48,15 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         case nextFireTimes = "next_fire_times"
         case lastFireAt = "last_fire_at"
         case counts
+        case queue, priority
+        case concurrencyKey = "concurrency_key"
     }
 
     package init(
         scheduleID: String, name: String?, cron: String, timezone: String, command: String, maxAttempts: Int,
         timeoutSeconds: Int?, overlap: String, catchupWindowSeconds: Int, jitterSeconds: Int, startAt: String?,
-        endAt: String?, paused: Bool, createdAt: String, nextFireTimes: [String], lastFireAt: String?, counts: Counts
+        endAt: String?, paused: Bool, createdAt: String, nextFireTimes: [String], lastFireAt: String?, counts: Counts,
+        queue: String, priority: Int, concurrencyKey: String?
     ) {
         self.scheduleID = scheduleID
         self.name = name
@@ -69,6 +75,9 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         self.nextFireTimes = nextFireTimes
         self.lastFireAt = lastFireAt
         self.counts = counts
+        self.queue = queue
+        self.priority = priority
+        self.concurrencyKey = concurrencyKey
     }
 }
 

@@ -5,6 +5,9 @@ package struct ScheduleResponse: Codable, Sendable {
     package var scheduledAt: String
     package var status: String
     package var maxAttempts: Int
+    package var queue: String
+    package var priority: Int
+    package var concurrencyKey: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -12,14 +15,22 @@ package struct ScheduleResponse: Codable, Sendable {
         case scheduledAt = "scheduled_at"
         case status
         case maxAttempts = "max_attempts"
+        case queue, priority
+        case concurrencyKey = "concurrency_key"
     }
 
-    package init(taskID: String, command: String, scheduledAt: String, status: String, maxAttempts: Int) {
+    package init(
+        taskID: String, command: String, scheduledAt: String, status: String, maxAttempts: Int, queue: String,
+        priority: Int, concurrencyKey: String?
+    ) {
         self.taskID = taskID
         self.command = command
         self.scheduledAt = scheduledAt
         self.status = status
         self.maxAttempts = maxAttempts
+        self.queue = queue
+        self.priority = priority
+        self.concurrencyKey = concurrencyKey
     }
 }
 
@@ -56,6 +67,9 @@ package struct TaskStatusResponse: Codable, Sendable {
     /// For a task a schedule made: the schedule and the fire time (before jitter).
     package var scheduleID: String?
     package var nominalTime: String?
+    package var queue: String
+    package var priority: Int
+    package var concurrencyKey: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -77,13 +91,15 @@ package struct TaskStatusResponse: Codable, Sendable {
         case error
         case scheduleID = "schedule_id"
         case nominalTime = "nominal_time"
+        case queue, priority
+        case concurrencyKey = "concurrency_key"
     }
 
     package init(
         taskID: String, command: String, scheduledAt: String, pickedAt: String?, startedAt: String?,
         completedAt: String?, failedAt: String?, cancelledAt: String?, nextAttemptAt: String?, status: String,
         attempts: Int, maxAttempts: Int, timeoutSeconds: Int?, workerID: UInt32?, exitCode: Int32?, output: String?,
-        error: String?, scheduleID: String?, nominalTime: String?
+        error: String?, scheduleID: String?, nominalTime: String?, queue: String, priority: Int, concurrencyKey: String?
     ) {
         self.taskID = taskID
         self.command = command
@@ -104,6 +120,9 @@ package struct TaskStatusResponse: Codable, Sendable {
         self.error = error
         self.scheduleID = scheduleID
         self.nominalTime = nominalTime
+        self.queue = queue
+        self.priority = priority
+        self.concurrencyKey = concurrencyKey
     }
 
     /// The status as a `TaskState`; nil for a status this build does not know.

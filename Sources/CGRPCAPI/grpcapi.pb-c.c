@@ -637,7 +637,7 @@ void   grpcapi__update_task_status_batch_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[8] =
 {
   {
     "task_id",
@@ -723,6 +723,18 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[7
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "queue",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, queue),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   5,   /* field[5] = accept_before_us */
@@ -730,13 +742,14 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   6,   /* field[6] = coordinator_id */
   1,   /* field[1] = data */
   4,   /* field[4] = handoff */
+  7,   /* field[7] = queue */
   0,   /* field[0] = task_id */
   3,   /* field[3] = timeout_seconds */
 };
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -746,7 +759,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  7,
+  8,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,
@@ -906,7 +919,7 @@ const ProtobufCMessageDescriptor grpcapi__client_task_response__descriptor =
   (ProtobufCMessageInit) grpcapi__client_task_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[8] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descriptors[9] =
 {
   {
     "workerId",
@@ -1004,6 +1017,18 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_request__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "queues",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Grpcapi__HeartbeatRequest, n_queues),
+    offsetof(Grpcapi__HeartbeatRequest, queues),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_request__field_indices_by_name[] = {
   1,   /* field[1] = address */
@@ -1013,12 +1038,13 @@ static const unsigned grpcapi__heartbeat_request__field_indices_by_name[] = {
   3,   /* field[3] = free_slots */
   5,   /* field[5] = held_task_ids */
   6,   /* field[6] = prefetch */
+  8,   /* field[8] = queues */
   0,   /* field[0] = workerId */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
 {
@@ -1028,14 +1054,14 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_request__descriptor =
   "Grpcapi__HeartbeatRequest",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatRequest),
-  8,
+  9,
   grpcapi__heartbeat_request__field_descriptors,
   grpcapi__heartbeat_request__field_indices_by_name,
   1,  grpcapi__heartbeat_request__number_ranges,
   (ProtobufCMessageInit) grpcapi__heartbeat_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descriptors[5] =
 {
   {
     "acknowledged",
@@ -1085,17 +1111,30 @@ static const ProtobufCFieldDescriptor grpcapi__heartbeat_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "paused_queues",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Grpcapi__HeartbeatResponse, n_paused_queues),
+    offsetof(Grpcapi__HeartbeatResponse, paused_queues),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__heartbeat_response__field_indices_by_name[] = {
   0,   /* field[0] = acknowledged */
   2,   /* field[2] = coordinator_id */
   1,   /* field[1] = coordinator_time_us */
   3,   /* field[3] = heartbeat_timeout_us */
+  4,   /* field[4] = paused_queues */
 };
 static const ProtobufCIntRange grpcapi__heartbeat_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
 {
@@ -1105,7 +1144,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   "Grpcapi__HeartbeatResponse",
   "grpcapi",
   sizeof(Grpcapi__HeartbeatResponse),
-  4,
+  5,
   grpcapi__heartbeat_response__field_descriptors,
   grpcapi__heartbeat_response__field_indices_by_name,
   1,  grpcapi__heartbeat_response__number_ranges,

@@ -4,55 +4,73 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 extern char **environ;
+
+/// The child's side of `cprocess_spawn_shell`, between vfork and exec: system calls only. It
+/// shares the caller's memory until the exec, so a failure is told through `*failure`.
+static void become_shell(const char *command, pid_t parent, int input_fd, int output_fd, volatile int *failure) {
+    // The shell leads a process group of its own, so that the worker can kill everything it starts.
+    if (setpgid(0, 0) != 0) goto failed;
+    // Should the worker die, even by SIGKILL, the shell dies with it instead of running on unseen
+    // while the task is given to another worker. The parent may have died before this line.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) goto failed;
+    if (getppid() != parent) _exit(127);
+    // The worker ignores SIGPIPE, SIGTERM and SIGINT for its own reasons, and ignored signals
+    // are inherited: the shell gets every signal back at its default.
+    struct sigaction default_action = {.sa_handler = SIG_DFL};
+    sigemptyset(&default_action.sa_mask);
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        if (signal_number != SIGKILL && signal_number != SIGSTOP) sigaction(signal_number, &default_action, NULL);
+    }
+    if (dup2(input_fd, STDIN_FILENO) < 0 || dup2(output_fd, STDOUT_FILENO) < 0 || dup2(output_fd, STDERR_FILENO) < 0) {
+        goto failed;
+    }
+    // Descriptors another thread opened without close-on-exec stay out of the task's processes.
+    if (close_range(STDERR_FILENO + 1, ~0U, 0) != 0) goto failed;
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    sigprocmask(SIG_SETMASK, &no_signals, NULL);
+    char *const argv[] = {"sh", "-c", (char *)command, NULL};
+    execve("/bin/sh", argv, environ);
+failed:
+    *failure = errno;
+    _exit(127);
+}
 
 int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd) {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
         return errno;
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    int error = posix_spawn_file_actions_init(&actions);
-    if (error != 0) {
+    int input_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (input_fd < 0) {
+        int error = errno;
         close(pipe_fds[0]);
         close(pipe_fds[1]);
         return error;
     }
-    error = posix_spawnattr_init(&attributes);
-    if (error == 0) {
-        sigset_t all_signals;
-        sigset_t no_signals;
-        sigfillset(&all_signals);
-        sigemptyset(&no_signals);
-        // The worker ignores SIGPIPE, SIGTERM and SIGINT for its own reasons, and ignored signals
-        // are inherited: the shell gets every signal back at its default.
-        error = posix_spawnattr_setflags(
-            &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-        if (error == 0) error = posix_spawnattr_setpgroup(&attributes, 0);
-        if (error == 0) error = posix_spawnattr_setsigdefault(&attributes, &all_signals);
-        if (error == 0) error = posix_spawnattr_setsigmask(&attributes, &no_signals);
-        if (error == 0) error = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-        if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-        // Descriptors another thread opened without close-on-exec stay out of the task's processes.
-        if (error == 0) error = posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-        if (error == 0) {
-            char *const argv[] = {"sh", "-c", (char *)command, NULL};
-            error = posix_spawn(pid, "/bin/sh", &actions, &attributes, argv, environ);
-        }
-        posix_spawnattr_destroy(&attributes);
+    // No signal handler of the worker may run in the child while it shares the worker's memory.
+    sigset_t all_signals, previous_mask;
+    sigfillset(&all_signals);
+    pthread_sigmask(SIG_SETMASK, &all_signals, &previous_mask);
+    volatile int failure = 0;
+    pid_t parent = getpid();
+    pid_t child = vfork();
+    if (child == 0) {
+        become_shell(command, parent, input_fd, pipe_fds[1], &failure);
     }
-    posix_spawn_file_actions_destroy(&actions);
+    int error = child < 0 ? errno : failure;
+    pthread_sigmask(SIG_SETMASK, &previous_mask, NULL);
+    close(input_fd);
     close(pipe_fds[1]);
     if (error != 0) {
         close(pipe_fds[0]);
         return error;
     }
+    *pid = child;
     *output_fd = pipe_fds[0];
     return 0;
 }

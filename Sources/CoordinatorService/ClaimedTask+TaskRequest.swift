@@ -9,6 +9,6 @@ extension ClaimedTask {
         TaskRequest(
             taskID: id.text, data: command, attempt: UInt32(clamping: attempt),
             timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.text,
-            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID)
+            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID, queue: queue)
     }
 }

@@ -39,8 +39,11 @@ package struct CoordinatorApplication: Sendable {
         let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
         let clients = WorkerClientPool(
             eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken)
+        let queueStore = QueueStore(client: postgres)
+        let restrictions = QueueRestrictions(store: queueStore, logger: logger)
         let dispatcher = Dispatcher(
-            store: store, registry: registry, clients: clients, configuration: configuration, logger: logger)
+            store: store, registry: registry, restrictions: restrictions, clients: clients, configuration: configuration,
+            logger: logger)
         let leaseRecovery = LeaseRecoveryGate(grace: configuration.heartbeatTimeout)
         let monitor = LivenessMonitor(
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
@@ -51,7 +54,10 @@ package struct CoordinatorApplication: Sendable {
         }
         let listener = NotificationListener(
             configuration: database,
-            channels: [TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel, TaskNotifications.schedulesChannel],
+            channels: [
+                TaskNotifications.dueTasksChannel, TaskNotifications.cancelChannel, TaskNotifications.schedulesChannel,
+                TaskNotifications.queuesChannel,
+            ],
             logger: logger
         ) { notification in
             switch notification?.channel {
@@ -59,8 +65,12 @@ package struct CoordinatorApplication: Sendable {
                 cancellations.request(taskID: notification?.payload ?? "")
             case TaskNotifications.schedulesChannel?:
                 schedules.scheduleChanged()
+            case TaskNotifications.queuesChannel?:
+                restrictions.changed()
+                dispatcher.wake()
             default:
                 // Also after a (re)connection, when notifications may have been missed.
+                restrictions.changed()
                 dispatcher.wake()
                 schedules.scheduleChanged()
             }
@@ -68,7 +78,8 @@ package struct CoordinatorApplication: Sendable {
         let presenceRecord = PresenceRecord()
         let service = CoordinatorRPCService(
             store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
-            heartbeatTimeout: configuration.heartbeatTimeout, presence: presenceRecord, leaseRecovery: leaseRecovery, logger: logger)
+            heartbeatTimeout: configuration.heartbeatTimeout, presence: presenceRecord, leaseRecovery: leaseRecovery,
+            restrictions: restrictions, logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
@@ -80,7 +91,7 @@ package struct CoordinatorApplication: Sendable {
             routes: [WorkersEndpoint.fromRegistry(registry).route], logger: logger)
         let sampler = MetricsSampler(
             samples: [
-                .queueDepth(store), .workersLive(registry), .databasePool(postgres),
+                .queueDepth(store), .queues(queueStore), .workersLive(registry), .databasePool(postgres),
                 .activeSchedules(ScheduleStore(client: postgres)),
             ], logger: logger)
         let workerTable = WorkerTableSync(

@@ -18,6 +18,9 @@ package struct CoordinatorConfiguration: Sendable {
     package var defaultWorkerCapacity = 5
     /// Most tasks claimed in one statement.
     package var claimBatchLimit = 512
+    /// A due task claims as one priority higher for each period this long it has waited, so
+    /// that a steady stream of higher priorities cannot starve it; nil: no aging.
+    package var priorityAging: Duration? = .seconds(60)
     /// How long a worker may take to accept a task.
     package var handOffTimeout: Duration = .seconds(5)
     /// How long finished tasks are kept, and how they are deleted.

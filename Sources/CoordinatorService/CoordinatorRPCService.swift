@@ -13,6 +13,7 @@ package struct CoordinatorRPCService: Sendable {
     private let heartbeatTimeout: Duration
     private let presence: PresenceRecord
     private let leaseRecovery: LeaseRecoveryGate
+    private let restrictions: QueueRestrictions
     private let logger: Logger
 
     /// `heartbeatTimeout`: how long a worker stays registered without a heartbeat; with the age
@@ -20,7 +21,8 @@ package struct CoordinatorRPCService: Sendable {
     /// grants.
     package init(
         store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
-        heartbeatTimeout: Duration, presence: PresenceRecord, leaseRecovery: LeaseRecoveryGate, logger: Logger
+        heartbeatTimeout: Duration, presence: PresenceRecord, leaseRecovery: LeaseRecoveryGate,
+        restrictions: QueueRestrictions, logger: Logger
     ) {
         self.store = store
         self.registry = registry
@@ -29,6 +31,7 @@ package struct CoordinatorRPCService: Sendable {
         self.heartbeatTimeout = heartbeatTimeout
         self.presence = presence
         self.leaseRecovery = leaseRecovery
+        self.restrictions = restrictions
         self.logger = logger
     }
 
@@ -101,7 +104,8 @@ package struct CoordinatorRPCService: Sendable {
         }
         return HeartbeatResponse(
             acknowledged: true, coordinatorTimeMicros: Timestamp.now().microsecondsSinceEpoch,
-            coordinatorID: store.coordinatorID?.text ?? "", heartbeatTimeoutMicros: term.microseconds)
+            coordinatorID: store.coordinatorID?.text ?? "", heartbeatTimeoutMicros: term.microseconds,
+            pausedQueues: restrictions.paused)
     }
 
     /// Puts back in the queue the tasks of unanswered hand-offs that a worker does not hold.
@@ -169,8 +173,8 @@ package struct CoordinatorRPCService: Sendable {
             case .ignored:
                 logger.info("status report ignored: the task is finished or the sender does not hold it", metadata: metadata())
                 freedSlot = releaseSlot(after: report, heldBy: report.workerID) || freedSlot
-            case .recorded(let workerID, let requeued, let startDelay):
-                TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay)
+            case .recorded(let workerID, let requeued, let startDelay, let queue):
+                TaskMetrics.recorded(report.outcome, requeued: requeued, startDelay: startDelay, queue: queue)
                 // A start or a success is routine (debug); a failure or a hand-back is news.
                 let level: Logger.Level = report.outcome == .started || report.outcome == .completed ? .debug : .info
                 logger.log(level: level, "task status recorded", metadata: metadata(workerID: workerID))

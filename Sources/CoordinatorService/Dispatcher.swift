@@ -1,5 +1,6 @@
 package import Logging
 import ServiceLifecycle
+import Synchronization
 import Core
 import RPC
 package import TaskStorage
@@ -12,9 +13,14 @@ package import TaskStorage
 /// never reached it (no connection). A task whose hand-off went unanswered stays with its worker
 /// until its heartbeats tell whether it took it in time (see `WorkerRegistryState`). A worker
 /// that did not take every task it was sent gets no more until its next heartbeat.
+///
+/// Workers that take tasks from the same queues share the round's claims. While some of those
+/// queues have limits, a round makes two claims, one from the queues with limits and one from
+/// the others, and the two take turns going first, so neither kind keeps every free slot.
 package final class Dispatcher: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
+    private let restrictions: QueueRestrictions
     private let clients: WorkerClientPool
     private let configuration: CoordinatorConfiguration
     private let logger: Logger
@@ -22,13 +28,16 @@ package final class Dispatcher: Service, Sendable {
     private let wakeSignal = WakeSignal()
     /// Refused and failed hand-offs of one worker are logged at most once every ten seconds.
     private let handOffWarnings = LogThrottle()
+    /// Whether the next round claims from the queues with limits first.
+    private let limitedClaimGoesFirst = Atomic(false)
 
     package init(
-        store: TaskStore, registry: WorkerRegistry, clients: WorkerClientPool,
+        store: TaskStore, registry: WorkerRegistry, restrictions: QueueRestrictions, clients: WorkerClientPool,
         configuration: CoordinatorConfiguration, logger: Logger
     ) {
         self.store = store
         self.registry = registry
+        self.restrictions = restrictions
         self.clients = clients
         sender = WorkerTaskSender(clients: clients)
         self.configuration = configuration
@@ -79,8 +88,8 @@ package final class Dispatcher: Service, Sendable {
         var claimedAll = false
     }
 
-    /// Reserves free slots and claims as many due tasks, each recorded as held by its worker in
-    /// the same statement.
+    /// Reserves free slots and claims as many due tasks for them, each recorded as held by its
+    /// worker in the claim's statement; gives back the slots that got no task.
     private func claimRound() async -> Round {
         // Read before the claim starts: the database sets its deadline for these hand-offs
         // `handOffTimeout` after the claim's start by its own clock, so it is no earlier.
@@ -88,22 +97,63 @@ package final class Dispatcher: Service, Sendable {
             microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
         let workers = registry.reserveSlots(configuration.claimBatchLimit)
         guard !workers.isEmpty else { return Round(acceptBefore: acceptBefore) }
-        let claimed: [ClaimedTask]
-        do {
-            claimed = try await store.claimDueTasks(
-                assigningTo: workers.map(\.id), lease: configuration.leaseDuration, handOffDeadline: configuration.handOffTimeout)
-        } catch {
-            logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
-            claimed = []
+        await restrictions.refreshIfNeeded()
+        let limitedFirst = limitedClaimGoesFirst.load(ordering: .relaxed)
+        limitedClaimGoesFirst.store(!limitedFirst, ordering: .relaxed)
+        var claimed: [ClaimedTask] = []
+        for (queues, group) in Dictionary(grouping: workers, by: \.queues) {
+            var open = group
+            let kinds: [ClaimKind] =
+                restrictions.restrictsAny(of: queues) ? (limitedFirst ? [.limited, .unlimited] : [.unlimited, .limited]) : [.unlimited]
+            for kind in kinds where !open.isEmpty {
+                let tasks = await claim(kind, for: open, queues: queues)
+                claimed += tasks
+                open = Self.removing(holdersOf: tasks, from: open)
+            }
         }
-        registry.cancelReservations(workers.dropFirst(claimed.count))
+        let unused = Self.removing(holdersOf: claimed, from: workers)
+        registry.cancelReservations(unused)
         if !claimed.isEmpty {
             logger.debug("claimed due tasks", metadata: [LogKey.count: "\(claimed.count)"])
         }
         let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return Round(
             assignments: claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } },
-            acceptBefore: acceptBefore, claimedAll: !claimed.isEmpty && claimed.count == workers.count)
+            acceptBefore: acceptBefore, claimedAll: !claimed.isEmpty && unused.isEmpty)
+    }
+
+    /// The claim from the queues with limits, or from the others.
+    private enum ClaimKind {
+        case limited, unlimited
+    }
+
+    /// One claim of `kind` for the reserved slots `workers` (one task each at most), from `queues`.
+    private func claim(_ kind: ClaimKind, for workers: [RegisteredWorker], queues: [String]?) async -> [ClaimedTask] {
+        let workerIDs = workers.map { Optional($0.id) }
+        do {
+            switch kind {
+            case .limited:
+                return try await store.claimLimitedTasks(
+                    assigningTo: workerIDs, queues: queues, lease: configuration.leaseDuration,
+                    handOffDeadline: configuration.handOffTimeout, priorityAging: configuration.priorityAging)
+            case .unlimited:
+                return try await store.claimDueTasks(
+                    assigningTo: workerIDs, queues: queues, lease: configuration.leaseDuration,
+                    handOffDeadline: configuration.handOffTimeout, priorityAging: configuration.priorityAging)
+            }
+        } catch {
+            logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
+            return []
+        }
+    }
+
+    /// `workers` without one reserved slot of the holder of each of `tasks`.
+    private static func removing(holdersOf tasks: [ClaimedTask], from workers: [RegisteredWorker]) -> [RegisteredWorker] {
+        var remaining = workers
+        for task in tasks {
+            if let index = remaining.firstIndex(where: { $0.id == task.workerID }) { remaining.remove(at: index) }
+        }
+        return remaining
     }
 
     /// Sleeps until the earliest waiting task is due (by the database clock), but no longer

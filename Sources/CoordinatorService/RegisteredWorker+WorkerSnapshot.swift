@@ -10,7 +10,7 @@ extension RegisteredWorker {
             id: id, address: address, capacity: capacity, prefetch: prefetch, inFlight: inFlight,
             lastHeartbeat: Timestamp(
                 microsecondsSinceEpoch: wallNow.microsecondsSinceEpoch - microsecondsSilent(at: now)),
-            executor: executor)
+            executor: executor, queues: queues)
     }
 
     /// Microseconds from its last heartbeat to `now`.
@@ -39,13 +39,15 @@ extension WorkerStore {
         let silence = workers.map { $0.microsecondsSilent(at: now) }
         try await client.query(
             """
-            INSERT INTO workers (worker_id, address, capacity, prefetch, in_flight, executor, last_heartbeat, updated_at, coordinator_id)
+            INSERT INTO workers (worker_id, address, capacity, prefetch, in_flight, executor, last_heartbeat, updated_at, coordinator_id,
+                queues)
             SELECT w.id, w.address, w.capacity, w.prefetch, w.in_flight, w.executor,
-                now() - w.silence_us * interval '1 microsecond', now(), $8
-            FROM unnest($1::int8[], $2::text[], $3::int4[], $4::int4[], $5::int4[], $6::text[], $7::int8[])
-                AS w(id, address, capacity, prefetch, in_flight, executor, silence_us)
+                now() - w.silence_us * interval '1 microsecond', now(), $8, w.queues
+            FROM unnest($1::int8[], $2::text[], $3::int4[], $4::int4[], $5::int4[], $6::text[], $7::int8[], $9::text[])
+                AS w(id, address, capacity, prefetch, in_flight, executor, silence_us, queues)
             ON CONFLICT (worker_id) DO UPDATE SET address = excluded.address, capacity = excluded.capacity,
                 prefetch = excluded.prefetch, in_flight = excluded.in_flight, executor = excluded.executor,
+                queues = excluded.queues,
                 last_heartbeat = excluded.last_heartbeat, updated_at = now(), coordinator_id = excluded.coordinator_id
             WHERE workers.coordinator_id IS NOT DISTINCT FROM excluded.coordinator_id
                 OR workers.last_heartbeat < excluded.last_heartbeat
@@ -58,6 +60,7 @@ extension WorkerStore {
                 PostgresArray(workers.map(\.inFlight)),
                 PostgresArray(workers.map(\.executor)),
                 PostgresArray(silence), coordinator,
+                PostgresArray(workers.map { $0.queues?.joined(separator: ",") }),
             ])
     }
 }

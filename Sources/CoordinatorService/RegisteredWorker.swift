@@ -25,6 +25,8 @@ package struct RegisteredWorker: Sendable, Hashable {
     /// Built from the original contract: its heartbeats say nothing of its capacity, and its
     /// reports nothing of who sends them or which attempt they are about.
     package var speaksOriginalContract = false
+    /// The queues it takes tasks from, sorted; nil: every queue.
+    package var queues: [String]?
 
     /// Tasks it can take now: free slots and free prefetch places.
     package var freeSlots: Int { takesTasks ? max(0, capacity + prefetch - inFlight) : 0 }

@@ -58,7 +58,7 @@ package final class WorkerRegistry: Sendable {
     }
 
     /// See `WorkerRegistryState.cancelReservations(_:)`.
-    package func cancelReservations(_ unused: ArraySlice<RegisteredWorker>) {
+    package func cancelReservations(_ unused: [RegisteredWorker]) {
         state.withLock { $0.cancelReservations(unused) }
     }
 

@@ -40,6 +40,7 @@ struct WorkerRegistryState {
         worker.awaitsHeartbeat = false
         worker.executor = request.executor.isEmpty ? nil : request.executor
         worker.speaksOriginalContract = !advertises
+        worker.queues = request.queues.isEmpty ? nil : Array(Set(request.queues)).sorted()
         if advertises {
             // The worker's own count is the truth; it also repairs reports that were lost.
             worker.inFlight = max(0, worker.capacity + worker.prefetch - Int(request.freeSlots))
@@ -115,9 +116,9 @@ struct WorkerRegistryState {
         return chosen
     }
 
-    /// Gives back reserved slots that went unused — the tail of what `reserveSlots` returned —
-    /// so the round-robin order goes on as if they had never been taken.
-    mutating func cancelReservations(_ unused: ArraySlice<RegisteredWorker>) {
+    /// Gives back reserved slots that went unused, in the order `reserveSlots` returned them, so
+    /// the round-robin order goes on from the first of them as if they had never been taken.
+    mutating func cancelReservations(_ unused: [RegisteredWorker]) {
         for reserved in unused { releaseSlot(of: reserved.id) }
         if let first = unused.first, let index = order.firstIndex(of: first.id) {
             cursor = index

@@ -1,11 +1,13 @@
 import Foundation
 import NIOCore
+import APIModels
 import Core
 import TaskStorage
 
 /// The body of `POST /schedule` and each element of `POST /schedule/batch`: `{"command": "...",
 /// "scheduled_at": "<RFC 3339>", "max_attempts": 1...100, "timeout_seconds": > 0,
-/// "idempotency_key": "..."}`. Unknown fields are ignored; `null` for an optional field means absent.
+/// "idempotency_key": "...", "queue": "...", "priority": -100...100, "concurrency_key": "..."}`.
+/// Unknown fields are ignored; `null` for an optional field means absent.
 struct ScheduleRequest: Decodable, Sendable, Hashable {
     static let maxCommandBytes = 64 * 1024
     static let maxAttemptsRange = 1...100
@@ -19,6 +21,9 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
     var maxAttempts: Int?
     var timeoutSeconds: Int?
     var idempotencyKey: String?
+    var queue: String?
+    var priority: Int?
+    var concurrencyKey: String?
 
     enum CodingKeys: String, CodingKey {
         case command
@@ -26,6 +31,9 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         case maxAttempts = "max_attempts"
         case timeoutSeconds = "timeout_seconds"
         case idempotencyKey = "idempotency_key"
+        case queue
+        case priority
+        case concurrencyKey = "concurrency_key"
 
         /// What a valid value looks like, for error messages.
         var expectation: String {
@@ -38,6 +46,9 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
                 "a whole number of seconds from \(timeoutSecondsRange.lowerBound) to \(timeoutSecondsRange.upperBound)"
             case .idempotencyKey:
                 "a string of \(idempotencyKeyLengthRange.lowerBound) to \(idempotencyKeyLengthRange.upperBound) characters without NUL"
+            case .queue: "a queue name: \(QueueRules.nameRule)"
+            case .priority: QueueRules.priorityRule
+            case .concurrencyKey: QueueRules.concurrencyKeyRule
             }
         }
     }
@@ -49,6 +60,9 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
         maxAttempts = try Self.decodeInteger(.maxAttempts, from: container)
         timeoutSeconds = try Self.decodeInteger(.timeoutSeconds, from: container)
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        queue = try container.decodeIfPresent(String.self, forKey: .queue)
+        priority = try Self.decodeInteger(.priority, from: container)
+        concurrencyKey = try container.decodeIfPresent(String.self, forKey: .concurrencyKey)
     }
 
     /// Decodes a request body, whatever its declared content type.
@@ -87,8 +101,17 @@ struct ScheduleRequest: Decodable, Sendable, Hashable {
             scheduledAt: scheduledAt,
             maxAttempts: maxAttempts ?? 1,
             timeoutSeconds: timeoutSeconds,
-            idempotencyKey: key
+            idempotencyKey: key,
+            placement: try Self.placement(queue: queue, priority: priority, concurrencyKey: concurrencyKey)
         )
+    }
+
+    /// The queue, priority and concurrency key a task or a schedule asks for, checked.
+    static func placement(queue: String?, priority: Int?, concurrencyKey: String?) throws(APIError) -> QueuePlacement {
+        if let queue, !QueueRules.isValidName(queue) { throw invalidField(.queue) }
+        try check(priority, in: QueueRules.priorityRange, .priority)
+        if let concurrencyKey, !QueueRules.isValidConcurrencyKey(concurrencyKey) { throw invalidField(.concurrencyKey) }
+        return QueuePlacement(queue: queue ?? QueueRules.defaultQueue, priority: priority ?? 0, concurrencyKey: concurrencyKey)
     }
 
     /// The date-time `text` of the field `field`: RFC 3339 within the years 0001 to 9999 in UTC

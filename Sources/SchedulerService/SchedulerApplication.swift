@@ -80,6 +80,7 @@ package struct SchedulerApplication: Sendable {
             maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodies: bodies)
         let schedules = ScheduleEndpoints(
             store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
+        let queues = QueueEndpoints(store: QueueStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let summary = SummaryEndpoint(store: store)
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
@@ -104,6 +105,11 @@ package struct SchedulerApplication: Sendable {
             ("/schedules/:id/upcoming", .get, schedules.upcoming),
             ("/schedules/:id/trigger", .post, schedules.trigger),
             ("/schedules/:id/backfill", .post, schedules.backfill),
+            ("/queues", .get, queues.list),
+            ("/queues/:name", .get, queues.show),
+            ("/queues/:name", .put, queues.replace),
+            ("/queues/:name/pause", .post, queues.pause),
+            ("/queues/:name/resume", .post, queues.resume),
             ("/summary", .get, summary.summary),
             ("/openapi.json", .get, endpoints.openAPI),
             (DashboardEndpoints.assetPath, .get, DashboardEndpoints.asset),

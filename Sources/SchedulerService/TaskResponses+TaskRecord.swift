@@ -6,7 +6,8 @@ extension ScheduleResponse {
     init(_ task: TaskRecord) {
         self.init(
             taskID: task.id.text, command: task.command, scheduledAt: task.scheduledAt.rfc3339,
-            status: task.status.rawValue, maxAttempts: task.maxAttempts)
+            status: task.status.rawValue, maxAttempts: task.maxAttempts, queue: task.placement.queue,
+            priority: task.placement.priority, concurrencyKey: task.placement.concurrencyKey)
     }
 }
 
@@ -31,7 +32,10 @@ extension TaskStatusResponse {
             output: task.output,
             error: task.lastError,
             scheduleID: task.scheduleID?.text,
-            nominalTime: task.nominalTime?.rfc3339)
+            nominalTime: task.nominalTime?.rfc3339,
+            queue: task.placement.queue,
+            priority: task.placement.priority,
+            concurrencyKey: task.placement.concurrencyKey)
     }
 }
 

@@ -25,14 +25,15 @@ package enum TaskMetrics {
     /// the queue for another attempt, and for the report that first marks a task started the delay
     /// since it was due.
     /// Any other outcome counts nothing.
-    package static func recorded(_ outcome: TaskStatusReport.Outcome, requeued: Bool, startDelay: Duration?) {
+    package static func recorded(_ outcome: TaskStatusReport.Outcome, requeued: Bool, startDelay: Duration?, queue: String) {
         if outcome == .completed {
             Counter(label: MetricNames.tasksCompleted).increment()
         } else if outcome == .failed {
             Counter(label: requeued ? MetricNames.tasksRetried : MetricNames.tasksFailed).increment()
         }
         if let startDelay {
-            Timer(label: MetricNames.taskStartDelay).record(duration: max(.zero, startDelay))
+            Timer(label: MetricNames.taskStartDelay, dimensions: [(MetricNames.Label.queue, queue)])
+                .record(duration: max(.zero, startDelay))
         }
     }
 }

@@ -40,6 +40,8 @@ package final class CoordinatorStanding: Sendable {
         var registeredSince: ContinuousClock.Instant
         /// The worker began moving to another coordinator: it takes no more hand-offs from this one.
         var leaving = false
+        /// The queues the coordinator said are paused.
+        var pausedQueues: Set<String> = []
 
         /// The last instant the coordinator surely still counts the worker registered.
         var registeredUntil: ContinuousClock.Instant? { heartbeatTimeout.map { sentAt + $0 } }
@@ -68,7 +70,7 @@ package final class CoordinatorStanding: Sendable {
                 clockOffset: response.coordinatorTimeMicros == 0 ? nil : response.coordinatorTimeMicros - midpoint,
                 uncertainty: roundTrip / 2 + 1, sentAt: sentAt,
                 heartbeatTimeout: response.heartbeatTimeoutMicros > 0 ? .microseconds(response.heartbeatTimeoutMicros) : nil,
-                registeredSince: continues ? last!.registeredSince : receivedAt)
+                registeredSince: continues ? last!.registeredSince : receivedAt, pausedQueues: Set(response.pausedQueues))
         }
     }
 
@@ -100,6 +102,14 @@ package final class CoordinatorStanding: Sendable {
     package func mayStart(taskAdmittedAt admitted: ContinuousClock.Instant) -> Bool {
         guard let last = last.withLock({ $0 }), let until = last.registeredUntil else { return true }
         return now() < until && admitted >= last.registeredSince
+    }
+
+    /// Why a queued task must go back to the coordinator instead of starting, or nil when it may
+    /// start: the worker's registration broke since it took the task, or its queue is paused.
+    func handBackReason(_ queued: TaskRunnerState.Queued) -> TaskStopReason? {
+        if !mayStart(taskAdmittedAt: queued.admitted) { return .registrationLapsed }
+        guard !queued.request.queue.isEmpty else { return nil }
+        return last.withLock { $0?.pausedQueues.contains(queued.request.queue) ?? false } ? .queuePaused : nil
     }
 
     /// The coordinator's time now by the latest estimate, Unix microseconds; nil before a reply

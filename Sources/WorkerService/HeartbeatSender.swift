@@ -111,7 +111,7 @@ package final class HeartbeatSender: Service, Sendable {
         let request = HeartbeatRequest(
             workerID: configuration.workerID, address: address, capacity: UInt32(configuration.capacity),
             freeSlots: UInt32(held.freeSlots), draining: held.draining, heldTaskIDs: held.heldTaskIDs,
-            prefetch: UInt32(held.prefetch), executor: configuration.executor.rawValue)
+            prefetch: UInt32(held.prefetch), executor: configuration.executor.rawValue, queues: configuration.queues ?? [])
         do {
             let sentAt = ContinuousClock.now
             let response: HeartbeatResponse = try await client.unary(

@@ -140,7 +140,7 @@ package final class TaskRunner: Service, Sendable {
                 logger.warning("every slot stayed busy: handing back the queued tasks to run elsewhere")
                 intakeChanged.signal()
             }
-            let step = state.withLock { $0.nextStep(mayStart: standing.mayStart(taskAdmittedAt:)) }
+            let step = state.withLock { $0.nextStep(handBackReason: standing.handBackReason) }
             for (request, reason) in step.endedUnrun {
                 reportUnrun(request, reason: reason)
             }
@@ -248,6 +248,9 @@ package final class TaskRunner: Service, Sendable {
             reporter.report(.handedBack(request, workerID: workerID))
         case .registrationLapsed:
             log.warning("task handed back unstarted: no heartbeat was acknowledged within the coordinator's heartbeat timeout")
+            reporter.report(.handedBack(request, workerID: workerID))
+        case .queuePaused:
+            log.info("task handed back unstarted: its queue is paused")
             reporter.report(.handedBack(request, workerID: workerID))
         }
     }

@@ -21,6 +21,8 @@ enum TaskStopReason: Sendable, Hashable {
     /// The worker's registration with the coordinator lapsed or broke after it took the task
     /// (see `CoordinatorStanding`): the coordinator may have given it to another worker.
     case registrationLapsed
+    /// Its queue was paused before it started: back to the coordinator's queue, to wait there.
+    case queuePaused
 }
 
 /// The tasks a worker holds: queued in arrival order, or running on one of `capacity` slots.
@@ -107,13 +109,13 @@ struct TaskRunnerState {
         return .accepted
     }
 
-    /// Moves queued tasks onto free slots and hands out what ended unrun. A queued task that
-    /// `mayStart` refuses (it was taken at the instant given) is handed back instead.
-    mutating func nextStep(mayStart: (ContinuousClock.Instant) -> Bool = { _ in true }) -> Step {
-        let lapsed = queue.filter { !mayStart($0.admitted) }
-        if !lapsed.isEmpty {
-            queue.removeAll { !mayStart($0.admitted) }
-            endedUnrun += lapsed.map { (request: $0.request, reason: TaskStopReason.registrationLapsed) }
+    /// Moves queued tasks onto free slots and hands out what ended unrun. A queued task for which
+    /// `handBackReason` gives a reason is handed back instead.
+    mutating func nextStep(handBackReason: (Queued) -> TaskStopReason? = { _ in nil }) -> Step {
+        queue.removeAll { queued in
+            guard let reason = handBackReason(queued) else { return false }
+            endedUnrun.append((request: queued.request, reason: reason))
+            return true
         }
         var step = Step()
         let startable = min(queue.count, max(0, capacity - running.count))

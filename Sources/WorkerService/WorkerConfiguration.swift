@@ -1,4 +1,5 @@
 package import Core
+import APIModels
 
 /// How a worker runs; defaults match the documented flags.
 package struct WorkerConfiguration: Sendable {
@@ -27,6 +28,8 @@ package struct WorkerConfiguration: Sendable {
     /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`) listens; port 0 picks a
     /// free port (logged at start), so that several workers can share a host.
     package var adminAddress = ListenAddress(host: "0.0.0.0", port: 0)
+    /// The queues it takes tasks from; nil: every queue.
+    package var queues: [String]?
     /// Required on every gRPC call to the worker and sent on every call to the coordinator.
     package var clusterToken: BearerToken?
     /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
@@ -41,4 +44,14 @@ package struct WorkerConfiguration: Sendable {
 
     /// `prefetch`, or its default.
     package var prefetchPlaces: Int { prefetch ?? min(64 * capacity, 1000) }
+
+    /// The queue names of `--queues`/`TASKMASTER_QUEUES`: comma-separated; nil for an empty list.
+    package static func queues(parsing text: String) throws(ConfigurationError) -> [String]? {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard names != [""] else { return nil }
+        if let invalid = names.first(where: { !QueueRules.isValidName($0) }) {
+            throw ConfigurationError("the queue name \"\(invalid)\" is not valid: a queue name is \(QueueRules.nameRule)")
+        }
+        return Array(Set(names)).sorted()
+    }
 }

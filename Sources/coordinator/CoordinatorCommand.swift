@@ -37,6 +37,11 @@ struct CoordinatorCommand: ServiceCommand {
     @Option(name: .customLong("default_worker_capacity"), help: "Slots assumed for a worker that does not advertise any.")
     var defaultWorkerCapacity = 5
 
+    @Option(
+        name: .customLong("priority_aging"),
+        help: "A due task claims as one priority higher for each period this long it has waited; 0 turns aging off.")
+    var priorityAging = DurationArgument(.seconds(60))
+
     @Option(name: .customLong("retention"), help: "Finished tasks are deleted this long after they finish (e.g. 7d, 36h); 0 keeps them.")
     var retention = DurationArgument(.seconds(7 * 24 * 3600))
 
@@ -55,6 +60,9 @@ struct CoordinatorCommand: ServiceCommand {
         }
         guard (1...10_000).contains(defaultWorkerCapacity) else {
             throw ValidationError("--default_worker_capacity must be between 1 and 10000")
+        }
+        guard priorityAging.duration == .zero || priorityAging.duration >= .seconds(1) else {
+            throw ValidationError("--priority_aging must be 0 or at least 1s")
         }
         guard retention.duration <= .seconds(36_500 * 24 * 3600) else {
             throw ValidationError("--retention must be at most 36500d")
@@ -79,6 +87,7 @@ struct CoordinatorCommand: ServiceCommand {
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         configuration.retention.retention = retention.duration == .zero ? nil : retention.duration
+        configuration.priorityAging = priorityAging.duration == .zero ? nil : priorityAging.duration
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
             databaseConnections: database.connections, logger: Logger(label: "coordinator"), metrics: metrics)

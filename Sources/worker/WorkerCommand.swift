@@ -13,7 +13,8 @@ struct WorkerCommand: ServiceCommand {
             WORKER_ADDRESS is the host advertised to the coordinator (default 127.0.0.1); the \
             bound port is appended. When TASKMASTER_CLUSTER_TOKEN is set, every gRPC call must \
             carry it (authorization: Bearer <token>) and calls to the coordinator send it; without it, \
-            only callers on this host are served unless --insecure is given.
+            only callers on this host are served unless --insecure is given. TASKMASTER_QUEUES stands \
+            for --queues when the flag is not given.
             """)
 
     @Option(name: .customLong("worker_port"), help: "Address of WorkerService, host:port or :port; empty picks a free port.")
@@ -56,6 +57,9 @@ struct WorkerCommand: ServiceCommand {
     @Option(name: .customLong("heartbeat_interval"), help: "Time between two heartbeats.")
     var heartbeatInterval = DurationArgument(.seconds(1))
 
+    @Option(name: .customLong("queues"), help: "The queues to take tasks from, comma-separated. Default: every queue.")
+    var queues: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -67,6 +71,12 @@ struct WorkerCommand: ServiceCommand {
             throw ValidationError("--heartbeat_interval must be at least 10ms")
         }
         if !workerPort.isEmpty { _ = try ListenAddress(parsing: workerPort) }
+        _ = try WorkerConfiguration.queues(parsing: queueList)
+    }
+
+    /// `--queues`, or `TASKMASTER_QUEUES` without the flag.
+    private var queueList: String {
+        queues ?? ProcessInfo.processInfo.environment["TASKMASTER_QUEUES"] ?? ""
     }
 
     func run() async throws {
@@ -85,6 +95,7 @@ struct WorkerCommand: ServiceCommand {
         configuration.taskTimeout = taskTimeout.duration > .zero ? taskTimeout.duration : nil
         configuration.drainTimeout = drainTimeout.duration
         configuration.heartbeatInterval = heartbeatInterval.duration
+        configuration.queues = try WorkerConfiguration.queues(parsing: queueList)
         if let host = ProcessInfo.processInfo.environment["WORKER_ADDRESS"], !host.isEmpty {
             configuration.advertisedHost = host
         }

@@ -73,10 +73,15 @@ struct  Grpcapi__TaskRequest
    * hand-offs only from the coordinator its heartbeats reach (empty: not sent).
    */
   char *coordinator_id;
+  /*
+   * The task's queue (empty: not sent); a worker hands back the tasks it has not started yet of a
+   * queue its coordinator says is paused (HeartbeatResponse.paused_queues).
+   */
+  char *queue;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__TaskResponse
@@ -142,10 +147,15 @@ struct  Grpcapi__HeartbeatRequest
    * How the worker runs tasks: shell, sleep, noop (empty: not sent).
    */
   char *executor;
+  /*
+   * The queues the worker takes tasks from (none: every queue).
+   */
+  size_t n_queues;
+  char **queues;
 };
 #define GRPCAPI__HEARTBEAT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Grpcapi__HeartbeatResponse
@@ -167,10 +177,16 @@ struct  Grpcapi__HeartbeatResponse
    * starts no task later than this after sending its last acknowledged heartbeat.
    */
   int64_t heartbeat_timeout_us;
+  /*
+   * The queues that are paused: the worker hands back the tasks of these queues it holds and
+   * has not started.
+   */
+  size_t n_paused_queues;
+  char **paused_queues;
 };
 #define GRPCAPI__HEARTBEAT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__heartbeat_response__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, 0 }
+    , 0, 0, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
 struct  Grpcapi__UpdateTaskStatusRequest

@@ -3,11 +3,13 @@
 
 #include <sys/types.h>
 
-/// Starts `/bin/sh -c command` with posix_spawn as the leader of a new process group, every
+/// Starts `/bin/sh -c command` (vfork and exec) as the leader of a new process group, every
 /// signal at its default disposition and none blocked, standard input on /dev/null, standard
-/// output and standard error on one pipe, and no other descriptor of the caller. Returns 0 and
-/// sets `*pid` and `*output_fd` (the pipe's reading end, close-on-exec, owned by the caller), or
-/// returns an errno value.
+/// output and standard error on one pipe, and no other descriptor of the caller. The shell gets
+/// SIGKILL when the calling thread ends (PR_SET_PDEATHSIG), so call it from a thread that lives
+/// as long as the process: the shell then dies with the process, however that ends. Returns 0
+/// and sets `*pid` and `*output_fd` (the pipe's reading end, close-on-exec, owned by the caller),
+/// or returns an errno value (when the shell could not be executed, the child has exited with 127).
 int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd);
 
 /// Makes the calling process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): the processes its

@@ -2,6 +2,7 @@
 package enum LogKey {
     package static let taskID = "task_id"
     package static let scheduleID = "schedule_id"
+    package static let queue = "queue"
     /// A schedule's fire time, before jitter.
     package static let nominalTime = "nominal_time"
     package static let workerID = "worker_id"

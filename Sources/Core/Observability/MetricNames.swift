@@ -12,10 +12,16 @@ package enum MetricNames {
     package static let tasksFailed = "taskmaster_tasks_failed_total"
     /// Failed attempts put back in the queue for another try (counter).
     package static let tasksRetried = "taskmaster_tasks_retried_total"
-    /// From `scheduled_at` to the worker's start (histogram).
+    /// From `scheduled_at` to the worker's start, labelled by `queue` (histogram).
     package static let taskStartDelay = "taskmaster_task_start_delay_seconds"
     /// Tasks due and waiting for a worker (gauge, sampled).
     package static let queueDepth = "taskmaster_queue_depth"
+    /// Unfinished tasks of each queue, labelled by `queue` and `state`: `due`, `dispatched`,
+    /// `running` (gauge, sampled).
+    package static let queueTasks = "taskmaster_queue_tasks"
+    /// Due tasks a queue's limit holds back, labelled by `queue` and `limit`: `paused`,
+    /// `concurrency_limit`, `rate_limit`, `key_concurrency_limit` (gauge, sampled).
+    package static let queueHeldBack = "taskmaster_queue_held_back"
     /// Workers registered with the coordinator (gauge, sampled).
     package static let workersLive = "taskmaster_workers_live"
 
@@ -48,5 +54,8 @@ package enum MetricNames {
         package static let route = "route"
         package static let status = "status"
         package static let outcome = "outcome"
+        package static let queue = "queue"
+        package static let state = "state"
+        package static let limit = "limit"
     }
 }

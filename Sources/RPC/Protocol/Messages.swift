@@ -21,10 +21,12 @@ package struct TaskRequest: Sendable, Hashable {
     package var acceptBeforeMicros: Int64
     /// The coordinator that made the hand-off; empty when not sent.
     package var coordinatorID: String
+    /// The task's queue; empty when not sent.
+    package var queue: String
 
     package init(
         taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0, handoff: String = "",
-        acceptBeforeMicros: Int64 = 0, coordinatorID: String = ""
+        acceptBeforeMicros: Int64 = 0, coordinatorID: String = "", queue: String = ""
     ) {
         self.taskID = taskID
         self.data = data
@@ -33,6 +35,7 @@ package struct TaskRequest: Sendable, Hashable {
         self.handoff = handoff
         self.acceptBeforeMicros = acceptBeforeMicros
         self.coordinatorID = coordinatorID
+        self.queue = queue
     }
 }
 
@@ -83,10 +86,12 @@ package struct HeartbeatRequest: Sendable, Hashable {
     package var prefetch: UInt32
     /// How it runs tasks (`shell`, `sleep`, `noop`); empty when the peer does not say.
     package var executor: String
+    /// The queues it takes tasks from; empty: every queue.
+    package var queues: [String]
 
     package init(
         workerID: UInt32, address: String, capacity: UInt32 = 0, freeSlots: UInt32 = 0, draining: Bool = false,
-        heldTaskIDs: [String] = [], prefetch: UInt32 = 0, executor: String = ""
+        heldTaskIDs: [String] = [], prefetch: UInt32 = 0, executor: String = "", queues: [String] = []
     ) {
         self.workerID = workerID
         self.address = address
@@ -96,6 +101,7 @@ package struct HeartbeatRequest: Sendable, Hashable {
         self.heldTaskIDs = heldTaskIDs
         self.prefetch = prefetch
         self.executor = executor
+        self.queues = queues
     }
 }
 
@@ -108,12 +114,18 @@ package struct HeartbeatResponse: Sendable, Hashable {
     /// How long the coordinator keeps the worker registered without a heartbeat, in
     /// microseconds; 0 when not sent.
     package var heartbeatTimeoutMicros: Int64
+    /// The queues that are paused: the worker hands back their tasks it has not started.
+    package var pausedQueues: [String]
 
-    package init(acknowledged: Bool, coordinatorTimeMicros: Int64 = 0, coordinatorID: String = "", heartbeatTimeoutMicros: Int64 = 0) {
+    package init(
+        acknowledged: Bool, coordinatorTimeMicros: Int64 = 0, coordinatorID: String = "", heartbeatTimeoutMicros: Int64 = 0,
+        pausedQueues: [String] = []
+    ) {
         self.acknowledged = acknowledged
         self.coordinatorTimeMicros = coordinatorTimeMicros
         self.coordinatorID = coordinatorID
         self.heartbeatTimeoutMicros = heartbeatTimeoutMicros
+        self.pausedQueues = pausedQueues
     }
 }
 

@@ -24,7 +24,8 @@ extension TaskRequest: ProtobufCMessage {
         self.init(
             taskID: String(cString: message.task_id), data: String(cString: message.data),
             attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
-            acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id))
+            acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id),
+            queue: String(cString: message.queue))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -37,6 +38,7 @@ extension TaskRequest: ProtobufCMessage {
         message.handoff = arena.string(handoff)
         message.accept_before_us = acceptBeforeMicros
         message.coordinator_id = arena.string(coordinatorID)
+        message.queue = arena.string(queue)
         return message
     }
 }
@@ -147,7 +149,8 @@ extension HeartbeatRequest: ProtobufCMessage {
                 workerID: message.workerid, address: String(cString: message.address),
                 capacity: message.capacity, freeSlots: message.free_slots, draining: message.draining != 0,
                 heldTaskIDs: readStrings(message.held_task_ids, count: message.n_held_task_ids), prefetch: message.prefetch,
-                executor: String(cString: message.executor))
+                executor: String(cString: message.executor),
+                queues: readStrings(message.queues, count: message.n_queues))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__HeartbeatRequest {
@@ -162,6 +165,8 @@ extension HeartbeatRequest: ProtobufCMessage {
         message.held_task_ids = arena.strings(heldTaskIDs)
         message.prefetch = prefetch
         message.executor = arena.string(executor)
+        message.n_queues = queues.count
+        message.queues = arena.strings(queues)
         return message
     }
 }
@@ -175,7 +180,8 @@ extension HeartbeatResponse: ProtobufCMessage {
     init(_ message: Grpcapi__HeartbeatResponse) {
         self.init(
             acknowledged: message.acknowledged != 0, coordinatorTimeMicros: message.coordinator_time_us,
-            coordinatorID: String(cString: message.coordinator_id), heartbeatTimeoutMicros: message.heartbeat_timeout_us)
+            coordinatorID: String(cString: message.coordinator_id), heartbeatTimeoutMicros: message.heartbeat_timeout_us,
+            pausedQueues: readStrings(message.paused_queues, count: message.n_paused_queues))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__HeartbeatResponse {
@@ -185,6 +191,8 @@ extension HeartbeatResponse: ProtobufCMessage {
         message.coordinator_time_us = coordinatorTimeMicros
         message.coordinator_id = arena.string(coordinatorID)
         message.heartbeat_timeout_us = heartbeatTimeoutMicros
+        message.n_paused_queues = pausedQueues.count
+        message.paused_queues = arena.strings(pausedQueues)
         return message
     }
 }

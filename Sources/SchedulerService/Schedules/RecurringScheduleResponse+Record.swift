@@ -26,7 +26,9 @@ extension RecurringScheduleResponse {
             createdAt: schedule.createdAt.rfc3339,
             nextFireTimes: Self.fireTimes(of: schedule, from: now, count: Self.upcomingCount),
             lastFireAt: schedule.lastFireAt?.rfc3339,
-            counts: Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed))
+            counts: Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed),
+            queue: definition.placement.queue, priority: definition.placement.priority,
+            concurrencyKey: definition.placement.concurrencyKey)
     }
 
     /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import APIModels
 import Core
 import Recurrence
 import TaskStorage
@@ -22,6 +23,9 @@ struct ScheduleBody: Decodable, Sendable {
     var startAt: Timestamp?
     var endAt: Timestamp?
     var paused: Bool?
+    var queue: String?
+    var priority: Int?
+    var concurrencyKey: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, cron, timezone, command
@@ -33,6 +37,8 @@ struct ScheduleBody: Decodable, Sendable {
         case startAt = "start_at"
         case endAt = "end_at"
         case paused
+        case queue, priority
+        case concurrencyKey = "concurrency_key"
 
         /// What a valid value looks like, for error messages.
         var expectation: String {
@@ -47,6 +53,9 @@ struct ScheduleBody: Decodable, Sendable {
             case .jitterSeconds: "a whole number of seconds from 0 to \(Int32.max)"
             case .startAt, .endAt: "an RFC 3339 date-time string such as \(ScheduleRequest.dateExample)"
             case .paused: "true or false"
+            case .queue: "a queue name: \(QueueRules.nameRule)"
+            case .priority: QueueRules.priorityRule
+            case .concurrencyKey: QueueRules.concurrencyKeyRule
             }
         }
 
@@ -86,6 +95,15 @@ struct ScheduleBody: Decodable, Sendable {
         startAt = try date(.startAt)
         endAt = try date(.endAt)
         paused = try value(.paused)
+        queue = try value(.queue, as: String.self).map { name throws(APIError) in
+            guard QueueRules.isValidName(name) else { throw CodingKeys.queue.invalid }
+            return name
+        }
+        priority = try integer(.priority, in: QueueRules.priorityRange)
+        concurrencyKey = try value(.concurrencyKey, as: String.self).map { key throws(APIError) in
+            guard QueueRules.isValidConcurrencyKey(key) else { throw CodingKeys.concurrencyKey.invalid }
+            return key
+        }
     }
 
     /// Decodes a request body, whatever its declared content type.
@@ -132,6 +150,9 @@ struct ScheduleBody: Decodable, Sendable {
         if let startAt { changed.startAt = startAt }
         if let endAt { changed.endAt = endAt }
         if let paused { changed.paused = paused }
+        if let queue { changed.placement.queue = queue }
+        if let priority { changed.placement.priority = priority }
+        if let concurrencyKey { changed.placement.concurrencyKey = concurrencyKey }
         return changed
     }
 }

@@ -16,11 +16,14 @@ package struct ScheduleDefinition: Sendable, Hashable {
     package var startAt: Timestamp?
     package var endAt: Timestamp?
     package var paused: Bool
+    /// The queue, priority and concurrency key of the schedule's tasks.
+    package var placement: QueuePlacement
 
     package init(
         name: String? = nil, cron: String, timezone: String = "UTC", command: String, maxAttempts: Int = 1,
         timeoutSeconds: Int? = nil, overlap: OverlapPolicy = .skip, catchupWindowSeconds: Int = 60,
-        jitterSeconds: Int = 0, startAt: Timestamp? = nil, endAt: Timestamp? = nil, paused: Bool = false
+        jitterSeconds: Int = 0, startAt: Timestamp? = nil, endAt: Timestamp? = nil, paused: Bool = false,
+        placement: QueuePlacement = QueuePlacement()
     ) {
         self.name = name
         self.cron = cron
@@ -34,6 +37,7 @@ package struct ScheduleDefinition: Sendable, Hashable {
         self.startAt = startAt
         self.endAt = endAt
         self.paused = paused
+        self.placement = placement
     }
 
     /// The fire times of this definition for a schedule created at `createdAt` (where `@every`

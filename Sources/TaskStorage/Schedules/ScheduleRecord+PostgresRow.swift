@@ -13,7 +13,7 @@ extension ScheduleRecord {
         "catchup_window_seconds", "jitter_seconds", SQLTimestamp.microseconds(of: "start_at"),
         SQLTimestamp.microseconds(of: "end_at"), "paused", SQLTimestamp.microseconds(of: "created_at"),
         SQLTimestamp.microseconds(of: "next_fire_at"), SQLTimestamp.microseconds(of: "last_fire_at"), "fired", "skipped",
-        "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"),
+        "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"), "queue", "priority", "concurrency_key",
     ]
 
     /// Decodes a row selected with `sqlColumns`.
@@ -38,7 +38,10 @@ extension ScheduleRecord {
                 command: try required(4, row.string(4)), maxAttempts: try required(5, row.int(5)),
                 timeoutSeconds: try row.int(6), overlap: overlap, catchupWindowSeconds: try required(8, row.int(8)),
                 jitterSeconds: try required(9, row.int(9)), startAt: try timestamp(10), endAt: try timestamp(11),
-                paused: try required(12, row.bool(12))),
+                paused: try required(12, row.bool(12)),
+                placement: QueuePlacement(
+                    queue: try required(20, row.string(20)), priority: try required(21, row.int(21)),
+                    concurrencyKey: row.string(22))),
             createdAt: try required(13, timestamp(13)),
             nextFireAt: try timestamp(14),
             bufferedFireAt: try timestamp(19),

@@ -145,12 +145,15 @@ extension ScheduleStore {
         guard !rows.isEmpty else { return [:] }
         let inserted = try connection.query(
             """
-            INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time, start_by)
+            INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time, start_by,
+                queue, priority, concurrency_key)
             SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
                 timeout_seconds, schedule_id, \(SQLTimestamp.timestamp(fromMicroseconds: "nominal_us")),
-                \(SQLTimestamp.timestamp(fromMicroseconds: "start_by_us"))
-            FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[], $8::int8[])
-                AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us, start_by_us)
+                \(SQLTimestamp.timestamp(fromMicroseconds: "start_by_us")), queue, priority, concurrency_key
+            FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[], $8::int8[],
+                    $9::text[], $10::int2[], $11::text[])
+                AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us, start_by_us,
+                    queue, priority, concurrency_key)
             ON CONFLICT (schedule_id, nominal_time) WHERE schedule_id IS NOT NULL DO NOTHING
             RETURNING schedule_id
             """,
@@ -163,6 +166,9 @@ extension ScheduleStore {
                 PostgresArray(rows.map(\.0.id)),
                 PostgresArray(rows.map(\.1.nominal.microsecondsSinceEpoch)),
                 PostgresArray(rows.map { $0.1.startBy?.microsecondsSinceEpoch }),
+                PostgresArray(rows.map(\.0.definition.placement.queue)),
+                PostgresArray(rows.map(\.0.definition.placement.priority)),
+                PostgresArray(rows.map(\.0.definition.placement.concurrencyKey)),
             ])
         var created: [UUID: Int] = [:]
         for row in inserted {

@@ -117,7 +117,7 @@ package struct ScheduleStore: Sendable {
     /// The columns a definition fills, in the order of `parameters(of:)`.
     private static let definitionColumns = [
         "name", "cron", "timezone", "command", "max_attempts", "timeout_seconds", "overlap", "catchup_window_seconds",
-        "jitter_seconds", "start_at", "end_at", "paused",
+        "jitter_seconds", "start_at", "end_at", "paused", "queue", "priority", "concurrency_key",
     ]
 
     /// The placeholder of parameter `index` of `parameters(of:)`, times converted.
@@ -131,7 +131,8 @@ package struct ScheduleStore: Sendable {
             definition.name, definition.cron, definition.timezone, definition.command, definition.maxAttempts,
             definition.timeoutSeconds, definition.overlap.rawValue, definition.catchupWindowSeconds,
             definition.jitterSeconds, definition.startAt?.microsecondsSinceEpoch,
-            definition.endAt?.microsecondsSinceEpoch, definition.paused,
+            definition.endAt?.microsecondsSinceEpoch, definition.paused, definition.placement.queue,
+            definition.placement.priority, definition.placement.concurrencyKey,
         ]
     }
 

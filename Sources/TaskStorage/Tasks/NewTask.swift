@@ -11,16 +11,18 @@ package struct NewTask: Sendable, Hashable {
     /// The client's key for retrying the request safely: while a task with this key exists, asking
     /// for the same task again returns it instead of storing a second one.
     package var idempotencyKey: String?
+    package var placement: QueuePlacement
 
     package init(
         command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, placement: QueuePlacement = QueuePlacement()
     ) {
         self.command = command
         self.scheduledAt = scheduledAt
         self.maxAttempts = maxAttempts
         self.timeoutSeconds = timeoutSeconds
         self.idempotencyKey = idempotencyKey
+        self.placement = placement
     }
 
     /// The fields of `record` that differ from what this request asks for, by their API names;
@@ -29,7 +31,7 @@ package struct NewTask: Sendable, Hashable {
         differences(
             from: NewTask(
                 command: record.command, scheduledAt: record.scheduledAt, maxAttempts: record.maxAttempts,
-                timeoutSeconds: record.timeoutSeconds))
+                timeoutSeconds: record.timeoutSeconds, placement: record.placement))
     }
 
     /// The fields in which `other` asks for another task than this one, by their API names.
@@ -39,6 +41,9 @@ package struct NewTask: Sendable, Hashable {
         if other.scheduledAt != scheduledAt { fields.append("scheduled_at") }
         if other.maxAttempts != maxAttempts { fields.append("max_attempts") }
         if other.timeoutSeconds != timeoutSeconds { fields.append("timeout_seconds") }
+        if other.placement.queue != placement.queue { fields.append("queue") }
+        if other.placement.priority != placement.priority { fields.append("priority") }
+        if other.placement.concurrencyKey != placement.concurrencyKey { fields.append("concurrency_key") }
         return fields
     }
 }

@@ -18,11 +18,14 @@ struct TaskInsertStatement {
 
     var sql: String {
         """
-        INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, idempotency_key)
+        INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, idempotency_key, queue, priority,
+            concurrency_key)
         SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
-            timeout_seconds, idempotency_key
-        FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[])
-            AS new (id, command, scheduled_us, max_attempts, timeout_seconds, idempotency_key)
+            timeout_seconds, idempotency_key, queue, priority, concurrency_key
+        FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[], $7::text[], $8::int2[],
+                $9::text[])
+            AS new (id, command, scheduled_us, max_attempts, timeout_seconds, idempotency_key, queue, priority,
+                concurrency_key)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING \(TaskRecord.sqlColumns)
         """
@@ -36,6 +39,9 @@ struct TaskInsertStatement {
             PostgresArray(tasks.map(\.maxAttempts)),
             PostgresArray(tasks.map(\.timeoutSeconds)),
             PostgresArray(tasks.map(\.idempotencyKey)),
+            PostgresArray(tasks.map(\.placement.queue)),
+            PostgresArray(tasks.map(\.placement.priority)),
+            PostgresArray(tasks.map(\.placement.concurrencyKey)),
         ]
     }
 

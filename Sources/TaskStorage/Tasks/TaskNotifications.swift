@@ -6,4 +6,6 @@ package enum TaskNotifications {
     package static let cancelChannel = "taskmaster_cancel"
     /// Sent when a schedule is created, changed or deleted, so coordinators look at its next fire.
     package static let schedulesChannel = "taskmaster_schedules"
+    /// Sent when a queue's settings change, so coordinators read which queues have limits.
+    package static let queuesChannel = "taskmaster_queues"
 }

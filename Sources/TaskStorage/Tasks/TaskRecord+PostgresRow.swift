@@ -35,7 +35,11 @@ extension TaskRecord {
             output: row.string(Column.output.rawValue),
             createdAt: try reader.requiredTimestamp(.createdAt),
             scheduleID: try row.uuid(Column.scheduleID.rawValue),
-            nominalTime: try reader.optionalTimestamp(.nominalTime)
+            nominalTime: try reader.optionalTimestamp(.nominalTime),
+            placement: QueuePlacement(
+                queue: try reader.required(.queue) { $0.string($1) },
+                priority: try reader.required(.priority) { try $0.int($1) },
+                concurrencyKey: row.string(Column.concurrencyKey.rawValue))
         )
     }
 
@@ -43,7 +47,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
-        case scheduleID, nominalTime
+        case scheduleID, nominalTime, queue, priority, concurrencyKey
 
         var name: String {
             switch self {
@@ -67,6 +71,9 @@ extension TaskRecord {
             case .nextAttemptAt: "next_attempt_at"
             case .scheduleID: "schedule_id"
             case .nominalTime: "nominal_time"
+            case .queue: "queue"
+            case .priority: "priority"
+            case .concurrencyKey: "concurrency_key"
             }
         }
 

@@ -26,13 +26,15 @@ package struct TaskRecord: Sendable, Hashable {
     /// The schedule that made the task, and the fire time it stands for (before jitter).
     package var scheduleID: UUID?
     package var nominalTime: Timestamp?
+    package var placement: QueuePlacement
 
     package init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
         startedAt: Timestamp? = nil, completedAt: Timestamp? = nil, failedAt: Timestamp? = nil,
         cancelledAt: Timestamp? = nil, nextAttemptAt: Timestamp? = nil, status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
-        output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil
+        output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil,
+        placement: QueuePlacement = QueuePlacement()
     ) {
         self.id = id
         self.command = command
@@ -54,5 +56,6 @@ package struct TaskRecord: Sendable, Hashable {
         self.createdAt = createdAt
         self.scheduleID = scheduleID
         self.nominalTime = nominalTime
+        self.placement = placement
     }
 }

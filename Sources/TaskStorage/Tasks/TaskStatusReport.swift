@@ -1,3 +1,4 @@
+import APIModels
 package import struct Foundation.UUID
 package import Core
 
@@ -48,8 +49,8 @@ package struct TaskStatusReport: Sendable, Hashable {
 package enum TaskStatusReportResult: Sendable, Hashable {
     /// Applied; `workerID` is the worker that held the task, when known. `requeued`: a failed
     /// attempt went back in the queue for a retry. `startDelay`: for the report that first marks
-    /// an attempt started, how long after it was due the task started.
-    case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil)
+    /// an attempt started, how long after it was due the task started. `queue`: the task's queue.
+    case recorded(workerID: UInt32?, requeued: Bool = false, startDelay: Duration? = nil, queue: String = QueueRules.defaultQueue)
     /// The task exists but the report does not apply: it is finished or cancelled, or the report
     /// is not from the holder of its current hand-off.
     case ignored

@@ -1,4 +1,5 @@
 import struct Foundation.UUID
+import APIModels
 import Postgres
 
 /// Recording what workers report: any number of reports in one statement.
@@ -69,7 +70,7 @@ extension TaskStore {
             return .recorded(
                 workerID: try row.int64(3).flatMap(UInt32.init(exactly:)),
                 requeued: report.outcome == .failed && backInQueue,
-                startDelay: try row.int64(5).map { Duration.microseconds($0) })
+                startDelay: try row.int64(5).map { Duration.microseconds($0) }, queue: row.string(6) ?? QueueRules.defaultQueue)
         }
     }
 
@@ -86,7 +87,7 @@ extension TaskStore {
     /// the planner never reads every in-flight task instead, whatever its statistics say (nor, with
     /// the services' settings, the table); the reports that changed nothing are told apart with a
     /// hashed `NOT IN`.
-    /// Result columns: position, exists, updated, worker_id, requeued, start_delay.
+    /// Result columns: position, exists, updated, worker_id, requeued, start_delay, queue.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
         let startTime = SQLTimestamp.timestamp(fromMicroseconds: "r.start_us")
@@ -133,10 +134,10 @@ extension TaskStore {
                     CASE WHEN tasks.status IN ('running', 'completed')
                             AND (r.outcome = 1 OR r.start_us IS NOT NULL OR tasks.started_at = tasks.completed_at)
                         THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))
-                    END AS start_delay)
-            SELECT position, true, true, worker_id, requeued, start_delay FROM updated
+                    END AS start_delay, tasks.queue)
+            SELECT position, true, true, worker_id, requeued, start_delay, queue FROM updated
             UNION ALL
-            SELECT position, (SELECT true FROM tasks WHERE tasks.id = r.id LIMIT 1) IS NOT NULL, false, NULL, NULL, NULL
+            SELECT position, (SELECT true FROM tasks WHERE tasks.id = r.id LIMIT 1) IS NOT NULL, false, NULL, NULL, NULL, NULL
             FROM r WHERE position NOT IN (SELECT position FROM updated)
             ORDER BY 1
             """

@@ -13,10 +13,12 @@ package struct WorkerSnapshot: Sendable, Hashable {
     package var lastHeartbeat: Timestamp
     /// How it runs tasks, when it says.
     package var executor: String?
+    /// The queues it takes tasks from; nil: every queue.
+    package var queues: [String]?
 
     package init(
         id: UInt32, address: String, capacity: Int, prefetch: Int = 0, inFlight: Int, lastHeartbeat: Timestamp,
-        executor: String? = nil
+        executor: String? = nil, queues: [String]? = nil
     ) {
         self.id = id
         self.address = address
@@ -25,6 +27,7 @@ package struct WorkerSnapshot: Sendable, Hashable {
         self.inFlight = inFlight
         self.lastHeartbeat = lastHeartbeat
         self.executor = executor
+        self.queues = queues
     }
 
     /// Tasks it can take now.

@@ -22,7 +22,8 @@ package struct WorkerStore: Sendable {
     package func liveWorkers(staleness: Duration) async throws -> [WorkerSnapshot] {
         let result = try await client.query(
             """
-            SELECT worker_id, address, capacity, in_flight, \(SQLTimestamp.microseconds(of: "last_heartbeat")), prefetch, executor
+            SELECT worker_id, address, capacity, in_flight, \(SQLTimestamp.microseconds(of: "last_heartbeat")), prefetch, executor,
+                queues
             FROM workers
             WHERE last_heartbeat > now() - $1::int8 * interval '1 microsecond'
             ORDER BY worker_id
@@ -36,7 +37,8 @@ package struct WorkerStore: Sendable {
             }
             return WorkerSnapshot(
                 id: id, address: address, capacity: capacity, prefetch: prefetch, inFlight: inFlight,
-                lastHeartbeat: Timestamp(microsecondsSinceEpoch: heartbeat), executor: row.string(6))
+                lastHeartbeat: Timestamp(microsecondsSinceEpoch: heartbeat), executor: row.string(6),
+                queues: row.string(7).map { $0.split(separator: ",").map(String.init) })
         }
     }
 }

@@ -8,7 +8,7 @@ extension WorkersResponse {
                 Worker(
                     workerID: worker.id, address: worker.address, capacity: worker.capacity,
                     prefetch: worker.prefetch, inFlight: worker.inFlight, freeSlots: worker.freeSlots,
-                    executor: worker.executor, lastHeartbeat: worker.lastHeartbeat.rfc3339)
+                    executor: worker.executor, queues: worker.queues, lastHeartbeat: worker.lastHeartbeat.rfc3339)
             })
     }
 }

@@ -63,7 +63,13 @@ final class RecordingWorker: Sendable {
         var configuration = CoordinatorConfiguration()
         configuration.handOffTimeout = .seconds(5)
         let clients = WorkerClientPool(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: rpcTestLogger)
-        return (Dispatcher(store: taskStore, registry: registry, clients: clients, configuration: configuration, logger: rpcTestLogger), registry)
+        let restrictions = QueueRestrictions(store: QueueStore(client: taskStore.client), logger: rpcTestLogger)
+        return (
+            Dispatcher(
+                store: taskStore, registry: registry, restrictions: restrictions, clients: clients, configuration: configuration,
+                logger: rpcTestLogger),
+            registry
+        )
     }
 
     private func scheduleDue(_ taskStore: TaskStore, count: Int) async throws -> [UUID] {
@@ -105,7 +111,8 @@ final class RecordingWorker: Sendable {
         presence.wrote(sentAt: .now)
         return CoordinatorRPCService(
             store: taskStore, registry: registry, dispatcher: dispatcher, leaseDuration: .seconds(30), heartbeatTimeout: .seconds(5),
-            presence: presence, leaseRecovery: LeaseRecoveryGate(grace: .seconds(5)), logger: rpcTestLogger)
+            presence: presence, leaseRecovery: LeaseRecoveryGate(grace: .seconds(5)),
+            restrictions: QueueRestrictions(store: QueueStore(client: taskStore.client), logger: rpcTestLogger), logger: rpcTestLogger)
     }
 
     @Test func aFailedBatchStaysWithItsWorkerUntilTheSecondHeartbeatShowsWhatItHolds() async throws {

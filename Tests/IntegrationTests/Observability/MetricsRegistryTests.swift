@@ -12,11 +12,11 @@ import Testing
         withMetricsFactory(registry.metricsFactory) {
             TaskMetrics.scheduled(count: 3)
             TaskMetrics.dispatched(count: 2)
-            TaskMetrics.recorded(.started, requeued: false, startDelay: .milliseconds(7))
-            TaskMetrics.recorded(.started, requeued: false, startDelay: nil)
-            TaskMetrics.recorded(.completed, requeued: false, startDelay: nil)
-            TaskMetrics.recorded(.failed, requeued: true, startDelay: nil)
-            TaskMetrics.recorded(.failed, requeued: false, startDelay: nil)
+            TaskMetrics.recorded(.started, requeued: false, startDelay: .milliseconds(7), queue: "default")
+            TaskMetrics.recorded(.started, requeued: false, startDelay: nil, queue: "default")
+            TaskMetrics.recorded(.completed, requeued: false, startDelay: nil, queue: "default")
+            TaskMetrics.recorded(.failed, requeued: true, startDelay: nil, queue: "default")
+            TaskMetrics.recorded(.failed, requeued: false, startDelay: nil, queue: "default")
             MetricsSampler.Sample.record(queueDepth: 12)
             MetricsSampler.Sample.record(poolUsage: PostgresPoolUsage(inUse: 2, waiting: 1))
         }

@@ -32,7 +32,7 @@ import Testing
             #expect(tasks.map { $0["command"] as? String } == ["\(marker)-0", "\(marker)-1"])
             #expect(tasks.map { $0["scheduled_at"] as? String } == ["2029-12-31T18:30:00.000Z", "2029-06-01T12:00:00.250Z"])
             #expect(tasks.map { $0["max_attempts"] as? Int } == [3, 1])
-            #expect(Set(tasks[0].keys) == ["task_id", "command", "scheduled_at", "status", "max_attempts"])
+            #expect(Set(tasks[0].keys) == ["task_id", "command", "scheduled_at", "status", "max_attempts", "queue", "priority"])
 
             let second = try await client.get("/tasks/\(try #require(tasks[1]["task_id"] as? String))").jsonObject()
             #expect(second["command"] as? String == "\(marker)-1")

@@ -29,11 +29,11 @@ extension TaskStoreDispatchTests {
                 try held(started).report(.completed, exitCode: 0, output: "done"),
             ])
             #expect(results.count == 7)
-            guard case .recorded(workerID: 3, requeued: false, startDelay: .some) = results[0],
-                case .recorded(workerID: 3, requeued: false, startDelay: .some) = results[1],
-                case .recorded(workerID: 3, requeued: true, startDelay: nil) = results[2],
-                case .recorded(workerID: nil, requeued: false, startDelay: nil) = results[3],
-                case .recorded(workerID: 3, requeued: false, startDelay: nil) = results[6]
+            guard case .recorded(workerID: 3, requeued: false, startDelay: .some, queue: _) = results[0],
+                case .recorded(workerID: 3, requeued: false, startDelay: .some, queue: _) = results[1],
+                case .recorded(workerID: 3, requeued: true, startDelay: nil, queue: _) = results[2],
+                case .recorded(workerID: nil, requeued: false, startDelay: nil, queue: _) = results[3],
+                case .recorded(workerID: 3, requeued: false, startDelay: nil, queue: _) = results[6]
             else {
                 Issue.record("unexpected results \(results)")
                 return

@@ -16,7 +16,7 @@ import Testing
 
             let started = Timestamp.now()
             let first = try await store.record(claimed.report(.started, time: started))
-            guard case .recorded(_, false, let delay?) = first else {
+            guard case .recorded(_, false, let delay?, _) = first else {
                 Issue.record("expected a start delay, got \(first)")
                 return
             }

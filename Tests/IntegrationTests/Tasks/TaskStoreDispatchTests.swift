@@ -50,7 +50,7 @@ import Testing
             #expect(try await store.find(id: task.id)?.status == .dispatched)
             let current = second.report(.completed, exitCode: 0)
             let recorded = try await store.record(current)
-            guard case .recorded(workerID: nil, requeued: false, startDelay: .some) = recorded else {
+            guard case .recorded(workerID: nil, requeued: false, startDelay: .some, queue: _) = recorded else {
                 Issue.record("the current attempt's report was not recorded as the one that started it: \(recorded)")
                 return
             }

@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import APIModels
+@testable import WorkerService
 
 @Suite struct ConfigurationParsingTests {
     @Test func listenAddressForms() throws {
@@ -58,5 +60,20 @@ import Testing
     @Test(arguments: ["5", "s", "-1s", "fast", "d", "1w", "+2s", "-7d", "00", "nans", "1e300s", "300000d"])
     func badDurationsFail(text: String) {
         #expect(throws: ConfigurationError.self) { try Duration(parsing: text) }
+    }
+}
+
+/// `--queues` and `TASKMASTER_QUEUES`.
+@Suite struct WorkerQueuesParsingTests {
+    @Test func namesAreSplitOnCommasSortedAndDeduplicated() throws {
+        #expect(try WorkerConfiguration.queues(parsing: "mail,default,mail") == ["default", "mail"])
+        #expect(try WorkerConfiguration.queues(parsing: "") == nil, "every queue")
+    }
+
+    @Test func anInvalidNameIsRefusedByName() {
+        #expect(throws: ConfigurationError("the queue name \"a b\" is not valid: a queue name is \(QueueRules.nameRule)")) {
+            try WorkerConfiguration.queues(parsing: "mail,a b")
+        }
+        #expect(throws: ConfigurationError.self) { try WorkerConfiguration.queues(parsing: "mail,") }
     }
 }

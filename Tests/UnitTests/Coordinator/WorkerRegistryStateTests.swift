@@ -30,7 +30,7 @@ import Testing
         var registry = registry(workers: 3)
         let reserved = registry.reserveSlots(7)
         #expect(reserved.map(\.id) == [1, 2, 3, 1, 2, 3, 1])
-        registry.cancelReservations(reserved.dropFirst(2))
+        registry.cancelReservations(Array(reserved.dropFirst(2)))
         #expect(registry.registered.map(\.inFlight) == [1, 1, 0])
         #expect((0..<4).flatMap { _ in registry.reserveSlots(1).map(\.id) } == [3, 1, 2, 3])
     }
@@ -105,5 +105,14 @@ import Testing
         #expect(worker.inFlight == 3, "2 slots and 4 places, 3 of them free")
         registry.heartbeat(HeartbeatRequest(workerID: 1, address: "w1:1"))
         #expect(registry.registered[0].executor == nil && registry.registered[0].prefetch == 0)
+    }
+
+    @Test func aWorkerServesTheQueuesItsHeartbeatNames() {
+        var registry = WorkerRegistryState(defaultCapacity: 5)
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "h:1", capacity: 2, freeSlots: 2, queues: ["mail", "bulk", "mail"]))
+        registry.heartbeat(HeartbeatRequest(workerID: 2, address: "h:2", capacity: 2, freeSlots: 2))
+        #expect(registry.registered.map(\.queues) == [["bulk", "mail"], nil])
+        registry.heartbeat(HeartbeatRequest(workerID: 1, address: "h:1", capacity: 2, freeSlots: 2))
+        #expect(registry.registered[0].queues == nil, "a worker may start serving every queue")
     }
 }

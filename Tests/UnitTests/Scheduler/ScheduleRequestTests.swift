@@ -30,12 +30,37 @@ import Testing
 
     @Test func acceptsOptionalFieldsAndIgnoresUnknownOnes() throws {
         let task = try Self.newTask(
-            #"{"command": " x ", "scheduled_at": "2023-12-25T17:04:00.5Z", "max_attempts": 3, "timeout_seconds": 30, "priority": [1]}"#
+            #"{"command": " x ", "scheduled_at": "2023-12-25T17:04:00.5Z", "max_attempts": 3, "timeout_seconds": 30, "tags": [1]}"#
         )
         #expect(task.command == " x ")
         #expect(task.maxAttempts == 3)
         #expect(task.timeoutSeconds == 30)
         #expect(task.scheduledAt.microsecondsSinceEpoch == 1_703_523_840_500_000)
+    }
+
+    @Test func takesAQueueAPriorityAndAConcurrencyKey() throws {
+        let task = try Self.newTask(
+            #"{"command": "x", "scheduled_at": "2023-12-25T17:04:00Z", "queue": "mail.send", "priority": -7, "concurrency_key": "customer 42"}"#)
+        #expect(task.placement == QueuePlacement(queue: "mail.send", priority: -7, concurrencyKey: "customer 42"))
+        let plain = try Self.newTask(#"{"command": "x", "scheduled_at": "2023-12-25T17:04:00Z", "queue": null, "priority": null}"#)
+        #expect(plain.placement == QueuePlacement(queue: "default", priority: 0, concurrencyKey: nil))
+    }
+
+    @Test(arguments: [
+        (#""queue": "with space""#, "\"queue\" must be a queue name"),
+        (#""queue": "", "x": 1"#, "\"queue\" must be a queue name"),
+        (#""queue": 5"#, "\"queue\" must be a queue name"),
+        (#""priority": 101"#, "\"priority\" must be an integer from -100 to 100"),
+        (#""priority": -101"#, "\"priority\" must be an integer from -100 to 100"),
+        (#""priority": 1.5"#, "\"priority\" must be an integer from -100 to 100"),
+        (#""priority": "high""#, "\"priority\" must be an integer from -100 to 100"),
+        (#""concurrency_key": """#, "\"concurrency_key\" must be a string of 1 to 255"),
+        (#""concurrency_key": 42"#, "\"concurrency_key\" must be a string of 1 to 255"),
+    ])
+    func badPlacementsNameTheirField(field: String, messagePrefix: String) {
+        let message = Self.expectRejected(
+            #"{"command": "x", "scheduled_at": "2023-12-25T17:04:00Z", \#(field)}"#, code: .invalidField)
+        #expect(message?.hasPrefix(messagePrefix) == true, "\(field): \(message ?? "")")
     }
 
     @Test func aBlankCommandIsRefused() throws {

@@ -145,4 +145,23 @@ import Testing
         #expect(standing.mayStart(taskAdmittedAt: taken))
         #expect(standing.refusal(of: Self.handOff(before: Self.coordinatorEpoch + 60 * Self.second, from: "c2")) == nil)
     }
+
+    @Test func queuedTasksOfAPausedQueueGoBackWhileOthersStay() {
+        let clock = ManualClock()
+        let standing = CoordinatorStanding(now: clock.now)
+        let sentAt = clock.now()
+        clock.advance(by: .milliseconds(2))
+        var response = Self.acknowledgement(at: Self.coordinatorEpoch)
+        response.pausedQueues = ["mail"]
+        standing.acknowledged(response, sentAt: sentAt, receivedAt: clock.now())
+        var state = TaskRunnerState(capacity: 1, prefetch: 3)
+        for (id, queue) in [("a", "mail"), ("b", "default"), ("c", ""), ("d", "mail")] {
+            _ = state.admit(TaskRequest(taskID: id, data: "", attempt: 1, queue: queue), at: clock.now())
+        }
+        let step = state.nextStep(handBackReason: standing.handBackReason)
+        #expect(step.endedUnrun.map(\.request.taskID) == ["a", "d"])
+        #expect(step.endedUnrun.allSatisfy { $0.reason == .queuePaused })
+        #expect(step.starts.map(\.request.taskID) == ["b"])
+        #expect(state.queue.map(\.request.taskID) == ["c"], "a task whose queue the coordinator did not say waits")
+    }
 }

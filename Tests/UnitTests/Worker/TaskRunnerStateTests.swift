@@ -55,7 +55,7 @@ import Testing
         let admitted = ContinuousClock.now
         for id in ["a", "b", "c"] { _ = state.admit(Self.task(id), at: admitted) }
         _ = state.admit(Self.task("d"), at: admitted + .seconds(1))
-        let step = state.nextStep { $0 > admitted }
+        let step = state.nextStep { $0.admitted > admitted ? nil : .registrationLapsed }
         #expect(step.endedUnrun.map(\.request.taskID) == ["a", "b", "c"])
         #expect(step.endedUnrun.allSatisfy { $0.reason == .registrationLapsed })
         #expect(step.starts.map(\.request.taskID) == ["d"])

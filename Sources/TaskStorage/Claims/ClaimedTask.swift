@@ -1,4 +1,5 @@
 package import struct Foundation.UUID
+import APIModels
 
 /// A task a coordinator took from the queue to hand to a worker.
 package struct ClaimedTask: Sendable, Hashable {
@@ -11,14 +12,18 @@ package struct ClaimedTask: Sendable, Hashable {
     package var workerID: UInt32?
     /// The token of this hand-off, which the worker's reports must carry back.
     package var handoff: UUID
+    package var queue: String
 
-    package init(id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil, handoff: UUID) {
+    package init(
+        id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil, handoff: UUID,
+        queue: String = QueueRules.defaultQueue
+    ) {
         self.id = id
         self.command = command
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
         self.workerID = workerID
         self.handoff = handoff
+        self.queue = queue
     }
-
 }

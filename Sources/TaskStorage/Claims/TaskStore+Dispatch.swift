@@ -5,58 +5,77 @@ import Postgres
 /// recording what workers report.
 extension TaskStore {
     /// Claims up to `limit` tasks due by the database clock, held by no worker yet; see
-    /// `claimDueTasks(assigningTo:handoffs:lease:handOffDeadline:)`.
+    /// `claimDueTasks(assigningTo:queues:handoffs:lease:handOffDeadline:priorityAging:)`.
     package func claimDueTasks(limit: Int, lease: Duration) async throws -> [ClaimedTask] {
         try await claimDueTasks(assigningTo: [UInt32?](repeating: nil, count: max(0, limit)), lease: lease)
     }
 
-    /// Claims up to `workerIDs.count` tasks due by the database clock, oldest due first, in one
-    /// statement that skips rows other coordinators hold, and records the i-th of them as held by
-    /// `workerIDs[i]` for `coordinatorID` under the hand-off token `handoffs[i]` (new random ones
-    /// when nil). Returns them in due order, so the tokens used are the first `count` of `handoffs`.
-    /// Each claim holds a lease of `lease`, and its hand-off's deadline is `handOffDeadline` from
-    /// now by the database clock: no recovery by lease or retry makes the task due before it.
+    /// Claims up to `workerIDs.count` tasks due by the database clock from the queues without
+    /// limits or pause (among `queues`; nil: every queue), highest effective priority first and
+    /// then oldest due first, in one statement that skips rows other coordinators hold, and
+    /// records the i-th of them as held by `workerIDs[i]` for `coordinatorID` under the hand-off
+    /// token `handoffs[i]` (new random ones when nil). Returns them in that order, so the tokens
+    /// used are the first `count` of `handoffs`. Each claim holds a lease of `lease`, and its
+    /// hand-off's deadline is `handOffDeadline` from now by the database clock: no recovery by
+    /// lease or retry makes the task due before it. A task gains a priority step for every
+    /// `priorityAging` it has been due (nil: never).
     package func claimDueTasks(
-        assigningTo workerIDs: [UInt32?], handoffs: [UUID]? = nil, lease: Duration, handOffDeadline: Duration = .zero
+        assigningTo workerIDs: [UInt32?], queues: [String]? = nil, handoffs: [UUID]? = nil, lease: Duration,
+        handOffDeadline: Duration = .zero, priorityAging: Duration? = nil
     ) async throws -> [ClaimedTask] {
         guard !workerIDs.isEmpty else { return [] }
-        // The due ids are collected into an array first, so the update finds each row through the
-        // primary key whatever the planner thinks of the table's size; the i-th id is paired with
-        // the i-th worker and hand-off token (unnest pads the shorter array with NULLs, which match
-        // no row). The tokens are made here: random UUIDs cost PostgreSQL, the busier side, more.
         let result = try await client.query(
-            """
-            WITH claimed AS (
-                UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                    worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
-                    lease_expires_at = now() + $2 * interval '1 microsecond', coordinator_id = $5,
-                    handoff_deadline = now() + $6 * interval '1 microsecond'
-                FROM unnest(
-                    ARRAY(
-                        SELECT id FROM tasks
-                        WHERE status = 'scheduled' AND due_at <= now()
-                        ORDER BY due_at
-                        LIMIT $1
-                        FOR UPDATE SKIP LOCKED),
-                    $3::int8[], $4::uuid[]) AS holder(id, worker_id, handoff)
-                WHERE tasks.id = holder.id
-                RETURNING tasks.id, command, attempts, timeout_seconds, due_at, tasks.worker_id, tasks.handoff)
-            SELECT id, command, attempts, timeout_seconds, worker_id, handoff FROM claimed ORDER BY due_at
-            """,
-            [
-                workerIDs.count, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
-                PostgresArray(handoffs ?? workerIDs.map { _ in UUID() }), coordinatorID, handOffDeadline.microseconds,
-            ])
+            Self.claimSQL,
+            claimParameters(
+                workerIDs: workerIDs, handoffs: handoffs, lease: lease, handOffDeadline: handOffDeadline,
+                first: workerIDs.count)
+                + [queues.map(PostgresArray.init), priorityAging?.microseconds])
         return try result.map(ClaimedTask.init(row:))
     }
 
+    /// Parameters `$1` to `$6` of a claim: `first` (the ids or the count to claim), then those of
+    /// `ClaimStatement.sql`. The tokens are made here: random UUIDs cost PostgreSQL, the busier
+    /// side, more.
+    func claimParameters(
+        workerIDs: [UInt32?], handoffs: [UUID]?, lease: Duration, handOffDeadline: Duration, first: any PostgresBindable
+    ) -> [(any PostgresBindable)?] {
+        [
+            first, lease.microseconds, PostgresArray(workerIDs.map { $0.map(Int64.init) }),
+            PostgresArray(handoffs ?? workerIDs.map { _ in UUID() }), coordinatorID, handOffDeadline.microseconds,
+        ]
+    }
+
+    /// The claim from queues without limits: `$1` tasks at most, from the queues `$7` (text[];
+    /// NULL: all), aging `$8`. Each priority level of each queue gives its `$1` oldest due tasks
+    /// (a range of the waiting index, locked with SKIP LOCKED), and the best `$1` of those go out:
+    /// within a level the oldest are also the best, whatever the aging. The ids are collected into
+    /// an array, so the update finds each row through the primary key whatever the planner thinks
+    /// of the table's size.
+    private static let claimSQL = ClaimStatement.sql(
+        preamble: """
+            RECURSIVE \(ClaimStatement.levels),
+            due AS (
+                SELECT waiting.id FROM levels CROSS JOIN LATERAL (
+                    SELECT id, priority, due_at FROM tasks
+                    WHERE status = 'scheduled' AND queue = levels.queue AND priority = levels.priority AND due_at <= now()
+                    ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS waiting
+                WHERE ($7::text[] IS NULL OR levels.queue = ANY($7::text[]))
+                    AND NOT EXISTS (SELECT FROM queues WHERE queues.name = levels.queue AND queues.restricted)
+                ORDER BY \(ClaimStatement.effectivePriority(of: "waiting", agingParameter: 8)) DESC, waiting.due_at
+                LIMIT $1),
+            """,
+        ids: "ARRAY(SELECT id FROM due)", limited: false)
+
     /// Time until the earliest waiting task is due by the database clock (zero or less: due
-    /// now); nil when no task waits.
+    /// now); nil when no task waits. It reads the first task of each priority level.
     package func timeUntilNextDueTask() async throws -> Duration? {
         let result = try await client.query(
             """
-            SELECT \(SQLTimestamp.microseconds(of: "min(due_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
-            FROM tasks WHERE status = 'scheduled'
+            WITH RECURSIVE \(ClaimStatement.levels)
+            SELECT \(SQLTimestamp.microseconds(of: "min(first.due_at)")) - \(SQLTimestamp.microseconds(of: "now()"))
+            FROM levels CROSS JOIN LATERAL (
+                SELECT due_at FROM tasks WHERE status = 'scheduled' AND queue = levels.queue AND priority = levels.priority
+                ORDER BY due_at LIMIT 1) AS first
             """)
         return try result.first?.int64(0).map { .microseconds($0) }
     }
@@ -122,11 +141,13 @@ extension TaskStore {
 
 extension ClaimedTask {
     init(row: PostgresRow) throws {
-        guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2), let handoff = try row.uuid(5) else {
-            throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command, attempts or handoff")
+        guard let id = try row.uuid(0), let command = row.string(1), let attempt = try row.int(2),
+            let handoff = try row.uuid(5), let queue = row.string(6)
+        else {
+            throw TaskStoreError(code: .invalidColumn, message: "claimed task row has NULL id, command, attempts, handoff or queue")
         }
         self.init(
             id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
-            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff)
+            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff, queue: queue)
     }
 }
