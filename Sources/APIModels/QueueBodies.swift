@@ -7,17 +7,20 @@ package enum QueueRules {
     /// In characters (Unicode scalars), as JSON Schema's `maxLength` counts.
     package static let concurrencyKeyLengthRange = 1...255
 
-    package static let nameRule = "1 to 64 letters, digits, '-', '_' or '.'"
+    package static let nameRule = "1 to 64 letters, digits, '-', '_' or '.', starting with a letter or a digit"
     package static let priorityRule = "an integer from -100 to 100"
     package static let concurrencyKeyRule = "a string of 1 to 255 characters without NUL"
 
-    /// Whether `name` may name a queue (ASCII letters and digits, `-`, `_`, `.`).
+    /// Whether `name` may name a queue: ASCII letters and digits, `-`, `_`, `.`, starting with a
+    /// letter or a digit (so that no name is a path segment such as `..`).
     package static func isValidName(_ name: String) -> Bool {
-        nameLengthRange.contains(name.utf8.count)
-            && name.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
-            }
+        guard nameLengthRange.contains(name.utf8.count), let first = name.utf8.first, isAlphanumeric(first) else { return false }
+        return name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
     }
 
     package static func isValidConcurrencyKey(_ key: String) -> Bool {

@@ -62,7 +62,7 @@ import Testing
         for name in ["default", "a", "mail.send", "import_v2", "A-9", String(repeating: "q", count: 64)] {
             #expect(QueueRules.isValidName(name), "\(name)")
         }
-        for name in ["", "with space", "a/b", "é", "a,b", String(repeating: "q", count: 65)] {
+        for name in ["", "with space", "a/b", "é", "a,b", "..", "-a", ".hidden", String(repeating: "q", count: 65)] {
             #expect(!QueueRules.isValidName(name), "\(name)")
         }
     }
