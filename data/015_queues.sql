@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS queues (
     -- Claims from a restricted queue lock its row and count what it holds; the others do not.
     restricted            boolean     GENERATED ALWAYS AS (
         paused OR concurrency_limit IS NOT NULL OR key_concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL) STORED,
+    -- When a claim last walked the queue's concurrency keys one by one (see the claim).
+    keys_walked_at        timestamptz,
     CHECK ((rate_limit IS NULL) = (rate_period_seconds IS NULL))
 );
 

@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "noop workers in the cluster.")
     var workers = 3
 
-    @Option(help: "Slots of each worker in the drain, burst, paced, backlog and schedules scenarios (--capacity); the others run the default.")
+    @Option(help: "Slots of each worker in the drain, burst, paced, limits, backlog and schedules scenarios (--capacity); the others run the default.")
     var wideCapacity = 100
 
     @Option(help: "Tasks of the end-to-end and drain scenarios.")
@@ -25,6 +25,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Tasks of the defaults scenario's drain.")
     var defaultsTasks = 20_000
+
+    @Option(help: "Tasks of each backlog of the limits scenario.")
+    var limitsTasks = 20_000
 
     @Option(help: "Concurrent keep-alive HTTP clients (and pgbench clients).")
     var clients = 16
@@ -80,7 +83,7 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         for (name, value) in [
             ("--workers", workers), ("--wide-capacity", wideCapacity), ("--tasks", tasks),
-            ("--defaults-tasks", defaultsTasks), ("--clients", clients),
+            ("--defaults-tasks", defaultsTasks), ("--limits-tasks", limitsTasks), ("--clients", clients),
             ("--batch-size", batchSize), ("--pgbench-seconds", pgbenchSeconds), ("--burst-tasks", burstTasks),
             ("--paced-tasks", pacedTasks), ("--rpc-streams", rpcStreams), ("--rpc-calls", rpcCalls),
             ("--rpc-seconds", rpcSeconds), ("--backlog-small", backlogSmall), ("--status-requests", statusRequests),

@@ -23,6 +23,9 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case paced
     /// Unary calls over one HTTP/2 connection against an in-process server.
     case rpc
+    /// Queues with limits: a backlog over many keys limited one at a time, a queue limited to 50
+    /// at once, high priorities arriving while low ones drain.
+    case limits
     /// Claiming and `GET /status` with a small and a large backlog.
     case backlog
     /// Recurring schedules: a herd firing at the same second of every minute, and schedules
@@ -43,7 +46,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// measure how far the cluster scales.
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
-        case .drain, .burst, .paced, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
+        case .drain, .burst, .paced, .limits, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
         case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .rpc, .failover, .memory: []
         }
     }
@@ -60,6 +63,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .burst: try await StartDelay.burst("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, on: cluster)
         case .paced: try await StartDelay.paced(on: cluster, options: options)
         case .rpc: try await RPCThroughput.run(options: options)
+        case .limits: try await Limits.run(on: cluster, options: options)
         case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
         case .schedules: try await Schedules.run(on: cluster, options: options)
         case .failover: try await Failover.run(on: cluster)

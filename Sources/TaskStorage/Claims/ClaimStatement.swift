@@ -27,14 +27,17 @@ enum ClaimStatement {
     /// counted against their queue's limits when `limited`. `preamble` adds common table
     /// expressions ahead of the update (ending with a comma). A row that is no longer waiting
     /// (cancelled meanwhile) is skipped. Returns the claimed tasks in the order of `ids`.
+    ///
+    /// Times are the statement's start, not the transaction's: a claim that first locked its
+    /// queues and counted what they hold is recorded as made when it was decided.
     static func sql(preamble: String = "", ids: String, limited: Bool) -> String {
         """
         WITH \(preamble)
         claimed AS (
-            UPDATE tasks SET status = 'dispatched', picked_at = now(), attempts = attempts + 1,
-                worker_id = holder.worker_id, updated_at = now(), handoff = holder.handoff,
-                lease_expires_at = now() + $2 * interval '1 microsecond', coordinator_id = $5,
-                handoff_deadline = now() + $6 * interval '1 microsecond', limited = \(limited)
+            UPDATE tasks SET status = 'dispatched', picked_at = statement_timestamp(), attempts = attempts + 1,
+                worker_id = holder.worker_id, updated_at = statement_timestamp(), handoff = holder.handoff,
+                lease_expires_at = statement_timestamp() + $2 * interval '1 microsecond', coordinator_id = $5,
+                handoff_deadline = statement_timestamp() + $6 * interval '1 microsecond', limited = \(limited)
             FROM unnest(\(ids), $3::int8[], $4::uuid[]) WITH ORDINALITY AS holder(id, worker_id, handoff, position)
             WHERE tasks.id = holder.id AND tasks.status = 'scheduled'
             RETURNING tasks.id, command, attempts, timeout_seconds, tasks.worker_id, tasks.handoff, queue, holder.position)

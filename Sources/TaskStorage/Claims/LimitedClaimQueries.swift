@@ -6,16 +6,29 @@ import Postgres
 /// rows are locked, so each reads what every claim before it committed.
 enum LimitedClaimQueries {
     /// Locks the rows of the queues with limits, not paused, among `$1` (text[]; NULL: all), in
-    /// name order (so two claims never wait on each other crosswise), and reads their settings.
-    static func lockQueues(_ queues: [String]?, on connection: PostgresConnection) throws -> [QueueRecord] {
-        try connection.query(
+    /// name order (so two claims never wait on each other crosswise), and reads their settings,
+    /// with the names of those whose keys were not walked within `keyWalkInterval`.
+    static func lockQueues(_ queues: [String]?, on connection: PostgresConnection) throws
+        -> (queues: [QueueRecord], keyWalkDue: Set<String>)
+    {
+        let rows = try connection.query(
             """
-            SELECT \(QueueRecord.sqlColumns) FROM queues
+            SELECT \(QueueRecord.sqlColumns),
+                keys_walked_at IS NULL OR keys_walked_at < clock_timestamp() - $2 * interval '1 microsecond'
+            FROM queues
             WHERE restricted AND NOT paused AND ($1::text[] IS NULL OR name = ANY($1::text[]))
             ORDER BY name FOR UPDATE
-            """, [queues.map(PostgresArray.init)]
-        ).map(QueueRecord.init(row:))
+            """, [queues.map(PostgresArray.init), keyWalkInterval.microseconds])
+        let records = try rows.map(QueueRecord.init(row:))
+        let due = try zip(records, rows).compactMap { record, row in
+            try row.bool(QueueRecord.columnCount) == true ? record.name : nil
+        }
+        return (records, Set(due))
     }
+
+    /// How often a queue's keys may be walked while its head still gives some task: a key whose
+    /// tasks wait behind other keys' backlog is found within this long.
+    static let keyWalkInterval: Duration = .milliseconds(100)
 
     /// What each queue holds: its tasks counting against its concurrency limits, by key, and the
     /// claims inside its rate window (with `prune`, the claims outside it are deleted first).
@@ -42,17 +55,24 @@ enum LimitedClaimQueries {
         return usage
     }
 
-    /// The due tasks of `queue` at the head of each of its priority levels, `window` per level;
-    /// only those without a concurrency key when `unkeyedOnly`. `wasCut` tells whether a level
-    /// had more than `window`.
+    /// The due tasks of `queue` at the head of each of its priority levels, `window` per level,
+    /// but for those of `keysAtLimit` and, of each other key, those after its first `perKey`
+    /// (nil: all); only those without a concurrency key when `unkeyedOnly`. `wasCut` tells
+    /// whether a level had `window` or more.
     static func head(
-        of queue: String, window: Int, unkeyedOnly: Bool, priorityAging: Duration?, on connection: PostgresConnection
+        of queue: String, window: Int, unkeyedOnly: Bool, keysAtLimit: [String], perKey: Int?, priorityAging: Duration?,
+        on connection: PostgresConnection
     ) throws -> (candidates: [LimitedClaimPlan.Candidate], wasCut: Bool) {
         let rows = try connection.query(
-            unkeyedOnly ? unkeyedHeadSQL : headSQL, [queue, window, priorityAging?.microseconds])
-        let candidates = try rows.map { try candidate(row: $0, queue: queue) }
-        let perLevel = try rows.reduce(into: [Int: Int]()) { counts, row in counts[try row.int(4) ?? 0, default: 0] += 1 }
-        return (candidates, perLevel.values.contains { $0 >= window })
+            unkeyedOnly ? unkeyedHeadSQL : headSQL,
+            [queue, window, priorityAging?.microseconds, PostgresArray(keysAtLimit), perKey])
+        let candidates = try rows.filter { try $0.uuid(0) != nil }.map { try candidate(row: $0, queue: queue) }
+        return (candidates, try rows.first?.bool(4) ?? false)
+    }
+
+    /// Notes that `queue`'s keys were walked now.
+    static func recordKeyWalk(of queue: String, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE queues SET keys_walked_at = clock_timestamp() WHERE name = $1", [queue])
     }
 
     /// For each concurrency key of `queue` not in `keysAtLimit` that has due tasks, its best
@@ -120,8 +140,10 @@ enum LimitedClaimQueries {
         GROUP BY c.queue
         """
 
-    /// `$1` queue, `$2` rows per level, `$3` aging. Columns: id, key, effective priority, due
-    /// (microseconds), priority.
+    /// `$1` queue, `$2` rows per level, `$3` aging, `$4` keys to pass over, `$5` most rows per
+    /// key (NULL: all). Columns: id, key, effective priority, due (microseconds), whether a level
+    /// had `$2` rows or more. The rows passed over are read (they are part of the window) but not
+    /// sent; one row with a NULL id carries the last column when every row is passed over.
     private static func headSQL(extraCondition: String) -> String {
         """
         WITH RECURSIVE levels(priority) AS (
@@ -129,14 +151,23 @@ enum LimitedClaimQueries {
             UNION ALL
             SELECT next.priority FROM levels CROSS JOIN LATERAL (
                 SELECT priority FROM tasks WHERE status = 'scheduled' AND queue = $1 AND priority < levels.priority
-                ORDER BY priority DESC LIMIT 1) AS next)
-        SELECT waiting.id, waiting.concurrency_key,
-            \(ClaimStatement.effectivePriority(of: "waiting", agingParameter: 3))::int4,
-            \(SQLTimestamp.microseconds(of: "waiting.due_at")), waiting.priority::int4
-        FROM levels CROSS JOIN LATERAL (
-            SELECT id, concurrency_key, priority, due_at FROM tasks
-            WHERE status = 'scheduled' AND queue = $1 AND priority = levels.priority AND due_at <= now()\(extraCondition)
-            ORDER BY due_at LIMIT $2) AS waiting
+                ORDER BY priority DESC LIMIT 1) AS next),
+        head AS (
+            SELECT waiting.* FROM levels CROSS JOIN LATERAL (
+                SELECT id, concurrency_key, priority, due_at FROM tasks
+                WHERE status = 'scheduled' AND queue = $1 AND priority = levels.priority AND due_at <= now()\(extraCondition)
+                ORDER BY due_at LIMIT $2) AS waiting),
+        cut AS (
+            SELECT coalesce(max(rows) >= $2, false) AS was_cut
+            FROM (SELECT count(*) AS rows FROM head GROUP BY priority) AS levels_read)
+        SELECT head.id, head.concurrency_key, \(ClaimStatement.effectivePriority(of: "head", agingParameter: 3))::int4,
+            \(SQLTimestamp.microseconds(of: "head.due_at")), cut.was_cut
+        FROM cut LEFT JOIN (
+            SELECT * FROM (
+                SELECT head.*, row_number() OVER (PARTITION BY head.concurrency_key ORDER BY head.priority DESC, head.due_at) AS rank
+                FROM head LEFT JOIN unnest($4::text[]) AS passed(key) ON passed.key = head.concurrency_key
+                WHERE passed.key IS NULL) AS ranked
+            WHERE concurrency_key IS NULL OR $5::int4 IS NULL OR rank <= $5::int4) AS head ON true
         """
     }
 
@@ -163,6 +194,6 @@ enum LimitedClaimQueries {
             WHERE status = 'scheduled' AND concurrency_key IS NOT NULL AND queue = $1
                 AND concurrency_key = keys.concurrency_key AND due_at <= now()
             ORDER BY priority DESC, due_at LIMIT $2) AS waiting
-        WHERE keys.concurrency_key <> ALL($3::text[])
+        WHERE NOT EXISTS (SELECT FROM unnest($3::text[]) AS passed(key) WHERE passed.key = keys.concurrency_key)
         """
 }

@@ -19,11 +19,11 @@ extension TaskStore {
         guard !workerIDs.isEmpty else { return [] }
         let store = self
         return try await client.withTransaction { connection in
-            let limited = try LimitedClaimQueries.lockQueues(queues, on: connection)
+            let (limited, keyWalkDue) = try LimitedClaimQueries.lockQueues(queues, on: connection)
             guard !limited.isEmpty else { return [] }
             let plan = LimitedClaimPlan(
                 queues: limited, usage: try LimitedClaimQueries.usage(of: limited, on: connection), demand: workerIDs.count)
-            let chosen = try Self.choose(with: plan, priorityAging: priorityAging, on: connection)
+            let chosen = try Self.choose(with: plan, keyWalkDue: keyWalkDue, priorityAging: priorityAging, on: connection)
             guard !chosen.isEmpty else { return [] }
             let claimed = try connection.query(
                 Self.limitedClaimSQL,
@@ -36,29 +36,35 @@ extension TaskStore {
         }
     }
 
-    /// Reads each queue's candidates and lets `plan` choose among all of them.
+    /// Reads each queue's candidates and lets `plan` choose among all of them. A queue whose head
+    /// held `window` tasks and left room has its keys walked one by one, when `keyWalkDue` names
+    /// it or its head gave no task at all.
     private static func choose(
-        with plan: LimitedClaimPlan, priorityAging: Duration?, on connection: PostgresConnection
+        with plan: LimitedClaimPlan, keyWalkDue: Set<String>, priorityAging: Duration?, on connection: PostgresConnection
     ) throws -> [LimitedClaimPlan.Candidate] {
         var candidates: [LimitedClaimPlan.Candidate] = []
-        var cutQueues: [String] = []
+        var cutQueues: [(queue: String, gaveNothing: Bool)] = []
         for queue in plan.queuesWithRoom {
             let room = plan.rooms[queue] ?? 0
             let head = try LimitedClaimQueries.head(
                 of: queue, window: LimitedClaimPlan.headWindow(room: room, keyLimited: plan.keyLimit(of: queue) != nil),
-                unkeyedOnly: false, priorityAging: priorityAging, on: connection)
+                unkeyedOnly: false, keysAtLimit: plan.keysAtLimit(of: queue, after: []), perKey: plan.keyLimit(of: queue),
+                priorityAging: priorityAging, on: connection)
             candidates += head.candidates
-            if head.wasCut { cutQueues.append(queue) }
+            if head.wasCut { cutQueues.append((queue, head.candidates.isEmpty)) }
         }
         var chosen = plan.choose(candidates)
-        for queue in cutQueues where plan.needsKeyWalk(of: queue, after: chosen, headWasCut: true) {
-            let room = plan.rooms[queue] ?? 0
+        for (queue, gaveNothing) in cutQueues
+        where (gaveNothing || keyWalkDue.contains(queue)) && plan.needsKeyWalk(of: queue, after: chosen, headWasCut: true) {
+            let keysAtLimit = plan.keysAtLimit(of: queue, after: [])
             candidates += try LimitedClaimQueries.keyWalk(
-                of: queue, perKey: plan.keyLimit(of: queue) ?? 1, keysAtLimit: plan.keysAtLimit(of: queue, after: []),
-                priorityAging: priorityAging, on: connection)
+                of: queue, perKey: plan.keyLimit(of: queue) ?? 1, keysAtLimit: keysAtLimit, priorityAging: priorityAging,
+                on: connection)
             candidates += try LimitedClaimQueries.head(
-                of: queue, window: room, unkeyedOnly: true, priorityAging: priorityAging, on: connection
+                of: queue, window: plan.rooms[queue] ?? 0, unkeyedOnly: true, keysAtLimit: [], perKey: nil,
+                priorityAging: priorityAging, on: connection
             ).candidates
+            try LimitedClaimQueries.recordKeyWalk(of: queue, on: connection)
             chosen = plan.choose(candidates)
         }
         return chosen

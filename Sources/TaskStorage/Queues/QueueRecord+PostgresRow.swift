@@ -5,6 +5,9 @@ extension QueueRecord {
     /// The select list `init(row:)` decodes, in its order.
     static let sqlColumns = "name, concurrency_limit, key_concurrency_limit, rate_limit, rate_period_seconds, paused"
 
+    /// How many columns `sqlColumns` selects: where a query's own columns after them begin.
+    static let columnCount = 6
+
     /// Decodes a row selected with `sqlColumns`.
     init(row: PostgresRow) throws {
         guard let name = row.string(0), let paused = try row.bool(5) else {

@@ -39,6 +39,8 @@ import Testing
             #expect(keys.filter { $0 == "big" }.count == 1)
             #expect(Set(all.map(\.id)).isSuperset(of: others.prefix(3).map(\.id)), "each small key's oldest task")
             try await store.report(.completed, all)
+            // While the head gives a task, the keys are walked at most every 100 ms.
+            try await Task.sleep(for: LimitedClaimQueries.keyWalkInterval + .milliseconds(20))
             #expect(try await store.claimLimited(50).count == 4, "each key free again")
         }
     }
