@@ -1,6 +1,7 @@
 package import NIOCore
 package import NIOHTTP1
 import NIOPosix
+package import NIOSSL
 
 /// The answer to one HTTP request.
 package struct HTTPAnswer: Sendable {
@@ -23,12 +24,15 @@ package final class HTTPConnection: Sendable {
         self.hostHeader = hostHeader
     }
 
-    package static func connect(host: String, port: Int) async throws -> HTTPConnection {
+    /// Connects to `host:port`; over TLS with `tls` (HTTPS), the server's certificate checked
+    /// against `host` as `tls` says.
+    package static func connect(host: String, port: Int, tls: NIOSSLContext? = nil) async throws -> HTTPConnection {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(2))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addTLSClientHandler(context: tls, host: host) }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler())
                 }

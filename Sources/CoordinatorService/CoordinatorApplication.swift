@@ -38,7 +38,7 @@ package struct CoordinatorApplication: Sendable {
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
         let clients = WorkerClientPool(
-            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken)
+            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken, tls: configuration.tls)
         let queueStore = QueueStore(client: postgres)
         let restrictions = QueueRestrictions(store: queueStore, logger: logger)
         let dispatcher = Dispatcher(
@@ -83,12 +83,12 @@ package struct CoordinatorApplication: Sendable {
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
-                access: configuration.grpcAccess, serviceName: "coordinator"),
+                access: configuration.grpcAccess, serviceName: "coordinator", tls: configuration.tls),
             router: service.router(), eventLoopGroup: eventLoopGroup, logger: logger)
         let admin = AdminServer(
             address: configuration.adminAddress, readiness: [.database(postgres), .grpcServer(server)],
             metrics: metrics,
-            routes: [WorkersEndpoint.fromRegistry(registry).route], logger: logger)
+            routes: [WorkersEndpoint.fromRegistry(registry).route], tls: configuration.tls, logger: logger)
         let sampler = MetricsSampler(
             samples: [
                 .queueDepth(store), .queues(queueStore), .workersLive(registry), .databasePool(postgres),
@@ -110,7 +110,7 @@ package struct CoordinatorApplication: Sendable {
         let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
         // Stopped in reverse order: the work first, then the gRPC server; the admin server after
         // them, so /metrics stays up while the others drain; the clients last.
-        let services: [any Service] = [
+        let services: [any Service] = (configuration.tls.map { [$0] } ?? []) + [
             postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
             dispatcher, schedules, monitor, sampler, workerTable, presence, sweeper,
         ]

@@ -31,6 +31,8 @@ package struct CoordinatorConfiguration: Sendable {
     package var adminAddress = ListenAddress(host: "0.0.0.0", port: 9090)
     /// Required on every gRPC call to the coordinator and sent on every call to workers.
     package var clusterToken: BearerToken?
+    /// With it, the gRPC and admin servers serve TLS only and calls to workers use TLS.
+    package var tls: ReloadingTLS?
     /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
     package var servesOtherHostsWithoutToken = false
 

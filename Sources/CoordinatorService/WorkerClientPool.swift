@@ -10,12 +10,15 @@ package final class WorkerClientPool: ClientService, Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let bearerToken: BearerToken?
+    private let tls: ReloadingTLS?
 
-    /// `bearerToken` (the cluster token) is sent with every call to a worker.
-    package init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil) {
+    /// `bearerToken` (the cluster token) is sent with every call to a worker; with `tls`, calls
+    /// go over TLS and each worker's certificate is checked against the host it advertises.
+    package init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil, tls: ReloadingTLS? = nil) {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.bearerToken = bearerToken
+        self.tls = tls
     }
 
     /// The client for `address` (`host:port`).
@@ -25,6 +28,7 @@ package final class WorkerClientPool: ClientService, Sendable {
             if let client = clients[address] { return client }
             var configuration = GRPCClientConfiguration(host: target.host, port: target.port)
             configuration.bearerToken = bearerToken
+            configuration.tls = tls
             let client = GRPCClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
             clients[address] = client
             return client

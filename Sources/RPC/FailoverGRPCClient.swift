@@ -20,18 +20,21 @@ package final class FailoverGRPCClient: ClientService, Sendable {
 
     private let servers: [ListenAddress]
     private let bearerToken: BearerToken?
+    private let tls: ReloadingTLS?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// `servers` must not be empty; `bearerToken` is sent with every call.
+    /// `servers` must not be empty; `bearerToken` is sent with every call; with `tls`, each
+    /// server's certificate is checked against the name it was given by.
     package init(
-        servers: [ListenAddress], bearerToken: BearerToken? = nil,
+        servers: [ListenAddress], bearerToken: BearerToken? = nil, tls: ReloadingTLS? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         precondition(!servers.isEmpty, "a FailoverGRPCClient needs at least one server")
         self.servers = servers
         self.bearerToken = bearerToken
+        self.tls = tls
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -77,9 +80,11 @@ package final class FailoverGRPCClient: ClientService, Sendable {
         let (client, replaced) = try state.withLock { state -> (GRPCClient, GRPCClient?) in
             guard !state.closed else { throw GRPCStatus(code: .unavailable, message: "client is closed") }
             if state.server != seen, let client = state.client { return (client, nil) }
-            let next = Self.server(after: seen, in: candidates)
+            let next = Self.server(after: seen, in: candidates.map { $0.map(\.address) })
             var configuration = GRPCClientConfiguration(host: next.host, port: next.port)
             configuration.bearerToken = bearerToken
+            configuration.tls = tls
+            configuration.serverName = candidates.lazy.flatMap { $0 }.first { $0.address == next }?.name
             let client = GRPCClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
             defer { (state.client, state.server) = (client, next) }
             return (client, state.client)
@@ -98,14 +103,14 @@ package final class FailoverGRPCClient: ClientService, Sendable {
         return candidates[0].randomElement() ?? all[0]
     }
 
-    /// Every server's addresses, on NIO's blocking-work pool; names that do not resolve are left
-    /// out (logged), and UNAVAILABLE is thrown when none does.
-    private func resolveServers() async throws -> [[ListenAddress]] {
+    /// Every server's addresses with the name each was resolved from, on NIO's blocking-work
+    /// pool; names that do not resolve are left out (logged), and UNAVAILABLE is thrown when none does.
+    private func resolveServers() async throws -> [[(address: ListenAddress, name: String)]] {
         let servers = servers
         let resolved = try await NIOThreadPool.singleton.runIfActive {
-            servers.map { server in Result { try AddressResolver.addresses(of: server) } }
+            servers.map { server in Result { try AddressResolver.addresses(of: server).map { ($0, server.host) } } }
         }
-        var candidates: [[ListenAddress]] = []
+        var candidates: [[(address: ListenAddress, name: String)]] = []
         var failures: [String] = []
         for result in resolved {
             switch result {

@@ -12,6 +12,12 @@ package struct GRPCClientConfiguration: Sendable {
     package var maxReceiveMessageBytes: Int = 4 << 20
     /// Sent with every call as `authorization: Bearer <token>` metadata (the cluster token).
     package var bearerToken: BearerToken?
+    /// With TLS, each new connection shows the certificate current then and checks the server's
+    /// against the authority and `host` (DNS name or IP address). Nil: cleartext.
+    package var tls: ReloadingTLS?
+    /// The name the server's certificate is checked against when `host` is one of that name's
+    /// resolved addresses; nil: `host` itself.
+    package var serverName: String?
 
     package init(host: String, port: Int) {
         self.host = host

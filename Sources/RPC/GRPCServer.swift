@@ -4,7 +4,7 @@ import NIOPosix
 import ServiceLifecycle
 import Core
 
-/// A gRPC server for unary calls over cleartext HTTP/2 (prior knowledge).
+/// A gRPC server for unary calls over HTTP/2: cleartext (prior knowledge), or TLS with ALPN `h2`.
 ///
 /// Serves until its Task is cancelled or a graceful shutdown is triggered (it is a
 /// ServiceLifecycle `Service`). Then it stops accepting connections, tells clients to go away
@@ -75,12 +75,17 @@ package final class GRPCServer: Service, Sendable {
             access: configuration.access, serviceName: configuration.serviceName, refusedPeers: refusedPeers)
         let maxReceiveMessageBytes = configuration.maxReceiveMessageBytes
         let settings = HTTP2Settings(maxConcurrentStreams: configuration.maxConcurrentStreams)
+        let tls = configuration.tls
+        let refusedPeers = refusedPeers
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try child.pipeline.syncOperations.addTLSServerHandlers(tls, protocols: .grpc, refusedPeers: refusedPeers)
+                    }
                     let handler = ServerConnectionHandler(
                         router: router, admission: admission, settings: settings,
                         maxReceiveMessageBytes: maxReceiveMessageBytes, logger: logger)

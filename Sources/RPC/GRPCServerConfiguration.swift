@@ -19,6 +19,10 @@ package struct GRPCServerConfiguration: Sendable {
     package var access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable)
     /// What the server is, in refusals ("this coordinator has no token …").
     package var serviceName: String = "server"
+    /// With TLS, every connection starts with a handshake (ALPN `h2`) with the certificate current
+    /// then; a peer that fails it (no certificate when one is required, a certificate the
+    /// authority did not sign, plain text) is logged and disconnected. Nil: cleartext.
+    package var tls: ReloadingTLS?
 
     package init(
         host: String = "0.0.0.0",
@@ -27,7 +31,8 @@ package struct GRPCServerConfiguration: Sendable {
         maxConcurrentStreams: Int = 1024,
         shutdownGracePeriod: Duration = .seconds(10),
         access: CallerAccess = .thisHostOnly(tokenVariable: ClusterToken.environmentVariable),
-        serviceName: String = "server"
+        serviceName: String = "server",
+        tls: ReloadingTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,5 +41,6 @@ package struct GRPCServerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.access = access
         self.serviceName = serviceName
+        self.tls = tls
     }
 }

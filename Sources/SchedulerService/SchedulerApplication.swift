@@ -39,10 +39,10 @@ package struct SchedulerApplication: Sendable {
             configuration: configuration, store: TaskStore(client: postgres), metrics: metrics, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
         let admin = configuration.adminAddress.map {
-            AdminServer(address: $0, readiness: [.database(postgres)], metrics: metrics, logger: logger)
+            AdminServer(address: $0, readiness: [.database(postgres)], metrics: metrics, tls: configuration.tls, logger: logger)
         }
         try await ServiceRunner.run(
-            [postgres] + (admin.map { [$0] } ?? []) + [BindingService(api, address: configuration.listenAddress), sampler],
+            (configuration.tls.map { [$0] } ?? []) + [postgres] + (admin.map { [$0] } ?? []) + [BindingService(api, address: configuration.listenAddress), sampler],
             logger: logger)
         logger.info("scheduler stopped")
     }
@@ -57,7 +57,7 @@ package struct SchedulerApplication: Sendable {
         let inserter = TaskInsertCoalescer(store: store)
         return Application(
             router: router(configuration: configuration, store: store, inserter: inserter, metrics: metrics, logger: logger),
-            server: configuration.limits.server,
+            server: configuration.limits.server(tls: configuration.tls, refusedPeers: RefusedPeerLog(logger: logger)),
             configuration: configuration.limits.applicationConfiguration(
                 address: configuration.listenAddress, serverName: "taskmaster-scheduler"),
             services: [store.dueTaskNotifier, inserter],

@@ -23,6 +23,8 @@ package struct SchedulerConfiguration: Sendable, Hashable {
     package var dataDirectory = "data"
     /// When set, every request except to public paths (`isPublic`) needs `Authorization: Bearer <token>`.
     package var apiToken: BearerToken?
+    /// With it, the API and the admin server serve HTTPS only.
+    package var tls: ReloadingTLS?
     /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are
     /// refused with 403 (protected mode).
     package var servesOtherHostsWithoutToken = false

@@ -25,7 +25,8 @@ package struct WorkerApplication: Sendable {
         let configuration = configuration
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let coordinator = FailoverGRPCClient(
-            servers: configuration.coordinatorAddresses, bearerToken: configuration.clusterToken, eventLoopGroup: eventLoopGroup,
+            servers: configuration.coordinatorAddresses, bearerToken: configuration.clusterToken, tls: configuration.tls,
+            eventLoopGroup: eventLoopGroup,
             logger: logger)
         let runner = TaskRunner(
             capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
@@ -37,7 +38,7 @@ package struct WorkerApplication: Sendable {
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
-                access: configuration.grpcAccess, serviceName: "worker"),
+                access: configuration.grpcAccess, serviceName: "worker", tls: configuration.tls),
             router: WorkerRPCService(runner: runner, logger: logger).router(), eventLoopGroup: eventLoopGroup,
             logger: logger)
         let heartbeats = HeartbeatSender(
@@ -47,7 +48,8 @@ package struct WorkerApplication: Sendable {
             },
             logger: logger)
         let admin = AdminServer(
-            address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics, logger: logger)
+            address: configuration.adminAddress, readiness: [.registered(heartbeats)], metrics: metrics, tls: configuration.tls,
+            logger: logger)
         SecurityWarnings.checkGRPCExposure(
             service: "worker", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
@@ -55,7 +57,7 @@ package struct WorkerApplication: Sendable {
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
         // stop, then the server; the admin server and the coordinator's client last.
-        let services: [any Service] = [coordinator, admin, server, heartbeats, runner]
+        let services: [any Service] = (configuration.tls.map { [$0] } ?? []) + [coordinator, admin, server, heartbeats, runner]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("worker stopped")
     }

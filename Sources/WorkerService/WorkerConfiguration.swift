@@ -32,6 +32,8 @@ package struct WorkerConfiguration: Sendable {
     package var queues: [String]?
     /// Required on every gRPC call to the worker and sent on every call to the coordinator.
     package var clusterToken: BearerToken?
+    /// With it, the gRPC and admin servers serve TLS only and calls to the coordinator use TLS.
+    package var tls: ReloadingTLS?
     /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
     package var servesOtherHostsWithoutToken = false
 

@@ -70,10 +70,12 @@ struct CoordinatorCommand: ServiceCommand {
     }
 
     func run() async throws {
-        if common.check { await SelfCheck.exit(probing: adminAddress) }
+        if common.check { await SelfCheck.exit(probing: adminAddress, tls: try common.tlsSettings) }
         common.bootstrapLogging()
+        let logger = Logger(label: "coordinator")
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = CoordinatorConfiguration()
+        configuration.tls = try common.loadTLS(logger: logger)
         configuration.listenAddress = listenAddress
         if let host = ProcessInfo.processInfo.environment["COORDINATOR_ADDRESS"], !host.isEmpty {
             configuration.advertisedHost = host
@@ -90,7 +92,7 @@ struct CoordinatorCommand: ServiceCommand {
         configuration.priorityAging = priorityAging.duration == .zero ? nil : priorityAging.duration
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
-            databaseConnections: database.connections, logger: Logger(label: "coordinator"), metrics: metrics)
+            databaseConnections: database.connections, logger: logger, metrics: metrics)
         try await application.run()
     }
 }

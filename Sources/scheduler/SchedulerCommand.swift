@@ -69,9 +69,11 @@ struct SchedulerCommand: ServiceCommand {
     }
 
     func run() async throws {
-        if common.check { await SelfCheck.exit(probing: listenAddress) }
+        if common.check { await SelfCheck.exit(probing: listenAddress, tls: try common.tlsSettings) }
         common.bootstrapLogging()
+        let logger = Logger(label: "scheduler")
         var configuration = SchedulerConfiguration()
+        configuration.tls = try common.loadTLS(logger: logger)
         configuration.listenAddress = listenAddress
         configuration.adminAddress = adminPort.isEmpty ? nil : try ListenAddress(parsing: adminPort)
         configuration.maxBodyBytes = maxBodyBytes
@@ -86,7 +88,7 @@ struct SchedulerCommand: ServiceCommand {
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         try await SchedulerApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
-            databaseConnections: database.connections, logger: Logger(label: "scheduler"),
+            databaseConnections: database.connections, logger: logger,
             metrics: MetricsRegistry.bootstrapProcessMetrics()
         ).run()
     }

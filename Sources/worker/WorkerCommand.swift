@@ -80,10 +80,12 @@ struct WorkerCommand: ServiceCommand {
     }
 
     func run() async throws {
-        if common.check { await SelfCheck.exit(probing: adminAddress) }
+        if common.check { await SelfCheck.exit(probing: adminAddress, tls: try common.tlsSettings) }
         common.bootstrapLogging()
+        let logger = Logger(label: "worker")
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = WorkerConfiguration()
+        configuration.tls = try common.loadTLS(logger: logger)
         if !workerPort.isEmpty {
             configuration.listenAddress = try ListenAddress(parsing: workerPort)
         }
@@ -102,7 +104,7 @@ struct WorkerCommand: ServiceCommand {
         configuration.adminAddress = adminAddress
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
-        try await WorkerApplication(configuration: configuration, logger: Logger(label: "worker"), metrics: metrics).run()
+        try await WorkerApplication(configuration: configuration, logger: logger, metrics: metrics).run()
     }
 }
 

@@ -19,6 +19,24 @@ package struct CommonOptions: ParsableArguments, Sendable {
         help: "Do not run: ask the service running on this host at the port the flags name whether it is ready (GET /readyz); exit 0 when it is, 1 otherwise. For container healthchecks.")
     package var check = false
 
+    @Option(
+        name: .customLong("tls_cert"),
+        help: "PEM file of this service's certificate (chain); with it every port serves TLS only, and calls to other services use TLS. Also TASKMASTER_TLS_CERT.")
+    package var tlsCertificate: String?
+
+    @Option(name: .customLong("tls_key"), help: "PEM file of the certificate's private key. Also TASKMASTER_TLS_KEY.")
+    package var tlsKey: String?
+
+    @Option(
+        name: .customLong("tls_ca"),
+        help: "PEM file of the certificate authority that peers' certificates are checked against (default: the system's). Also TASKMASTER_TLS_CA.")
+    package var tlsCertificateAuthority: String?
+
+    @Option(
+        name: .customLong("tls_client_auth"),
+        help: "none, or require: refuse a client without a certificate signed by --tls_ca at the handshake. Also TASKMASTER_TLS_CLIENT_AUTH (default none).")
+    package var tlsClientAuth: String?
+
     /// The variable that turns protected mode off like `--insecure`.
     package static let insecureVariable = "TASKMASTER_INSECURE"
 
@@ -28,6 +46,29 @@ package struct CommonOptions: ParsableArguments, Sendable {
     package var servesOtherHostsWithoutToken: Bool {
         let setting = ProcessInfo.processInfo.environment[Self.insecureVariable]?.lowercased() ?? ""
         return insecure || ["1", "true", "yes"].contains(setting)
+    }
+
+    /// The TLS settings of the flags and `TASKMASTER_TLS_*`; nil when TLS is off.
+    package var tlsSettings: TLSSettings? {
+        get throws {
+            try TLSSettings.resolve(
+                certificate: tlsCertificate, key: tlsKey, certificateAuthority: tlsCertificateAuthority,
+                clientAuth: tlsClientAuth, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+
+    package func validate() throws {
+        do {
+            _ = try tlsSettings
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Reads the TLS files (nil when TLS is off); throws a `ConfigurationError` naming a file
+    /// that cannot be used.
+    package func loadTLS(logger: Logger) throws -> ReloadingTLS? {
+        try tlsSettings.map { try ReloadingTLS(settings: $0, logger: logger) }
     }
 
     /// Sends one line per event to standard error at the chosen level.

@@ -28,6 +28,17 @@ package enum LogKey {
     package static let http2Error = "http2.error"
     package static let http2LastStream = "http2.last_stream"
 
+    package static let tlsCertificate = "tls.certificate"
+    /// When the certificate in use stops being valid.
+    package static let tlsValidity = "tls.validity"
+    package static let tlsClientAuth = "tls.client_auth"
+    /// What made a service read its TLS files again.
+    package static let tlsCause = "tls.cause"
+    /// Why a TLS handshake failed.
+    package static let tlsReason = "tls.reason"
+    /// An API token's name (not the token), on requests that change something.
+    package static let tokenName = "token"
+
     package static let migration = "db.migration"
     package static let migrations = "db.migrations"
     package static let databaseIdleConnections = "db.idle_connections"

@@ -18,17 +18,22 @@ package final class AdminServer: Service, Sendable {
     package let address: ListenAddress
     private let router: AdminRouter
     private let limits: HTTPServerLimits
+    private let tls: ReloadingTLS?
+    private let refusedPeers: RefusedPeerLog
     private let logger: Logger
     private let listening = ListeningPort(server: "AdminServer")
 
-    /// `routes` are served beside the health ones (the coordinator's `/workers`).
+    /// `routes` are served beside the health ones (the coordinator's `/workers`); with `tls`,
+    /// over HTTPS only.
     package init(
         address: ListenAddress, readiness: [ReadinessCheck], metrics: MetricsRegistry, routes: [AdminRoute] = [],
-        limits: HTTPServerLimits = HTTPServerLimits(), logger: Logger
+        limits: HTTPServerLimits = HTTPServerLimits(), tls: ReloadingTLS? = nil, logger: Logger
     ) {
         self.address = address
         router = AdminRouter(routes: HealthEndpoints(readiness: readiness, registry: metrics).routes + routes)
         self.limits = limits
+        self.tls = tls
+        refusedPeers = RefusedPeerLog(logger: logger)
         self.logger = logger
     }
 
@@ -67,14 +72,17 @@ package final class AdminServer: Service, Sendable {
 
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
         let limits = limits
+        let tls = tls
+        let refusedPeers = refusedPeers
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: address.host, port: address.port) { child in
                 child.eventLoop.makeCompletedFuture {
                     let pipeline = child.pipeline.syncOperations
+                    if let tls { try pipeline.addTLSServerHandlers(tls, protocols: .http1, refusedPeers: refusedPeers) }
                     try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
-                    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: tls != nil))
                     try pipeline.addHandler(limits.makeRequestGuard())
                     return try Connection(wrappingChannelSynchronously: child)
                 }

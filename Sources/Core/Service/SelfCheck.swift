@@ -7,24 +7,25 @@ import Glibc
 /// client.
 package enum SelfCheck {
     /// Asks the service listening on `address` (this host's loopback when it listens on every
-    /// interface) and exits.
-    package static func exit(probing address: ListenAddress) async -> Never {
+    /// interface), over HTTPS when the service has `tls`, and exits.
+    package static func exit(probing address: ListenAddress, tls: TLSSettings?) async -> Never {
         let host = ["", "0.0.0.0", "::"].contains(address.host) ? "127.0.0.1" : address.host
         let verdict: (ready: Bool, line: String)
         if address.port == 0 {
             verdict = (false, "not ready: the port to ask is not known (it was chosen at start); name it with its flag")
         } else {
-            verdict = await ask(host: host, port: address.port)
+            verdict = await ask(host: host, port: address.port, tls: tls)
         }
         print(verdict.line)
         Glibc.exit(verdict.ready ? 0 : 1)
     }
 
-    private static func ask(host: String, port: Int) async -> (ready: Bool, line: String) {
+    private static func ask(host: String, port: Int, tls: TLSSettings?) async -> (ready: Bool, line: String) {
         let target = ListenAddress(host: host, port: port)
         do {
+            let context = try tls.map { try TLSContexts.selfCheckClient(files: TLSFiles.read($0)) }
             // The process exits next, which closes the connection.
-            let connection = try await HTTPConnection.connect(host: host, port: port)
+            let connection = try await HTTPConnection.connect(host: host, port: port, tls: context)
             let answer = try await connection.send(.GET, "/readyz", timeout: .seconds(5))
             return answer.status == 200
                 ? (true, "ready: \(target) answered GET /readyz 200")

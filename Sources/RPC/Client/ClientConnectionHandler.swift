@@ -16,6 +16,8 @@ final class ClientConnectionHandler: HTTP2ConnectionHandler {
     }
 
     private let authority: String
+    /// `https` over TLS, else `http`.
+    private let scheme: String
     private let maxReceiveMessageBytes: Int
     let logger: Logger
     /// Told once when the connection stops taking new calls (GOAWAY received or closed).
@@ -26,8 +28,9 @@ final class ClientConnectionHandler: HTTP2ConnectionHandler {
     private var goAwayReceived = false
     var flushScheduled = false
 
-    init(authority: String, maxReceiveMessageBytes: Int, logger: Logger, onUnusable: @escaping () -> Void) {
+    init(authority: String, scheme: String, maxReceiveMessageBytes: Int, logger: Logger, onUnusable: @escaping () -> Void) {
         self.authority = authority
+        self.scheme = scheme
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.logger = logger
         self.onUnusable = onUnusable
@@ -54,7 +57,7 @@ final class ClientConnectionHandler: HTTP2ConnectionHandler {
         }
         var headers = [
             HTTP2HeaderField(":method", "POST"),
-            HTTP2HeaderField(":scheme", "http"),
+            HTTP2HeaderField(":scheme", scheme),
             HTTP2HeaderField(":path", call.path),
             HTTP2HeaderField(":authority", authority),
             HTTP2HeaderField("content-type", GRPCHeaders.contentType),

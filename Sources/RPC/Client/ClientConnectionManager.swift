@@ -1,3 +1,4 @@
+import APIClient
 import Core
 import Logging
 import NIOCore
@@ -63,8 +64,11 @@ final class ClientConnectionManager {
 
     private func connect(firstCall: ClientCall) {
         state = .connecting(waiting: [firstCall])
+        let tlsContext = configuration.tls?.grpcClientContext
+        let serverName = configuration.serverName ?? configuration.host
         let connection = ClientConnectionHandler(
-            authority: authority, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes, logger: logger
+            authority: authority, scheme: tlsContext == nil ? "http" : "https",
+            maxReceiveMessageBytes: configuration.maxReceiveMessageBytes, logger: logger
         ) { [weak self] in
             self?.connectionUnusable()
         }
@@ -75,6 +79,7 @@ final class ClientConnectionManager {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext { try channel.pipeline.syncOperations.addTLSClientHandler(context: tlsContext, host: serverName) }
                     try channel.pipeline.syncOperations.addHandler(boundConnection.value)
                 }
             }

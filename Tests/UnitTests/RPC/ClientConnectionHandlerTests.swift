@@ -17,7 +17,7 @@ import Testing
 
     private func connection(notices: UnusableNotices = UnusableNotices()) async throws -> TestingConnection {
         try await TestingConnection(peerRole: .server) {
-            ClientConnectionHandler(authority: "localhost:1", maxReceiveMessageBytes: 1 << 20, logger: Logger(label: "test")) {
+            ClientConnectionHandler(authority: "localhost:1", scheme: "http", maxReceiveMessageBytes: 1 << 20, logger: Logger(label: "test")) {
                 notices.count.add(1, ordering: .relaxed)
             }
         }
