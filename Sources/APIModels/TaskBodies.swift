@@ -70,6 +70,8 @@ package struct TaskStatusResponse: Codable, Sendable {
     package var queue: String
     package var priority: Int
     package var concurrencyKey: String?
+    /// The name of the API token that created the task.
+    package var createdBy: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -93,13 +95,15 @@ package struct TaskStatusResponse: Codable, Sendable {
         case nominalTime = "nominal_time"
         case queue, priority
         case concurrencyKey = "concurrency_key"
+        case createdBy = "created_by"
     }
 
     package init(
         taskID: String, command: String, scheduledAt: String, pickedAt: String?, startedAt: String?,
         completedAt: String?, failedAt: String?, cancelledAt: String?, nextAttemptAt: String?, status: String,
         attempts: Int, maxAttempts: Int, timeoutSeconds: Int?, workerID: UInt32?, exitCode: Int32?, output: String?,
-        error: String?, scheduleID: String?, nominalTime: String?, queue: String, priority: Int, concurrencyKey: String?
+        error: String?, scheduleID: String?, nominalTime: String?, queue: String, priority: Int, concurrencyKey: String?,
+        createdBy: String? = nil
     ) {
         self.taskID = taskID
         self.command = command
@@ -123,6 +127,7 @@ package struct TaskStatusResponse: Codable, Sendable {
         self.queue = queue
         self.priority = priority
         self.concurrencyKey = concurrencyKey
+        self.createdBy = createdBy
     }
 
     /// The status as a `TaskState`; nil for a status this build does not know.

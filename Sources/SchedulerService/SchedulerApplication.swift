@@ -3,6 +3,7 @@ package import Logging
 package import Core
 package import Postgres
 package import TaskStorage
+import ServiceLifecycle
 
 /// The scheduler process: the HTTP/JSON API and the sampler of its database pool.
 package struct SchedulerApplication: Sendable {
@@ -41,9 +42,14 @@ package struct SchedulerApplication: Sendable {
         let admin = configuration.adminAddress.map {
             AdminServer(address: $0, readiness: [.database(postgres)], metrics: metrics, tls: configuration.tls, logger: logger)
         }
-        try await ServiceRunner.run(
-            (configuration.tls.map { [$0] } ?? []) + [postgres] + (admin.map { [$0] } ?? []) + [BindingService(api, address: configuration.listenAddress), sampler],
-            logger: logger)
+        // The file watchers first, so they stop last.
+        var services: [any Service] = []
+        if let tls = configuration.tls { services.append(tls) }
+        if let tokens = configuration.apiTokens { services.append(tokens) }
+        services.append(postgres)
+        if let admin { services.append(admin) }
+        services += [BindingService(api, address: configuration.listenAddress), sampler]
+        try await ServiceRunner.run(services, logger: logger)
         logger.info("scheduler stopped")
     }
 
@@ -118,16 +124,12 @@ package struct SchedulerApplication: Sendable {
         let knownRoutes = KnownRoutes(routes.map { ($0.path, $0.method) })
         router.add(middleware: RequestMetricsMiddleware(routes: knownRoutes))
         router.add(middleware: APIErrorMiddleware(routes: knownRoutes))
-        switch configuration.access {
-        case .token(let token):
-            router.add(middleware: BearerTokenMiddleware(token: token, isPublic: SchedulerConfiguration.isPublic))
-        case .thisHostOnly:
+        if let tokens = configuration.apiTokens {
+            router.add(middleware: APITokenMiddleware(tokens: tokens, isPublic: SchedulerConfiguration.isPublic))
+        } else if let access = configuration.tokenlessAccess, case .thisHostOnly = access {
             router.add(
                 middleware: ThisHostOnlyMiddleware(
-                    access: configuration.access, isPublic: SchedulerConfiguration.isPublic,
-                    refusedPeers: RefusedPeerLog(logger: logger)))
-        case .anyone:
-            break
+                    access: access, isPublic: SchedulerConfiguration.isPublic, refusedPeers: RefusedPeerLog(logger: logger)))
         }
         for route in routes {
             router.on(RouterPath(route.path), method: route.method, use: route.handler)

@@ -21,8 +21,9 @@ package struct SchedulerConfiguration: Sendable, Hashable {
     package var limits = HTTPServerLimits()
     /// Folder of numbered SQL migrations.
     package var dataDirectory = "data"
-    /// When set, every request except to public paths (`isPublic`) needs `Authorization: Bearer <token>`.
-    package var apiToken: BearerToken?
+    /// When set, every request except to public paths (`isPublic`) needs `Authorization: Bearer <token>`
+    /// with one of these tokens, whose role allows what it asks.
+    package var apiTokens: ReloadingAPITokens?
     /// With it, the API and the admin server serve HTTPS only.
     package var tls: ReloadingTLS?
     /// Without a token, serve requests from other hosts too (`--insecure`); otherwise they are
@@ -41,20 +42,25 @@ package struct SchedulerConfiguration: Sendable, Hashable {
 
     package init() {}
 
-    /// Who may call the API.
-    package var access: CallerAccess {
-        .from(token: apiToken, insecure: servesOtherHostsWithoutToken, tokenVariable: Self.apiTokenVariable)
+    /// Who may call the API when it has no tokens: this host only, or anyone with `--insecure`;
+    /// nil when it has tokens.
+    package var tokenlessAccess: CallerAccess? {
+        guard apiTokens == nil else { return nil }
+        return .from(token: nil, insecure: servesOtherHostsWithoutToken, tokenVariable: Self.apiTokenVariable)
     }
 
-    /// `TASKMASTER_API_TOKEN` of `environment`; empty counts as unset.
-    package static func apiToken(fromEnvironment environment: [String: String]) -> BearerToken? {
-        BearerToken(environment[apiTokenVariable])
+    /// The name `TASKMASTER_API_TOKEN` goes by in logs and `created_by`.
+    package static let environmentTokenName = "default"
+
+    /// `TASKMASTER_API_TOKEN` of `environment` as an `admin` token named `default`; empty counts as unset.
+    package static func apiToken(fromEnvironment environment: [String: String]) -> APIToken? {
+        BearerToken(environment[apiTokenVariable]).map { APIToken(name: environmentTokenName, role: .admin, secret: $0) }
     }
 
     /// A warning to log at start when anyone who can reach the port may schedule commands: the
     /// API listens beyond the loopback interface without a token, and protected mode is off.
     package var exposureWarning: String? {
-        guard access.isOpenToAnyone, !listenAddress.isLoopback else { return nil }
+        guard tokenlessAccess?.isOpenToAnyone == true, !listenAddress.isLoopback else { return nil }
         return "THE API IS OPEN: it listens on \(listenAddress) beyond the loopback interface, "
             + "\(Self.apiTokenVariable) is not set and --insecure is given, so anyone who can reach this port can "
             + "schedule commands that the workers run. Set \(Self.apiTokenVariable), or listen on 127.0.0.1."
@@ -62,7 +68,7 @@ package struct SchedulerConfiguration: Sendable, Hashable {
 
     /// What to log at start when protected mode refuses other hosts.
     package var protectedModeNotice: String? {
-        guard case .thisHostOnly = access, !listenAddress.isLoopback else { return nil }
+        guard case .thisHostOnly? = tokenlessAccess, !listenAddress.isLoopback else { return nil }
         return "\(Self.apiTokenVariable) is not set: the API serves requests from this host only "
             + "(other hosts get 403); set the token to serve them"
     }

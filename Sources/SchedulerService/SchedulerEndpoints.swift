@@ -16,9 +16,10 @@ struct SchedulerEndpoints: Sendable {
     /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
     /// request returns the task the first one stored.
     func schedule(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let task = try await bodies.withBody(of: request, upTo: maxBodyBytes) { body in
+        var task = try await bodies.withBody(of: request, upTo: maxBodyBytes) { body in
             try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         }
+        task.createdBy = context.caller?.name
         let scheduled = try await inserter.schedule(task)
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
@@ -37,7 +38,11 @@ struct SchedulerEndpoints: Sendable {
                 "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
         }
         let scheduled = try await bodies.withBody(of: request, upTo: maxBatchBodyBytes) { body in
-            try await store.schedule(try ScheduleBatchRequest.tasks(from: body))
+            try await store.schedule(try ScheduleBatchRequest.tasks(from: body).map { task in
+                var task = task
+                task.createdBy = context.caller?.name
+                return task
+            })
         }
         TaskMetrics.scheduled(count: scheduled.count)
         context.logger.debug("Tasks scheduled", metadata: [LogKey.count: "\(scheduled.count)"])

@@ -35,7 +35,8 @@ extension TaskStatusResponse {
             nominalTime: task.nominalTime?.rfc3339,
             queue: task.placement.queue,
             priority: task.placement.priority,
-            concurrencyKey: task.placement.concurrencyKey)
+            concurrencyKey: task.placement.concurrencyKey,
+            createdBy: task.createdBy)
     }
 }
 

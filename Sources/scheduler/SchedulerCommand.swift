@@ -12,9 +12,10 @@ struct SchedulerCommand: ServiceCommand {
         abstract: "Serves the HTTP API that schedules tasks and reports their status.",
         discussion: """
             PostgreSQL is configured through DATABASE_URL, or POSTGRES_HOST, POSTGRES_PORT, \
-            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_API_TOKEN is set, \
-            every request except /healthz and /readyz needs Authorization: Bearer <token>; without it, \
-            only callers on this host are served unless --insecure is given.
+            POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. When TASKMASTER_API_TOKEN (an admin \
+            token) or a tokens file is set, every request except /healthz and /readyz needs \
+            Authorization: Bearer <token>; without them, only callers on this host are served unless \
+            --insecure is given.
             """)
 
     @Option(name: .customLong("scheduler_port"), help: "Address of the HTTP API, host:port or :port.")
@@ -46,6 +47,11 @@ struct SchedulerCommand: ServiceCommand {
 
     @Option(name: .customLong("max_connections"), help: "Connections open at once; more wait to be accepted.")
     var maxConnections = HTTPServerLimits().maxConnections
+
+    @Option(
+        name: .customLong("api_tokens_file"),
+        help: "File of API tokens, one NAME ROLE TOKEN a line (roles read, write, admin); read again when it changes. Also TASKMASTER_API_TOKENS_FILE.")
+    var apiTokensFile: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
@@ -84,7 +90,13 @@ struct SchedulerCommand: ServiceCommand {
         configuration.limits.idleTimeout = idleTimeout.duration
         configuration.limits.maxConnections = maxConnections
         configuration.dataDirectory = database.dataDirectory
-        configuration.apiToken = SchedulerConfiguration.apiToken(fromEnvironment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let tokensFile = (apiTokensFile ?? environment[APITokens.fileVariable]).flatMap { $0.isEmpty ? nil : $0 }
+        let environmentToken = SchedulerConfiguration.apiToken(fromEnvironment: environment)
+        if tokensFile != nil || environmentToken != nil {
+            configuration.apiTokens = try ReloadingAPITokens(
+                path: tokensFile, fixed: environmentToken.map { [$0] } ?? [], logger: logger)
+        }
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         try await SchedulerApplication(
             configuration: configuration, database: try database.postgresConfiguration(),

@@ -131,6 +131,7 @@ function taskFields(task) {
     error: ['Error', h('span', { class: 'error-text', 'data-testid': 'task-error' }, task.error)],
     schedule_id: ['Schedule', h('a', { href: `/ui/schedules/${task.schedule_id}`, class: 'mono' }, task.schedule_id)],
     nominal_time: ['Fire time', time(task.nominal_time, { withRelative: false })],
+    created_by: ['Created by', h('span', { 'data-testid': 'task-created-by' }, task.created_by)],
     command: null,
     output: null,
   };

@@ -1,3 +1,4 @@
+import Core
 import Hummingbird
 import NIOCore
 
@@ -7,6 +8,8 @@ struct ServiceRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     /// Where the request came from; nil when it did not come over the network (in-process tests).
     let remoteAddress: SocketAddress?
+    /// The API token the request presented, once `APITokenMiddleware` accepted it; nil without tokens.
+    var caller: APIToken?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

@@ -12,10 +12,12 @@ package struct NewTask: Sendable, Hashable {
     /// for the same task again returns it instead of storing a second one.
     package var idempotencyKey: String?
     package var placement: QueuePlacement
+    /// The name of the API token that asked for it.
+    package var createdBy: String?
 
     package init(
         command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
-        idempotencyKey: String? = nil, placement: QueuePlacement = QueuePlacement()
+        idempotencyKey: String? = nil, placement: QueuePlacement = QueuePlacement(), createdBy: String? = nil
     ) {
         self.command = command
         self.scheduledAt = scheduledAt
@@ -23,6 +25,7 @@ package struct NewTask: Sendable, Hashable {
         self.timeoutSeconds = timeoutSeconds
         self.idempotencyKey = idempotencyKey
         self.placement = placement
+        self.createdBy = createdBy
     }
 
     /// The fields of `record` that differ from what this request asks for, by their API names;

@@ -19,13 +19,13 @@ struct TaskInsertStatement {
     var sql: String {
         """
         INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, idempotency_key, queue, priority,
-            concurrency_key)
+            concurrency_key, created_by)
         SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
-            timeout_seconds, idempotency_key, queue, priority, concurrency_key
+            timeout_seconds, idempotency_key, queue, priority, concurrency_key, created_by
         FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[], $7::text[], $8::int2[],
-                $9::text[])
+                $9::text[], $10::text[])
             AS new (id, command, scheduled_us, max_attempts, timeout_seconds, idempotency_key, queue, priority,
-                concurrency_key)
+                concurrency_key, created_by)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING \(TaskRecord.sqlColumns)
         """
@@ -42,6 +42,7 @@ struct TaskInsertStatement {
             PostgresArray(tasks.map(\.placement.queue)),
             PostgresArray(tasks.map(\.placement.priority)),
             PostgresArray(tasks.map(\.placement.concurrencyKey)),
+            PostgresArray(tasks.map(\.createdBy)),
         ]
     }
 

@@ -39,7 +39,8 @@ extension TaskRecord {
             placement: QueuePlacement(
                 queue: try reader.required(.queue) { $0.string($1) },
                 priority: try reader.required(.priority) { try $0.int($1) },
-                concurrencyKey: row.string(Column.concurrencyKey.rawValue))
+                concurrencyKey: row.string(Column.concurrencyKey.rawValue)),
+            createdBy: row.string(Column.createdBy.rawValue)
         )
     }
 
@@ -47,7 +48,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
-        case scheduleID, nominalTime, queue, priority, concurrencyKey
+        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy
 
         var name: String {
             switch self {
@@ -74,6 +75,7 @@ extension TaskRecord {
             case .queue: "queue"
             case .priority: "priority"
             case .concurrencyKey: "concurrency_key"
+            case .createdBy: "created_by"
             }
         }
 

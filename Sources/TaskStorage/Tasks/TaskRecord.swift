@@ -27,6 +27,8 @@ package struct TaskRecord: Sendable, Hashable {
     package var scheduleID: UUID?
     package var nominalTime: Timestamp?
     package var placement: QueuePlacement
+    /// The name of the API token that asked for the task.
+    package var createdBy: String?
 
     package init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
@@ -34,7 +36,8 @@ package struct TaskRecord: Sendable, Hashable {
         cancelledAt: Timestamp? = nil, nextAttemptAt: Timestamp? = nil, status: TaskState, attempts: Int, maxAttempts: Int, timeoutSeconds: Int? = nil,
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
         output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil,
-        placement: QueuePlacement = QueuePlacement()
+        placement: QueuePlacement = QueuePlacement(),
+        createdBy: String? = nil
     ) {
         self.id = id
         self.command = command
@@ -57,5 +60,6 @@ package struct TaskRecord: Sendable, Hashable {
         self.scheduleID = scheduleID
         self.nominalTime = nominalTime
         self.placement = placement
+        self.createdBy = createdBy
     }
 }

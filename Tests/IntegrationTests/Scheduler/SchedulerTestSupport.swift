@@ -14,6 +14,7 @@ func withSchedulerApplication(
     maxBodyBytes: Int = SchedulerConfiguration().maxBodyBytes,
     maxBatchBodyBytes: Int = SchedulerConfiguration().maxBatchBodyBytes,
     apiToken: String? = nil,
+    apiTokens: [APIToken] = [],
     isolatedDatabase: Bool = false,
     _ test: @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
 ) async throws {
@@ -21,7 +22,10 @@ func withSchedulerApplication(
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
     configuration.maxBodyBytes = maxBodyBytes
     configuration.maxBatchBodyBytes = maxBatchBodyBytes
-    configuration.apiToken = BearerToken(apiToken)
+    let tokens = (BearerToken(apiToken).map { [APIToken(name: "default", role: .admin, secret: $0)] } ?? []) + apiTokens
+    if !tokens.isEmpty {
+        configuration.apiTokens = try ReloadingAPITokens(path: nil, fixed: tokens, logger: TestDatabase.logger)
+    }
     let run = { [configuration] (database: PostgresClient) in
         let application = SchedulerApplication.httpApplication(
             configuration: configuration, store: TaskStore(client: database), logger: TestDatabase.logger)

@@ -25,6 +25,10 @@ final class Cluster: @unchecked Sendable {
     /// Each worker's HTTP admin port, in the order of `workers`.
     private(set) var workerAdminPorts: [Int] = []
 
+    /// With it, every service started from then on serves TLS only with this identity and requires
+    /// client certificates, and the cluster's own requests use it.
+    var tls: TestCertificateAuthority.Identity?
+
     /// A cluster on `databaseURL`; `dropDatabase` runs once every process has stopped.
     init(databaseURL: String, dropDatabase: @escaping @Sendable () async -> Void) {
         self.databaseURL = databaseURL
@@ -39,17 +43,26 @@ final class Cluster: @unchecked Sendable {
 
     private var databaseEnvironment: [String: String] { ["DATABASE_URL": databaseURL] }
 
+    private var tlsArguments: [String] { tls?.serviceArguments ?? [] }
+
+    /// `curl` with `arguments` to `path` on this host's `port`: HTTPS with the cluster's identity
+    /// when it has one.
+    func request(port: Int, _ path: String, _ arguments: [String] = []) async throws -> HTTPReply {
+        let url = tls == nil ? "http://127.0.0.1:\(port)\(path)" : "https://localhost:\(port)\(path)"
+        return try await curl((tls?.curlArguments ?? []) + arguments + [url])
+    }
+
     func startScheduler(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         schedulerPort = try await freePort()
         let process = try ServiceProcess(
             executablePath: TestEnvironment.executable("scheduler"),
             arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)", "--data_dir=\(TestEnvironment.dataDirectory)"]
-                + extraArguments,
+                + tlsArguments + extraArguments,
             environment: databaseEnvironment.merging(environment) { $1 })
         scheduler = process
         let port = schedulerPort
         try await eventually("the scheduler to serve /healthz\n\(process.log)") {
-            (try? await curl(["http://127.0.0.1:\(port)/healthz"]))?.status == 200 ? true : nil
+            (try? await self.request(port: port, "/healthz"))?.status == 200 ? true : nil
         }
     }
 
@@ -65,7 +78,7 @@ final class Cluster: @unchecked Sendable {
             arguments: [
                 "--coordinator_port=\(host):\(coordinatorPort)", "--admin_port=127.0.0.1:\(coordinatorAdminPort)",
                 "--data_dir=\(TestEnvironment.dataDirectory)", "--heartbeat_timeout=\(heartbeatTimeout)", "--poll_interval=200ms",
-            ] + extraArguments,
+            ] + tlsArguments + extraArguments,
             environment: databaseEnvironment.merging(environment) { $1 })
         coordinator = process
         let port = coordinatorPort
@@ -121,7 +134,7 @@ final class Cluster: @unchecked Sendable {
             [
                 "--worker_port=127.0.0.1:0", "--admin_port=127.0.0.1:\(adminPort)",
                 "--coordinator=127.0.0.1:\(coordinatorPort)", "--heartbeat_interval=200ms",
-            ] + (executor.map { ["--executor=\($0)"] } ?? []) + extraArguments
+            ] + (executor.map { ["--executor=\($0)"] } ?? []) + tlsArguments + extraArguments
         let command = launcher + [try TestEnvironment.executable("worker")] + arguments
         let process = try ServiceProcess(
             executablePath: command[0], name: "worker-\(workers.count + 1)", arguments: Array(command.dropFirst()),
@@ -141,7 +154,7 @@ final class Cluster: @unchecked Sendable {
         var fields: [String: Any] = ["command": command, "scheduled_at": time.rfc3339, "max_attempts": maxAttempts]
         fields["timeout_seconds"] = timeoutSeconds
         let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
-        let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule", "-d", body])
+        let reply = try await request(port: schedulerPort, "/schedule", ["-X", "POST", "-d", body])
         guard reply.status == 200, let taskID = try reply.json["task_id"] as? String else {
             throw TimedOut(description: "schedule failed: \(reply.status) \(reply.body)")
         }
@@ -152,7 +165,7 @@ final class Cluster: @unchecked Sendable {
     func scheduleBatch(commands: [String], at time: Timestamp, maxAttempts: Int = 1) async throws -> [String] {
         let elements = commands.map { ["command": $0, "scheduled_at": time.rfc3339, "max_attempts": maxAttempts] as [String: Any] }
         let body = String(decoding: try JSONSerialization.data(withJSONObject: elements), as: UTF8.self)
-        let reply = try await curl(["-X", "POST", "http://127.0.0.1:\(schedulerPort)/schedule/batch", "-d", body])
+        let reply = try await request(port: schedulerPort, "/schedule/batch", ["-X", "POST", "-d", body])
         guard reply.status == 200, let tasks = try reply.json["tasks"] as? [[String: Any]] else {
             throw TimedOut(description: "batch failed: \(reply.status) \(reply.body.prefix(300))")
         }
@@ -161,7 +174,7 @@ final class Cluster: @unchecked Sendable {
 
     /// `GET /status?task_id=` as a JSON object.
     func status(of taskID: String) async throws -> [String: Any] {
-        let reply = try await curl(["http://127.0.0.1:\(schedulerPort)/status?task_id=\(taskID)"])
+        let reply = try await request(port: schedulerPort, "/status?task_id=\(taskID)")
         guard reply.status == 200 else { throw TimedOut(description: "status failed: \(reply.status) \(reply.body)") }
         return try reply.json
     }
@@ -180,9 +193,8 @@ final class Cluster: @unchecked Sendable {
 
     /// Waits until the coordinator lists every worker started, each with nothing in flight.
     func waitUntilWorkersAreIdle(timeout: Duration = .seconds(30)) async throws {
-        let url = "http://127.0.0.1:\(coordinatorAdminPort)/workers"
         try await eventually("every worker idle", timeout: timeout) {
-            let listed = try await curl([url]).json["workers"] as? [[String: Any]] ?? []
+            let listed = try await self.request(port: self.coordinatorAdminPort, "/workers").json["workers"] as? [[String: Any]] ?? []
             return listed.count == self.workers.count && listed.allSatisfy { $0["in_flight"] as? Int == 0 } ? true : nil
         }
     }
