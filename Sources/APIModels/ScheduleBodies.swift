@@ -32,6 +32,8 @@ package struct RecurringScheduleResponse: Codable, Sendable {
     package var queue: String
     package var priority: Int
     package var concurrencyKey: String?
+    /// The name of the API token that created the schedule.
+    package var createdBy: String?
 
     enum CodingKeys: String, CodingKey {
         case scheduleID = "schedule_id"
@@ -50,13 +52,15 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         case counts
         case queue, priority
         case concurrencyKey = "concurrency_key"
+        case createdBy = "created_by"
     }
 
     package init(
         scheduleID: String, name: String?, cron: String, timezone: String, command: String, maxAttempts: Int,
         timeoutSeconds: Int?, overlap: String, catchupWindowSeconds: Int, jitterSeconds: Int, startAt: String?,
         endAt: String?, paused: Bool, createdAt: String, nextFireTimes: [String], lastFireAt: String?, counts: Counts,
-        queue: String, priority: Int, concurrencyKey: String?
+        queue: String, priority: Int, concurrencyKey: String?,
+        createdBy: String? = nil
     ) {
         self.scheduleID = scheduleID
         self.name = name
@@ -78,6 +82,7 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         self.queue = queue
         self.priority = priority
         self.concurrencyKey = concurrencyKey
+        self.createdBy = createdBy
     }
 }
 

@@ -28,7 +28,8 @@ extension RecurringScheduleResponse {
             lastFireAt: schedule.lastFireAt?.rfc3339,
             counts: Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed),
             queue: definition.placement.queue, priority: definition.placement.priority,
-            concurrencyKey: definition.placement.concurrencyKey)
+            concurrencyKey: definition.placement.concurrencyKey,
+            createdBy: schedule.createdBy)
     }
 
     /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to

@@ -13,7 +13,7 @@ extension ScheduleRecord {
         "catchup_window_seconds", "jitter_seconds", SQLTimestamp.microseconds(of: "start_at"),
         SQLTimestamp.microseconds(of: "end_at"), "paused", SQLTimestamp.microseconds(of: "created_at"),
         SQLTimestamp.microseconds(of: "next_fire_at"), SQLTimestamp.microseconds(of: "last_fire_at"), "fired", "skipped",
-        "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"), "queue", "priority", "concurrency_key",
+        "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"), "queue", "priority", "concurrency_key", "created_by",
     ]
 
     /// Decodes a row selected with `sqlColumns`.
@@ -48,6 +48,7 @@ extension ScheduleRecord {
             lastFireAt: try timestamp(15),
             counts: ScheduleCounts(
                 fired: try required(16, row.int64(16)), skipped: try required(17, row.int64(17)),
-                missed: try required(18, row.int64(18))))
+                missed: try required(18, row.int64(18))),
+            createdBy: row.string(23))
     }
 }

@@ -13,10 +13,13 @@ package struct ScheduleRecord: Sendable, Hashable {
     package var bufferedFireAt: Timestamp?
     package var lastFireAt: Timestamp?
     package var counts: ScheduleCounts
+    /// The name of the API token that created the schedule.
+    package var createdBy: String?
 
     package init(
         id: UUID, definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp? = nil,
-        bufferedFireAt: Timestamp? = nil, lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts()
+        bufferedFireAt: Timestamp? = nil, lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts(),
+        createdBy: String? = nil
     ) {
         self.id = id
         self.definition = definition
@@ -25,6 +28,7 @@ package struct ScheduleRecord: Sendable, Hashable {
         self.bufferedFireAt = bufferedFireAt
         self.lastFireAt = lastFireAt
         self.counts = counts
+        self.createdBy = createdBy
     }
 
     /// The schedule's fire times. Its definition was checked when it was stored.

@@ -10,10 +10,10 @@ package struct ScheduleStore: Sendable {
         self.client = client
     }
 
-    /// Stores a new schedule whose first fire is `nextFireAt`. A name another schedule has is
-    /// refused with `.scheduleNameTaken`.
+    /// Stores a new schedule whose first fire is `nextFireAt`, made by the API token named
+    /// `createdBy`. A name another schedule has is refused with `.scheduleNameTaken`.
     package func create(
-        id: UUID, _ definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp?
+        id: UUID, _ definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp?, createdBy: String? = nil
     ) async throws -> ScheduleRecord {
         let columns = Self.definitionColumns.joined(separator: ", ")
         let values = (1...Self.definitionColumns.count).map { Self.placeholder($0) }.joined(separator: ", ")
@@ -22,12 +22,12 @@ package struct ScheduleStore: Sendable {
         do {
             rows = try await client.query(
                 """
-                INSERT INTO schedules (\(columns), schedule_id, created_at, next_fire_at)
+                INSERT INTO schedules (\(columns), schedule_id, created_at, next_fire_at, created_by)
                 VALUES (\(values), $\(count + 1), \(SQLTimestamp.timestamp(fromParameter: count + 2)),
-                    \(SQLTimestamp.timestamp(fromParameter: count + 3)))
+                    \(SQLTimestamp.timestamp(fromParameter: count + 3)), $\(count + 4))
                 RETURNING \(ScheduleRecord.sqlColumns)
                 """,
-                Self.parameters(of: definition) + [id, createdAt.microsecondsSinceEpoch, nextFireAt?.microsecondsSinceEpoch])
+                Self.parameters(of: definition) + [id, createdAt.microsecondsSinceEpoch, nextFireAt?.microsecondsSinceEpoch, createdBy])
         } catch let error as PostgresError where error.isUniqueViolation {
             throw Self.nameTaken(definition.name)
         }

@@ -80,6 +80,11 @@ import Testing
             let taskID = try #require(try JSONSerialization.jsonObject(with: Data(buffer: written.body)) as? [String: Any])["task_id"] as? String
             let status = try await client.get("/status?task_id=\(taskID ?? "")", headers: [.authorization: "Bearer r34d"])
             #expect(String(buffer: status.body).contains(#""created_by":"ci""#), "\(String(buffer: status.body))")
+            let schedule = try await client.execute(
+                uri: "/schedules", method: .post, headers: [.authorization: "Bearer wr1te"],
+                body: ByteBuffer(string: #"{"cron":"@daily","command":"echo scoped"}"#))
+            #expect(schedule.status == .created)
+            #expect(String(buffer: schedule.body).contains(#""created_by":"ci""#), "\(String(buffer: schedule.body))")
             let unknown = try await client.get("/tasks?limit=1", headers: [.authorization: "Bearer nobody"])
             #expect(unknown.status == .unauthorized)
         }
