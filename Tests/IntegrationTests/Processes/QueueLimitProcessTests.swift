@@ -108,6 +108,12 @@ import Testing
             for id in mail { #expect(try await cluster.status(of: id)["status"] as? String == "scheduled") }
             let paused = try await cluster.curlJSON("GET", "/queues/mail")
             #expect((paused["held_back"] as? [String: Any])?["limit"] as? String == "paused")
+            let metrics = "http://127.0.0.1:\(cluster.coordinatorAdminPort)/metrics"
+            try await eventually("the coordinator's metrics to show the paused queue") {
+                let scrape = try PrometheusScrape(parsing: try await curl([metrics]).body)
+                return scrape.value("taskmaster_queue_held_back", labels: ["queue": "mail", "limit": "paused"]) == 3
+                    && scrape.value("taskmaster_queue_tasks", labels: ["queue": "mail", "state": "due"]) == 3 ? true : nil
+            }
             _ = try await cluster.curlJSON("POST", "/queues/mail/resume")
             for id in mail {
                 let done = try await cluster.waitForStatus(of: id, "completed")
