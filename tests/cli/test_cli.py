@@ -87,7 +87,8 @@ def test_tasks_all_follows_every_page(cli, cluster):
     assert len(listed) == len(cluster.call("GET", "/tasks?limit=1000")["tasks"])
     human = cli("tasks", "--all", "--limit", "2")
     assert human.returncode == 0
-    assert human.stdout.splitlines()[0].split() == ["ID", "STATUS", "ATTEMPTS", "SCHEDULED", "AT", "COMMAND"]
+    assert human.stdout.splitlines()[0].split() == ["ID", "STATUS", "ATTEMPTS", "QUEUE", "PRIORITY", "SCHEDULED", "AT",
+                                                    "COMMAND"]
     assert all(task_id in human.stdout for task_id in ids)
     for task_id in ids:
         cluster.call("POST", f"/tasks/{task_id}/cancel")
@@ -123,6 +124,9 @@ def test_workers_lists_the_worker(cli, cluster):
     result = cli("workers")
     assert result.returncode == 0, result.stderr
     assert worker["address"] in result.stdout and "shell" in result.stdout
+    header, row = result.stdout.splitlines()[:2]
+    # This worker names no queues: it takes tasks from all of them.
+    assert row[header.index(" QUEUES ") + 1:].split()[0] == "all"
     assert cluster.call("GET", "/coordinators")["coordinators"][0]["coordinator_id"] in result.stdout
     both = json.loads(cli("workers", "--json").stdout)
     assert both["workers"][0]["worker_id"] == worker["worker_id"] and both["coordinators"]
@@ -192,7 +196,7 @@ def test_bash_completion_script(cli):
 def test_no_escape_codes_off_a_terminal_or_with_no_color(cli, cluster):
     schedule(cluster, "echo colourless")
     for env in ({}, {"NO_COLOR": "1"}):
-        for args in (("tasks",), ("workers",), ("schedule", "echo plain", "--wait")):
+        for args in (("tasks",), ("workers",), ("queues",), ("schedule", "echo plain", "--wait")):
             result = cli(*args, env=env)
             assert result.returncode == 0, result.stderr
             assert not ESCAPE.search(result.stdout), (args, result.stdout)
@@ -244,3 +248,152 @@ def test_upcoming_fire_times_are_shown_on_the_schedules_own_clock(cli, cluster):
         "2037-03-28T02:30:00.000+01:00 Europe/Berlin  (2037-03-28T01:30:00.000Z)",
         "2037-03-29T03:00:00.000+02:00 Europe/Berlin  (2037-03-29T01:00:00.000Z)",
     ]
+
+
+def queue_name() -> str:
+    return f"q-{uuid.uuid4().hex[:8]}"
+
+
+def field(output: str, label: str) -> str:
+    """The value of `label:` in a field list, or None when the field is not shown."""
+    match = re.search(rf"^{re.escape(label)}:\s+(.*)$", output, re.MULTILINE)
+    return match and match.group(1)
+
+
+def queue_row(output: str, name: str) -> list:
+    """The cells of queue `name`'s row in `taskmaster queues` (no cell has a space but HELD BACK)."""
+    header, *rows = output.splitlines()
+    assert header.split()[:4] == ["NAME", "STATE", "CONCURRENCY", "KEY"], header
+    return next(line for line in rows if line.split()[0] == name).split(maxsplit=9)
+
+
+def test_queues_set_show_pause_resume_and_list(cli, cluster):
+    name = queue_name()
+    created = cli("queues", "set", name, "--concurrency-limit", "2", "--key-limit", "1", "--rate", "100/1m")
+    assert created.returncode == 0, created.stderr
+    queue = cluster.call("GET", f"/queues/{name}")
+    assert (queue["concurrency_limit"], queue["key_concurrency_limit"], queue["rate_limit"], queue["paused"]) == (
+        2, 1, {"limit": 100, "period_seconds": 60}, False)
+    assert field(created.stdout, "rate limit") == "100/60s"
+
+    shown = cli("queues", "show", name)
+    assert shown.returncode == 0, shown.stderr
+    assert [field(shown.stdout, label) for label in ("name", "state", "concurrency limit", "key limit", "held back")] == [
+        name, "active", "2", "1", "nothing"]
+    assert json.loads(cli("queues", "show", name, "--json").stdout) == cluster.call("GET", f"/queues/{name}")
+    assert queue_row(cli("queues").stdout, name) == [name, "active", "2", "1", "100/60s", "0", "0", "0", "0", "-"]
+    assert queue_row(cli("queues", "list").stdout, name)[1] == "active"
+
+    paused = cli("queues", "pause", name)
+    assert paused.returncode == 0 and field(paused.stdout, "state") == "paused"
+    queue = cluster.call("GET", f"/queues/{name}")
+    assert queue["paused"] is True and queue["concurrency_limit"] == 2, "pausing keeps the limits"
+    assert queue_row(cli("queues").stdout, name)[1] == "paused"
+    resumed = cli("queues", "resume", name, "--json")
+    assert resumed.returncode == 0 and json.loads(resumed.stdout)["paused"] is False
+    assert cluster.call("GET", f"/queues/{name}")["paused"] is False
+
+    # `set` replaces every setting: the limits left out are gone.
+    replaced = cli("queues", "set", name, "--paused")
+    assert replaced.returncode == 0, replaced.stderr
+    queue = cluster.call("GET", f"/queues/{name}")
+    assert (queue["concurrency_limit"], queue["key_concurrency_limit"], queue["rate_limit"], queue["paused"]) == (
+        None, None, None, True)
+    assert field(replaced.stdout, "concurrency limit") == "none" and field(replaced.stdout, "rate limit") == "none"
+    assert cli("queues", "set", name, "--no-paused").returncode == 0
+    assert cluster.call("GET", f"/queues/{name}")["paused"] is False
+    assert "replaces all of the queue's settings" in cli("queues", "set", "--help").stdout
+    listed = json.loads(cli("queues", "--json").stdout)["queues"]
+    assert next(queue for queue in listed if queue["name"] == name) == cluster.call("GET", f"/queues/{name}")
+
+
+def test_queues_show_counts_and_what_holds_tasks_back(cli, cluster):
+    name = queue_name()
+    assert cli("queues", "set", name, "--paused").returncode == 0
+    due = [json.loads(cli("schedule", f"echo held-{n}", "--queue", name, "--json").stdout)["task_id"] for n in range(2)]
+    later = json.loads(cli("schedule", "echo later", "--queue", name, "--in", "1h", "--json").stdout)["task_id"]
+
+    shown = cli("queues", "show", name)
+    assert [field(shown.stdout, label) for label in ("scheduled", "due", "dispatched", "running", "held back")] == [
+        "3", "2", "0", "0", "2 tasks by the pause"]
+    assert queue_row(cli("queues").stdout, name)[5:] == ["3", "2", "0", "0", "2 tasks by the pause"]
+    assert all(cluster.call("GET", f"/tasks/{task_id}")["status"] == "scheduled" for task_id in due)
+
+    assert cli("queues", "resume", name).returncode == 0
+    for task_id in due:
+        wait_for_status(cluster, task_id, {"completed"})
+    shown = cli("queues", "show", name)
+    assert [field(shown.stdout, label) for label in ("scheduled", "due", "held back")] == ["1", "0", "nothing"]
+    cluster.call("POST", f"/tasks/{later}/cancel")
+
+
+def test_a_task_takes_a_queue_a_priority_and_a_key_and_shows_them(cli, cluster):
+    name = queue_name()
+    scheduled = cli("schedule", "echo placed", "--in", "1h", "--queue", name, "--priority", "-5", "--key", "customer-7",
+                    "--json")
+    assert scheduled.returncode == 0, scheduled.stderr
+    task_id = json.loads(scheduled.stdout)["task_id"]
+    task = cluster.call("GET", f"/tasks/{task_id}")
+    assert (task["queue"], task["priority"], task["concurrency_key"]) == (name, -5, "customer-7")
+
+    status = cli("status", task_id)
+    assert [field(status.stdout, label) for label in ("queue", "priority", "concurrency key")] == [name, "-5", "customer-7"]
+    header, *rows = cli("tasks").stdout.splitlines()
+    row = next(line for line in rows if line.startswith(task_id))
+    assert row[header.index("QUEUE"):].split()[:2] == [name, "-5"]
+
+    plain = cli("schedule", "echo unplaced", "--in", "1h", "--priority=7")
+    assert plain.returncode == 0, plain.stderr
+    plain_id = plain.stdout.splitlines()[0]
+    status = cli("status", plain_id)
+    assert [field(status.stdout, label) for label in ("queue", "priority", "concurrency key")] == ["default", "7", None]
+    for one in (task_id, plain_id):
+        cluster.call("POST", f"/tasks/{one}/cancel")
+
+
+def test_a_schedule_takes_a_queue_a_priority_and_a_key_for_its_tasks(cli, cluster):
+    name = queue_name()
+    created = cli("schedules", "create", "echo scheduled-placed", "--every", "1h", "--paused", "--queue", name,
+                  "--priority", "9", "--key", "nightly", "--json")
+    assert created.returncode == 0, created.stderr
+    schedule_id = json.loads(created.stdout)["schedule_id"]
+    shown = cli("schedules", "show", schedule_id)
+    assert [field(shown.stdout, label) for label in ("queue", "priority", "concurrency key")] == [name, "9", "nightly"]
+    header, *rows = cli("schedules", "list", "--limit", "1000").stdout.splitlines()
+    row = next(line for line in rows if line.startswith(schedule_id))
+    assert row[header.index("QUEUE"):].split()[0] == name
+    task = cluster.call("GET", f"/tasks/{cli('schedules', 'trigger', schedule_id).stdout.strip()}")
+    assert (task["queue"], task["priority"], task["concurrency_key"]) == (name, 9, "nightly")
+    assert cli("schedules", "delete", schedule_id).returncode == 0
+
+
+def test_bad_queue_values_are_usage_errors_that_say_what_is_expected(cli, cluster):
+    name = queue_name()
+    cases = [
+        (("queues", "show", "no spaces"), "a queue name is 1 to 64 letters"),
+        (("queues", "pause", ".hidden"), "a queue name is 1 to 64 letters"),
+        (("queues", "set", "x" * 65), "a queue name is 1 to 64 letters"),
+        (("schedule", "echo", "--queue", "a/b"), "a queue name is 1 to 64 letters"),
+        (("schedule", "echo", "--priority", "101"), "a priority is an integer from -100 to 100"),
+        (("schedule", "echo", "--priority", "high"), "a priority is an integer from -100 to 100"),
+        (("schedules", "create", "echo", "--every", "1h", "--key", ""), "a concurrency key is a string of 1 to 255"),
+        (("queues", "set", name, "--concurrency-limit", "0"), "a limit is a whole number from 1"),
+        (("queues", "set", name, "--key-limit", "two"), "a limit is a whole number from 1"),
+    ] + [
+        (("queues", "set", name, "--rate", rate), "a rate is LIMIT/DURATION")
+        for rate in ("100", "100/", "/60s", "x/60s", "0/60s", "100/0s", "100/60x", "100/60s/2")
+    ]
+    for args, expected in cases:
+        result = cli(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        first = result.stderr.splitlines()[0]
+        assert first.startswith("Error: The value ") and expected in first, (args, first)
+    assert cli("queues", "frobnicate").returncode == 2
+    assert cli("queues", "set").returncode == 2
+    assert name not in {queue["name"] for queue in cluster.call("GET", "/queues")["queues"]}, "nothing was sent"
+
+
+def test_an_unknown_queue_is_not_found(cli):
+    result = cli("queues", "show", queue_name())
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: not_found: no queue named")

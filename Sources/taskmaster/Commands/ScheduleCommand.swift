@@ -24,6 +24,8 @@ struct ScheduleCommand: APICommand {
     @Option(help: "A key that makes retrying this request safe: the same key returns the same task.")
     var idempotencyKey: String?
 
+    @OptionGroup(title: "Queue options") var placement: QueuePlacementOptions
+
     @Flag(help: "Follow the task until it ends, as `status --wait` does.")
     var wait = false
 
@@ -60,7 +62,7 @@ struct ScheduleCommand: APICommand {
         let scheduledAt = at ?? rfc3339(Date.now.addingTimeInterval(Double(delay?.value ?? 0)))
         let request = Request(command: command, scheduledAt: scheduledAt, maxAttempts: maxAttempts, timeoutSeconds: timeout?.value)
         let body = try await api.send(
-            .POST, "/schedule", body: request, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
+            .POST, "/schedule", body: placement.request(request), headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
         let reply = try decode(Reply.self, from: body)
         if output.json {
             if !wait { output.raw(body) }

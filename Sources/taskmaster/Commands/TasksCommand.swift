@@ -46,8 +46,10 @@ struct TasksCommand: APICommand {
         if output.json {
             return output.raw(try JSONEncoder().encode(["tasks": rawTasks]))
         }
-        let rows = tasks.map { [$0.taskID, $0.status, $0.attemptText, $0.scheduledAt, $0.command.truncated(to: 50)] }
-        output.line(table(["ID", "STATUS", "ATTEMPTS", "SCHEDULED AT", "COMMAND"], rows, output: output) { column, cell in
+        let rows = tasks.map {
+            [$0.taskID, $0.status, $0.attemptText, $0.queue, String($0.priority), $0.scheduledAt, $0.command.truncated(to: 50)]
+        }
+        output.line(table(["ID", "STATUS", "ATTEMPTS", "QUEUE", "PRIORITY", "SCHEDULED AT", "COMMAND"], rows, output: output) { column, cell in
             column == 1 ? output.status(cell) : cell
         })
         if !all, after != nil { output.line(output.styled("(more: --all lists every page)", .dim)) }

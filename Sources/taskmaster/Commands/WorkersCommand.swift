@@ -21,9 +21,11 @@ struct WorkersCommand: APICommand {
         }
         let workers = try decode(WorkersResponse.self, from: workersBody).workers.map {
             [String($0.workerID), $0.address, $0.executor ?? "", String($0.capacity), String($0.prefetch),
-             String($0.inFlight), String($0.freeSlots), $0.lastHeartbeat]
+             String($0.inFlight), String($0.freeSlots), $0.queues?.joined(separator: ",") ?? "all", $0.lastHeartbeat]
         }
-        output.line(table(["WORKER", "ADDRESS", "EXECUTOR", "CAPACITY", "PREFETCH", "IN FLIGHT", "FREE", "LAST HEARTBEAT"], workers, output: output))
+        output.line(table(
+            ["WORKER", "ADDRESS", "EXECUTOR", "CAPACITY", "PREFETCH", "IN FLIGHT", "FREE", "QUEUES", "LAST HEARTBEAT"], workers,
+            output: output))
         output.line()
         let coordinators = try decode(CoordinatorsResponse.self, from: coordinatorsBody).coordinators.map {
             [$0.coordinatorID, $0.address, String($0.workers), $0.lastHeartbeat]

@@ -5,6 +5,7 @@ extension RecurringScheduleResponse {
     var fields: [(String, String?)] {
         [
             ("id", scheduleID), ("name", name), ("cron", cron), ("time zone", timezone), ("command", command),
+            ("queue", queue), ("priority", String(priority)), ("concurrency key", concurrencyKey),
             ("paused", paused ? "yes" : "no"), ("max attempts", String(maxAttempts)),
             ("timeout", timeoutSeconds.map { "\($0)s" }), ("overlap", overlap),
             ("catch-up window", "\(catchupWindowSeconds)s"), ("jitter", "\(jitterSeconds)s"),

@@ -22,6 +22,7 @@ extension TaskStatusResponse {
     var fields: [(String, String?)] {
         [
             ("id", taskID), ("command", command), ("status", status), ("attempts", attemptText),
+            ("queue", queue), ("priority", String(priority)), ("concurrency key", concurrencyKey),
             ("scheduled at", scheduledAt), ("next attempt at", nextAttemptAt), ("picked at", pickedAt),
             ("started at", startedAt), ("completed at", completedAt), ("failed at", failedAt),
             ("cancelled at", cancelledAt), ("timeout", timeoutSeconds.map { "\($0)s" }),

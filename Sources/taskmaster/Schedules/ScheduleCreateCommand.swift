@@ -45,6 +45,8 @@ struct ScheduleCreateCommand: APICommand {
     @Flag(help: "Create it paused.")
     var paused = false
 
+    @OptionGroup(title: "Queue options (for each task it makes)") var placement: QueuePlacementOptions
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -78,6 +80,6 @@ struct ScheduleCreateCommand: APICommand {
             maxAttempts: maxAttempts, timeoutSeconds: timeout?.value, overlap: overlap,
             catchupWindowSeconds: catchupWindow?.value, jitterSeconds: jitter?.value, startAt: startAt, endAt: endAt,
             paused: paused ? true : nil)
-        try printSchedule(try await api.send(.POST, "/schedules", body: request), output: output)
+        try printSchedule(try await api.send(.POST, "/schedules", body: placement.request(request)), output: output)
     }
 }

@@ -20,10 +20,10 @@ struct ScheduleListCommand: APICommand {
         if output.json { return output.raw(body) }
         let page = try decode(ScheduleListResponse.self, from: body)
         let rows = page.schedules.map {
-            [$0.scheduleID, $0.name ?? "", $0.cron, $0.timezone, $0.paused ? "paused" : "active",
+            [$0.scheduleID, $0.name ?? "", $0.cron, $0.timezone, $0.paused ? "paused" : "active", $0.queue,
              $0.nextFireTimes.first ?? "", $0.command.truncated(to: 40)]
         }
-        output.line(table(["ID", "NAME", "CRON", "TIME ZONE", "STATE", "NEXT FIRE", "COMMAND"], rows, output: output))
+        output.line(table(["ID", "NAME", "CRON", "TIME ZONE", "STATE", "QUEUE", "NEXT FIRE", "COMMAND"], rows, output: output))
         if let next = page.next { output.line(output.styled("(more: --after \(next))", .dim)) }
     }
 }
