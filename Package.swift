@@ -174,7 +174,7 @@ let package = Package(
             /// The scheduler's OpenAPI document, served at /openapi.json, and the dashboard's files,
             /// served at / and /ui/: compiled into the module, so the binary needs no files beside it.
             resources: [.embedInCode("OpenAPI/scheduler.openapi.json")]
-                + ["index.html", "dashboard.css", "api.js", "charts.js", "dom.js", "format.js", "main.js", "overview.js", "schedules.js", "tasks.js", "workers.js"].map { .embedInCode("Dashboard/\($0)") },
+                + ["index.html", "dashboard.css", "api.js", "charts.js", "dom.js", "format.js", "main.js", "overview.js", "queues.js", "schedules.js", "tasks.js", "workers.js"].map { .embedInCode("Dashboard/\($0)") },
             swiftSettings: swiftSettings
         ),
         /// The coordinator: worker registry, claims and hand-offs, reports, leases, retention.

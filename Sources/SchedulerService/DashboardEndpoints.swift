@@ -8,7 +8,7 @@ import NIOCore
 /// the other files are at `/ui/assets/<name>`. The files hold no data, so they need no token.
 enum DashboardEndpoints {
     /// The addresses of the dashboard's pages.
-    static let pagePaths = ["/", "/ui", "/ui/tasks", "/ui/tasks/:id", "/ui/schedules", "/ui/schedules/:id", "/ui/workers"]
+    static let pagePaths = ["/", "/ui", "/ui/tasks", "/ui/tasks/:id", "/ui/schedules", "/ui/schedules/:id", "/ui/queues", "/ui/workers"]
     static let assetPath = "/ui/assets/:name"
 
     /// Whether a request path is one of the dashboard's (pages or files).
@@ -24,6 +24,7 @@ enum DashboardEndpoints {
         "format.js": (PackageResources.format_js, javaScript),
         "main.js": (PackageResources.main_js, javaScript),
         "overview.js": (PackageResources.overview_js, javaScript),
+        "queues.js": (PackageResources.queues_js, javaScript),
         "schedules.js": (PackageResources.schedules_js, javaScript),
         "tasks.js": (PackageResources.tasks_js, javaScript),
         "workers.js": (PackageResources.workers_js, javaScript),

@@ -1,5 +1,5 @@
 """The dashboard in a real browser against a real cluster: token, overview, tasks, schedules,
-workers, markup in commands, time zones, and the laptop and phone layouts. The tests save a
+queues, workers, markup in commands, time zones, and the laptop and phone layouts. The tests save a
 screenshot of every page in test-artifacts/dashboard/; with TASKMASTER_UPDATE_SCREENSHOT=1 also
 docs/dashboard.png."""
 
@@ -244,6 +244,8 @@ def test_workers_page_lists_the_worker_and_the_coordinator(page, cluster, screen
     row = page.locator(f'[data-testid=worker-row][data-worker-id="{worker["worker_id"]}"]')
     expect(row).to_contain_text(worker["address"])
     expect(row).to_contain_text("shell")
+    # It names no queues, so it takes tasks from all of them.
+    expect(row.get_by_test_id("worker-queues")).to_have_text("all")
     coordinator = cluster.call("GET", "/coordinators")["coordinators"][0]
     expect(page.get_by_test_id("coordinator-row")).to_contain_text(coordinator["address"])
     screenshot(page, "workers")
@@ -297,7 +299,7 @@ def test_times_name_their_zone_and_fire_times_read_on_the_schedules_clock(open_p
 
 
 def test_schedules_table_fits_a_1400_px_window(open_page, cluster, screenshot):
-    """Long names and commands, long zone names and fire times read on two clocks still fit a
+    """Long names, queues and commands, long zone names and fire times read on two clocks still fit a
     window 1400 px wide without sideways scrolling, and the counts' header keeps to one line."""
     suffix = uuid.uuid4().hex[:6]
     command = ("echo /opt/reports/quarterly.py --from=2026-01-01 --to=2026-12-31 --format=pdf "
@@ -308,8 +310,9 @@ def test_schedules_table_fits_a_1400_px_window(open_page, cluster, screenshot):
                                    cron="0,15,30,45 8-18 * * MON-FRI", timezone=zone, command=f"{command} {zone}")
         cluster.call("POST", f"/schedules/{schedule['schedule_id']}/trigger")
         made.append(schedule["schedule_id"])
-    # A name with no place to break.
-    made.append(create_schedule(cluster, name="x" * 150 + suffix, cron="0 0 1 1 *", command="true")["schedule_id"])
+    # A name and a queue's name with no place to break.
+    made.append(create_schedule(cluster, name="x" * 150 + suffix, cron="0 0 1 1 *", command="true",
+                                queue="q" * 64)["schedule_id"])
 
     page = open_page(1400, 900, **INDIA)
     sign_in(page, cluster, "/ui/schedules")
@@ -355,14 +358,17 @@ def test_workers_page_shows_tasks_in_flight_against_capacity(page, cluster, scre
     screenshot(page, "workers-capacity")
 
 
-def test_schedules_and_workers_pages_fit_a_phone(open_page, cluster, screenshot):
-    """On a phone, in India, the schedules' and workers' cards hold their content."""
+def test_schedules_queues_and_workers_pages_fit_a_phone(open_page, cluster, screenshot):
+    """On a phone, in India, the schedules', queues' and workers' cards hold their content."""
     suffix = uuid.uuid4().hex[:6]
     create_schedule(cluster, name=f"phone-{'y' * 60}-{suffix}", cron="0,15,30,45 8-18 * * MON-FRI",
                     timezone="America/Argentina/Buenos_Aires", command="echo a long command " * 8)
+    cluster.call("PUT", f"/queues/phone-{'z' * 50}-{suffix}",
+                 json={"concurrency_limit": 1000, "rate_limit": {"limit": 1000, "period_seconds": 5400}, "paused": True})
     page = open_page(390, 844, **INDIA)
     sign_in(page, cluster, "/ui/schedules")
     for path, table, name in (("/ui/schedules", "schedules-table", "schedules-phone"),
+                              ("/ui/queues", "queues-table", "queues-phone"),
                               ("/ui/workers", "workers-table", "workers-phone")):
         page.goto(path)
         expect(page.get_by_test_id(table).locator("tbody tr").first).to_be_visible()
@@ -372,7 +378,8 @@ def test_schedules_and_workers_pages_fit_a_phone(open_page, cluster, screenshot)
 
 
 def test_tasks_page_fits_a_phone(phone_page, cluster, screenshot):
-    schedule_task(cluster, "echo a command long enough to need wrapping on a narrow screen " * 3, offset_seconds=3600)
+    schedule_task_in(cluster, "q" * 64, "echo a command long enough to need wrapping on a narrow screen " * 3,
+                     offset_seconds=3600)
     sign_in(phone_page, cluster, "/ui/tasks")
     expect(phone_page.get_by_test_id("task-row").first).to_be_visible()
     widths = phone_page.evaluate(
@@ -400,3 +407,117 @@ def test_overview_counts_finished_tasks(page, cluster, screenshot):
     if UPDATE_SCREENSHOT:
         (REPO_ROOT / "docs").mkdir(exist_ok=True)
         page.screenshot(path=str(REPO_ROOT / "docs" / "dashboard.png"))
+
+
+def queue_row(page, name: str):
+    return page.locator(f'[data-testid=queue-row][data-queue="{name}"]')
+
+
+def schedule_task_in(cluster, queue: str, command: str, offset_seconds: float = 0) -> str:
+    reply = cluster.call("POST", "/schedule", json={"command": command, "scheduled_at": rfc3339(offset_seconds),
+                                                    "queue": queue})
+    return reply["task_id"]
+
+
+def test_queues_page_shows_settings_and_counts_and_pauses_and_resumes_a_queue(page, cluster, screenshot):
+    name = f"reports-{uuid.uuid4().hex[:6]}"
+    cluster.call("PUT", f"/queues/{name}", json={
+        "concurrency_limit": 3, "key_concurrency_limit": 1, "rate_limit": {"limit": 100, "period_seconds": 90}})
+    later = [schedule_task_in(cluster, name, "echo later", offset_seconds=3600) for _ in range(2)]
+
+    sign_in(page, cluster, "/")
+    page.get_by_test_id("nav").get_by_role("link", name="Queues").click()
+    expect(page).to_have_url(re.compile(r"/ui/queues$"))
+    expect(page.get_by_test_id("nav").locator("a.active")).to_have_text("Queues")
+    row = queue_row(page, name)
+    expect(badge_of(row)).to_have_text("active")
+    for cell, text in (("concurrency-limit", "3"), ("key-limit", "1"), ("rate-limit", "100 per 1 min 30 s"),
+                       ("count-waiting", "2"), ("count-due", "0"), ("count-dispatched", "0"), ("count-running", "0"),
+                       ("held-back", "—")):
+        expect(row.get_by_test_id(f"queue-{cell}")).to_have_text(text)
+
+    row.get_by_test_id("pause-queue").click()
+    expect(badge_of(row)).to_have_text("paused")
+    expect(row.get_by_test_id("pause-queue")).to_have_text("Resume")
+    queue = cluster.call("GET", f"/queues/{name}")
+    assert queue["paused"] is True and queue["concurrency_limit"] == 3, queue
+
+    # A due task of the paused queue waits, and the page says what holds it back.
+    held = schedule_task_in(cluster, name, "echo held")
+    expect(row.get_by_test_id("queue-held-back")).to_have_text("1 task held back by the pause")
+    expect(row.get_by_test_id("queue-count-due")).to_have_text("1")
+    assert cluster.call("GET", f"/tasks/{held}")["status"] == "scheduled"
+    screenshot(page, "queues")
+
+    row.get_by_test_id("pause-queue").click()
+    expect(badge_of(row)).to_have_text("active")
+    expect(row.get_by_test_id("pause-queue")).to_have_text("Pause")
+    assert cluster.call("GET", f"/queues/{name}")["paused"] is False
+    wait_for_status(cluster, held, "completed")
+    expect(row.get_by_test_id("queue-held-back")).to_have_text("—")
+    expect(row.get_by_test_id("queue-count-due")).to_have_text("0")
+    for task_id in later:
+        cluster.call("POST", f"/tasks/{task_id}/cancel")
+
+
+def test_a_tasks_queue_priority_and_key_are_set_in_the_form_and_shown(page, cluster):
+    name = f"placed-{uuid.uuid4().hex[:6]}"
+    sign_in(page, cluster, "/ui/tasks")
+    page.get_by_text("Schedule a task").click()
+    page.get_by_test_id("new-task-command").fill("echo placed")
+    page.get_by_test_id("new-task-time").fill("2031-01-15T00:00:00")
+    page.get_by_test_id("new-queue").fill(name)
+    page.get_by_test_id("new-priority").fill("-7")
+    page.get_by_test_id("new-concurrency-key").fill("customer-42")
+    page.get_by_test_id("new-task-submit").click()
+    link = page.get_by_test_id("new-task-result").get_by_role("link")
+    expect(link).to_be_visible()
+    task_id = next(task["task_id"] for task in cluster.call("GET", "/tasks?limit=1000")["tasks"]
+                   if task["queue"] == name)
+    task = cluster.call("GET", f"/tasks/{task_id}")
+    assert (task["priority"], task["concurrency_key"]) == (-7, "customer-42"), task
+
+    row = page.locator(f'[data-testid=task-row][data-task-id="{task_id}"]')
+    expect(row.get_by_test_id("task-queue")).to_have_text(name)
+    expect(row.get_by_test_id("task-priority")).to_have_text("-7")
+    link.click()
+    expect(page.locator('[data-field="Queue"] dd')).to_have_text(name)
+    expect(page.locator('[data-field="Priority"] dd')).to_have_text("-7")
+    expect(page.locator('[data-field="Concurrency key"] dd')).to_have_text("customer-42")
+    # Each field once: none is listed again among the fields the page does not know.
+    labels = page.locator(".fields dt").evaluate_all("(terms) => terms.map((term) => term.textContent)")
+    assert labels.count("Queue") == 1 and not {"queue", "priority", "concurrency_key"} & set(labels), labels
+
+    # A task without a key shows none; its queue and priority are the API's defaults.
+    plain = schedule_task(cluster, "echo plain", offset_seconds=3600)
+    page.goto(f"/ui/tasks/{plain}")
+    expect(page.locator('[data-field="Queue"] dd')).to_have_text("default")
+    expect(page.locator('[data-field="Priority"] dd')).to_have_text("0")
+    expect(page.locator('[data-field="Concurrency key"]')).to_have_count(0)
+    for one in (task_id, plain):
+        cluster.call("POST", f"/tasks/{one}/cancel")
+
+
+def test_a_schedules_queue_priority_and_key_are_set_in_the_form_and_shown(page, cluster):
+    name = f"nightly-{uuid.uuid4().hex[:6]}"
+    sign_in(page, cluster, "/ui/schedules")
+    page.get_by_text("New schedule").click()
+    page.get_by_test_id("new-schedule-name").fill(name)
+    page.get_by_test_id("new-schedule-cron").fill("30 2 * * *")
+    page.get_by_test_id("new-schedule-command").fill("echo nightly")
+    page.get_by_test_id("new-queue").fill(name)
+    page.get_by_test_id("new-priority").fill("12")
+    page.get_by_test_id("new-concurrency-key").fill("tenant-a")
+    page.get_by_test_id("new-schedule-submit").click()
+    expect(page).to_have_url(re.compile(r"/ui/schedules/[0-9a-f-]{36}$"))
+    schedule_id = page.url.rsplit("/", 1)[1]
+    schedule = cluster.call("GET", f"/schedules/{schedule_id}")
+    assert (schedule["queue"], schedule["priority"], schedule["concurrency_key"]) == (name, 12, "tenant-a"), schedule
+    expect(page.locator('[data-field="Queue"] dd')).to_have_text(name)
+    expect(page.locator('[data-field="Priority"] dd')).to_have_text("12")
+    expect(page.locator('[data-field="Concurrency key"] dd')).to_have_text("tenant-a")
+
+    page.get_by_role("link", name="← Schedules").click()
+    row = page.locator(f'[data-testid=schedule-row][data-schedule-id="{schedule_id}"]')
+    expect(row.get_by_test_id("schedule-queue")).to_have_text(name)
+    assert cluster.api.delete(f"{cluster.url}/schedules/{schedule_id}", timeout=10).status_code == 204

@@ -6,6 +6,7 @@ import { errorBox, fill } from './dom.js';
 import { overviewPage } from './overview.js';
 import { taskDetailPage, tasksPage } from './tasks.js';
 import { scheduleDetailPage, schedulesPage } from './schedules.js';
+import { queuesPage } from './queues.js';
 import { workersPage } from './workers.js';
 
 const REFRESH_MS = 3000;
@@ -18,6 +19,7 @@ const routes = [
   [/^\/ui\/tasks\/([^/]+)$/, 'tasks', taskDetailPage],
   [/^\/ui\/schedules\/?$/, 'schedules', schedulesPage],
   [/^\/ui\/schedules\/([^/]+)$/, 'schedules', scheduleDetailPage],
+  [/^\/ui\/queues\/?$/, 'queues', queuesPage],
   [/^\/ui\/workers\/?$/, 'workers', workersPage],
 ];
 

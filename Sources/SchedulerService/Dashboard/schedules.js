@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { badge, errorBox, fields, fill, formValues, h, pager, table, time } from './dom.js';
 import { localZone, shortId } from './format.js';
-import { taskTable } from './tasks.js';
+import { addPlacement, placementInputs, taskTable } from './tasks.js';
 
 const OVERLAPS = ['skip', 'buffer_one', 'allow', 'cancel_previous'];
 const INTEGER_FIELDS = ['max_attempts', 'timeout_seconds', 'catchup_window_seconds', 'jitter_seconds'];
@@ -26,11 +26,12 @@ function scheduleTable(schedules, navigate) {
       h('td', { class: 'cron' }, h('code', null, schedule.cron), ' ', h('span', { class: 'hint zone' }, breakable(schedule.timezone))),
       h('td', { class: 'command', title: schedule.command }, h('code', null, schedule.command)),
       h('td', null, stateBadge(schedule)),
+      h('td', { class: 'mono queue', 'data-testid': 'schedule-queue' }, schedule.queue),
       h('td', { class: 'when', 'data-testid': 'next-fire' }, fireTime(schedule, schedule.next_fire_times[0])),
       h('td', { class: 'when', 'data-testid': 'last-fire' }, fireTime(schedule, schedule.last_fire_at)),
       h('td', { class: 'num nowrap' }, `${schedule.counts.fired} / ${schedule.counts.skipped} / ${schedule.counts.missed}`));
   });
-  return table(['Name', 'Cron', 'Command', 'State', 'Next fire', 'Last fire', 'Fired / skipped / missed'], rows,
+  return table(['Name', 'Cron', 'Command', 'State', 'Queue', 'Next fire', 'Last fire', 'Fired / skipped / missed'], rows,
     { empty: 'No schedules yet.', testid: 'schedules-table' });
 }
 
@@ -59,6 +60,7 @@ function createForm(navigate) {
       number('timeout_seconds', 'Timeout (s)', 'none', 1),
       number('catchup_window_seconds', 'Catch-up window (s)', '60', 1),
       number('jitter_seconds', 'Jitter (s)', '0', 0)),
+    placementInputs(),
     h('div', { class: 'row' },
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'paused' }), 'Start paused'),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'new-schedule-submit' }, 'Create schedule')),
@@ -72,6 +74,7 @@ function createForm(navigate) {
     for (const name of INTEGER_FIELDS) {
       if (values[name]) body[name] = Number(values[name]);
     }
+    addPlacement(body, values);
     try {
       const schedule = await api('POST', '/schedules', body);
       document.activeElement?.blur();
@@ -104,6 +107,10 @@ function scheduleFields(schedule) {
     ['Cron', h('code', null, schedule.cron)],
     ['Time zone', schedule.timezone === localZone ? schedule.timezone
       : h('span', null, schedule.timezone, h('span', { class: 'hint' }, ` (this browser: ${localZone})`))],
+    ['Queue', h('span', { class: 'mono', 'data-testid': 'schedule-queue' }, schedule.queue)],
+    ['Priority', h('span', { 'data-testid': 'schedule-priority' }, String(schedule.priority))],
+    ['Concurrency key', optional('concurrency_key',
+      h('span', { class: 'mono', 'data-testid': 'schedule-concurrency-key' }, schedule.concurrency_key))],
     ['Overlap', schedule.overlap],
     ['Max attempts', String(schedule.max_attempts)],
     ['Timeout', optional('timeout_seconds', `${schedule.timeout_seconds} s`)],

@@ -22,14 +22,38 @@ export function taskTable(tasks, navigate, { empty = 'No tasks.' } = {}) {
       h('td', null, badge(task.status)),
       h('td', null, h('a', { href, class: 'mono' }, shortId(task.task_id))),
       h('td', { class: 'command', title: task.command }, h('code', { 'data-testid': 'task-command' }, task.command)),
+      h('td', { class: 'mono queue', 'data-testid': 'task-queue' }, task.queue),
+      h('td', { class: 'num', 'data-testid': 'task-priority' }, String(task.priority)),
       h('td', { class: 'nowrap' }, time(task.scheduled_at)),
       h('td', { class: 'num' }, `${task.attempts}/${task.max_attempts}`),
       h('td', { class: 'num nowrap' }, between(task.started_at, finishedAt(task)) || '—'));
   });
-  return table(['Status', 'Task', 'Command', 'Scheduled', 'Attempts', 'Took'], rows, { empty, testid: 'tasks-table' });
+  return table(['Status', 'Task', 'Command', 'Queue', 'Priority', 'Scheduled', 'Attempts', 'Took'], rows,
+    { empty, testid: 'tasks-table' });
 }
 
-/** POST /schedule from a small form: a command, and a time (empty means now). */
+/** The inputs of a task's queue, priority and concurrency key, for the forms that make tasks. */
+export function placementInputs() {
+  return h('div', { class: 'row' },
+    h('label', null, 'Queue',
+      h('input', { name: 'queue', placeholder: 'default', spellcheck: 'false', maxlength: 64,
+        pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]*', title: 'letters, digits, ".", "_" or "-", starting with a letter or a digit',
+        'data-testid': 'new-queue' })),
+    h('label', null, h('span', null, 'Priority ', h('span', { class: 'hint' }, '(higher starts first)')),
+      h('input', { type: 'number', name: 'priority', min: -100, max: 100, placeholder: '0', 'data-testid': 'new-priority' })),
+    h('label', null, h('span', null, 'Concurrency key ', h('span', { class: 'hint' }, '(optional)')),
+      h('input', { name: 'concurrency_key', maxlength: 255, spellcheck: 'false', 'data-testid': 'new-concurrency-key' })));
+}
+
+/** Adds to a request `body` the queue, priority and concurrency key filled in `placementInputs`. */
+export function addPlacement(body, values) {
+  if (values.queue) body.queue = values.queue;
+  if (values.priority) body.priority = Number(values.priority);
+  if (values.concurrency_key) body.concurrency_key = values.concurrency_key;
+  return body;
+}
+
+/** POST /schedule from a small form: a command, a time (empty means now) and where the task waits. */
 function scheduleForm(onScheduled) {
   const result = h('div', { class: 'form-result' });
   const form = h('form', { class: 'stack', 'data-testid': 'schedule-task-form' },
@@ -43,6 +67,7 @@ function scheduleForm(onScheduled) {
         h('input', { type: 'number', name: 'max_attempts', min: 1, max: 100, placeholder: '1' })),
       h('label', null, 'Timeout (s)',
         h('input', { type: 'number', name: 'timeout_seconds', min: 1, placeholder: 'none' }))),
+    placementInputs(),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'new-task-submit' }, 'Schedule')),
     result);
   form.addEventListener('submit', async (event) => {
@@ -55,6 +80,7 @@ function scheduleForm(onScheduled) {
     };
     if (values.max_attempts) body.max_attempts = Number(values.max_attempts);
     if (values.timeout_seconds) body.timeout_seconds = Number(values.timeout_seconds);
+    addPlacement(body, values);
     try {
       const task = await api('POST', '/schedule', body);
       form.reset();
@@ -118,6 +144,9 @@ function taskFields(task) {
     status: ['Status', badge(task.status)],
     attempts: ['Attempts', h('span', { 'data-testid': 'task-attempts' }, `${task.attempts} of ${task.max_attempts}`)],
     max_attempts: null,
+    queue: ['Queue', h('span', { class: 'mono', 'data-testid': 'task-queue' }, task.queue)],
+    priority: ['Priority', h('span', { 'data-testid': 'task-priority' }, String(task.priority))],
+    concurrency_key: ['Concurrency key', h('span', { class: 'mono', 'data-testid': 'task-concurrency-key' }, task.concurrency_key)],
     scheduled_at: ['Scheduled at', time(task.scheduled_at, { withRelative: false })],
     next_attempt_at: ['Next attempt at', time(task.next_attempt_at, { withRelative: false })],
     picked_at: ['Dispatched at', time(task.picked_at, { withRelative: false })],

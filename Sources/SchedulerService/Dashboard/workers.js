@@ -31,8 +31,10 @@ export function workerTable(workers) {
         `${worker.prefetch} more may wait in its queue (prefetch)`,
     }, load(worker)),
     h('td', { class: 'num' }, String(worker.free_slots)),
+    // A worker that names no queues takes tasks from every queue.
+    h('td', { 'data-testid': 'worker-queues' }, worker.queues ? worker.queues.join(', ') : h('span', { class: 'muted' }, 'all')),
     h('td', { class: 'nowrap' }, time(worker.last_heartbeat))));
-  return table(['Worker', 'Address', 'Executor', 'In flight / capacity', 'Free slots', 'Last heartbeat'],
+  return table(['Worker', 'Address', 'Executor', 'In flight / capacity', 'Free slots', 'Queues', 'Last heartbeat'],
     rows, { empty: 'No live worker.', testid: 'workers-table' });
 }
 

@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct DashboardServingTests {
     static let token = "dashboard-test-token"
 
-    @Test(arguments: ["/", "/ui", "/ui/tasks", "/ui/tasks/3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37", "/ui/schedules", "/ui/schedules/nightly", "/ui/workers"])
+    @Test(arguments: ["/", "/ui", "/ui/tasks", "/ui/tasks/3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37", "/ui/schedules", "/ui/schedules/nightly", "/ui/queues", "/ui/workers"])
     func everyPageAddressServesThePageWithoutTheToken(path: String) async throws {
         try await withSchedulerApplication(apiToken: Self.token) { client, _ in
             let response = try await client.get(path)
