@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -177,6 +178,21 @@ let package = Package(
                 + ["index.html", "dashboard.css", "api.js", "charts.js", "dom.js", "format.js", "main.js", "overview.js", "queues.js", "schedules.js", "tasks.js", "workers.js"].map { .embedInCode("Dashboard/\($0)") },
             swiftSettings: swiftSettings
         ),
+        /// Webhook deliveries: the signature, the address policy and one attempt's HTTP request.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "APIClient",
+                "APIModels",
+                "Core",
+                "TaskStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The coordinator: worker registry, claims and hand-offs, reports, leases, retention.
         .target(
             name: "CoordinatorService",
@@ -185,6 +201,7 @@ let package = Package(
                 "RPC",
                 "Postgres",
                 "TaskStorage",
+                "Webhooks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -249,6 +266,7 @@ let package = Package(
                 "Core",
                 "CoordinatorService",
                 "TaskStorage",
+                "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,
@@ -307,6 +325,7 @@ let package = Package(
                 "SchedulerService",
                 "CoordinatorService",
                 "WorkerService",
+                "Webhooks",
                 "ClusterKit",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -328,6 +347,7 @@ let package = Package(
                 "SchedulerService",
                 "CoordinatorService",
                 "WorkerService",
+                "Webhooks",
                 "ClusterKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,7 +13,7 @@ allowed=(
   CProtobufC Sources/RPC/Protocol/
   CGRPCAPI Sources/RPC/Protocol/
   CMemory Sources/Core/Service/MallocArenas.swift
-  CProcess Sources/WorkerService/Execution/ShellProcess.swift
+  CProcess Sources/WorkerService/Execution/Process/
 )
 
 folder_for() {

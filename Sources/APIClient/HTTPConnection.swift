@@ -26,10 +26,27 @@ package final class HTTPConnection: Sendable {
 
     /// Connects to `host:port`; over TLS with `tls` (HTTPS), the server's certificate checked
     /// against `host` as `tls` says.
-    package static func connect(host: String, port: Int, tls: NIOSSLContext? = nil) async throws -> HTTPConnection {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    package static func connect(
+        host: String, port: Int, tls: NIOSSLContext? = nil, connectTimeout: Duration = .seconds(2)
+    ) async throws -> HTTPConnection {
+        try await connect(host: host, port: port, tls: tls, connectTimeout: connectTimeout) { $0.connect(host: host, port: port) }
+    }
+
+    /// Connects to `address`, the address `host` was resolved to: the request names `host`, and
+    /// with `tls` the server's certificate is checked against it.
+    package static func connect(
+        to address: SocketAddress, host: String, tls: NIOSSLContext? = nil, connectTimeout: Duration = .seconds(2)
+    ) async throws -> HTTPConnection {
+        try await connect(host: host, port: address.port ?? 0, tls: tls, connectTimeout: connectTimeout) { $0.connect(to: address) }
+    }
+
+    private static func connect(
+        host: String, port: Int, tls: NIOSSLContext?, connectTimeout: Duration,
+        _ connect: (ClientBootstrap) -> EventLoopFuture<any Channel>
+    ) async throws -> HTTPConnection {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(2))
+            .connectTimeout(TimeAmount(connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addTLSClientHandler(context: tls, host: host) }
@@ -37,7 +54,7 @@ package final class HTTPConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler())
                 }
             }
-            .connect(host: host, port: port).get()
+        let channel = try await connect(bootstrap).get()
         // An IPv6 address is bracketed in the Host header, as in a URL.
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         return HTTPConnection(channel: channel, hostHeader: hostHeader)

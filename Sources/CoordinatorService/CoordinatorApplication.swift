@@ -6,6 +6,7 @@ package import Core
 package import Postgres
 import RPC
 import TaskStorage
+import Webhooks
 
 /// The coordinator process: CoordinatorService, the dispatch loop and the heartbeat monitor.
 package struct CoordinatorApplication: Sendable {
@@ -91,7 +92,8 @@ package struct CoordinatorApplication: Sendable {
             routes: [WorkersEndpoint.fromRegistry(registry).route], tls: configuration.tls, logger: logger)
         let sampler = MetricsSampler(
             samples: [
-                .queueDepth(store), .queues(queueStore), .workersLive(registry), .databasePool(postgres),
+                .queueDepth(store), .queues(queueStore), .webhookDeliveriesPending(WebhookOutbox(client: postgres)),
+                .workersLive(registry), .databasePool(postgres),
                 .activeSchedules(ScheduleStore(client: postgres)),
             ], logger: logger)
         let workerTable = WorkerTableSync(
@@ -107,12 +109,16 @@ package struct CoordinatorApplication: Sendable {
             service: "coordinator", listenAddress: configuration.listenAddress, access: configuration.grpcAccess,
             logger: logger)
 
-        let sweeper = RetentionSweeper(store: store, configuration: configuration.retention, logger: logger)
+        let outbox = WebhookOutbox(client: postgres)
+        let sweeper = RetentionSweeper(store: store, outbox: outbox, configuration: configuration.retention, logger: logger)
+        let deliverer = WebhookDeliverer(
+            outbox: outbox, sender: try WebhookSender(addressPolicy: configuration.webhookAddressPolicy),
+            configuration: configuration.webhooks, logger: logger)
         // Stopped in reverse order: the work first, then the gRPC server; the admin server after
         // them, so /metrics stays up while the others drain; the clients last.
         let services: [any Service] = (configuration.tls.map { [$0] } ?? []) + [
             postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
-            dispatcher, schedules, monitor, sampler, workerTable, presence, sweeper,
+            dispatcher, schedules, monitor, sampler, workerTable, presence, sweeper, deliverer,
         ]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("coordinator stopped")

@@ -1,4 +1,5 @@
 package import Core
+package import Webhooks
 
 /// How the coordinator runs; defaults match the documented flags.
 package struct CoordinatorConfiguration: Sendable {
@@ -25,6 +26,10 @@ package struct CoordinatorConfiguration: Sendable {
     package var handOffTimeout: Duration = .seconds(5)
     /// How long finished tasks are kept, and how they are deleted.
     package var retention = RetentionSweeper.Configuration()
+    /// How webhook events are delivered.
+    package var webhooks = WebhookDeliverer.Configuration()
+    /// Which addresses webhook deliveries may go to.
+    package var webhookAddressPolicy = WebhookAddressPolicy.any
     /// Folder of numbered SQL migrations.
     package var dataDirectory = "data"
     /// Where the HTTP admin server (`/healthz`, `/readyz`, `/metrics`, `/workers`) listens.

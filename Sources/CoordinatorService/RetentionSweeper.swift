@@ -23,11 +23,13 @@ package final class RetentionSweeper: Service, Sendable {
     }
 
     private let store: TaskStore
+    private let outbox: WebhookOutbox
     private let configuration: Configuration
     private let logger: Logger
 
-    package init(store: TaskStore, configuration: Configuration, logger: Logger) {
+    package init(store: TaskStore, outbox: WebhookOutbox, configuration: Configuration, logger: Logger) {
         self.store = store
+        self.outbox = outbox
         self.configuration = configuration
         self.logger = logger
     }
@@ -53,13 +55,21 @@ package final class RetentionSweeper: Service, Sendable {
     }
 
     /// Deletes, batch by batch, every task that finished more than `retention` ago (up to
-    /// `maxBatchesPerSweep` batches); returns how many it deleted.
+    /// `maxBatchesPerSweep` batches), then the webhook deliveries made or given up on as long
+    /// ago and their events; returns how many tasks it deleted.
     package func sweep(retention: Duration) async throws -> Int {
+        let tasks = try await inBatches { try await self.store.deleteFinishedTasks(olderThan: retention, limit: $0) }
+        _ = try await inBatches { try await self.outbox.deleteSettled(olderThan: retention, limit: $0) }
+        return tasks
+    }
+
+    /// Runs `delete` with the batch size until a batch deletes less; returns the total.
+    private func inBatches(_ delete: (Int) async throws -> Int) async throws -> Int {
         var total = 0
         for _ in 0..<configuration.maxBatchesPerSweep {
-            let deleted = try await store.deleteFinishedTasks(olderThan: retention, limit: configuration.batchSize)
+            let deleted = try await delete(configuration.batchSize)
             total += deleted
-            guard deleted == configuration.batchSize else { break }
+            guard deleted >= configuration.batchSize else { break }
             try await Task.sleep(for: configuration.pause)
         }
         return total

@@ -9,6 +9,11 @@ package struct PostgresRow: Sendable {
         self.cells = cells
     }
 
+    /// A row of these cells' text, as a result would hold it: for values kept elsewhere.
+    package init(cells: [String?]) {
+        self.cells = cells[...]
+    }
+
     package var columnCount: Int { cells.count }
 
     package func isNull(_ column: Int) -> Bool {

@@ -87,6 +87,7 @@ package struct SchedulerApplication: Sendable {
         let schedules = ScheduleEndpoints(
             store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let queues = QueueEndpoints(store: QueueStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
+        let webhooks = WebhookEndpoints(store: WebhookStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let summary = SummaryEndpoint(store: store)
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
@@ -116,6 +117,11 @@ package struct SchedulerApplication: Sendable {
             ("/queues/:name", .put, queues.replace),
             ("/queues/:name/pause", .post, queues.pause),
             ("/queues/:name/resume", .post, queues.resume),
+            ("/webhooks", .post, webhooks.create),
+            ("/webhooks", .get, webhooks.list),
+            ("/webhooks/:id", .get, webhooks.show),
+            ("/webhooks/:id", .delete, webhooks.delete),
+            ("/webhooks/:id/deliveries", .get, webhooks.deliveries),
             ("/summary", .get, summary.summary),
             ("/openapi.json", .get, endpoints.openAPI),
             (DashboardEndpoints.assetPath, .get, DashboardEndpoints.asset),

@@ -42,6 +42,11 @@ extension MetricsSampler.Sample {
         }
     }
 
+    /// `taskmaster_webhook_deliveries_pending`.
+    package static func webhookDeliveriesPending(_ outbox: WebhookOutbox) -> Self {
+        Self { Gauge(label: MetricNames.webhookDeliveriesPending).record(try await outbox.pendingCount()) }
+    }
+
     /// `taskmaster_schedules_active`.
     package static func activeSchedules(_ store: ScheduleStore) -> Self {
         Self { Gauge(label: MetricNames.schedulesActive).record(try await store.countActive()) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CoordinatorService
 import Core
 import TaskStorage
+import Webhooks
 import Foundation
 import Logging
 
@@ -41,6 +42,14 @@ struct CoordinatorCommand: ServiceCommand {
         name: .customLong("priority_aging"),
         help: "A due task claims as one priority higher for each period this long it has waited; 0 turns aging off.")
     var priorityAging = DurationArgument(.seconds(60))
+
+    @Option(
+        name: .customLong("webhook_addresses"),
+        help: "Where webhook deliveries may go: any address, or public ones only (no loopback, private or link-local address).")
+    var webhookAddresses = WebhookAddressPolicy.any
+
+    @Option(name: .customLong("webhook_retry_for"), help: "How long failed webhook deliveries are retried before they are given up on.")
+    var webhookRetryFor = DurationArgument(.seconds(24 * 3600))
 
     @Option(name: .customLong("retention"), help: "Finished tasks are deleted this long after they finish (e.g. 7d, 36h); 0 keeps them.")
     var retention = DurationArgument(.seconds(7 * 24 * 3600))
@@ -90,9 +99,13 @@ struct CoordinatorCommand: ServiceCommand {
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         configuration.retention.retention = retention.duration == .zero ? nil : retention.duration
         configuration.priorityAging = priorityAging.duration == .zero ? nil : priorityAging.duration
+        configuration.webhookAddressPolicy = webhookAddresses
+        configuration.webhooks.retryFor = webhookRetryFor.duration
         let application = CoordinatorApplication(
             configuration: configuration, database: try database.postgresConfiguration(),
             databaseConnections: database.connections, logger: logger, metrics: metrics)
         try await application.run()
     }
 }
+
+extension WebhookAddressPolicy: ExpressibleByArgument {}

@@ -3,6 +3,8 @@ package enum LogKey {
     package static let taskID = "task_id"
     package static let scheduleID = "schedule_id"
     package static let queue = "queue"
+    package static let webhookID = "webhook_id"
+    package static let eventID = "event_id"
     /// A schedule's fire time, before jitter.
     package static let nominalTime = "nominal_time"
     package static let workerID = "worker_id"

@@ -31,6 +31,12 @@ package enum MetricNames {
     /// Schedules that are not paused and have fires left (gauge, sampled).
     package static let schedulesActive = "taskmaster_schedules_active"
 
+    // Webhooks
+    /// Attempts of webhook deliveries, labelled by `outcome`: `delivered`, `failed`, `refused` (counter).
+    package static let webhookDeliveries = "taskmaster_webhook_deliveries_total"
+    /// Webhook deliveries waiting to be made or retried (gauge, sampled).
+    package static let webhookDeliveriesPending = "taskmaster_webhook_deliveries_pending"
+
     // RPC, labelled by `method` and `code`
     /// Calls served, from the request to the answer (histogram).
     package static let rpcServerDuration = "taskmaster_rpc_server_duration_seconds"

@@ -7,3 +7,16 @@ package func hexDigitValue(_ byte: UInt8) -> UInt8? {
     default: nil
     }
 }
+
+/// The ASCII digits of lowercase hexadecimal, by value.
+package let lowercaseHexDigits = Array("0123456789abcdef".utf8)
+
+/// `bytes` as lowercase hexadecimal, two digits each.
+package func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
+    var text: [UInt8] = []
+    for byte in bytes {
+        text.append(lowercaseHexDigits[Int(byte >> 4)])
+        text.append(lowercaseHexDigits[Int(byte & 0x0f)])
+    }
+    return String(decoding: text, as: UTF8.self)
+}

@@ -11,8 +11,8 @@ extension UUID {
         utf8.reserveCapacity(36)
         for (position, byte) in bytes.enumerated() {
             if Self.dashesBefore.contains(position) { utf8.append(UInt8(ascii: "-")) }
-            utf8.append(Self.hexDigits[Int(byte >> 4)])
-            utf8.append(Self.hexDigits[Int(byte & 0x0F)])
+            utf8.append(lowercaseHexDigits[Int(byte >> 4)])
+            utf8.append(lowercaseHexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: utf8, as: UTF8.self)
     }
@@ -47,5 +47,4 @@ extension UUID {
 
     /// Byte positions a dash comes before.
     private static let dashesBefore: Set<Int> = [4, 6, 8, 10]
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -26,12 +26,12 @@ struct QueueSettingsRequest: Decodable {
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: FieldName.self)
+        let container = try decoder.container(keyedBy: JSONFieldName.self)
         try Self.refuseUnknownFields(in: container, known: QueueSettings.CodingKeys.allCases.map(\.rawValue), prefix: "")
         var rateLimit: QueueSettings.RateLimit?
-        if try container.contains(FieldName("rate_limit")) && !container.decodeNil(forKey: FieldName("rate_limit")) {
+        if try container.contains(JSONFieldName("rate_limit")) && !container.decodeNil(forKey: JSONFieldName("rate_limit")) {
             let expectation = "\"rate_limit\" must be an object {\"limit\": N, \"period_seconds\": S} of whole numbers from 1, or null"
-            guard let rate = try? container.nestedContainer(keyedBy: FieldName.self, forKey: FieldName("rate_limit")) else {
+            guard let rate = try? container.nestedContainer(keyedBy: JSONFieldName.self, forKey: JSONFieldName("rate_limit")) else {
                 throw APIError(.invalidField, expectation)
             }
             try Self.refuseUnknownFields(in: rate, known: ["limit", "period_seconds"], prefix: "rate_limit.")
@@ -44,7 +44,7 @@ struct QueueSettingsRequest: Decodable {
         }
         let paused: Bool?
         do {
-            paused = try container.decodeIfPresent(Bool.self, forKey: FieldName("paused"))
+            paused = try container.decodeIfPresent(Bool.self, forKey: JSONFieldName("paused"))
         } catch {
             throw APIError(.invalidField, "\"paused\" must be true or false")
         }
@@ -57,11 +57,11 @@ struct QueueSettingsRequest: Decodable {
     /// A whole number from 1, or nil for a field left out or `null`. Decoded through `Double`,
     /// so that `1.5` is reported against its field.
     private static func limit(
-        _ name: String, in container: KeyedDecodingContainer<FieldName>, prefix: String = ""
+        _ name: String, in container: KeyedDecodingContainer<JSONFieldName>, prefix: String = ""
     ) throws(APIError) -> Int? {
         let number: Double?
         do {
-            number = try container.decodeIfPresent(Double.self, forKey: FieldName(name))
+            number = try container.decodeIfPresent(Double.self, forKey: JSONFieldName(name))
         } catch {
             throw invalidLimit(prefix + name)
         }
@@ -75,20 +75,10 @@ struct QueueSettingsRequest: Decodable {
     }
 
     private static func refuseUnknownFields(
-        in container: KeyedDecodingContainer<FieldName>, known: [String], prefix: String
+        in container: KeyedDecodingContainer<JSONFieldName>, known: [String], prefix: String
     ) throws(APIError) {
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
             throw APIError(.invalidField, "unknown field \"\(prefix)\(unknown)\"; the fields are \(known.joined(separator: ", "))")
         }
-    }
-
-    /// Any key of a JSON object, so that every field given can be checked.
-    struct FieldName: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

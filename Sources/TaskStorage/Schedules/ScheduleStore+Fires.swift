@@ -63,6 +63,8 @@ extension ScheduleStore {
                 round.skipped += decision.skipped.map { FireRound.Event(scheduleID: schedule.id, nominal: $0) }
                 round.missed += decision.missed.map { FireRound.Event(scheduleID: schedule.id, nominal: $0) }
             }
+            try Self.recordMisses(
+                zip(schedules, decisions).flatMap { schedule, decision in decision.missed.map { (schedule, $0) } }, on: connection)
             if round.created > 0 {
                 try connection.execute("SELECT pg_notify('\(TaskNotifications.dueTasksChannel)', '')")
             }
@@ -79,7 +81,13 @@ extension ScheduleStore {
                 UPDATE tasks SET status = 'cancelled', cancelled_at = now(), updated_at = now(),
                     last_error = 'missed: it could not start within the catch-up window of its schedule'
                 WHERE start_by < now() AND start_by IS NOT NULL AND status = 'scheduled' AND attempts = 0
-                RETURNING schedule_id, nominal_time),
+                RETURNING schedule_id, nominal_time, id, queue, cancelled_at, \(WebhookEventSQL.taskSnapshot(of: "tasks")) AS task),
+            expired_events AS (
+                SELECT e.event_type, expired.cancelled_at AS occurred_at, expired.queue, expired.id AS task_id, expired.task,
+                    expired.schedule_id, expired.nominal_time
+                FROM expired CROSS JOIN (VALUES ('\(WebhookEventSQL.EventType.taskCancelled.rawValue)'),
+                    ('\(WebhookEventSQL.EventType.scheduleMissed.rawValue)')) AS e(event_type)),
+            \(WebhookEventSQL.record(from: "expired_events")),
             counted AS (
                 UPDATE schedules s SET missed = s.missed + e.fires, updated_at = now()
                 FROM (SELECT schedule_id, count(*) FROM expired GROUP BY schedule_id) AS e (schedule_id, fires)
@@ -118,6 +126,26 @@ extension ScheduleStore {
             .first?.int(0) ?? 0
     }
 
+    /// Writes the `schedule.missed` webhook events of fires that run nothing, in the transaction
+    /// that decides them.
+    private static func recordMisses(_ misses: [(ScheduleRecord, Timestamp)], on connection: PostgresConnection) throws {
+        guard !misses.isEmpty else { return }
+        _ = try connection.query(
+            """
+            WITH misses AS (
+                SELECT '\(WebhookEventSQL.EventType.scheduleMissed.rawValue)' AS event_type, now() AS occurred_at, m.queue,
+                    NULL::uuid AS task_id, NULL::jsonb AS task, m.schedule_id,
+                    \(SQLTimestamp.timestamp(fromMicroseconds: "m.nominal_us")) AS nominal_time
+                FROM unnest($1::uuid[], $2::int8[], $3::text[]) AS m(schedule_id, nominal_us, queue)),
+            \(WebhookEventSQL.record(from: "misses"))
+            SELECT count(*) FROM webhook_events_made
+            """,
+            [
+                PostgresArray(misses.map(\.0.id)), PostgresArray(misses.map(\.1.microsecondsSinceEpoch)),
+                PostgresArray(misses.map(\.0.definition.placement.queue)),
+            ])
+    }
+
     /// Cancels the unfinished tasks of `schedules` as `POST /cancel` does: those held by a
     /// worker are announced so that their coordinator stops them.
     private static func cancelUnfinished(of schedules: [UUID], on connection: PostgresConnection) throws {
@@ -130,7 +158,9 @@ extension ScheduleStore {
             cancelled AS (
                 UPDATE tasks t SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(),
                     updated_at = now(), last_error = 'cancelled: a newer fire of its schedule started (cancel_previous)'
-                FROM previous p WHERE t.id = p.id RETURNING t.id)
+                FROM previous p WHERE t.id = p.id
+                RETURNING \(WebhookEventSQL.taskEventColumns(.taskCancelled, at: "t.cancelled_at", table: "t"))),
+            \(WebhookEventSQL.record(from: "cancelled"))
             SELECT pg_notify('\(TaskNotifications.cancelChannel)', p.id::text) FROM previous p
             WHERE p.status IN ('dispatched', 'running') AND EXISTS (SELECT 1 FROM cancelled)
             """, [PostgresArray(schedules)])

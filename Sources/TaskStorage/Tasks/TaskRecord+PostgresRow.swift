@@ -1,4 +1,6 @@
 import struct Foundation.UUID
+import struct Foundation.Data
+import class Foundation.JSONDecoder
 import APIModels
 import Core
 import Postgres
@@ -6,7 +8,23 @@ import Postgres
 extension TaskRecord {
     /// The select list that `init(row:)` decodes, for every query that returns whole tasks
     /// (`SELECT \(TaskRecord.sqlColumns) FROM tasks ...`, `RETURNING \(TaskRecord.sqlColumns)`).
-    static let sqlColumns = Column.allCases.map(\.selectExpression).joined(separator: ", ")
+    static let sqlColumns = Column.allCases.map { $0.selectExpression(of: nil) }.joined(separator: ", ")
+
+    /// The same columns of the row `table`, each as text: an array of them holds a row that
+    /// `init(snapshot:)` reads back.
+    static func textColumns(of table: String) -> String {
+        Column.allCases.map { "(\($0.selectExpression(of: table)))::text" }.joined(separator: ", ")
+    }
+
+    /// Decodes a row kept as the JSON array of `textColumns(of:)`.
+    init(snapshot json: String) throws {
+        let cells = try JSONDecoder().decode([String?].self, from: Data(json.utf8))
+        guard cells.count == Column.allCases.count else {
+            throw TaskStoreError(
+                code: .invalidColumn, message: "a task snapshot has \(cells.count) columns, not \(Column.allCases.count)")
+        }
+        try self.init(row: PostgresRow(cells: cells))
+    }
 
     /// Decodes a row selected with `sqlColumns`.
     init(row: PostgresRow) throws {
@@ -88,9 +106,11 @@ extension TaskRecord {
             }
         }
 
-        /// Timestamps are selected as int8 microseconds since the epoch (see `SQLTimestamp`).
-        var selectExpression: String {
-            isTimestamp ? SQLTimestamp.microseconds(of: name) : name
+        /// The column of `table` (nil: unqualified); timestamps are selected as int8 microseconds
+        /// since the epoch (see `SQLTimestamp`).
+        func selectExpression(of table: String?) -> String {
+            let qualified = table.map { "\($0).\(name)" } ?? name
+            return isTimestamp ? SQLTimestamp.microseconds(of: qualified) : qualified
         }
     }
 }

@@ -12,7 +12,8 @@ package enum TaskCancellation: Sendable, Hashable {
 
 extension TaskStore {
     /// Cancels a task that has not finished. A task held by a worker is announced on
-    /// `TaskNotifications.cancelChannel` in the same statement, so a coordinator tells its worker.
+    /// `TaskNotifications.cancelChannel` in the same statement, so a coordinator tells its worker;
+    /// its `task.cancelled` webhook event is written there too.
     package func cancel(id: UUID) async throws -> TaskCancellation {
         let result = try await client.query(
             """
@@ -20,7 +21,8 @@ extension TaskStore {
             updated AS (
                 UPDATE tasks SET status = 'cancelled', lease_expires_at = NULL, cancelled_at = now(), updated_at = now()
                 WHERE id = $1 AND status IN \(TaskState.unfinishedSQL)
-                RETURNING id)
+                RETURNING \(WebhookEventSQL.taskEventColumns(.taskCancelled, at: "cancelled_at", table: "tasks"))),
+            \(WebhookEventSQL.record(from: "updated"))
             SELECT (SELECT status FROM tasks WHERE id = $1), EXISTS (SELECT 1 FROM updated),
                 (SELECT pg_notify('\(TaskNotifications.cancelChannel)', $1::text) FROM previous
                  WHERE EXISTS (SELECT 1 FROM updated) AND previous.status IN ('dispatched', 'running'))

@@ -15,7 +15,7 @@ extension TaskStore {
         try await client.query(
             Self.recoverySQL(where: "worker_id = $2 AND coordinator_id IS NOT DISTINCT FROM $3"),
             ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID), coordinatorID]
-        ).affectedRows
+        ).first?.int(0) ?? 0
     }
 
     /// Takes back every unfinished task whose lease expired (its worker or coordinator went
@@ -27,7 +27,7 @@ extension TaskStore {
         try await client.query(
             Self.recoverySQL(where: "lease_expires_at < now() AND (handoff_deadline IS NULL OR handoff_deadline < now())"),
             ["lease expired: no word from the worker"]
-        ).affectedRows
+        ).first?.int(0) ?? 0
     }
 
     /// What `recoverTasksOfLostCoordinators(silentFor:)` did.
@@ -64,23 +64,32 @@ extension TaskStore {
             let tasks = try connection.query(
                 Self.recoverySQL(where: "coordinator_id = ANY($2::uuid[])"),
                 ["coordinator lost: it stopped sending heartbeats", PostgresArray(lost)]
-            ).affectedRows
+            ).first?.int(0) ?? 0
             return LostCoordinators(coordinatorIDs: lost, tasks: tasks)
         }
     }
 
-    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good;
-    /// `$1` is the error recorded.
+    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good, with
+    /// their `task.retrying` or `task.failed` webhook events; `$1` is the error recorded. Returns
+    /// how many.
     private static func recoverySQL(where condition: String) -> String {
-        """
-        UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
-            coordinator_id = NULL,
-            status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
-            next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
-            picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
-            started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
-            failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
-        WHERE status IN ('dispatched', 'running') AND \(condition)
-        """
+        let eventType = """
+            CASE WHEN status = 'scheduled' THEN '\(WebhookEventSQL.EventType.taskRetrying.rawValue)'
+                ELSE '\(WebhookEventSQL.EventType.taskFailed.rawValue)' END
+            """
+        return """
+            WITH recovered AS (
+                UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
+                    coordinator_id = NULL,
+                    status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
+                    next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
+                    picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
+                    started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
+                    failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END
+                WHERE status IN ('dispatched', 'running') AND \(condition)
+                RETURNING \(WebhookEventSQL.taskEventColumns(eventType, at: "updated_at", table: "tasks"))),
+            \(WebhookEventSQL.record(from: "recovered"))
+            SELECT count(*) FROM recovered
+            """
     }
 }

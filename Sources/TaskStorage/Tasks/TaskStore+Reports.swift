@@ -86,7 +86,8 @@ extension TaskStore {
     /// the primary key: the in-flight states are tested in a form no index answers (`IS TRUE`), so
     /// the planner never reads every in-flight task instead, whatever its statistics say (nor, with
     /// the services' settings, the table); the reports that changed nothing are told apart with a
-    /// hashed `NOT IN`.
+    /// hashed `NOT IN`. A report that starts or ends an attempt writes its webhook events (see
+    /// `WebhookEventSQL`): a start, then a completion, a retry or a failure.
     /// Result columns: position, exists, updated, worker_id, requeued, start_delay, queue.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
@@ -134,7 +135,18 @@ extension TaskStore {
                     CASE WHEN tasks.status IN ('running', 'completed')
                             AND (r.outcome = 1 OR r.start_us IS NOT NULL OR tasks.started_at = tasks.completed_at)
                         THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))
-                    END AS start_delay, tasks.queue)
+                    END AS start_delay, tasks.queue, tasks.id, r.outcome, tasks.started_at,
+                    coalesce(tasks.completed_at, tasks.failed_at, now()) AS ended_at, \(WebhookEventSQL.taskSnapshot(of: "tasks")) AS task),
+            report_events AS (
+                SELECT e.event_type, e.occurred_at, u.queue, u.id AS task_id, u.task, NULL::uuid AS schedule_id,
+                    NULL::timestamptz AS nominal_time
+                FROM updated u CROSS JOIN LATERAL (VALUES
+                    (CASE WHEN u.start_delay IS NOT NULL THEN '\(WebhookEventSQL.EventType.taskStarted.rawValue)' END, u.started_at),
+                    (CASE WHEN u.outcome = 2 THEN '\(WebhookEventSQL.EventType.taskCompleted.rawValue)'
+                        WHEN u.outcome = 3 AND u.requeued THEN '\(WebhookEventSQL.EventType.taskRetrying.rawValue)'
+                        WHEN u.outcome = 3 THEN '\(WebhookEventSQL.EventType.taskFailed.rawValue)' END, u.ended_at)
+                ) AS e(event_type, occurred_at)),
+            \(WebhookEventSQL.record(from: "report_events"))
             SELECT position, true, true, worker_id, requeued, start_delay, queue FROM updated
             UNION ALL
             SELECT position, (SELECT true FROM tasks WHERE tasks.id = r.id LIMIT 1) IS NOT NULL, false, NULL, NULL, NULL, NULL

@@ -53,7 +53,7 @@ import Testing
             var configuration = RetentionSweeper.Configuration()
             configuration.batchSize = 2
             configuration.pause = .milliseconds(1)
-            let sweeper = RetentionSweeper(store: store, configuration: configuration, logger: TestDatabase.logger)
+            let sweeper = RetentionSweeper(store: store, outbox: WebhookOutbox(client: store.client), configuration: configuration, logger: TestDatabase.logger)
             #expect(try await sweeper.sweep(retention: .seconds(7 * 24 * 3600)) == old.count)
             #expect(try await Self.remainingIDs(client) == kept)
             #expect(try await sweeper.sweep(retention: .seconds(7 * 24 * 3600)) == 0)
@@ -69,7 +69,7 @@ import Testing
             configuration.batchSize = 2
             configuration.maxBatchesPerSweep = 2
             configuration.pause = .milliseconds(1)
-            let sweeper = RetentionSweeper(store: store, configuration: configuration, logger: TestDatabase.logger)
+            let sweeper = RetentionSweeper(store: store, outbox: WebhookOutbox(client: store.client), configuration: configuration, logger: TestDatabase.logger)
             #expect(try await sweeper.sweep(retention: .seconds(3600)) == 4)
             #expect(try await sweeper.sweep(retention: .seconds(3600)) == 1)
         }
@@ -79,7 +79,7 @@ import Testing
         try await IsolatedDatabase.withTaskStore { store, client in
             let old = try await Self.task(store, client, status: .failed, finishedAgo: "8 days", updatedAgo: "8 days")
             let young = try await Self.task(store, client, status: .failed, finishedAgo: "1 second", updatedAgo: "1 second")
-            let sweeper = RetentionSweeper(store: store, configuration: RetentionSweeper.Configuration(), logger: TestDatabase.logger)
+            let sweeper = RetentionSweeper(store: store, outbox: WebhookOutbox(client: store.client), configuration: RetentionSweeper.Configuration(), logger: TestDatabase.logger)
             let running = Task { try await sweeper.run() }
             try await eventually("the old task deleted", timeout: .seconds(10)) {
                 try await Self.remainingIDs(client).contains(old) ? nil : true

@@ -1,9 +1,10 @@
-import APIModels
-import TaskStorage
+package import APIModels
 import Core
 
+/// The API's bodies of a task, made from its row: one rendering for the API and the webhooks.
+
 extension ScheduleResponse {
-    init(_ task: TaskRecord) {
+    package init(_ task: TaskRecord) {
         self.init(
             taskID: task.id.text, command: task.command, scheduledAt: task.scheduledAt.rfc3339,
             status: task.status.rawValue, maxAttempts: task.maxAttempts, queue: task.placement.queue,
@@ -12,7 +13,7 @@ extension ScheduleResponse {
 }
 
 extension TaskStatusResponse {
-    init(_ task: TaskRecord) {
+    package init(_ task: TaskRecord) {
         self.init(
             taskID: task.id.text,
             command: task.command,
@@ -41,7 +42,7 @@ extension TaskStatusResponse {
 }
 
 extension TaskListResponse {
-    init(_ page: TaskPage) {
+    package init(_ page: TaskPage) {
         self.init(tasks: page.tasks.map(TaskStatusResponse.init), next: page.next?.token)
     }
 }
