@@ -84,6 +84,8 @@ package final class Dispatcher: Service, Sendable {
         var assignments: [(task: ClaimedTask, worker: RegisteredWorker)] = []
         /// By this coordinator's clock; workers refuse the hand-offs they read later.
         var acceptBefore: Timestamp
+        /// `acceptBefore` by this host's monotonic clock.
+        var deadline: ContinuousClock.Instant
         /// Every reserved slot got a task (more may be due).
         var claimedAll = false
     }
@@ -93,10 +95,11 @@ package final class Dispatcher: Service, Sendable {
     private func claimRound() async -> Round {
         // Read before the claim starts: the database sets its deadline for these hand-offs
         // `handOffTimeout` after the claim's start by its own clock, so it is no earlier.
+        let deadline = ContinuousClock.now + configuration.handOffTimeout
         let acceptBefore = Timestamp(
             microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch + configuration.handOffTimeout.microseconds)
         let workers = registry.reserveSlots(configuration.claimBatchLimit)
-        guard !workers.isEmpty else { return Round(acceptBefore: acceptBefore) }
+        guard !workers.isEmpty else { return Round(acceptBefore: acceptBefore, deadline: deadline) }
         await restrictions.refreshIfNeeded()
         let limitedFirst = limitedClaimGoesFirst.load(ordering: .relaxed)
         limitedClaimGoesFirst.store(!limitedFirst, ordering: .relaxed)
@@ -119,7 +122,7 @@ package final class Dispatcher: Service, Sendable {
         let holders = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return Round(
             assignments: claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } },
-            acceptBefore: acceptBefore, claimedAll: !claimed.isEmpty && unused.isEmpty)
+            acceptBefore: acceptBefore, deadline: deadline, claimedAll: !claimed.isEmpty && unused.isEmpty)
     }
 
     /// The claim from the queues with limits, or from the others.
@@ -176,7 +179,7 @@ package final class Dispatcher: Service, Sendable {
         let batches = Dictionary(grouping: round.assignments, by: { $0.worker.id }).values.map { pairs in
             (worker: pairs[0].worker, tasks: pairs.map(\.task))
         }
-        let results = await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker, before: round.acceptBefore) }
+        let results = await batches.concurrentMap { await self.handOff($0.tasks, to: $0.worker, in: round) }
         TaskMetrics.dispatched(count: results.reduce(0) { $0 + $1.accepted })
         let requeued = results.flatMap(\.requeue)
         guard !requeued.isEmpty else { return }
@@ -188,16 +191,16 @@ package final class Dispatcher: Service, Sendable {
         logger.info("tasks returned to the queue", metadata: [LogKey.count: "\(requeued.count)"])
     }
 
-    /// Sends `tasks` to one worker before `acceptBefore`; returns how many it took and the tasks
+    /// Sends `tasks` to one worker before the round's deadline; returns how many it took and the tasks
     /// to put back in the queue at once. The slot of every task it did not take is given back,
     /// and the worker gets no more tasks until its next heartbeat.
     private func handOff(
-        _ tasks: [ClaimedTask], to worker: RegisteredWorker, before acceptBefore: Timestamp
+        _ tasks: [ClaimedTask], to worker: RegisteredWorker, in round: Round
     ) async -> (accepted: Int, requeue: [ClaimedTask]) {
         let coordinatorID = store.coordinatorID?.text ?? ""
         let results = await sender.send(
-            tasks.map { $0.taskRequest(acceptBefore: acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
-            before: acceptBefore)
+            tasks.map { $0.taskRequest(acceptBefore: round.acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
+            before: round.acceptBefore)
         var accepted = 0
         // Tasks the worker surely did not take: it said no, or the call never reached it.
         var notTaken: [ClaimedTask] = []
@@ -231,7 +234,7 @@ package final class Dispatcher: Service, Sendable {
         }
         guard let first = problems.first else { return (accepted, []) }
         registry.holdUntilHeartbeat(worker.id)
-        let requeueNow = notTaken + registry.handOffsUnanswered(unanswered, by: worker.id)
+        let requeueNow = notTaken + registry.handOffsUnanswered(unanswered, by: worker.id, deadline: round.deadline)
         if handOffWarnings.allows("\(worker.id)") {
             logger.warning(
                 "hand-off \(first.reason)",

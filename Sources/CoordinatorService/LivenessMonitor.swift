@@ -1,11 +1,14 @@
 package import Logging
 import ServiceLifecycle
+import Synchronization
 import Core
 package import TaskStorage
 
 /// Takes tasks back from workers and coordinators that went away: removes workers that stopped
-/// sending heartbeats and requeues the unfinished tasks this coordinator answers for at once
-/// (those of hand-offs the worker never answered without counting them as attempts);
+/// sending heartbeats and requeues the unfinished tasks this coordinator answers for (those of
+/// hand-offs the worker never answered without counting them as attempts), each once its last
+/// hand-off's deadline passed, checking again when every deadline has (a worker that was stopped
+/// and continues may still take a hand-off before its deadline, and registers again first);
 /// requeues the tasks of other coordinators silent for the heartbeat timeout (what their workers
 /// did not take to another coordinator by then); and requeues tasks whose lease expired (their
 /// worker died while no coordinator watched, for example). The last two only once
@@ -16,18 +19,23 @@ package final class LivenessMonitor: Service, Sendable {
     private let store: TaskStore
     private let dispatcher: Dispatcher
     private let heartbeatTimeout: Duration
+    private let handOffTimeout: Duration
     private let leaseRecovery: LeaseRecoveryGate
+    /// Removed workers whose tasks are taken back again at the given instant, unless the worker
+    /// registered again by then: what their hand-offs' deadlines kept back at removal.
+    private let secondLooks = Mutex<[UInt32: ContinuousClock.Instant]>([:])
     private let logger: Logger
 
     package init(
         registry: WorkerRegistry, clients: WorkerClientPool, store: TaskStore, dispatcher: Dispatcher,
-        heartbeatTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
+        heartbeatTimeout: Duration, handOffTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
         self.registry = registry
         self.clients = clients
         self.store = store
         self.dispatcher = dispatcher
         self.heartbeatTimeout = heartbeatTimeout
+        self.handOffTimeout = handOffTimeout
         self.leaseRecovery = leaseRecovery
         self.logger = logger
     }
@@ -46,15 +54,18 @@ package final class LivenessMonitor: Service, Sendable {
             logger[metadataKey: LogKey.workerID] = "\(worker.id)"
             logger.warning("worker missed its heartbeats, removed", metadata: [LogKey.address: "\(worker.address)"])
             await clients.discard(address: worker.address)
-            do {
-                // Hand-offs it never answered were not attempts it is known to have made.
-                let unanswered = try await store.returnToQueue(worker.unanswered.map(\.task))
-                let count = try await store.recoverTasks(ofWorker: worker.id) + unanswered
-                recovered += count
-                if count > 0 { logger.warning("tasks of a lost worker requeued", metadata: [LogKey.count: "\(count)"]) }
-            } catch {
-                logger.error("requeueing a lost worker's tasks failed; their leases will", metadata: [LogKey.error: "\(error)"])
-            }
+            secondLooks.withLock { $0[worker.id] = now + handOffTimeout }
+            recovered += await recoverTasks(of: worker.id, unanswered: worker.unanswered.map(\.task), logger: logger)
+        }
+        let due = secondLooks.withLock { looks in
+            let due = looks.filter { $0.value <= now }.map(\.key)
+            for workerID in due { looks[workerID] = nil }
+            return due
+        }
+        for workerID in due where !registry.isRegistered(workerID) {
+            var logger = logger
+            logger[metadataKey: LogKey.workerID] = "\(workerID)"
+            recovered += await recoverTasks(of: workerID, unanswered: [], logger: logger)
         }
         if leaseRecovery.isOpen(at: now) {
             recovered += await recoverTasksOfLostCoordinators(at: now)
@@ -69,6 +80,21 @@ package final class LivenessMonitor: Service, Sendable {
         }
         if recovered > 0 { dispatcher.wake() }
         return removed
+    }
+
+    /// Takes back the tasks of a removed worker whose hand-offs' deadlines passed; returns how many.
+    private func recoverTasks(of workerID: UInt32, unanswered: [ClaimedTask], logger: Logger) async -> Int {
+        do {
+            // Hand-offs it never answered were not attempts it is known to have made.
+            let count =
+                try await store.returnToQueue(unanswered, onlyPastDeadline: true)
+                + store.recoverTasks(ofWorker: workerID)
+            if count > 0 { logger.warning("tasks of a lost worker requeued", metadata: [LogKey.count: "\(count)"]) }
+            return count
+        } catch {
+            logger.error("requeueing a lost worker's tasks failed; their leases will", metadata: [LogKey.error: "\(error)"])
+            return 0
+        }
     }
 
     /// Takes back the tasks of the coordinators silent for the heartbeat timeout; returns how many.

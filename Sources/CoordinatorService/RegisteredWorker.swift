@@ -40,6 +40,8 @@ package struct RegisteredWorker: Sendable, Hashable {
 /// A hand-off whose call failed or timed out: the worker may have taken it before its deadline.
 struct UnansweredHandOff: Sendable, Hashable {
     var task: ClaimedTask
-    /// Heartbeats from the worker heard since the call failed.
+    /// When the hand-off's deadline passes by this host's monotonic clock.
+    var deadline: ContinuousClock.Instant
+    /// Heartbeats from the worker heard since the deadline passed.
     var heartbeatsHeard = 0
 }

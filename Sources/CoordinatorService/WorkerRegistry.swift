@@ -62,10 +62,15 @@ package final class WorkerRegistry: Sendable {
         state.withLock { $0.cancelReservations(unused) }
     }
 
-    /// See `WorkerRegistryState.handOffsUnanswered(_:by:)`.
-    func handOffsUnanswered(_ tasks: [ClaimedTask], by workerID: UInt32) -> [ClaimedTask] {
+    /// See `WorkerRegistryState.handOffsUnanswered(_:by:deadline:)`.
+    func handOffsUnanswered(_ tasks: [ClaimedTask], by workerID: UInt32, deadline: ContinuousClock.Instant) -> [ClaimedTask] {
         guard !tasks.isEmpty else { return [] }
-        return state.withLock { $0.handOffsUnanswered(tasks, by: workerID) }
+        return state.withLock { $0.handOffsUnanswered(tasks, by: workerID, deadline: deadline) }
+    }
+
+    /// Whether `workerID` is live (registered since it was last removed, if it was).
+    package func isRegistered(_ workerID: UInt32) -> Bool {
+        state.withLock { $0.isRegistered(workerID) }
     }
 
     /// See `WorkerRegistryState.holdUntilHeartbeat(_:)`.

@@ -11,9 +11,9 @@ import Core
 /// A hand-off whose call failed or timed out may still have been taken by the worker before its
 /// deadline, the answer lost: its task stays with the worker until the worker's heartbeats tell.
 /// A worker sends one heartbeat at a time, each after the reply to the one before, so the second
-/// heartbeat heard after the call failed was sent after the deadline had passed (the call waits
-/// for it): from then on the worker takes no such hand-off, and lists every task it holds. A task
-/// that heartbeat does not list goes back in the queue; a listed one is the worker's.
+/// heartbeat heard after the deadline passed was sent after it had: from then on the worker takes
+/// no such hand-off, and lists every task it holds. A task that heartbeat does not list goes back
+/// in the queue; a listed one is the worker's.
 struct WorkerRegistryState {
     private var workers: [UInt32: RegisteredWorker] = [:]
     /// Registration order; `cursor` points at the worker that gets the next task.
@@ -45,23 +45,28 @@ struct WorkerRegistryState {
             // The worker's own count is the truth; it also repairs reports that were lost.
             worker.inFlight = max(0, worker.capacity + worker.prefetch - Int(request.freeSlots))
         }
-        let unheld = worker.settleUnansweredHandOffs(holding: request.heldTaskIDs)
+        let unheld = worker.settleUnansweredHandOffs(holding: request.heldTaskIDs, at: now)
         workers[request.workerID] = worker
         if known == nil { order.append(request.workerID) }
         return WorkerRegistry.HeartbeatOutcome(
             registeredWorker: known == nil, freedSlots: worker.freeSlots > (known?.freeSlots ?? 0), unheldHandOffs: unheld)
     }
 
-    /// Records hand-offs to `workerID` that went unanswered; returns those to put back in the
-    /// queue at once: none for a worker no longer registered (its tasks are taken back with it),
-    /// all of them for a worker of the original contract, whose heartbeats do not list its tasks.
-    mutating func handOffsUnanswered(_ tasks: [ClaimedTask], by workerID: UInt32) -> [ClaimedTask] {
+    /// Records hand-offs to `workerID` that went unanswered, whose deadline passes at `deadline`;
+    /// returns those to put back in the queue at once: none for a worker no longer registered
+    /// (its tasks are taken back with it once their deadlines passed), all of them for a worker of
+    /// the original contract, whose heartbeats do not list its tasks.
+    mutating func handOffsUnanswered(
+        _ tasks: [ClaimedTask], by workerID: UInt32, deadline: ContinuousClock.Instant
+    ) -> [ClaimedTask] {
         guard var worker = workers[workerID] else { return [] }
         guard !worker.speaksOriginalContract else { return tasks }
-        worker.unanswered += tasks.map { UnansweredHandOff(task: $0) }
+        worker.unanswered += tasks.map { UnansweredHandOff(task: $0, deadline: deadline) }
         workers[workerID] = worker
         return []
     }
+
+    func isRegistered(_ workerID: UInt32) -> Bool { workers[workerID] != nil }
 
     /// Removes and returns the workers whose last heartbeat is older than `deadline`.
     mutating func removeWorkers(silentSince deadline: ContinuousClock.Instant) -> [RegisteredWorker] {
@@ -139,14 +144,15 @@ struct WorkerRegistryState {
 }
 
 extension RegisteredWorker {
-    /// Counts a heartbeat listing `held` against the unanswered hand-offs; returns the tasks of
-    /// those it settles that the worker does not hold.
-    fileprivate mutating func settleUnansweredHandOffs(holding held: [String]) -> [ClaimedTask] {
+    /// Counts a heartbeat listing `held`, heard at `now`, against the unanswered hand-offs whose
+    /// deadline passed; returns the tasks of those it settles that the worker does not hold.
+    fileprivate mutating func settleUnansweredHandOffs(holding held: [String], at now: ContinuousClock.Instant) -> [ClaimedTask] {
         guard !unanswered.isEmpty else { return [] }
         let heldIDs = Set(held.compactMap(UUID.init(text:)))
         var unheld: [ClaimedTask] = []
         unanswered = unanswered.compactMap { pending in
             var pending = pending
+            guard now >= pending.deadline else { return pending }
             pending.heartbeatsHeard += 1
             guard pending.heartbeatsHeard >= 2 else { return pending }
             if !heldIDs.contains(pending.task.id) { unheld.append(pending.task) }

@@ -94,17 +94,19 @@ extension TaskStore {
     /// Puts tasks back in the queue, due at once, whose worker refused their hand-off or showed
     /// that it does not hold them; that hand-off does not count as an attempt. A task that is no
     /// longer in that hand-off (its worker was lost meanwhile and another one holds it now, or it
-    /// started), or that another coordinator adopted, is left alone. Returns how many went back.
+    /// started), or that another coordinator adopted, is left alone; so is one whose hand-off's
+    /// deadline has not passed when `onlyPastDeadline` (its worker may still take it). Returns how
+    /// many went back.
     @discardableResult
-    package func returnToQueue(_ tasks: [ClaimedTask]) async throws -> Int {
+    package func returnToQueue(_ tasks: [ClaimedTask], onlyPastDeadline: Bool = false) async throws -> Int {
         guard !tasks.isEmpty else { return 0 }
         return try await client.query(
             """
             UPDATE tasks SET \(Self.backInQueue), attempts = greatest(attempts - 1, 0)
             FROM unnest($1::uuid[], $2::uuid[]) AS failed(id, handoff)
             WHERE tasks.id = failed.id AND tasks.handoff = failed.handoff AND tasks.status = 'dispatched'
-                AND tasks.coordinator_id IS NOT DISTINCT FROM $3
-            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff)), coordinatorID]
+                AND tasks.coordinator_id IS NOT DISTINCT FROM $3 AND (NOT $4 OR \(Self.handOffDeadlinePassed))
+            """, [PostgresArray(tasks.map(\.id)), PostgresArray(tasks.map(\.handoff)), coordinatorID, onlyPastDeadline]
         ).affectedRows
     }
 

@@ -7,13 +7,15 @@ import Postgres
 /// partitioned) takes back nothing that another one adopted meanwhile.
 extension TaskStore {
     /// Takes back every unfinished task of a worker that is gone, among those this store's
-    /// coordinator answers for (a task its worker took to another coordinator is left alone).
-    /// Each is due again at once (no backoff), or failed for good when it has used its attempts.
+    /// coordinator answers for (a task its worker took to another coordinator is left alone),
+    /// once its last hand-off's deadline passed: until then the worker may still take that
+    /// hand-off (it was stopped and continues, say), and the hand-off's outcome decides. Each is
+    /// due again at once (no backoff), or failed for good when it has used its attempts.
     /// Returns how many.
     @discardableResult
     package func recoverTasks(ofWorker workerID: UInt32) async throws -> Int {
         try await client.query(
-            Self.recoverySQL(where: "worker_id = $2 AND coordinator_id IS NOT DISTINCT FROM $3"),
+            Self.recoverySQL(where: "worker_id = $2 AND coordinator_id IS NOT DISTINCT FROM $3 AND \(Self.handOffDeadlinePassed)"),
             ["worker lost: \(workerID) stopped sending heartbeats", Int64(workerID), coordinatorID]
         ).first?.int(0) ?? 0
     }
@@ -25,7 +27,7 @@ extension TaskStore {
     @discardableResult
     package func recoverExpiredLeases() async throws -> Int {
         try await client.query(
-            Self.recoverySQL(where: "lease_expires_at < now() AND (handoff_deadline IS NULL OR handoff_deadline < now())"),
+            Self.recoverySQL(where: "lease_expires_at < now() AND \(Self.handOffDeadlinePassed)"),
             ["lease expired: no word from the worker"]
         ).first?.int(0) ?? 0
     }
@@ -69,9 +71,12 @@ extension TaskStore {
         }
     }
 
-    /// Puts in-flight tasks matching `condition` back in the queue, or fails them for good, with
-    /// their `task.retrying` or `task.failed` webhook events; `$1` is the error recorded. Returns
-    /// how many.
+    /// No worker can take the task's last hand-off any more (a worker refuses one it reads later).
+    static let handOffDeadlinePassed = "(handoff_deadline IS NULL OR handoff_deadline <= now())"
+
+    /// Puts in-flight tasks matching `condition` back in the queue, due no earlier than their last
+    /// hand-off's deadline, or fails them for good, with their `task.retrying` or `task.failed`
+    /// webhook events; `$1` is the error recorded. Returns how many.
     private static func recoverySQL(where condition: String) -> String {
         let eventType = """
             CASE WHEN status = 'scheduled' THEN '\(WebhookEventSQL.EventType.taskRetrying.rawValue)'
@@ -82,7 +87,7 @@ extension TaskStore {
                 UPDATE tasks SET updated_at = now(), worker_id = NULL, lease_expires_at = NULL, handoff = NULL, last_error = $1,
                     coordinator_id = NULL,
                     status = CASE WHEN attempts < max_attempts THEN 'scheduled' ELSE 'failed' END,
-                    next_attempt_at = CASE WHEN attempts < max_attempts THEN now() ELSE next_attempt_at END,
+                    next_attempt_at = CASE WHEN attempts < max_attempts THEN greatest(now(), handoff_deadline) ELSE next_attempt_at END,
                     picked_at = CASE WHEN attempts < max_attempts THEN NULL ELSE picked_at END,
                     started_at = CASE WHEN attempts < max_attempts THEN NULL ELSE started_at END,
                     failed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END

@@ -77,6 +77,33 @@ import Testing
         }
     }
 
+    /// A stopped worker may still take a hand-off until its deadline: no path puts its task back
+    /// in the queue before then, and once one does the task is not due before the deadline.
+    @Test func noRecoveryPathReleasesATaskBeforeItsHandOffDeadline() async throws {
+        try await IsolatedDatabase.withTaskStore { store, client in
+            let task = try await store.scheduleTestTask(maxAttempts: 3)
+            let sent = try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30), handOffDeadline: .seconds(30))
+            #expect(sent.map(\.id) == [task.id])
+            #expect(try await store.recoverTasks(ofWorker: 7) == 0, "the worker may still take its hand-off")
+            #expect(try await store.returnToQueue(sent, onlyPastDeadline: true) == 0)
+            try await client.query("UPDATE tasks SET lease_expires_at = now() - interval '1 second'")
+            #expect(try await store.recoverExpiredLeases() == 0)
+            #expect(try await store.find(id: task.id)?.status == .dispatched)
+
+            // Its coordinator is lost: taken back, due at the deadline.
+            let lost = UUID()
+            try await client.query(
+                "UPDATE tasks SET handoff_deadline = now() + interval '2 seconds', coordinator_id = $1", [lost])
+            try await client.query(
+                "INSERT INTO coordinators (coordinator_id, address, workers, last_heartbeat) VALUES ($1, 'lost:1', 1, now() - interval '1 hour')",
+                [lost])
+            #expect(try await store.recoverTasksOfLostCoordinators(silentFor: .seconds(5)).tasks == 1)
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).isEmpty, "not due before the deadline")
+            try await client.query("UPDATE tasks SET next_attempt_at = now() - interval '1 second'")
+            #expect(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).map(\.id) == [task.id])
+        }
+    }
+
     @Test func failuresBackOffThenFailForGood() async throws {
         try await IsolatedDatabase.withTaskStore { store, client in
             let task = try await store.scheduleTestTask(maxAttempts: 2)
