@@ -7,8 +7,11 @@ package enum DatabaseStartup {
     /// What every session of the services sets. Their statements find rows through indexes, and
     /// are prepared: a plan cached while `tasks` was small (a sequential scan, or a hash join over
     /// it) would go on scanning it once a burst made it large, until the next ANALYZE. Sequential
-    /// scans stay possible where no index serves, at a cost the planner avoids otherwise.
-    package static let sessionSettings = ["enable_seqscan": "off"]
+    /// scans stay possible where no index serves, at a cost the planner avoids otherwise. That
+    /// cost would make the planner compile such a statement to machine code (JIT) every time,
+    /// seconds of CPU for statements that take a millisecond: the services' statements are
+    /// short, so JIT is off.
+    package static let sessionSettings = ["enable_seqscan": "off", "jit": "off"]
 
     /// Retries while the database is unavailable, up to `attempts` times a second apart; any
     /// other error (a broken migration, bad credentials) fails at once.
