@@ -48,7 +48,7 @@ package struct CoordinatorApplication: Sendable {
         let leaseRecovery = LeaseRecoveryGate(grace: configuration.heartbeatTimeout)
         let monitor = LivenessMonitor(
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
-            heartbeatTimeout: configuration.heartbeatTimeout, handOffTimeout: configuration.handOffTimeout, leaseRecovery: leaseRecovery,
+            heartbeatTimeout: configuration.heartbeatTimeout, leaseRecovery: leaseRecovery,
             logger: logger)
         let cancellations = CancellationForwarder(store: store, registry: registry, clients: clients, logger: logger)
         let schedules = ScheduleMaterializer(store: ScheduleStore(client: postgres), logger: logger) {

