@@ -42,8 +42,11 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
     created_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (webhook_id, event_id)
 );
--- The deliveries to make, by when they are due: what the coordinators' deliverers read.
-CREATE INDEX IF NOT EXISTS webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+-- Each webhook's deliveries to make, by when they are due, and those a deliverer holds: what
+-- the coordinators' deliverers read, a webhook at a time, whatever the backlog.
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due_idx ON webhook_deliveries (webhook_id, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_leased_idx ON webhook_deliveries (webhook_id)
+    WHERE state = 'pending' AND lease_expires_at IS NOT NULL;
 -- A webhook's deliveries, newest first (GET /webhooks/{id}/deliveries).
 CREATE INDEX IF NOT EXISTS webhook_deliveries_listing_idx ON webhook_deliveries (webhook_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS webhook_deliveries_event_idx ON webhook_deliveries (event_id);

@@ -13,23 +13,33 @@ enum Drain {
 
     /// Inserts `tasks` tasks, makes them due at one instant and waits until they are all done.
     static func run(_ scenario: String, tasks: Int, target: Double, on cluster: BenchCluster) async throws -> [Figure] {
-        let database = cluster.database
-        try await database.query("TRUNCATE tasks")
-        try await database.query(
-            "INSERT INTO tasks (command, scheduled_at) SELECT 'true', now() + interval '100 years' FROM generate_series(1, $1)",
-            [tasks])
-        // One statement, one commit: every task falls due at the same instant, after it is stored.
-        try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
-        try await cluster.wakeCoordinators()
-        try await cluster.waitUntilIdle()
-        let seconds = try require(
-            try await database.query("SELECT extract(epoch from max(completed_at) - min(started_at)) FROM tasks").first
-        ).double(0) ?? .nan
-        let outcome = try await ExactlyOnce.read(from: database)
+        let seconds = try await time(tasks: tasks, on: cluster)
+        let outcome = try await ExactlyOnce.read(from: cluster.database)
         return [
             Figure(scenario, "tasks", tasks),
             Figure(scenario, rate, Double(tasks) / seconds, "tasks/s", target: .atLeast(target)),
             Figure(scenario, "drain time", seconds, "s"),
         ] + outcome.figures(scenario, expected: tasks)
+    }
+
+    /// Inserts `tasks` tasks into `queue` (over `keys` concurrency keys when given), makes them
+    /// due at one instant, waits until they are all done; returns the seconds from the first
+    /// start to the last end.
+    static func time(tasks: Int, queue: String = "default", keys: Int? = nil, on cluster: BenchCluster) async throws -> Double {
+        let database = cluster.database
+        try await database.query("TRUNCATE tasks")
+        try await database.query(
+            """
+            INSERT INTO tasks (command, scheduled_at, queue, concurrency_key)
+            SELECT 'true', now() + interval '100 years', $2, CASE WHEN $3::int4 IS NOT NULL THEN 'key-' || (i % $3::int4) END
+            FROM generate_series(1, $1) AS i
+            """, [tasks, queue, keys])
+        // One statement, one commit: every task falls due at the same instant, after it is stored.
+        try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
+        try await cluster.wakeCoordinators()
+        try await cluster.waitUntilIdle()
+        return try require(
+            try await database.query("SELECT extract(epoch from max(completed_at) - min(started_at)) FROM tasks").first
+        ).double(0) ?? .nan
     }
 }

@@ -18,9 +18,9 @@ enum Limits {
 
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let tasks = options.limitsTasks
-        let plain = try await drain(tasks: tasks, queue: "default", keyed: false, on: cluster)
+        let plain = Double(tasks) / (try await Drain.time(tasks: tasks, on: cluster))
         try await putQueue("keyed", #"{"key_concurrency_limit": 1}"#, on: cluster)
-        let keyed = try await drain(tasks: tasks, queue: "keyed", keyed: true, on: cluster)
+        let keyed = Double(tasks) / (try await Drain.time(tasks: tasks, queue: "keyed", keys: keys, on: cluster))
         let keyOverlaps = try await overlappingClaims(partitionedBy: "concurrency_key", in: cluster.database)
         var figures = [
             Figure(scenario, "tasks", tasks),
@@ -34,26 +34,6 @@ enum Limits {
         try await cluster.database.query("TRUNCATE queues")
         try await cluster.database.query("SELECT pg_notify('taskmaster_queues', '')")
         return figures
-    }
-
-    /// Drains `tasks` due at one instant from `queue` (over `keys` concurrency keys when
-    /// `keyed`); returns the rate, first start to last end.
-    private static func drain(tasks: Int, queue: String, keyed: Bool, on cluster: BenchCluster) async throws -> Double {
-        let database = cluster.database
-        try await database.query("TRUNCATE tasks")
-        try await database.query(
-            """
-            INSERT INTO tasks (command, scheduled_at, queue, concurrency_key)
-            SELECT 'true', now() + interval '100 years', $2, CASE WHEN $3 THEN 'key-' || (i % $4) END
-            FROM generate_series(1, $1) AS i
-            """, [tasks, queue, keyed, keys])
-        try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
-        try await cluster.wakeCoordinators()
-        try await cluster.waitUntilIdle()
-        let seconds = try require(
-            try await database.query("SELECT extract(epoch from max(completed_at) - min(started_at)) FROM tasks").first
-        ).double(0) ?? .nan
-        return Double(tasks) / seconds
     }
 
     /// A queue limited to `concurrencyLimit` tasks at once drains `tasks`; how many it held at

@@ -26,6 +26,9 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// Queues with limits: a backlog over many keys limited one at a time, a queue limited to 50
     /// at once, high priorities arriving while low ones drain.
     case limits
+    /// Webhooks at the defaults: deliveries to a fast local receiver, and the drain while
+    /// deliveries to a dead receiver wait.
+    case webhooks
     /// Claiming and `GET /status` with a small and a large backlog.
     case backlog
     /// Recurring schedules: a herd firing at the same second of every minute, and schedules
@@ -47,7 +50,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
         case .drain, .burst, .paced, .limits, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
-        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .rpc, .failover, .memory: []
+        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .rpc, .webhooks, .failover, .memory: []
         }
     }
 
@@ -64,6 +67,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .paced: try await StartDelay.paced(on: cluster, options: options)
         case .rpc: try await RPCThroughput.run(options: options)
         case .limits: try await Limits.run(on: cluster, options: options)
+        case .webhooks: try await WebhookDelivery.run(on: cluster, options: options)
         case .backlog: try await Backlog.run(on: cluster, options: options, memory: memory)
         case .schedules: try await Schedules.run(on: cluster, options: options)
         case .failover: try await Failover.run(on: cluster)

@@ -81,7 +81,7 @@ extension ScheduleStore {
                 UPDATE tasks SET status = 'cancelled', cancelled_at = now(), updated_at = now(),
                     last_error = 'missed: it could not start within the catch-up window of its schedule'
                 WHERE start_by < now() AND start_by IS NOT NULL AND status = 'scheduled' AND attempts = 0
-                RETURNING schedule_id, nominal_time, id, queue, cancelled_at, \(WebhookEventSQL.taskSnapshot(of: "tasks")) AS task),
+                RETURNING schedule_id, nominal_time, id, queue, cancelled_at, tasks AS task),
             expired_events AS (
                 SELECT e.event_type, expired.cancelled_at AS occurred_at, expired.queue, expired.id AS task_id, expired.task,
                     expired.schedule_id, expired.nominal_time
@@ -134,7 +134,7 @@ extension ScheduleStore {
             """
             WITH misses AS (
                 SELECT '\(WebhookEventSQL.EventType.scheduleMissed.rawValue)' AS event_type, now() AS occurred_at, m.queue,
-                    NULL::uuid AS task_id, NULL::jsonb AS task, m.schedule_id,
+                    NULL::uuid AS task_id, NULL::tasks AS task, m.schedule_id,
                     \(SQLTimestamp.timestamp(fromMicroseconds: "m.nominal_us")) AS nominal_time
                 FROM unnest($1::uuid[], $2::int8[], $3::text[]) AS m(schedule_id, nominal_us, queue)),
             \(WebhookEventSQL.record(from: "misses"))

@@ -136,7 +136,7 @@ extension TaskStore {
                             AND (r.outcome = 1 OR r.start_us IS NOT NULL OR tasks.started_at = tasks.completed_at)
                         THEN \(SQLTimestamp.microseconds(of: "tasks.started_at")) - \(SQLTimestamp.microseconds(of: "tasks.due_at"))
                     END AS start_delay, tasks.queue, tasks.id, r.outcome, tasks.started_at,
-                    coalesce(tasks.completed_at, tasks.failed_at, now()) AS ended_at, \(WebhookEventSQL.taskSnapshot(of: "tasks")) AS task),
+                    coalesce(tasks.completed_at, tasks.failed_at, now()) AS ended_at, tasks AS task),
             report_events AS (
                 SELECT e.event_type, e.occurred_at, u.queue, u.id AS task_id, u.task, NULL::uuid AS schedule_id,
                     NULL::timestamptz AS nominal_time

@@ -2,9 +2,11 @@
 ///
 /// A statement that changes tasks adds `record(from:)` to its common table expressions, with a
 /// source of one row per event: `event_type` (NULL: none), `occurred_at`, `queue`, `task_id`,
-/// `task` (a `taskSnapshot`), `schedule_id` and `nominal_time`. An event is written only when a
-/// webhook subscribes to its type (and queue), with one pending delivery for each such webhook.
-/// Without webhooks, nothing of it runs: one look at the empty `webhooks` table per statement.
+/// `task` (the changed row of `tasks` as a whole, or `NULL::tasks`), `schedule_id` and
+/// `nominal_time`. An event is written only when a webhook subscribes to its type (and queue),
+/// with one pending delivery for each such webhook; only then is the task's snapshot built (the
+/// columns `TaskRecord.init(row:)` reads, as a JSON array of their text). Without webhooks,
+/// nothing of it runs: one look at the empty `webhooks` table per statement.
 enum WebhookEventSQL {
     /// The event types, as webhooks name them.
     enum EventType: String, CaseIterable, Sendable {
@@ -22,7 +24,9 @@ enum WebhookEventSQL {
         return """
             webhook_events_made AS (
                 INSERT INTO webhook_events (event_id, type, occurred_at, queue, task_id, task, schedule_id, nominal_time)
-                SELECT gen_random_uuid(), e.type, e.occurred_at, e.queue, e.task_id, e.task, e.schedule_id, e.nominal_time
+                SELECT gen_random_uuid(), e.type, e.occurred_at, e.queue, e.task_id,
+                    CASE WHEN (e.task).id IS NOT NULL THEN to_jsonb(ARRAY[\(TaskRecord.textColumns(of: "(e.task)"))]) END,
+                    e.schedule_id, e.nominal_time
                 FROM (SELECT event_type AS type, occurred_at, queue, task_id, task, schedule_id, nominal_time
                       FROM \(source) WHERE event_type IS NOT NULL) AS e
                 WHERE (SELECT EXISTS (SELECT FROM webhooks)) AND EXISTS (SELECT FROM webhooks w WHERE \(subscribed))
@@ -43,13 +47,7 @@ enum WebhookEventSQL {
     static func taskEventColumns(_ typeSQL: String, at occurred: String, table: String) -> String {
         """
         \(typeSQL) AS event_type, \(occurred) AS occurred_at, \(table).queue AS queue, \(table).id AS task_id,
-            \(taskSnapshot(of: table)) AS task, \(table).schedule_id AS schedule_id, \(table).nominal_time AS nominal_time
+            \(table) AS task, \(table).schedule_id AS schedule_id, \(table).nominal_time AS nominal_time
         """
-    }
-
-    /// The task row `table` as an event carries it: the columns `TaskRecord.init(row:)` reads,
-    /// as a JSON array of their text; NULL, and nothing built, while no webhook exists.
-    static func taskSnapshot(of table: String) -> String {
-        "CASE WHEN (SELECT EXISTS (SELECT FROM webhooks)) THEN to_jsonb(ARRAY[\(TaskRecord.textColumns(of: table))]) END"
     }
 }

@@ -115,24 +115,26 @@ package struct WebhookOutbox: Sendable {
         "interval '1 second' * least(3600, power(2, least(d.attempts, 13) - 1)) * \(jitter)"
     }
 
-    /// Deliveries due now and not held, per webhook no more than its free places; locked with
-    /// SKIP LOCKED so that coordinators share them; then leased. `$1` limit, `$2` per webhook,
-    /// `$3` lease.
+    /// Deliveries due now and not held, per webhook no more than its free places (each webhook's
+    /// read through its own index range, so a large backlog costs a take nothing more), oldest
+    /// due first; locked with SKIP LOCKED so that coordinators share them; then leased. `$1`
+    /// limit, `$2` per webhook, `$3` lease.
     private static let takeSQL = """
-        WITH held AS (
-            SELECT webhook_id, count(*) AS deliveries FROM webhook_deliveries
-            WHERE state = 'pending' AND lease_expires_at > now() GROUP BY webhook_id),
-        ranked AS (
-            SELECT d.webhook_id, d.event_id, d.next_attempt_at,
-                row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS place
-            FROM webhook_deliveries d
-            WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())),
+        WITH room AS (
+            SELECT w.webhook_id, greatest($2 - (
+                SELECT count(*) FROM webhook_deliveries h
+                WHERE h.webhook_id = w.webhook_id AND h.state = 'pending' AND h.lease_expires_at IS NOT NULL
+                    AND h.lease_expires_at > now()), 0) AS places
+            FROM webhooks w),
         due AS (
             SELECT d.webhook_id, d.event_id FROM webhook_deliveries d
             WHERE (d.webhook_id, d.event_id) IN (
-                SELECT ranked.webhook_id, ranked.event_id FROM ranked LEFT JOIN held USING (webhook_id)
-                WHERE ranked.place + coalesce(held.deliveries, 0) <= $2
-                ORDER BY ranked.next_attempt_at LIMIT $1)
+                SELECT next.webhook_id, next.event_id FROM room CROSS JOIN LATERAL (
+                    SELECT d.webhook_id, d.event_id, d.next_attempt_at FROM webhook_deliveries d
+                    WHERE d.webhook_id = room.webhook_id AND d.state = 'pending' AND d.next_attempt_at <= now()
+                        AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())
+                    ORDER BY d.next_attempt_at LIMIT room.places) AS next
+                ORDER BY next.next_attempt_at LIMIT $1)
             FOR UPDATE SKIP LOCKED),
         leased AS (
             UPDATE webhook_deliveries d SET lease_expires_at = now() + $3 * interval '1 microsecond', attempts = d.attempts + 1
