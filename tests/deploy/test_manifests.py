@@ -439,7 +439,8 @@ def test_git_keeps_the_pin_list_and_the_script():
 
 # --- System packages: `make dev` installs what building and running need, `make test` the rest ----
 
-BUILD_AND_RUN = {"pkg-config", "libnghttp2-dev", "libprotobuf-c-dev", "protobuf-c-compiler", "libpq-dev", "postgresql", "curl"}
+BUILD_AND_RUN = {"pkg-config", "libnghttp2-dev", "libprotobuf-c-dev", "protobuf-c-compiler", "libpq-dev", "postgresql", "curl",
+                 "openssl"}
 TESTS_ONLY = {"iproute2", "chromium", "python3-venv"}
 
 
