@@ -32,13 +32,17 @@ def cluster(tmp_path_factory) -> Cluster:
         if served.status_code != 200:
             pytest.fail(f"the scheduler does not serve the dashboard (GET /ui/assets/main.js answered "
                         f"{served.status_code}); rebuild it", pytrace=False)
-        # The worker is ready once its coordinator answers its heartbeats, and listed by the
-        # scheduler once the coordinator next writes its registry (about once a second).
-        deadline = time.monotonic() + API_TIMEOUT_SECONDS
-        while not cluster.call("GET", "/workers")["workers"]:
-            assert time.monotonic() < deadline, "the worker is not listed by GET /workers"
-            time.sleep(0.2)
+        wait_until_the_worker_is_listed(cluster)
         yield cluster
+
+
+def wait_until_the_worker_is_listed(cluster: Cluster) -> None:
+    """The worker is ready once its coordinator answers its heartbeats, and listed by the scheduler
+    once the coordinator next writes its registry (about once a second)."""
+    deadline = time.monotonic() + API_TIMEOUT_SECONDS
+    while not cluster.call("GET", "/workers")["workers"]:
+        assert time.monotonic() < deadline, "the worker is not listed by GET /workers"
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from playwright.sync_api import Error, expect
 
 from certificates import CertificateAuthority
 from cluster import running_cluster
-from conftest import checked_context, launch_chromium
+from conftest import checked_context, launch_chromium, wait_until_the_worker_is_listed
 from test_dashboard import sign_in
 
 CI_TOKEN = f"ci-{uuid.uuid4().hex}"
@@ -27,6 +27,7 @@ def tls_cluster(node, tmp_path_factory):
     tokens.write_text(f"ci write {CI_TOKEN}\n")
     with running_cluster(logs, tls=node, scheduler_client_auth="none",
                          scheduler_env={"TASKMASTER_API_TOKENS_FILE": str(tokens)}) as cluster:
+        wait_until_the_worker_is_listed(cluster)
         yield cluster
 
 
