@@ -16,6 +16,7 @@ build_and_run=(
   libpq-dev           # PostgreSQL client library
   postgresql          # throwaway servers for the cluster and the tests
   curl                # health checks and the examples the cluster prints
+  openssl             # throwaway certificates: TLS=1 make dev (scripts/tls-certificates.sh) and the TLS tests
 )
 # The tests only.
 tests_only=(

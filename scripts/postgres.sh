@@ -11,12 +11,14 @@
 #                                          synchronous (a commit is acknowledged once both have
 #                                          it), started on a free port; prints its URL
 #   scripts/postgres.sh promote DIR        make the standby in DIR a primary
+#   scripts/postgres.sh tls DIR CERT KEY   serve TLS with this certificate (PEM chain) and key, and
+#                                          refuse TCP connections without it (reloads the server)
 #
 # Only the URL goes to stdout; the server log is DIR/postgres.log.
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start DIR [PORT] | restart DIR | pause DIR | resume DIR | stop DIR | standby PRIMARY DIR | promote DIR" >&2
+    echo "usage: $0 start DIR [PORT] | restart DIR | pause DIR | resume DIR | stop DIR | standby PRIMARY DIR | promote DIR | tls DIR CERT KEY" >&2
     exit 2
 }
 
@@ -136,6 +138,31 @@ standby() {
     echo "postgres://postgres@127.0.0.1:$port/taskmaster"
 }
 
+tls() {
+    local dir=$1 certificate=$2 key=$3 owner=()
+    [[ -f $dir/data/PG_VERSION ]] || fail "$dir holds no cluster"
+    [[ -r $certificate && -r $key ]] || fail "cannot read $certificate or $key"
+    # The server reads its key only when the key is the owner's alone.
+    if [[ $(id -u) -eq 0 ]]; then owner=(-o postgres -g postgres); fi
+    install -m 600 "${owner[@]}" "$certificate" "$dir/data/server.crt"
+    install -m 600 "${owner[@]}" "$key" "$dir/data/server.key"
+    printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" >>"$dir/data/postgresql.conf"
+    { echo "hostnossl all all all reject"; cat "$dir/data/pg_hba.conf"; } >"$dir/data/pg_hba.conf.new"
+    mv "$dir/data/pg_hba.conf.new" "$dir/data/pg_hba.conf"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir/data/pg_hba.conf"; fi
+    as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" reload >&2
+    # A reload is only signalled: wait until a connection gets TLS.
+    local port _
+    port=$(sed -n 's/^port = //p' "$dir/data/postgresql.conf" | tail -n 1)
+    for _ in $(seq 1 100); do
+        if as_owner "$(find_bindir)/psql" "host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=require" \
+            -XAtqc 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    tail -n 20 "$dir/postgres.log" >&2
+    fail "the server on port $port does not serve TLS after the reload"
+}
+
 # The server outlives this script: it must not hold the caller's descriptors open, since a caller
 # may wait for them to close (Foundation's Process does, to notice that the script exited).
 for descriptor in /proc/"$$"/fd/*; do
@@ -154,5 +181,6 @@ case $command in
     stop) [[ $# -eq 2 ]] || usage; stop "$dir" ;;
     standby) [[ $# -eq 3 ]] || usage; standby "$dir" "$(realpath -m "$3")" ;;
     promote) [[ $# -eq 2 ]] || usage; control promote "$dir" ;;
+    tls) [[ $# -eq 4 ]] || usage; tls "$dir" "$3" "$4" ;;
     *) usage ;;
 esac

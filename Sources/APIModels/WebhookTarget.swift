@@ -19,6 +19,9 @@ package struct WebhookTarget: Sendable, Hashable {
         }
         guard scheme == "http" || scheme == "https" else { throw WebhookTargetError("must be http or https, not \(scheme)") }
         guard let host = components.host, !host.isEmpty else { throw WebhookTargetError("has no host") }
+        guard Self.isDNSName(host) || Self.isIPv6Literal(host) else {
+            throw WebhookTargetError("has a host that is neither a DNS name nor an IP address")
+        }
         guard components.user == nil, components.password == nil else {
             throw WebhookTargetError("must not carry a user or a password: sign with the webhook's secret instead")
         }
@@ -29,6 +32,23 @@ package struct WebhookTarget: Sendable, Hashable {
         self.port = port
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         self.path = components.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
+    }
+}
+
+extension WebhookTarget {
+    /// Dot-separated labels of letters, digits and hyphens, none starting or ending with a
+    /// hyphen (an IPv4 address is one too).
+    private static func isDNSName(_ host: String) -> Bool {
+        host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+    }
+
+    /// Hex digits, colons and dots (in brackets or not), as URLs write an IPv6 address.
+    private static func isIPv6Literal(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
+        return bare.contains(":") && bare.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || $0 == ":" || $0 == "." }
     }
 }
 

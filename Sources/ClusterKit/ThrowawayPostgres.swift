@@ -9,7 +9,6 @@ package struct ThrowawayPostgres: Sendable {
         package var description: String { "scripts/postgres.sh \(arguments.joined(separator: " ")) exited \(status): \(output)" }
     }
 
-
     /// The `scripts/postgres.sh` that runs it.
     package let script: String
     package let directory: String
@@ -51,6 +50,12 @@ package struct ThrowawayPostgres: Sendable {
 
     private static func newDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-pg-\(UUID().uuidString)").path
+    }
+
+    /// Serves TLS with the certificate and key in these PEM files from now on, and refuses TCP
+    /// connections without TLS.
+    package func serveTLS(certificate: String, key: String) async throws {
+        _ = try await Self.run(script, ["tls", directory, certificate, key])
     }
 
     package func restart() async throws {

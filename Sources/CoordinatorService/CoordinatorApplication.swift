@@ -39,7 +39,8 @@ package struct CoordinatorApplication: Sendable {
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let registry = WorkerRegistry(defaultCapacity: configuration.defaultWorkerCapacity)
         let clients = WorkerClientPool(
-            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken, tls: configuration.tls)
+            eventLoopGroup: eventLoopGroup, logger: logger, bearerToken: configuration.clusterToken, tls: configuration.tls,
+            tlsServerName: configuration.workerTLSName)
         let queueStore = QueueStore(client: postgres)
         let restrictions = QueueRestrictions(store: queueStore, logger: logger)
         let dispatcher = Dispatcher(

@@ -38,6 +38,10 @@ package struct CoordinatorConfiguration: Sendable {
     package var clusterToken: BearerToken?
     /// With it, the gRPC and admin servers serve TLS only and calls to workers use TLS.
     package var tls: ReloadingTLS?
+    /// The name every worker's certificate is checked against; nil: the host each worker
+    /// advertises (`WORKER_ADDRESS`). For workers reached at addresses no certificate can name in
+    /// advance (containers, pods), which share one certificate naming, say, `taskmaster-worker`.
+    package var workerTLSName: String?
     /// Without a token, serve gRPC callers from other hosts too (`--insecure`).
     package var servesOtherHostsWithoutToken = false
 

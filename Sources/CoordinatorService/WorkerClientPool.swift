@@ -11,14 +11,20 @@ package final class WorkerClientPool: ClientService, Sendable {
     private let logger: Logger
     private let bearerToken: BearerToken?
     private let tls: ReloadingTLS?
+    private let tlsServerName: String?
 
     /// `bearerToken` (the cluster token) is sent with every call to a worker; with `tls`, calls
-    /// go over TLS and each worker's certificate is checked against the host it advertises.
-    package init(eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil, tls: ReloadingTLS? = nil) {
+    /// go over TLS and each worker's certificate is checked against `tlsServerName`, or the host
+    /// it advertises when that is nil.
+    package init(
+        eventLoopGroup: any EventLoopGroup, logger: Logger, bearerToken: BearerToken? = nil, tls: ReloadingTLS? = nil,
+        tlsServerName: String? = nil
+    ) {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.bearerToken = bearerToken
         self.tls = tls
+        self.tlsServerName = tlsServerName
     }
 
     /// The client for `address` (`host:port`).
@@ -29,6 +35,7 @@ package final class WorkerClientPool: ClientService, Sendable {
             var configuration = GRPCClientConfiguration(host: target.host, port: target.port)
             configuration.bearerToken = bearerToken
             configuration.tls = tls
+            configuration.serverName = tlsServerName
             let client = GRPCClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
             clients[address] = client
             return client

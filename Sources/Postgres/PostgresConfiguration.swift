@@ -19,8 +19,14 @@ package struct PostgresConfiguration: Sendable, Equatable {
     package var connectTimeoutSeconds: Int
     /// Reported to the server as `application_name`; the client uses its logger's label when nil.
     package var applicationName: String?
-    /// libpq's `sslmode` (for example `disable` or `require`); libpq's default when nil.
+    /// libpq's `sslmode` (`disable` … `verify-full`); libpq's default (`prefer`) when nil.
     package var sslMode: String?
+    /// libpq's `sslrootcert`: the authorities the server's certificate is checked against with
+    /// `verify-ca` and `verify-full`.
+    package var sslRootCertificate: String?
+    /// libpq's `sslcert` and `sslkey`: a client certificate and its key, for a server that asks.
+    package var sslCertificate: String?
+    package var sslKey: String?
     /// Server settings for every session (`SET name = value` at connection, through libpq's
     /// `options`); names and values of letters, digits, `_` and `.`.
     package var sessionSettings: [String: String] = [:]
@@ -43,7 +49,7 @@ package struct PostgresConfiguration: Sendable, Equatable {
     }
 
     /// Parses a `postgres://` or `postgresql://` URL:
-    /// `postgres://[user[:password]@][host][:port][,host[:port]…][/database][?connect_timeout=&application_name=&sslmode=&target_session_attrs=]`.
+    /// `postgres://[user[:password]@][host][:port][,host[:port]…][/database][?connect_timeout=&application_name=&sslmode=&sslrootcert=&sslcert=&sslkey=&target_session_attrs=]`.
     /// Components are percent-decoded, so a socket directory can be given as host (`%2Ftmp`).
     /// A missing database defaults to the user name, as in libpq.
     package init(url: String) throws {
@@ -90,7 +96,9 @@ extension PostgresConfiguration {
             ("client_encoding", "UTF8"),
         ]
         if let password { parameters.append(("password", password)) }
-        if let sslMode { parameters.append(("sslmode", sslMode)) }
+        for (keyword, value) in [("sslmode", sslMode), ("sslrootcert", sslRootCertificate), ("sslcert", sslCertificate), ("sslkey", sslKey)] {
+            if let value { parameters.append((keyword, value)) }
+        }
         if let targetSessionAttributes { parameters.append(("target_session_attrs", targetSessionAttributes)) }
         if !sessionSettings.isEmpty {
             parameters.append(("options", sessionSettings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")))

@@ -53,6 +53,15 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The statement violated a unique constraint.
     package var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// A connection was refused at its TLS link: the server's certificate is not signed by
+    /// `sslrootcert` or does not name the host, a certificate file is missing or unusable, or the
+    /// server offers no TLS while `sslmode` asks for it. Waiting does not mend that. libpq says so
+    /// in words only (in English unless its messages were translated).
+    package var isTLSRefusal: Bool {
+        code == .connectionFailed
+            && ["SSL error", "certificate", "private key file", "does not support SSL"].contains { message.contains($0) }
+    }
+
     /// The database cannot be reached or is shutting down, or this process's client is; retrying
     /// later (or on another replica) may succeed.
     package var isUnavailable: Bool {

@@ -85,7 +85,17 @@ enum PostgresURLParser {
             case "application_name":
                 configuration.applicationName = decoded
             case "sslmode":
+                let known = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+                guard known.contains(decoded) else {
+                    throw invalid("the database URL's sslmode must be one of \(known.joined(separator: ", "))")
+                }
                 configuration.sslMode = decoded
+            case "sslrootcert":
+                configuration.sslRootCertificate = decoded
+            case "sslcert":
+                configuration.sslCertificate = decoded
+            case "sslkey":
+                configuration.sslKey = decoded
             case "target_session_attrs":
                 let known = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]
                 guard known.contains(decoded) else {

@@ -14,7 +14,8 @@ package enum DatabaseStartup {
     package static let sessionSettings = ["enable_seqscan": "off", "jit": "off"]
 
     /// Retries while the database is unavailable, up to `attempts` times a second apart; any
-    /// other error (a broken migration, bad credentials) fails at once.
+    /// other error (a broken migration, bad credentials, a certificate that TLS refused) fails at
+    /// once. A connection that fails is logged, and thrown at the end, with libpq's reason.
     package static func connect(
         configuration: PostgresConfiguration, connections: Int, dataDirectory: String, logger: Logger,
         attempts: Int = 30
@@ -27,12 +28,17 @@ package enum DatabaseStartup {
             do {
                 try await SchemaMigrator.migrate(client: client, directory: dataDirectory, logger: logger)
                 return client
-            } catch let error as PostgresError where error.isUnavailable && attempt < attempts {
+            } catch let error as PostgresError where error.isUnavailable && !error.isTLSRefusal && attempt < attempts {
                 logger.warning(
                     "database unavailable, retrying",
-                    metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
+                    metadata: [LogKey.error: "\(error)", LogKey.databaseReason: "\(error.message)", LogKey.attempt: "\(attempt)"])
                 attempt += 1
                 try await Task.sleep(for: .seconds(1))
+            } catch let error as PostgresError where error.code == .connectionFailed {
+                await client.close()
+                let over = error.isTLSRefusal ? " over TLS" : ""
+                let reason = error.message.split(whereSeparator: \.isNewline).joined(separator: " ")
+                throw ConfigurationError("cannot connect to the database\(over): \(reason)")
             } catch {
                 await client.close()
                 throw error

@@ -54,6 +54,11 @@ struct CoordinatorCommand: ServiceCommand {
     @Option(name: .customLong("retention"), help: "Finished tasks are deleted this long after they finish (e.g. 7d, 36h); 0 keeps them.")
     var retention = DurationArgument(.seconds(7 * 24 * 3600))
 
+    @Option(
+        name: .customLong("tls_worker_name"),
+        help: "With TLS, the name every worker's certificate must carry; empty: the address each worker advertises (WORKER_ADDRESS). Also TASKMASTER_TLS_WORKER_NAME.")
+    var tlsWorkerName: String?
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
 
@@ -88,6 +93,8 @@ struct CoordinatorCommand: ServiceCommand {
         let metrics = MetricsRegistry.bootstrapProcessMetrics()
         var configuration = CoordinatorConfiguration()
         configuration.tls = try common.loadTLS(logger: logger)
+        configuration.workerTLSName = (tlsWorkerName ?? ProcessInfo.processInfo.environment["TASKMASTER_TLS_WORKER_NAME"])
+            .flatMap { $0.isEmpty ? nil : $0 }
         configuration.listenAddress = listenAddress
         if let host = ProcessInfo.processInfo.environment["COORDINATOR_ADDRESS"], !host.isEmpty {
             configuration.advertisedHost = host

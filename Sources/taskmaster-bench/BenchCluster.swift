@@ -7,12 +7,16 @@ import RPC
 import TaskStorage
 import Foundation
 import Logging
+import NIOSSL
 
 /// A throwaway PostgreSQL, a scheduler, a coordinator and noop workers, run from this
 /// executable's folder with their default flags (logging included), but for the workers' flags
-/// of the scenario at hand.
+/// of the scenario at hand. A cluster may have a companion on a database of its own on the same
+/// server (`companion`), with TLS on every link or without.
 struct BenchCluster {
     let postgres: ThrowawayPostgres
+    /// Whether `stop` stops the PostgreSQL server too: a companion leaves it to its cluster.
+    private let ownsPostgres: Bool
     let database: PostgresClient
     let scheduler: ServiceProcess
     let schedulerPort: Int
@@ -23,6 +27,11 @@ struct BenchCluster {
     private(set) var workerFlags: [String]
     /// Where the service executables are (next to taskmaster-bench).
     let binDirectory: String
+    /// With it, every service serves TLS only with this identity and requires client
+    /// certificates its authority signed, and its calls to others show it.
+    let tls: ThrowawayCertificateAuthority.Identity?
+    /// What the benchmark's own readiness calls connect with when the cluster has TLS.
+    private let clientTLS: NIOSSLContext?
 
     var processes: [ServiceProcess] { [scheduler, coordinator] + workers }
 
@@ -38,32 +47,61 @@ struct BenchCluster {
                 description: "\(service) is not built next to taskmaster-bench in \(binDirectory): run `make bench`, or `swift build -c release` first")
         }
         let postgres = try await ThrowawayPostgres.start(script: script)
+        do {
+            return try await launch(
+                postgres: postgres, ownsPostgres: true, databaseURL: postgres.url, workers: workerCount, workerFlags: workerFlags,
+                tls: nil, binDirectory: binDirectory)
+        } catch {
+            try? await postgres.stop()
+            throw error
+        }
+    }
+
+    /// A cluster of as many default workers beside this one, on a new database `name` of the
+    /// same server; with `tls`, TLS on every link between its services and to them.
+    func companion(database name: String, tls: ThrowawayCertificateAuthority.Identity?) async throws -> BenchCluster {
+        try await Self.launch(
+            postgres: postgres, ownsPostgres: false, databaseURL: try await createDatabase(named: name), workers: workers.count,
+            workerFlags: [], tls: tls, binDirectory: binDirectory)
+    }
+
+    /// Starts the services on `databaseURL`.
+    private static func launch(
+        postgres: ThrowawayPostgres, ownsPostgres: Bool, databaseURL: String, workers workerCount: Int, workerFlags: [String],
+        tls: ThrowawayCertificateAuthority.Identity?, binDirectory: String
+    ) async throws -> BenchCluster {
+        let clientTLS = try tls.map { identity in
+            try HTTPSClientFiles(certificateAuthority: identity.authority, certificate: identity.certificate, key: identity.key).context()
+        }
+        let tlsArguments = tls?.serviceArguments ?? []
         var started: [ServiceProcess] = []
         do {
-            let environment = ["DATABASE_URL": postgres.url]
+            let environment = ["DATABASE_URL": databaseURL]
             let coordinatorPort = try await freePort()
             let coordinator = try ServiceProcess(
                 executablePath: binDirectory + "/coordinator",
                 arguments: [
                     "--coordinator_port=127.0.0.1:\(coordinatorPort)", "--admin_port=127.0.0.1:\(try await freePort())",
-                ],
+                ] + tlsArguments,
                 environment: environment)
             started.append(coordinator)
             let schedulerPort = try await freePort()
             let scheduler = try ServiceProcess(
                 executablePath: binDirectory + "/scheduler",
-                arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)"],
+                arguments: ["--scheduler_port=127.0.0.1:\(schedulerPort)"] + tlsArguments,
                 environment: environment)
             started.append(scheduler)
             try await eventually("the coordinator to listen") { await isListening(port: coordinatorPort) ? true : nil }
-            try await eventually("the scheduler to be ready") { await answersOK(port: schedulerPort, "/readyz") ? true : nil }
+            try await eventually("the scheduler to be ready") {
+                await answersOK(port: schedulerPort, "/readyz", tls: clientTLS) ? true : nil
+            }
             var logger = Logger(label: "bench")
             logger.logLevel = .warning
-            let database = PostgresClient(configuration: try PostgresConfiguration(url: postgres.url), logger: logger)
+            let database = PostgresClient(configuration: try PostgresConfiguration(url: databaseURL), logger: logger)
             var cluster = BenchCluster(
-                postgres: postgres, database: database, scheduler: scheduler, schedulerPort: schedulerPort,
-                coordinator: coordinator, coordinatorPort: coordinatorPort, workers: [], workerFlags: workerFlags,
-                binDirectory: binDirectory)
+                postgres: postgres, ownsPostgres: ownsPostgres, database: database, scheduler: scheduler,
+                schedulerPort: schedulerPort, coordinator: coordinator, coordinatorPort: coordinatorPort, workers: [],
+                workerFlags: workerFlags, binDirectory: binDirectory, tls: tls, clientTLS: clientTLS)
             do {
                 try await cluster.startWorkers(workerCount)
             } catch {
@@ -73,7 +111,6 @@ struct BenchCluster {
             return cluster
         } catch {
             for process in started.reversed() { await process.stop() }
-            try? await postgres.stop()
             throw error
         }
     }
@@ -98,19 +135,19 @@ struct BenchCluster {
                     executablePath: binDirectory + "/worker", name: "worker-\(index)",
                     arguments: [
                         "--coordinator=127.0.0.1:\(coordinatorPort)", "--executor=noop", "--admin_port=127.0.0.1:\(adminPort)",
-                    ] + workerFlags,
+                    ] + workerFlags + (tls?.serviceArguments ?? []),
                     environment: ["WORKER_ADDRESS": "127.0.0.1"]))
             adminPorts.append(adminPort)
         }
         for (worker, adminPort) in zip(workers, adminPorts) {
-            try await eventually("\(worker.name) to register") { await answersOK(port: adminPort, "/readyz") ? true : nil }
+            try await eventually("\(worker.name) to register") { await answersOK(port: adminPort, "/readyz", tls: clientTLS) ? true : nil }
         }
     }
 
     func stop() async {
         for process in processes.reversed() { await process.stop() }
         await database.close()
-        try? await postgres.stop()
+        if ownsPostgres { try? await postgres.stop() }
     }
 
     /// Creates an empty database `name` on the cluster's PostgreSQL server (dropping one left by an
@@ -151,9 +188,9 @@ struct BenchCluster {
     }
 }
 
-/// True when `GET path` on 127.0.0.1:`port` answers 200.
-func answersOK(port: Int, _ path: String) async -> Bool {
-    guard let connection = try? await HTTPConnection.connect(host: "127.0.0.1", port: port) else { return false }
+/// True when `GET path` on 127.0.0.1:`port` answers 200; over HTTPS with `tls`.
+func answersOK(port: Int, _ path: String, tls: NIOSSLContext? = nil) async -> Bool {
+    guard let connection = try? await HTTPConnection.connect(host: "127.0.0.1", port: port, tls: tls) else { return false }
     let answer = try? await connection.send(.GET, path, timeout: .seconds(2))
     await connection.close()
     return answer?.status == 200

@@ -26,6 +26,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Tasks of the defaults scenario's drain.")
     var defaultsTasks = 20_000
 
+    @Option(help: "Drains of the tls scenario with TLS and without, each (the best of each is compared).")
+    var tlsRounds = 2
+
+    @Option(help: "Drains of the webhooks scenario with deliveries pending to a dead receiver and without, each (the best of each is compared).")
+    var webhookRounds = 3
+
     @Option(help: "Tasks of each backlog of the limits scenario.")
     var limitsTasks = 20_000
 
@@ -83,7 +89,8 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         for (name, value) in [
             ("--workers", workers), ("--wide-capacity", wideCapacity), ("--tasks", tasks),
-            ("--defaults-tasks", defaultsTasks), ("--limits-tasks", limitsTasks), ("--clients", clients),
+            ("--defaults-tasks", defaultsTasks), ("--tls-rounds", tlsRounds), ("--webhook-rounds", webhookRounds),
+            ("--limits-tasks", limitsTasks), ("--clients", clients),
             ("--batch-size", batchSize), ("--pgbench-seconds", pgbenchSeconds), ("--burst-tasks", burstTasks),
             ("--paced-tasks", pacedTasks), ("--rpc-streams", rpcStreams), ("--rpc-calls", rpcCalls),
             ("--rpc-seconds", rpcSeconds), ("--backlog-small", backlogSmall), ("--status-requests", statusRequests),

@@ -15,6 +15,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case defaults
     /// pgqueuer, a peer, working off the defaults scenario's backlog at its own defaults.
     case pgqueuer
+    /// The defaults scenario's drain with mutual TLS on every link, against the same drain without.
+    case tls
     /// A backlog due at one instant, worked off by wide workers.
     case drain
     /// Many tasks due at one instant: how late they start.
@@ -50,7 +52,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
         case .drain, .burst, .paced, .limits, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
-        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .rpc, .webhooks, .failover, .memory: []
+        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .tls, .rpc, .webhooks, .failover, .memory: []
         }
     }
 
@@ -62,6 +64,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .pgbench: try await PGBench.run(on: cluster, options: options)
         case .defaults: try await Defaults.run(on: cluster, options: options)
         case .pgqueuer: try await PeerQueue.run(on: cluster, options: options)
+        case .tls: try await TLSDrain.run(on: cluster, options: options)
         case .drain: try await Drain.run(on: cluster, options: options)
         case .burst: try await StartDelay.burst("burst", tasks: options.burstTasks, p50Target: 5, p99Target: 20, on: cluster)
         case .paced: try await StartDelay.paced(on: cluster, options: options)

@@ -32,29 +32,44 @@ def cluster(tmp_path_factory) -> Cluster:
         if served.status_code != 200:
             pytest.fail(f"the scheduler does not serve the dashboard (GET /ui/assets/main.js answered "
                         f"{served.status_code}); rebuild it", pytrace=False)
-        # The worker is ready once its coordinator answers its heartbeats, and listed by the
-        # scheduler once the coordinator next writes its registry (about once a second).
-        deadline = time.monotonic() + API_TIMEOUT_SECONDS
-        while not cluster.call("GET", "/workers")["workers"]:
-            assert time.monotonic() < deadline, "the worker is not listed by GET /workers"
-            time.sleep(0.2)
+        wait_until_the_worker_is_listed(cluster)
         yield cluster
 
 
+def wait_until_the_worker_is_listed(cluster: Cluster) -> None:
+    """The worker is ready once its coordinator answers its heartbeats, and listed by the scheduler
+    once the coordinator next writes its registry (about once a second)."""
+    deadline = time.monotonic() + API_TIMEOUT_SECONDS
+    while not cluster.call("GET", "/workers")["workers"]:
+        assert time.monotonic() < deadline, "the worker is not listed by GET /workers"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """Playwright, once for the whole run: its synchronous API runs one instance at a time."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+        yield playwright
 
 
-def _context(browser, cluster, width, height, **options):
+def launch_chromium(playwright, *arguments: str):
+    """Debian's Chromium, headless, with `arguments` besides --no-sandbox."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", *arguments])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
+
+
+def checked_context(browser, base_url, width, height, **options):
     """A fresh browser context (empty sessionStorage) whose pages fail the test on a script error
     or a Content-Security-Policy violation. `options` go to new_context (timezone_id, locale, …)."""
-    context = browser.new_context(base_url=cluster.url, viewport={"width": width, "height": height}, **options)
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height}, **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     problems = []
     context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
@@ -66,7 +81,7 @@ def _context(browser, cluster, width, height, **options):
 @pytest.fixture
 def page(browser, cluster):
     """A laptop-sized page (1280x800)."""
-    context, problems = _context(browser, cluster, 1280, 800)
+    context, problems = checked_context(browser, cluster.url, 1280, 800)
     yield context.new_page()
     context.close()
     assert not problems, problems
@@ -75,7 +90,7 @@ def page(browser, cluster):
 @pytest.fixture
 def phone_page(browser, cluster):
     """A phone-sized page (390x844)."""
-    context, problems = _context(browser, cluster, 390, 844)
+    context, problems = checked_context(browser, cluster.url, 390, 844)
     yield context.new_page()
     context.close()
     assert not problems, problems
@@ -88,7 +103,7 @@ def open_page(browser, cluster):
     opened = []
 
     def new(width: int, height: int, **options):
-        context, problems = _context(browser, cluster, width, height, **options)
+        context, problems = checked_context(browser, cluster.url, width, height, **options)
         opened.append((context, problems))
         return context.new_page()
 

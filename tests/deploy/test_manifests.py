@@ -98,23 +98,59 @@ def test_secret_references_name_keys_the_generated_secret_has():
                 assert reference["name"] == "taskmaster" and reference["key"] in documented, variable
 
 
+TLS_VARIABLES = {"TASKMASTER_TLS_CERT", "TASKMASTER_TLS_KEY", "TASKMASTER_TLS_CA", "TASKMASTER_TLS_CLIENT_AUTH"}
+TLS_FOLDER = "/etc/taskmaster/tls"
+
+
 @pytest.mark.parametrize(
     ("name", "variables"),
     [
         ("scheduler", {"DATABASE_URL", "TASKMASTER_API_TOKEN"}),
-        ("coordinator", {"DATABASE_URL", "TASKMASTER_CLUSTER_TOKEN", "COORDINATOR_ADDRESS"}),
+        ("coordinator", {"DATABASE_URL", "TASKMASTER_CLUSTER_TOKEN", "COORDINATOR_ADDRESS", "TASKMASTER_TLS_WORKER_NAME"}),
         ("worker", {"TASKMASTER_CLUSTER_TOKEN", "WORKER_ADDRESS"}),
     ],
 )
-def test_each_service_gets_its_database_tokens_and_address(name, variables):
-    assert {variable["name"] for variable in container(name)["env"]} == variables
+def test_each_service_gets_its_database_tokens_address_and_tls(name, variables):
+    assert {variable["name"] for variable in container(name)["env"]} == variables | TLS_VARIABLES
 
 
-@pytest.mark.parametrize("name", ["scheduler", "coordinator", "worker"])
-def test_probes_ask_the_health_endpoints(name):
+def environment_of(name):
+    return {variable["name"]: variable.get("value") for variable in container(name)["env"]}
+
+
+@pytest.mark.parametrize(("name", "client_auth"), [("scheduler", "none"), ("coordinator", "require"), ("worker", "require")])
+def test_every_service_serves_tls_from_the_secret_in_the_layout_cert_manager_writes(name, client_auth):
+    environment = environment_of(name)
+    assert environment["TASKMASTER_TLS_CERT"] == f"{TLS_FOLDER}/tls.crt"
+    assert environment["TASKMASTER_TLS_KEY"] == f"{TLS_FOLDER}/tls.key"
+    assert environment["TASKMASTER_TLS_CA"] == f"{TLS_FOLDER}/ca.crt"
+    assert environment["TASKMASTER_TLS_CLIENT_AUTH"] == client_auth
+    (mount,) = [mount for mount in container(name)["volumeMounts"] if mount["mountPath"] == TLS_FOLDER]
+    assert mount["readOnly"]
+    pod = deployment(name)["spec"]["template"]["spec"]
+    (volume,) = [volume for volume in pod["volumes"] if volume["name"] == mount["name"]]
+    assert volume["secret"]["secretName"] == "taskmaster-tls"
+    # The files are the group's, and the pod's user is in it.
+    assert volume["secret"]["defaultMode"] == 0o440
+    assert pod["securityContext"]["fsGroup"] == pod["securityContext"]["runAsGroup"]
+
+
+def test_the_coordinators_check_workers_against_the_name_of_their_service():
+    assert environment_of("coordinator")["TASKMASTER_TLS_WORKER_NAME"] == deployment("worker")["metadata"]["name"]
+
+
+def test_the_scheduler_is_probed_over_https():
+    probes = container("scheduler")
+    for probe, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+        assert probes[probe]["httpGet"]["path"] == path
+        assert probes[probe]["httpGet"]["scheme"] == "HTTPS"
+
+
+@pytest.mark.parametrize("name", ["coordinator", "worker"])
+def test_services_that_require_client_certificates_are_probed_by_their_own_check(name):
     probes = container(name)
-    assert probes["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert probes["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert probes["readinessProbe"]["exec"]["command"] == [f"/usr/local/bin/{name}", "--check", port_flag_of(name)]
+    assert probes["livenessProbe"]["tcpSocket"]["port"] == "admin"
 
 
 def test_two_schedulers_and_two_coordinators_each_with_a_disruption_budget():
@@ -168,6 +204,21 @@ def test_every_taskmaster_service_has_a_healthcheck_that_runs_its_own_check(name
         # The port the service listens on inside its container, as its image's entrypoint sets it.
         assert check["test"] == ["CMD", f"/usr/local/bin/{name}", "--check", port_flag_of(name)], service
         assert {"interval", "timeout", "retries", "start_period"} <= check.keys(), service
+
+
+def test_compose_puts_tls_on_every_taskmaster_service():
+    services = compose()["services"]
+    taskmaster = [name for name in services if services[name].get("build")]
+    assert taskmaster
+    for name in taskmaster:
+        environment = services[name]["environment"]
+        assert environment["TASKMASTER_TLS_CERT"] == f"{TLS_FOLDER}/tls.crt", name
+        assert environment["TASKMASTER_TLS_KEY"] == f"{TLS_FOLDER}/tls.key", name
+        assert environment["TASKMASTER_TLS_CA"] == f"{TLS_FOLDER}/ca.crt", name
+        assert environment["TASKMASTER_TLS_CLIENT_AUTH"] == ("none" if name == "scheduler" else "require"), name
+        assert [volume for volume in services[name]["volumes"] if volume.endswith(f":{TLS_FOLDER}:ro")], name
+    for name in compose_services_built_from("coordinator.dockerfile"):
+        assert services[name]["environment"]["TASKMASTER_TLS_WORKER_NAME"] == "worker"
 
 
 def test_workers_start_once_the_coordinators_are_healthy():
@@ -439,7 +490,8 @@ def test_git_keeps_the_pin_list_and_the_script():
 
 # --- System packages: `make dev` installs what building and running need, `make test` the rest ----
 
-BUILD_AND_RUN = {"pkg-config", "libnghttp2-dev", "libprotobuf-c-dev", "protobuf-c-compiler", "libpq-dev", "postgresql", "curl"}
+BUILD_AND_RUN = {"pkg-config", "libnghttp2-dev", "libprotobuf-c-dev", "protobuf-c-compiler", "libpq-dev", "postgresql", "curl",
+                 "openssl"}
 TESTS_ONLY = {"iproute2", "chromium", "python3-venv"}
 
 

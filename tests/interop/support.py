@@ -68,15 +68,19 @@ def free_port() -> int:
     raise RuntimeError("no free port on 127.0.0.1 that this run has not handed out already")
 
 
-def http_session() -> requests.Session:
-    """A requests session that ignores proxy settings from the environment."""
+def http_session(tls=None) -> requests.Session:
+    """A requests session that ignores proxy settings from the environment; with `tls` (an
+    identity of certificates.py), it trusts that identity's authority and shows its certificate."""
     session = requests.Session()
     session.trust_env = False
+    if tls is not None:
+        session.verify = str(tls.authority)
+        session.cert = (str(tls.certificate), str(tls.key))
     return session
 
 
-def answers_health_check(base_url: str) -> bool:
-    return _answers(f"{base_url}/healthz")
+def answers_health_check(base_url: str, tls=None) -> bool:
+    return _answers(f"{base_url}/healthz", tls)
 
 
 def accepts_connections(port: int) -> bool:
@@ -149,13 +153,14 @@ def service_environment(database_url: str) -> dict:
 
 
 def start_coordinator(bin_dir: Path, database_url: str, log_path: Path, port: int, admin_port: int,
-                      extra_env: Optional[dict] = None) -> ServiceProcess:
-    """A coordinator on 127.0.0.1:`port` (admin server on `admin_port`), once it accepts connections."""
+                      extra_env: Optional[dict] = None, tls=None) -> ServiceProcess:
+    """A coordinator on 127.0.0.1:`port` (admin server on `admin_port`), once it accepts connections;
+    with `tls` (an identity of certificates.py), serving TLS only and requiring client certificates."""
     coordinator = ServiceProcess(
         "coordinator",
         [str(bin_dir / "coordinator"), f"--coordinator_port=127.0.0.1:{port}",
          f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_timeout=2s",
-         f"--data_dir={REPO_ROOT / 'data'}"],
+         f"--data_dir={REPO_ROOT / 'data'}", *(tls.service_arguments() if tls else [])],
         env={**service_environment(database_url), **(extra_env or {})},
         log_path=log_path,
         cwd=REPO_ROOT,
@@ -170,27 +175,29 @@ def start_coordinator(bin_dir: Path, database_url: str, log_path: Path, port: in
 
 def start_worker(bin_dir: Path, coordinator_address: str, log_path: Path, admin_port: int,
                  arguments: Sequence[str] = (), extra_env: Optional[dict] = None,
-                 worker_port: str = "127.0.0.1:0") -> ServiceProcess:
-    """A TaskMaster worker of `coordinator_address`, once its heartbeats are acknowledged."""
+                 worker_port: str = "127.0.0.1:0", tls=None) -> ServiceProcess:
+    """A TaskMaster worker of `coordinator_address`, once its heartbeats are acknowledged; with
+    `tls` (an identity of certificates.py), on TLS only with client certificates required."""
     worker = ServiceProcess(
         "worker",
         [str(bin_dir / "worker"), f"--coordinator={coordinator_address}", f"--worker_port={worker_port}",
-         f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_interval=200ms", *arguments],
+         f"--admin_port=127.0.0.1:{admin_port}", "--heartbeat_interval=200ms", *arguments,
+         *(tls.service_arguments() if tls else [])],
         env={**os.environ, "WORKER_ADDRESS": "127.0.0.1", **(extra_env or {})},
         log_path=log_path,
         cwd=REPO_ROOT,
     )
-    admin = f"http://127.0.0.1:{admin_port}"
+    admin = f"{'https' if tls else 'http'}://127.0.0.1:{admin_port}"
     try:
-        worker.wait_until(lambda: _answers(f"{admin}/readyz"), "registered with its coordinator")
+        worker.wait_until(lambda: _answers(f"{admin}/readyz", tls), "registered with its coordinator")
     except BaseException:
         worker.stop()
         raise
     return worker
 
 
-def _answers(url: str) -> bool:
+def _answers(url: str, tls=None) -> bool:
     try:
-        return http_session().get(url, timeout=1).status_code == 200
+        return http_session(tls).get(url, timeout=1).status_code == 200
     except requests.RequestException:
         return False

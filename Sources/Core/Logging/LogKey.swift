@@ -45,4 +45,6 @@ package enum LogKey {
     package static let migrations = "db.migrations"
     package static let databaseIdleConnections = "db.idle_connections"
     package static let databaseNotice = "db.notice"
+    /// Why a connection to the database failed, in libpq's words (never a password).
+    package static let databaseReason = "db.reason"
 }

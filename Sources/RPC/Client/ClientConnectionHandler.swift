@@ -1,3 +1,4 @@
+import APIClient
 import Logging
 import NIOCore
 import Core
@@ -26,6 +27,9 @@ final class ClientConnectionHandler: HTTP2ConnectionHandler {
     private(set) var context: ChannelHandlerContext?
     private var streams: [Int32: Stream] = [:]
     private var goAwayReceived = false
+    /// Why TLS ended the connection, for the calls it fails: the peer's certificate was not
+    /// trusted or does not name the host dialled, or the peer refused ours.
+    private var tlsFailure: String?
     var flushScheduled = false
 
     init(authority: String, scheme: String, maxReceiveMessageBytes: Int, logger: Logger, onUnusable: @escaping () -> Void) {
@@ -119,10 +123,15 @@ final class ClientConnectionHandler: HTTP2ConnectionHandler {
         let open = streams.values
         streams.removeAll()
         for stream in open {
-            stream.call.finish(.failure(GRPCStatus(code: .unavailable, message: "connection closed")))
+            stream.call.finish(.failure(GRPCStatus(code: .unavailable, message: tlsFailure ?? "connection closed")))
         }
         becameUnusable()
         context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if tlsFailure == nil, let reason = TLSFailureReason.ofTLS(error) { tlsFailure = "TLS handshake failed: \(reason)" }
+        context.fireErrorCaught(error)
     }
 
     // MARK: HTTP/2 events

@@ -4,6 +4,9 @@ enum CLIFailure: Error, CustomStringConvertible {
     case api(code: String, message: String)
     /// No answer from the scheduler at `url`.
     case unreachable(url: String, reason: String)
+    /// The TLS handshake with the scheduler at `url` failed: its certificate is not trusted or does
+    /// not name it, or it refused ours. Waiting does not mend it.
+    case tlsRefused(url: String, reason: String)
     /// Anything else, in words.
     case other(String)
 
@@ -11,6 +14,7 @@ enum CLIFailure: Error, CustomStringConvertible {
         switch self {
         case .api(let code, let message): "\(code): \(message)"
         case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"
+        case .tlsRefused(let url, let reason): "cannot reach \(url): TLS handshake failed: \(reason)"
         case .other(let message): message
         }
     }
@@ -21,7 +25,7 @@ enum CLIFailure: Error, CustomStringConvertible {
         switch self {
         case .unreachable: true
         case .api(let code, _): ["database_unavailable", "http_502", "http_503", "http_504"].contains(code)
-        case .other: false
+        case .tlsRefused, .other: false
         }
     }
 }

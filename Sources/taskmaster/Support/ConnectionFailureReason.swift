@@ -1,3 +1,4 @@
+import APIClient
 import NIOCore
 import NIOPosix
 
@@ -17,4 +18,13 @@ func connectionFailureReason(_ error: any Error) -> String {
     if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
     if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
     return "\(error)"
+}
+
+extension CLIFailure {
+    /// No answer from the scheduler at `url` because of `error`: a TLS handshake that failed, or
+    /// a connection that did.
+    static func unreachable(_ url: String, _ error: any Error) -> CLIFailure {
+        if let reason = TLSFailureReason.ofTLS(error) { return .tlsRefused(url: url, reason: reason) }
+        return .unreachable(url: url, reason: connectionFailureReason(error))
+    }
 }

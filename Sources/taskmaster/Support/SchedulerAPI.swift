@@ -3,6 +3,7 @@ import APIModels
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The scheduler's HTTP API over one keep-alive connection: every request carries the token, and
 /// an answer that is not a success becomes a `CLIFailure`.
@@ -16,14 +17,31 @@ struct SchedulerAPI: Sendable {
         let base = try BaseURL(options.url ?? environment("TASKMASTER_URL") ?? "http://localhost:8081")
         let token = options.token ?? environment("TASKMASTER_API_TOKEN")
         let api = SchedulerAPI(
-            connection: SchedulerConnection(host: base.host, port: base.port), base: base,
-            token: token.flatMap { $0.isEmpty ? nil : $0 })
+            connection: SchedulerConnection(host: base.host, port: base.port, tls: try tlsContext(for: base, options.tls)),
+            base: base, token: token.flatMap { $0.isEmpty ? nil : $0 })
         do {
             _ = try await api.connection.connection()
         } catch {
-            throw .unreachable(url: base.description, reason: connectionFailureReason(error))
+            throw .unreachable(base.description, error)
         }
         return api
+    }
+
+    /// The context of an https:// URL; TLS files named for an http:// one are refused, so that a
+    /// token never goes out in plain text to a scheduler meant to be reached over TLS.
+    private static func tlsContext(for base: BaseURL, _ options: TLSOptions) throws(CLIFailure) -> NIOSSLContext? {
+        let files = try options.files()
+        guard base.isHTTPS else {
+            guard files == nil else {
+                throw .other("--cacert, --cert and --cert-key (TASKMASTER_CA, TASKMASTER_CERT, TASKMASTER_CERT_KEY) need an https:// URL, not \(base)")
+            }
+            return nil
+        }
+        do {
+            return try (files ?? HTTPSClientFiles(certificateAuthority: nil, certificate: nil, key: nil)).context()
+        } catch {
+            throw .other(error.description)
+        }
     }
 
     /// Sends a request with `body` encoded as JSON and answers the reply's body.
@@ -43,7 +61,7 @@ struct SchedulerAPI: Sendable {
         do {
             answer = try await exchange(method, base.prefix + path, headers: allHeaders, body: bytes)
         } catch {
-            throw .unreachable(url: base.description, reason: connectionFailureReason(error))
+            throw .unreachable(base.description, error)
         }
         let data = Data(answer.body.readableBytesView)
         guard (200..<300).contains(answer.status) else { throw Self.failure(status: answer.status, body: data) }

@@ -1,4 +1,5 @@
 import APIClient
+import NIOSSL
 import Synchronization
 
 /// The keep-alive connection to the scheduler, opened when first needed and again on the request
@@ -6,17 +7,20 @@ import Synchronization
 final class SchedulerConnection: Sendable {
     private let host: String
     private let port: Int
+    /// HTTPS with this context, nil for plain HTTP.
+    private let tls: NIOSSLContext?
     private let current = Mutex<HTTPConnection?>(nil)
 
-    init(host: String, port: Int) {
+    init(host: String, port: Int, tls: NIOSSLContext?) {
         self.host = host
         self.port = port
+        self.tls = tls
     }
 
     /// The open connection, or a new one.
     func connection() async throws -> HTTPConnection {
         if let open = current.withLock({ $0 }) { return open }
-        let fresh = try await HTTPConnection.connect(host: host, port: port)
+        let fresh = try await HTTPConnection.connect(host: host, port: port, tls: tls)
         current.withLock { $0 = fresh }
         return fresh
     }

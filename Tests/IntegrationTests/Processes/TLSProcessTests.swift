@@ -8,7 +8,7 @@ import Testing
 /// API, the coordinator and the workers all require client certificates it signed.
 @Suite(.serialized) struct TLSProcessTests {
     @Test func aTaskRunsEndToEndOverMutualTLS() async throws {
-        let authority = try await TestCertificateAuthority.create()
+        let authority = try await ThrowawayCertificateAuthority.create()
         defer { authority.remove() }
         let cluster = try await Cluster.create()
         cluster.tls = try await authority.issue("node")
@@ -33,8 +33,8 @@ import Testing
     }
 
     @Test func aWorkerWithACertificateFromAnotherAuthorityIsRefusedAndNeverRegisters() async throws {
-        let authority = try await TestCertificateAuthority.create()
-        let stranger = try await TestCertificateAuthority.create(name: "Another CA")
+        let authority = try await ThrowawayCertificateAuthority.create()
+        let stranger = try await ThrowawayCertificateAuthority.create(name: "Another CA")
         defer {
             authority.remove()
             stranger.remove()
@@ -65,8 +65,49 @@ import Testing
         }
     }
 
+    @Test func workersWhoseCertificateNamesNoAddressAreCheckedAgainstTheCoordinatorsWorkerName() async throws {
+        let authority = try await ThrowawayCertificateAuthority.create()
+        defer { authority.remove() }
+        let cluster = try await Cluster.create()
+        cluster.tls = try await authority.issue("node")
+        try await withCluster(cluster) { cluster in
+            try await cluster.startCoordinator(extraArguments: ["--tls_worker_name=taskmaster-worker"])
+            try await cluster.startScheduler()
+            // As in a container or a pod: the worker is dialled at an address its certificate
+            // does not name.
+            cluster.tls = try await authority.issue("worker", subjectAlternativeNames: ["DNS:taskmaster-worker"])
+            try await cluster.startWorker(executor: "shell")
+            cluster.tls = try await authority.issue("node")
+            let task = try await cluster.schedule(command: "echo handed over", at: .now())
+            let done = try await cluster.waitForStatus(of: task, "completed")
+            #expect(done["output"] as? String == "handed over\n")
+        }
+    }
+
+    @Test func aWorkerWhoseCertificateDoesNotNameItsAddressGetsNoTask() async throws {
+        let authority = try await ThrowawayCertificateAuthority.create()
+        defer { authority.remove() }
+        let cluster = try await Cluster.create()
+        cluster.tls = try await authority.issue("node")
+        try await withCluster(cluster) { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            cluster.tls = try await authority.issue("worker", subjectAlternativeNames: ["DNS:taskmaster-worker"])
+            try await cluster.startWorker(executor: "shell")
+            cluster.tls = try await authority.issue("node")
+            let task = try await cluster.schedule(command: "echo never", at: .now())
+            try await Task.sleep(for: .seconds(3))
+            let status = try await cluster.status(of: task)["status"] as? String
+            #expect(status != "running" && status != "completed", "the coordinator did not hand the task to a worker it cannot verify")
+            let coordinator = try #require(cluster.coordinator)
+            #expect(
+                coordinator.log.contains("hand-off failed: UNAVAILABLE (14): TLS handshake failed: the server's certificate does not name the host dialled"),
+                "the coordinator says why: \(coordinator.log)")
+        }
+    }
+
     @Test func plainTextToTLSPortsFailsCleanlyAndTheServicesLive() async throws {
-        let authority = try await TestCertificateAuthority.create()
+        let authority = try await ThrowawayCertificateAuthority.create()
         defer { authority.remove() }
         let cluster = try await Cluster.create()
         cluster.tls = try await authority.issue("node")
@@ -91,7 +132,7 @@ import Testing
     }
 
     @Test func aCertificateReplacedOnDiskReachesNewConnectionsWithoutARestartOrALostTask() async throws {
-        let authority = try await TestCertificateAuthority.create()
+        let authority = try await ThrowawayCertificateAuthority.create()
         defer { authority.remove() }
         let cluster = try await Cluster.create()
         let original = try await authority.issue("node")
@@ -101,12 +142,12 @@ import Testing
             try await cluster.startScheduler()
             try await cluster.startWorker(executor: "shell")
             let before = try await original.servedSerial(port: cluster.schedulerPort)
-            #expect(before == (try await TestCertificateAuthority.serial(ofCertificate: original.certificate)))
+            #expect(before == (try await ThrowawayCertificateAuthority.serial(ofCertificate: original.certificate)))
             let running = try await cluster.schedule(command: "sleep 3; echo survived", at: .now())
             _ = try await cluster.waitForStatus(of: running, "running")
 
             try await authority.issue("node", atomically: true)
-            let renewed = try await TestCertificateAuthority.serial(ofCertificate: original.certificate)
+            let renewed = try await ThrowawayCertificateAuthority.serial(ofCertificate: original.certificate)
             #expect(renewed != before)
             let start = ContinuousClock.now
             for port in [cluster.schedulerPort, cluster.coordinatorPort, cluster.coordinatorAdminPort] {

@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 import Logging
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// Reading TLS files again: certificates made by openssl, written over the files in use.
 @Suite struct ReloadingTLSTests {
     @Test func aNewCertificateReplacesTheContextsAndABadOneKeepsThemAndIsLoggedOnce() async throws {
-        let authority = try await TestCertificateAuthority.create()
+        let authority = try await ThrowawayCertificateAuthority.create()
         defer { authority.remove() }
         let identity = try await authority.issue("server")
         let log = LogCapture()

@@ -27,7 +27,7 @@ final class Cluster: @unchecked Sendable {
 
     /// With it, every service started from then on serves TLS only with this identity and requires
     /// client certificates, and the cluster's own requests use it.
-    var tls: TestCertificateAuthority.Identity?
+    var tls: ThrowawayCertificateAuthority.Identity?
 
     /// A cluster on `databaseURL`; `dropDatabase` runs once every process has stopped.
     init(databaseURL: String, dropDatabase: @escaping @Sendable () async -> Void) {

@@ -25,6 +25,27 @@ import Testing
         #expect(configuration.sslMode == "disable")
     }
 
+    @Test func parsesTLSParameters() throws {
+        let configuration = try PostgresConfiguration(
+            url: "postgres://u@db.example/d?sslmode=verify-full&sslrootcert=%2Fetc%2Fdb%2Fca.crt&sslcert=/etc/db/tls.crt&sslkey=/etc/db/tls.key")
+        #expect(configuration.sslMode == "verify-full")
+        #expect(configuration.sslRootCertificate == "/etc/db/ca.crt")
+        #expect(configuration.sslCertificate == "/etc/db/tls.crt")
+        #expect(configuration.sslKey == "/etc/db/tls.key")
+        let parameters = Dictionary(
+            configuration.libpqParameters(defaultApplicationName: "t").map { ($0.keyword ?? "", $0.value ?? "") }) { $1 }
+        #expect(parameters["sslmode"] == "verify-full")
+        #expect(parameters["sslrootcert"] == "/etc/db/ca.crt")
+        #expect(parameters["sslcert"] == "/etc/db/tls.crt")
+        #expect(parameters["sslkey"] == "/etc/db/tls.key")
+        #expect {
+            try PostgresConfiguration(url: "postgres://u:secret@db.example/d?sslmode=verify_full")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("sslmode must be one of") && text.contains("verify-full") && !text.contains("secret")
+        }
+    }
+
     @Test func fillsMissingURLPartsWithDefaults() throws {
         let configuration = try PostgresConfiguration(url: "postgres://alice@127.0.0.1")
         #expect(configuration.user == "alice")

@@ -1,3 +1,4 @@
+import APIClient
 import Testing
 
 @testable import Core

@@ -1,3 +1,4 @@
+import APIClient
 package import NIOSSL
 
 /// The TLS contexts one reading of the files gives: a server context for each protocol a
@@ -20,9 +21,7 @@ struct TLSContexts: Sendable {
                 configuration.applicationProtocols = protocols.names
                 return (protocols, try identity.context(configuration))
             })
-        var client = identity.clientConfiguration(verification: .fullVerification)
-        client.applicationProtocols = TLSApplicationProtocols.grpc.names
-        grpcClient = try identity.context(client)
+        grpcClient = try identity.context(identity.clientConfiguration(verification: .fullVerification, protocols: .grpc))
         summary = identity.summary
     }
 
@@ -30,9 +29,7 @@ struct TLSContexts: Sendable {
     /// certificate (a server may require one) and does not check the server's.
     static func selfCheckClient(files: TLSFiles) throws -> NIOSSLContext {
         let identity = try Identity(files: files)
-        var configuration = identity.clientConfiguration(verification: .none)
-        configuration.applicationProtocols = TLSApplicationProtocols.http1.names
-        return try identity.context(configuration)
+        return try identity.context(identity.clientConfiguration(verification: .none, protocols: .http1))
     }
 
     /// The parsed files.
@@ -42,15 +39,12 @@ struct TLSContexts: Sendable {
         let trustRoots: NIOSSLTrustRoots
 
         init(files: TLSFiles) throws {
-            chain = try Self.parse("certificate") { try NIOSSLCertificate.fromPEMBytes(files.certificate) }
-            guard !chain.isEmpty else { throw ConfigurationError("the TLS certificate file holds no PEM certificate") }
-            key = try Self.parse("private key") { try NIOSSLPrivateKey(bytes: files.key, format: .pem) }
-            if let authority = files.certificateAuthority {
-                let roots = try Self.parse("certificate authority") { try NIOSSLCertificate.fromPEMBytes(authority) }
-                guard !roots.isEmpty else { throw ConfigurationError("the TLS certificate authority file holds no PEM certificate") }
-                trustRoots = .certificates(roots)
-            } else {
-                trustRoots = .default
+            do {
+                chain = try PEM.certificates(files.certificate, what: "certificate")
+                key = try PEM.privateKey(files.key)
+                trustRoots = try files.certificateAuthority.map { .certificates(try PEM.certificates($0, what: "certificate authority")) } ?? .default
+            } catch {
+                throw ConfigurationError("\(error)")
             }
         }
 
@@ -58,29 +52,16 @@ struct TLSContexts: Sendable {
             "valid until \(Timestamp(microsecondsSinceEpoch: Int64(chain[0].notValidAfter) * 1_000_000).rfc3339)"
         }
 
-        func clientConfiguration(verification: CertificateVerification) -> TLSConfiguration {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateChain = chain.map { .certificate($0) }
-            configuration.privateKey = .privateKey(key)
-            configuration.trustRoots = trustRoots
-            configuration.certificateVerification = verification
-            return configuration
+        func clientConfiguration(verification: CertificateVerification, protocols: TLSApplicationProtocols) -> TLSConfiguration {
+            .client(trustRoots: trustRoots, chain: chain, key: key, verification: verification, applicationProtocols: protocols.names)
         }
 
         /// A context for `configuration`; BoringSSL refuses a key that does not match the certificate.
         func context(_ configuration: TLSConfiguration) throws -> NIOSSLContext {
             do {
-                return try NIOSSLContext(configuration: configuration)
+                return try PEM.context(configuration)
             } catch {
-                throw ConfigurationError("the TLS certificate and key cannot be used together: \(TLSFailureReason.describe(error))")
-            }
-        }
-
-        private static func parse<Value>(_ what: String, _ body: () throws -> Value) throws -> Value {
-            do {
-                return try body()
-            } catch {
-                throw ConfigurationError("the TLS \(what) is not valid PEM: \(TLSFailureReason.describe(error))")
+                throw ConfigurationError("\(error)")
             }
         }
     }

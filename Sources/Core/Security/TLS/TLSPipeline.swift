@@ -1,4 +1,5 @@
 package import NIOCore
+import APIClient
 import NIOSSL
 import NIOTLS
 
