@@ -339,6 +339,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "APIClient",
                 "APIModels",
                 "Core",
                 "RPC",
