@@ -221,41 +221,40 @@ export function taskDetailPage(view, { params: [id] }) {
 }
 
 /**
- * The output card of a task's page: it follows GET {outputPath}?follow=true, which sends the
- * output as the task prints it and ends when the task ends (at once for one that has ended), and
- * follows again when a later refresh finds the task running another attempt.
+ * The output card of a task's page. While the task runs it follows GET {outputPath}?follow=true,
+ * which sends the output as the task prints it and ends when the task ends; otherwise it reads
+ * the output once each time the task's state changes (a new attempt, an end).
  */
 function outputSection(outputPath) {
   const box = h('pre', { class: 'output', 'data-testid': 'task-output', hidden: true });
   const empty = h('p', { class: 'empty', 'data-testid': 'task-output-empty' }, 'No output yet.');
   const section = h('section', { class: 'card' }, h('h2', null, 'Output'), box, empty);
-  let following = false;
-  let followedVersion = null;
+  let reading = false;
+  let readVersion = null;
 
-  const follow = async () => {
-    following = true;
+  const read = async (follow) => {
+    reading = true;
     let text = '';
     try {
-      await streamText(`${outputPath}?follow=true`, (piece) => {
-        if (!section.isConnected) throw new Error('page left');
+      await streamText(follow ? `${outputPath}?follow=true` : outputPath, (piece) => {
+        if (!section.isConnected) throw new Error('the page was left');
         text += piece;
         box.textContent = text;
         box.hidden = text === '';
         empty.hidden = text !== '';
       });
     } catch {
-      // The page was left or the scheduler went away: a later refresh follows again.
-      followedVersion = null;
+      // The page was left or the scheduler went away: the next refresh reads again.
+      readVersion = null;
     } finally {
-      following = false;
+      reading = false;
     }
   };
   const update = (task) => {
-    // A new attempt, or an end, changes what the output is: follow it again.
-    const version = `${task.attempts}/${UNFINISHED.includes(task.status)}`;
-    if (following || version === followedVersion) return;
-    followedVersion = version;
-    follow();
+    const version = `${task.attempts}/${task.status}`;
+    if (reading || version === readVersion) return;
+    readVersion = version;
+    read(['dispatched', 'running'].includes(task.status));
   };
   return { section, update };
 }

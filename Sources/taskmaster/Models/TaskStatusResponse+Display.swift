@@ -26,7 +26,7 @@ extension TaskStatusResponse {
             ("scheduled at", scheduledAt), ("next attempt at", nextAttemptAt), ("picked at", pickedAt),
             ("started at", startedAt), ("completed at", completedAt), ("failed at", failedAt),
             ("cancelled at", cancelledAt), ("timeout", timeoutSeconds.map { "\($0)s" }),
-            ("worker", workerID.map { String($0) }), ("exit code", exitCode.map { String($0) }), ("output", outputSizeText),
+            ("worker", workerID.map { String($0) }), ("exit code", exitCode.map { String($0) }), ("output size", outputSizeText),
             ("error", error),
             ("schedule", scheduleID), ("nominal time", nominalTime),
         ]
