@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import APIModels
 import Core
 import TaskStorage
@@ -8,7 +9,8 @@ import TaskStorage
 /// printed, invalid UTF-8 and NUL bytes replaced with U+FFFD). Without `follow`, the output as it
 /// is now: the last reported output, or while an attempt runs, its live output so far. With
 /// `follow=true`, a chunked response that sends the output as it comes, polling the database
-/// every `pollInterval`, and ends when the task ends (at once for a task that has ended).
+/// every `pollInterval`, and ends when the task ends (at once for a task that has ended), or when
+/// the scheduler shuts down (the client may follow again, from another scheduler).
 struct TaskOutputEndpoint: Sendable {
     let store: TaskStore
     var pollInterval: Duration = .milliseconds(200)
@@ -34,7 +36,7 @@ struct TaskOutputEndpoint: Sendable {
             body: ResponseBody { [follower] writer in
                 var follower = follower
                 if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                while true {
+                while !Task.isShuttingDownGracefully {
                     try await Task.sleep(for: pollInterval)
                     // A task deleted while followed has ended too.
                     guard let read = try await store.readOutput(of: id, liveFrom: follower.nextOffset) else { break }

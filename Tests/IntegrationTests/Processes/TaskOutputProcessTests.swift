@@ -65,6 +65,30 @@ import Testing
         }
     }
 
+    @Test func aSchedulerStoppingEndsItsFollowedOutputsAndExitsCleanly() async throws {
+        try await withCluster { cluster in
+            try await cluster.startCoordinator()
+            try await cluster.startScheduler()
+            // The worker hands the task back at once when it stops: the task never ends.
+            try await cluster.startWorker(executor: "shell", extraArguments: ["--drain_timeout=200ms"])
+            let task = try await cluster.schedule(command: "echo started; sleep 60", at: .now())
+            let arrivals = Arrivals()
+            let connection = try await HTTPConnection.connect(host: "127.0.0.1", port: cluster.schedulerPort)
+            let following = Task {
+                try await connection.send(.GET, "/tasks/\(task)/output?follow=true", timeout: .seconds(60)) { part in
+                    arrivals.append(String(buffer: part))
+                }
+            }
+            try await eventually("the first line") { arrivals.text == "started\n" ? true : nil }
+            let stopping = ContinuousClock.now
+            let statuses = await cluster.stop()
+            #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses)")
+            #expect(ContinuousClock.now - stopping < .seconds(10))
+            _ = try? await following.value
+            await connection.close()
+        }
+    }
+
     @Test func fiveMillionBytesAreCappedWithTheirHeadAndTail() async throws {
         try await withCluster { cluster in
             try await cluster.startCoordinator()
