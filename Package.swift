@@ -342,6 +342,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "APIClient",
                 "APIModels",
                 "Core",
                 "RPC",

@@ -61,10 +61,13 @@ package final class HTTPConnection: Sendable {
     }
 
     /// Sends a request with `headers` besides Host, Content-Type and Content-Length, and waits
-    /// for its answer; after `timeout` the connection is closed and the request fails.
+    /// for its answer; after `timeout` (nil: never) the connection is closed and the request
+    /// fails. With `bodyParts`, the body of a successful (2xx) answer is handed to it part by
+    /// part as it arrives instead of kept in the answer.
     package func send(
         _ method: HTTPMethod, _ uri: String, headers extraHeaders: [(String, String)] = [],
-        body: ByteBuffer? = nil, contentType: String = "application/json", timeout: Duration = .seconds(30)
+        body: ByteBuffer? = nil, contentType: String = "application/json", timeout: Duration? = .seconds(30),
+        bodyParts: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws -> HTTPAnswer {
         var headers = HTTPHeaders([("Host", hostHeader)])
         headers.add(contentsOf: extraHeaders)
@@ -75,14 +78,16 @@ package final class HTTPConnection: Sendable {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
         let channel = channel
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
-        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(HTTPConnectionError(description: "no answer to \(method) \(uri) within \(timeout)"))
-            channel.close(promise: nil)
+        let timer = timeout.map { timeout in
+            channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                promise.fail(HTTPConnectionError(description: "no answer to \(method) \(uri) within \(timeout)"))
+                channel.close(promise: nil)
+            }
         }
-        channel.writeAndFlush(HTTPExchange(head: head, body: body, answer: promise)).whenFailure { error in
+        channel.writeAndFlush(HTTPExchange(head: head, body: body, bodyParts: bodyParts, answer: promise)).whenFailure { error in
             promise.fail(error)
         }
-        defer { timer.cancel() }
+        defer { timer?.cancel() }
         return try await promise.futureResult.get()
     }
 
@@ -95,6 +100,8 @@ package final class HTTPConnection: Sendable {
 struct HTTPExchange: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer?
+    /// Takes the body of a successful answer as it arrives (nil: the answer keeps it).
+    var bodyParts: (@Sendable (ByteBuffer) -> Void)?
     var answer: EventLoopPromise<HTTPAnswer>
 }
 
@@ -105,13 +112,13 @@ private final class HTTPExchangeHandler: ChannelDuplexHandler {
     typealias OutboundIn = HTTPExchange
     typealias OutboundOut = HTTPClientRequestPart
 
-    private var waiting = CircularBuffer<EventLoopPromise<HTTPAnswer>>()
+    private var waiting = CircularBuffer<HTTPExchange>()
     private var status: Int?
     private var body = ByteBuffer()
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
-        waiting.append(exchange.answer)
+        waiting.append(exchange)
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         if let body = exchange.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
@@ -125,10 +132,14 @@ private final class HTTPExchangeHandler: ChannelDuplexHandler {
             status = Int(head.status.code)
             body.clear()
         case .body(var part):
-            body.writeBuffer(&part)
+            if let status, (200..<300).contains(status), let bodyParts = waiting.first?.bodyParts {
+                bodyParts(part)
+            } else {
+                body.writeBuffer(&part)
+            }
         case .end:
-            guard let status, let answer = waiting.popFirst() else { return }
-            answer.succeed(HTTPAnswer(status: status, body: body))
+            guard let status, let exchange = waiting.popFirst() else { return }
+            exchange.answer.succeed(HTTPAnswer(status: status, body: body))
             self.status = nil
             body = ByteBuffer()
         }
@@ -145,8 +156,8 @@ private final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     private func failWaiting(_ error: any Error) {
-        while let answer = waiting.popFirst() {
-            answer.fail(error)
+        while let exchange = waiting.popFirst() {
+            exchange.answer.fail(error)
         }
     }
 }

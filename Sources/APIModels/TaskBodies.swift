@@ -62,7 +62,11 @@ package struct TaskStatusResponse: Codable, Sendable {
     package var timeoutSeconds: Int?
     package var workerID: UInt32?
     package var exitCode: Int32?
+    /// What the task printed, within the worker's output limit (head and tail when larger).
     package var output: String?
+    /// How many bytes the task printed in all, and whether `output` leaves part of them out.
+    package var outputBytes: Int64?
+    package var outputTruncated: Bool?
     package var error: String?
     /// For a task a schedule made: the schedule and the fire time (before jitter).
     package var scheduleID: String?
@@ -90,6 +94,8 @@ package struct TaskStatusResponse: Codable, Sendable {
         case workerID = "worker_id"
         case exitCode = "exit_code"
         case output
+        case outputBytes = "output_bytes"
+        case outputTruncated = "output_truncated"
         case error
         case scheduleID = "schedule_id"
         case nominalTime = "nominal_time"
@@ -103,7 +109,7 @@ package struct TaskStatusResponse: Codable, Sendable {
         completedAt: String?, failedAt: String?, cancelledAt: String?, nextAttemptAt: String?, status: String,
         attempts: Int, maxAttempts: Int, timeoutSeconds: Int?, workerID: UInt32?, exitCode: Int32?, output: String?,
         error: String?, scheduleID: String?, nominalTime: String?, queue: String, priority: Int, concurrencyKey: String?,
-        createdBy: String? = nil
+        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil
     ) {
         self.taskID = taskID
         self.command = command
@@ -121,6 +127,8 @@ package struct TaskStatusResponse: Codable, Sendable {
         self.workerID = workerID
         self.exitCode = exitCode
         self.output = output
+        self.outputBytes = outputBytes
+        self.outputTruncated = outputTruncated
         self.error = error
         self.scheduleID = scheduleID
         self.nominalTime = nominalTime

@@ -637,6 +637,141 @@ void   grpcapi__update_task_status_batch_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__update_task_status_batch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   grpcapi__task_output_chunk__init
+                     (Grpcapi__TaskOutputChunk         *message)
+{
+  static const Grpcapi__TaskOutputChunk init_value = GRPCAPI__TASK_OUTPUT_CHUNK__INIT;
+  *message = init_value;
+}
+size_t grpcapi__task_output_chunk__get_packed_size
+                     (const Grpcapi__TaskOutputChunk *message)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_chunk__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__task_output_chunk__pack
+                     (const Grpcapi__TaskOutputChunk *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_chunk__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__task_output_chunk__pack_to_buffer
+                     (const Grpcapi__TaskOutputChunk *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_chunk__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__TaskOutputChunk *
+       grpcapi__task_output_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__TaskOutputChunk *)
+     protobuf_c_message_unpack (&grpcapi__task_output_chunk__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__task_output_chunk__free_unpacked
+                     (Grpcapi__TaskOutputChunk *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__task_output_chunk__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__task_output_request__init
+                     (Grpcapi__TaskOutputRequest         *message)
+{
+  static const Grpcapi__TaskOutputRequest init_value = GRPCAPI__TASK_OUTPUT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t grpcapi__task_output_request__get_packed_size
+                     (const Grpcapi__TaskOutputRequest *message)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__task_output_request__pack
+                     (const Grpcapi__TaskOutputRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__task_output_request__pack_to_buffer
+                     (const Grpcapi__TaskOutputRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__TaskOutputRequest *
+       grpcapi__task_output_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__TaskOutputRequest *)
+     protobuf_c_message_unpack (&grpcapi__task_output_request__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__task_output_request__free_unpacked
+                     (Grpcapi__TaskOutputRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__task_output_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   grpcapi__task_output_response__init
+                     (Grpcapi__TaskOutputResponse         *message)
+{
+  static const Grpcapi__TaskOutputResponse init_value = GRPCAPI__TASK_OUTPUT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t grpcapi__task_output_response__get_packed_size
+                     (const Grpcapi__TaskOutputResponse *message)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t grpcapi__task_output_response__pack
+                     (const Grpcapi__TaskOutputResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t grpcapi__task_output_response__pack_to_buffer
+                     (const Grpcapi__TaskOutputResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Grpcapi__TaskOutputResponse *
+       grpcapi__task_output_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Grpcapi__TaskOutputResponse *)
+     protobuf_c_message_unpack (&grpcapi__task_output_response__descriptor,
+                                allocator, len, data);
+}
+void   grpcapi__task_output_response__free_unpacked
+                     (Grpcapi__TaskOutputResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[8] =
 {
   {
@@ -1151,7 +1286,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[15] =
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[17] =
 {
   {
     "task_id",
@@ -1333,6 +1468,30 @@ static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "output_bytes",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__UpdateTaskStatusRequest, output_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "output_truncated",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__UpdateTaskStatusRequest, output_truncated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__update_task_status_request__field_indices_by_name[] = {
   6,   /* field[6] = attempt */
@@ -1345,6 +1504,8 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
   14,   /* field[14] = handoff */
   8,   /* field[8] = has_exit_code */
   9,   /* field[9] = output */
+  15,   /* field[15] = output_bytes */
+  16,   /* field[16] = output_truncated */
   2,   /* field[2] = started_at */
   11,   /* field[11] = started_at_us */
   1,   /* field[1] = status */
@@ -1354,7 +1515,7 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
 static const ProtobufCIntRange grpcapi__update_task_status_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor =
 {
@@ -1364,7 +1525,7 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor
   "Grpcapi__UpdateTaskStatusRequest",
   "grpcapi",
   sizeof(Grpcapi__UpdateTaskStatusRequest),
-  15,
+  17,
   grpcapi__update_task_status_request__field_descriptors,
   grpcapi__update_task_status_request__field_indices_by_name,
   1,  grpcapi__update_task_status_request__number_ranges,
@@ -1637,6 +1798,185 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_response__des
   (ProtobufCMessageInit) grpcapi__update_task_status_batch_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor grpcapi__task_output_chunk__field_descriptors[6] =
+{
+  {
+    "task_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, task_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempt",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, attempt),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "handoff",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, handoff),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "byte_offset",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, byte_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "byte_count",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, byte_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputChunk, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__task_output_chunk__field_indices_by_name[] = {
+  1,   /* field[1] = attempt */
+  4,   /* field[4] = byte_count */
+  3,   /* field[3] = byte_offset */
+  2,   /* field[2] = handoff */
+  0,   /* field[0] = task_id */
+  5,   /* field[5] = text */
+};
+static const ProtobufCIntRange grpcapi__task_output_chunk__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor grpcapi__task_output_chunk__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.TaskOutputChunk",
+  "TaskOutputChunk",
+  "Grpcapi__TaskOutputChunk",
+  "grpcapi",
+  sizeof(Grpcapi__TaskOutputChunk),
+  6,
+  grpcapi__task_output_chunk__field_descriptors,
+  grpcapi__task_output_chunk__field_indices_by_name,
+  1,  grpcapi__task_output_chunk__number_ranges,
+  (ProtobufCMessageInit) grpcapi__task_output_chunk__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__task_output_request__field_descriptors[1] =
+{
+  {
+    "chunks",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Grpcapi__TaskOutputRequest, n_chunks),
+    offsetof(Grpcapi__TaskOutputRequest, chunks),
+    &grpcapi__task_output_chunk__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__task_output_request__field_indices_by_name[] = {
+  0,   /* field[0] = chunks */
+};
+static const ProtobufCIntRange grpcapi__task_output_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__task_output_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.TaskOutputRequest",
+  "TaskOutputRequest",
+  "Grpcapi__TaskOutputRequest",
+  "grpcapi",
+  sizeof(Grpcapi__TaskOutputRequest),
+  1,
+  grpcapi__task_output_request__field_descriptors,
+  grpcapi__task_output_request__field_indices_by_name,
+  1,  grpcapi__task_output_request__number_ranges,
+  (ProtobufCMessageInit) grpcapi__task_output_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor grpcapi__task_output_response__field_descriptors[1] =
+{
+  {
+    "stored",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskOutputResponse, stored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned grpcapi__task_output_response__field_indices_by_name[] = {
+  0,   /* field[0] = stored */
+};
+static const ProtobufCIntRange grpcapi__task_output_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor grpcapi__task_output_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "grpcapi.TaskOutputResponse",
+  "TaskOutputResponse",
+  "Grpcapi__TaskOutputResponse",
+  "grpcapi",
+  sizeof(Grpcapi__TaskOutputResponse),
+  1,
+  grpcapi__task_output_response__field_descriptors,
+  grpcapi__task_output_response__field_indices_by_name,
+  1,  grpcapi__task_output_response__number_ranges,
+  (ProtobufCMessageInit) grpcapi__task_output_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue grpcapi__task_status__enum_values_by_number[4] =
 {
   { "QUEUED", "GRPCAPI__TASK_STATUS__QUEUED", 0 },
@@ -1722,14 +2062,16 @@ void grpcapi__worker_service__init (Grpcapi__WorkerService_Service *service,
                                      &grpcapi__worker_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }
-static const ProtobufCMethodDescriptor grpcapi__coordinator_service__method_descriptors[4] =
+static const ProtobufCMethodDescriptor grpcapi__coordinator_service__method_descriptors[5] =
 {
   { "SubmitTask", &grpcapi__client_task_request__descriptor, &grpcapi__client_task_response__descriptor },
   { "SendHeartbeat", &grpcapi__heartbeat_request__descriptor, &grpcapi__heartbeat_response__descriptor },
   { "UpdateTaskStatus", &grpcapi__update_task_status_request__descriptor, &grpcapi__update_task_status_response__descriptor },
   { "UpdateTaskStatuses", &grpcapi__update_task_status_batch_request__descriptor, &grpcapi__update_task_status_batch_response__descriptor },
+  { "AppendTaskOutput", &grpcapi__task_output_request__descriptor, &grpcapi__task_output_response__descriptor },
 };
 const unsigned grpcapi__coordinator_service__method_indices_by_name[] = {
+  4,        /* AppendTaskOutput */
   1,        /* SendHeartbeat */
   0,        /* SubmitTask */
   2,        /* UpdateTaskStatus */
@@ -1742,7 +2084,7 @@ const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor =
   "CoordinatorService",
   "Grpcapi__CoordinatorService",
   "grpcapi",
-  4,
+  5,
   grpcapi__coordinator_service__method_descriptors,
   grpcapi__coordinator_service__method_indices_by_name
 };
@@ -1777,6 +2119,14 @@ void grpcapi__coordinator_service__update_task_statuses(ProtobufCService *servic
 {
   assert(service->descriptor == &grpcapi__coordinator_service__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void grpcapi__coordinator_service__append_task_output(ProtobufCService *service,
+                                                      const Grpcapi__TaskOutputRequest *input,
+                                                      Grpcapi__TaskOutputResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &grpcapi__coordinator_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *service,
                                          Grpcapi__CoordinatorService_ServiceDestroy destroy)

@@ -42,6 +42,7 @@ package struct CoordinatorRPCService: Sendable {
         router.register(GRPCAPIMethods.sendHeartbeat) { request, _ in try await sendHeartbeat(request) }
         router.register(GRPCAPIMethods.updateTaskStatus) { request, _ in try await updateTaskStatus(request) }
         router.register(GRPCAPIMethods.updateTaskStatuses) { request, _ in try await updateTaskStatuses(request) }
+        router.register(GRPCAPIMethods.appendTaskOutput) { request, _ in try await appendTaskOutput(request) }
         return router
     }
 
@@ -121,6 +122,22 @@ package struct CoordinatorRPCService: Sendable {
                 "returning tasks of unanswered hand-offs to the queue failed; their leases will",
                 metadata: [LogKey.workerID: "\(workerID)", LogKey.error: "\(error)"])
         }
+    }
+
+    /// Stores the live output of running tasks; a chunk of a task that the sender's hand-off no
+    /// longer holds is dropped.
+    package func appendTaskOutput(_ request: TaskOutputRequest) async throws -> TaskOutputResponse {
+        let chunks = try request.chunks.map { chunk in
+            guard let taskID = UUID(text: chunk.taskID), let handoff = UUID(text: chunk.handoff) else {
+                throw GRPCStatus(
+                    code: .invalidArgument,
+                    message: "a chunk of output needs a task_id and a handoff that are UUIDs, not \(chunk.taskID.quotedExcerpt()) and \(chunk.handoff.quotedExcerpt())")
+            }
+            return LiveOutputChunk(
+                taskID: taskID, handoff: handoff, byteOffset: Int64(clamping: chunk.byteOffset), byteCount: Int(chunk.byteCount),
+                text: chunk.text)
+        }
+        return TaskOutputResponse(stored: UInt32(clamping: try await store.appendLiveOutput(chunks)))
     }
 
     /// Applies one report; `success` is false when it changed nothing (the task is finished, or
@@ -215,6 +232,8 @@ extension TaskStatusReport {
             handoff: UUID(text: request.handoff),
             exitCode: request.exitCode,
             output: request.output.isEmpty ? nil : request.output,
+            outputBytes: request.outputBytes == 0 ? nil : Int64(clamping: request.outputBytes),
+            outputTruncated: request.outputTruncated,
             error: request.error.isEmpty ? nil : request.error)
     }
 }

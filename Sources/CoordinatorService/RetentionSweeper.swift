@@ -1,15 +1,21 @@
 package import Logging
 import ServiceLifecycle
+import Synchronization
 import Core
 package import TaskStorage
 
-/// Deletes finished tasks once they are older than the retention period, a small batch per
-/// statement with a pause between batches, so the table and its indexes stay small without long
-/// locks or bursts of write-ahead log.
+/// Deletes finished tasks once they are older than the retention period (their output with
+/// them), forgets the output of finished tasks older than the output retention, and deletes the
+/// live output of attempts that have ended; a small batch per statement with a pause between
+/// batches, so the tables and their indexes stay small without long locks or bursts of
+/// write-ahead log.
 package final class RetentionSweeper: Service, Sendable {
     package struct Configuration: Sendable, Hashable {
         /// Completed, failed and cancelled tasks are kept this long after they finish; `nil` keeps them forever.
         package var retention: Duration? = .seconds(7 * 24 * 3600)
+        /// The output of finished tasks is kept this long after they finish (never longer than
+        /// the tasks); `nil` keeps it as long as the task.
+        package var outputRetention: Duration?
         /// Time between two sweeps.
         package var interval: Duration = .seconds(5 * 60)
         /// Most tasks one statement deletes.
@@ -26,6 +32,8 @@ package final class RetentionSweeper: Service, Sendable {
     private let outbox: WebhookOutbox
     private let configuration: Configuration
     private let logger: Logger
+    /// Where the last sweep of old output stopped.
+    private let outputMark = Mutex<OutputRetentionMark?>(nil)
 
     package init(store: TaskStore, outbox: WebhookOutbox, configuration: Configuration, logger: Logger) {
         self.store = store
@@ -35,14 +43,12 @@ package final class RetentionSweeper: Service, Sendable {
     }
 
     package func run() async throws {
-        guard let retention = configuration.retention else {
+        if configuration.retention == nil {
             logger.info("retention disabled: finished tasks are kept forever")
-            try? await gracefulShutdown()
-            return
         }
         await PeriodicLoop(every: configuration.interval).run {
             do {
-                let deleted = try await self.sweep(retention: retention)
+                let deleted = try await self.sweep()
                 if deleted > 0 {
                     self.logger.info("deleted finished tasks past retention", metadata: [LogKey.count: "\(deleted)"])
                 }
@@ -54,13 +60,34 @@ package final class RetentionSweeper: Service, Sendable {
         }
     }
 
-    /// Deletes, batch by batch, every task that finished more than `retention` ago (up to
-    /// `maxBatchesPerSweep` batches), then the webhook deliveries made or given up on as long
-    /// ago and their events; returns how many tasks it deleted.
-    package func sweep(retention: Duration) async throws -> Int {
-        let tasks = try await inBatches { try await self.store.deleteFinishedTasks(olderThan: retention, limit: $0) }
-        _ = try await inBatches { try await self.outbox.deleteSettled(olderThan: retention, limit: $0) }
+    /// Deletes, batch by batch, the live output of ended attempts; then every task that finished
+    /// more than the retention ago (up to `maxBatchesPerSweep` batches), then the webhook
+    /// deliveries made or given up on as long ago and their events; then forgets the output of
+    /// tasks that finished more than the output retention ago. Returns how many tasks it deleted.
+    package func sweep() async throws -> Int {
+        _ = try await inBatches { try await self.store.deleteEndedLiveOutput(limit: $0) }
+        var tasks = 0
+        if let retention = configuration.retention {
+            tasks = try await inBatches { try await self.store.deleteFinishedTasks(olderThan: retention, limit: $0) }
+            _ = try await inBatches { try await self.outbox.deleteSettled(olderThan: retention, limit: $0) }
+        }
+        if let outputRetention = configuration.outputRetention, configuration.retention.map({ outputRetention < $0 }) ?? true {
+            try await forgetOldOutput(outputRetention)
+        }
         return tasks
+    }
+
+    /// Forgets the output of tasks that finished more than `age` ago, going on from where the
+    /// previous sweep stopped.
+    private func forgetOldOutput(_ age: Duration) async throws {
+        for _ in 0..<configuration.maxBatchesPerSweep {
+            let after = outputMark.withLock { $0 }
+            guard let mark = try await store.forgetOutput(finishedBefore: age, after: after, limit: configuration.batchSize) else {
+                return
+            }
+            outputMark.withLock { $0 = mark }
+            try await Task.sleep(for: configuration.pause)
+        }
     }
 
     /// Runs `delete` with the batch size until a batch deletes less; returns the total.

@@ -88,6 +88,7 @@ package struct SchedulerApplication: Sendable {
             store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let queues = QueueEndpoints(store: QueueStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let webhooks = WebhookEndpoints(store: WebhookStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
+        let output = TaskOutputEndpoint(store: store)
         let summary = SummaryEndpoint(store: store)
         let health = HealthEndpoints(readiness: [.database(store.client)], registry: metrics)
         let workers = WorkersEndpoint.fromDatabase(
@@ -101,6 +102,7 @@ package struct SchedulerApplication: Sendable {
             ("/status", .get, endpoints.status),
             ("/tasks", .get, endpoints.listTasks),
             ("/tasks/:id", .get, endpoints.task),
+            ("/tasks/:id/output", .get, output.output),
             ("/tasks/:id/cancel", .post, endpoints.cancelByPath),
             ("/tasks/:id/retry", .post, endpoints.retry),
             ("/cancel", .post, endpoints.cancel),

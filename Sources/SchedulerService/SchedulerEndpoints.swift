@@ -126,11 +126,11 @@ struct SchedulerEndpoints: Sendable {
         return Response(try .json(TaskStatusResponse(record)))
     }
 
-    private static func noTask(_ id: UUID) -> APIError {
+    static func noTask(_ id: UUID) -> APIError {
         APIError(.notFound, "no task with id \(id.text)")
     }
 
-    private static func taskID(_ text: String) throws(APIError) -> UUID {
+    static func taskID(_ text: String) throws(APIError) -> UUID {
         guard let id = UUID(text: text) else {
             throw APIError(.invalidTaskID, "task id is not a UUID, e.g. 3f2b8c1e-9d4a-4e7b-8a51-6c0d2e9f1a37")
         }

@@ -28,10 +28,12 @@ package struct WorkerApplication: Sendable {
             servers: configuration.coordinatorAddresses, bearerToken: configuration.clusterToken, tls: configuration.tls,
             eventLoopGroup: eventLoopGroup,
             logger: logger)
+        let liveOutput = LiveOutputBoard()
         let runner = TaskRunner(
             capacity: configuration.capacity, prefetch: configuration.prefetchPlaces, drainTimeout: configuration.drainTimeout,
             executor: configuration.executor.makeExecutor(
-                taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout),
+                taskDuration: configuration.taskDuration, taskTimeout: configuration.taskTimeout,
+                outputLimit: configuration.maxOutputBytes, liveOutput: liveOutput),
             reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
             workerID: configuration.workerID,
             logger: logger)
@@ -56,8 +58,10 @@ package struct WorkerApplication: Sendable {
         SecurityWarnings.checkShellExecutor(executor: configuration.executor.rawValue, access: configuration.grpcAccess, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
-        // stop, then the server; the admin server and the coordinator's client last.
-        let services: [any Service] = (configuration.tls.map { [$0] } ?? []) + [coordinator, admin, server, heartbeats, runner]
+        // stop, then live output and the server; the admin server and the coordinator's client last.
+        let publisher = LiveOutputPublisher(board: liveOutput, client: coordinator, logger: logger)
+        let services: [any Service] =
+            (configuration.tls.map { [$0] } ?? []) + [coordinator, admin, server, heartbeats, publisher, runner]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("worker stopped")
     }

@@ -20,6 +20,8 @@ package struct WorkerConfiguration: Sendable {
     package var taskDuration: Duration = .seconds(5)
     /// Time limit of a task that does not bring its own `timeout_seconds`; nil: none.
     package var taskTimeout: Duration?
+    /// Bytes of each task's output the shell executor keeps (head and tail when it prints more).
+    package var maxOutputBytes = ShellExecutor.defaultOutputLimit
     /// How long running tasks may take to finish on shutdown before they are handed back.
     package var drainTimeout: Duration = .seconds(30)
     package var heartbeatInterval: Duration = .seconds(1)
@@ -43,6 +45,10 @@ package struct WorkerConfiguration: Sendable {
     }
 
     package init() {}
+
+    /// The range `maxOutputBytes` must be in: room for a head, a marker and a tail, and a final
+    /// report that fits in one gRPC message.
+    package static let maxOutputBytesRange = OutputCapture.minimumLimit...(3 << 20)
 
     /// `prefetch`, or its default.
     package var prefetchPlaces: Int { prefetch ?? min(64 * capacity, 1000) }

@@ -59,6 +59,11 @@ struct CoordinatorCommand: ServiceCommand {
         help: "With TLS, the name every worker's certificate must carry; empty: the address each worker advertises (WORKER_ADDRESS). Also TASKMASTER_TLS_WORKER_NAME.")
     var tlsWorkerName: String?
 
+    @Option(
+        name: .customLong("output_retention"),
+        help: "Finished tasks' output is deleted this long after they finish (e.g. 1d), keeping the tasks and their output_bytes; 0 keeps it as long as the task.")
+    var outputRetention = DurationArgument(.zero)
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
 
@@ -84,6 +89,9 @@ struct CoordinatorCommand: ServiceCommand {
         guard retention.duration <= .seconds(36_500 * 24 * 3600) else {
             throw ValidationError("--retention must be at most 36500d")
         }
+        guard outputRetention.duration <= .seconds(36_500 * 24 * 3600) else {
+            throw ValidationError("--output_retention must be at most 36500d")
+        }
     }
 
     func run() async throws {
@@ -108,6 +116,7 @@ struct CoordinatorCommand: ServiceCommand {
         configuration.clusterToken = ClusterToken.fromEnvironment(ProcessInfo.processInfo.environment)
         configuration.servesOtherHostsWithoutToken = common.servesOtherHostsWithoutToken
         configuration.retention.retention = retention.duration == .zero ? nil : retention.duration
+        configuration.retention.outputRetention = outputRetention.duration == .zero ? nil : outputRetention.duration
         configuration.priorityAging = priorityAging.duration == .zero ? nil : priorityAging.duration
         configuration.webhookAddressPolicy = webhookAddresses
         configuration.webhooks.retryFor = webhookRetryFor.duration

@@ -19,7 +19,7 @@ struct TaskmasterCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ScheduleCommand.self, StatusCommand.self, TasksCommand.self, CancelCommand.self,
-            RetryCommand.self, WorkersCommand.self, SchedulesCommand.self, QueuesCommand.self,
+            RetryCommand.self, LogsCommand.self, WorkersCommand.self, SchedulesCommand.self, QueuesCommand.self,
         ]
     )
 

@@ -50,6 +50,11 @@ struct WorkerCommand: ServiceCommand {
     var taskTimeout = DurationArgument(.zero)
 
     @Option(
+        name: .customLong("max_output_bytes"),
+        help: "Bytes of each task's output kept (from 1024 to 3145728); a task that prints more keeps its head and tail with a marker between.")
+    var maxOutputBytes = WorkerConfiguration().maxOutputBytes
+
+    @Option(
         name: .customLong("drain_timeout"),
         help: "On SIGTERM/SIGINT, how long running tasks may take to finish before they are killed and handed back.")
     var drainTimeout = DurationArgument(.seconds(30))
@@ -66,6 +71,10 @@ struct WorkerCommand: ServiceCommand {
         guard (1...10_000).contains(capacity) else { throw ValidationError("--capacity must be between 1 and 10000") }
         if let prefetch, !(0...10_000).contains(prefetch) {
             throw ValidationError("--prefetch must be between 0 and 10000")
+        }
+        guard WorkerConfiguration.maxOutputBytesRange.contains(maxOutputBytes) else {
+            let range = WorkerConfiguration.maxOutputBytesRange
+            throw ValidationError("--max_output_bytes must be between \(range.lowerBound) and \(range.upperBound)")
         }
         guard heartbeatInterval.duration >= .milliseconds(10) else {
             throw ValidationError("--heartbeat_interval must be at least 10ms")
@@ -95,6 +104,7 @@ struct WorkerCommand: ServiceCommand {
         configuration.executor = executor
         configuration.taskDuration = taskDuration.duration
         configuration.taskTimeout = taskTimeout.duration > .zero ? taskTimeout.duration : nil
+        configuration.maxOutputBytes = maxOutputBytes
         configuration.drainTimeout = drainTimeout.duration
         configuration.heartbeatInterval = heartbeatInterval.duration
         configuration.queues = try WorkerConfiguration.queues(parsing: queueList)

@@ -398,3 +398,20 @@ def test_an_unknown_queue_is_not_found(cli):
     result = cli("queues", "show", queue_name())
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: not_found: no queue named")
+
+
+def test_logs_prints_the_output_and_follows_a_running_task_to_its_end(cli, cluster):
+    task_id = schedule(cluster, "echo one; sleep 2; echo two")
+    wait_for_status(cluster, task_id, {"running"})
+    started = time.monotonic()
+    followed = cli("logs", task_id[:8], "-f")
+    assert followed.returncode == 0, followed.stderr
+    assert followed.stdout == "one\ntwo\n"
+    assert time.monotonic() - started >= 1, "-f waited for the task to end"
+    assert wait_for_status(cluster, task_id, {"completed"})["output_bytes"] == 8
+    printed = cli("logs", task_id)
+    assert printed.returncode == 0 and printed.stdout == "one\ntwo\n"
+    assert "8 bytes" in cli("status", task_id).stdout
+    unknown = cli("logs", "0000000000000000")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: not_found: no task id starts with 0000000000000000"

@@ -521,3 +521,16 @@ def test_a_schedules_queue_priority_and_key_are_set_in_the_form_and_shown(page, 
     row = page.locator(f'[data-testid=schedule-row][data-schedule-id="{schedule_id}"]')
     expect(row.get_by_test_id("schedule-queue")).to_have_text(name)
     assert cluster.api.delete(f"{cluster.url}/schedules/{schedule_id}", timeout=10).status_code == 204
+
+
+def test_a_running_tasks_page_follows_its_output_live(page, cluster):
+    marker = f"live-{uuid.uuid4().hex[:8]}"
+    task_id = schedule_task(cluster, f"echo {marker}-first; sleep 4; echo {marker}-second")
+    wait_for_status(cluster, task_id, "running")
+    sign_in(page, cluster, f"/ui/tasks/{task_id}")
+    output = page.get_by_test_id("task-output")
+    expect(output).to_have_text(f"{marker}-first\n", timeout=3000)
+    assert cluster.call("GET", f"/tasks/{task_id}")["status"] == "running", "shown while the task runs"
+    expect(output).to_have_text(f"{marker}-first\n{marker}-second\n", timeout=TASK_DONE_TIMEOUT_MS)
+    expect(page.get_by_test_id("task-output-bytes")).to_have_text(
+        f"{len(marker) * 2 + 15} bytes", timeout=TASK_DONE_TIMEOUT_MS)

@@ -29,6 +29,9 @@ typedef struct Grpcapi__TaskBatchRequest Grpcapi__TaskBatchRequest;
 typedef struct Grpcapi__TaskBatchResponse Grpcapi__TaskBatchResponse;
 typedef struct Grpcapi__UpdateTaskStatusBatchRequest Grpcapi__UpdateTaskStatusBatchRequest;
 typedef struct Grpcapi__UpdateTaskStatusBatchResponse Grpcapi__UpdateTaskStatusBatchResponse;
+typedef struct Grpcapi__TaskOutputChunk Grpcapi__TaskOutputChunk;
+typedef struct Grpcapi__TaskOutputRequest Grpcapi__TaskOutputRequest;
+typedef struct Grpcapi__TaskOutputResponse Grpcapi__TaskOutputResponse;
 
 
 /* --- enums --- */
@@ -225,10 +228,19 @@ struct  Grpcapi__UpdateTaskStatusRequest
    * The hand-off the report is about (TaskRequest.handoff).
    */
   char *handoff;
+  /*
+   * How many bytes the task printed in all; `output` keeps at most the worker's output limit of
+   * them (head and tail).
+   */
+  uint64_t output_bytes;
+  /*
+   * Whether `output` leaves out part of what the task printed.
+   */
+  protobuf_c_boolean output_truncated;
 };
 #define GRPCAPI__UPDATE_TASK_STATUS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_request__descriptor) \
-    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Grpcapi__UpdateTaskStatusResponse
@@ -323,6 +335,62 @@ struct  Grpcapi__UpdateTaskStatusBatchResponse
 #define GRPCAPI__UPDATE_TASK_STATUS_BATCH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_batch_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * Output a running task printed since its previous chunk, as text (invalid UTF-8 and NUL bytes
+ * replaced with U+FFFD). Only the head of a task's output is sent live; the final report carries
+ * the whole kept output.
+ */
+struct  Grpcapi__TaskOutputChunk
+{
+  ProtobufCMessage base;
+  char *task_id;
+  uint32_t attempt;
+  /*
+   * The hand-off the chunk is about (TaskRequest.handoff).
+   */
+  char *handoff;
+  /*
+   * Where the chunk starts among the bytes the command printed.
+   */
+  uint64_t byte_offset;
+  /*
+   * How many printed bytes the chunk holds.
+   */
+  uint32_t byte_count;
+  char *text;
+};
+#define GRPCAPI__TASK_OUTPUT_CHUNK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_output_chunk__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Worker -> coordinator: live output of the tasks it runs, sent periodically.
+ */
+struct  Grpcapi__TaskOutputRequest
+{
+  ProtobufCMessage base;
+  size_t n_chunks;
+  Grpcapi__TaskOutputChunk **chunks;
+};
+#define GRPCAPI__TASK_OUTPUT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_output_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Grpcapi__TaskOutputResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Chunks stored; a chunk of a task the sender no longer holds is dropped.
+   */
+  uint32_t stored;
+};
+#define GRPCAPI__TASK_OUTPUT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_output_response__descriptor) \
+    , 0 }
 
 
 /* Grpcapi__TaskRequest methods */
@@ -591,6 +659,63 @@ Grpcapi__UpdateTaskStatusBatchResponse *
 void   grpcapi__update_task_status_batch_response__free_unpacked
                      (Grpcapi__UpdateTaskStatusBatchResponse *message,
                       ProtobufCAllocator *allocator);
+/* Grpcapi__TaskOutputChunk methods */
+void   grpcapi__task_output_chunk__init
+                     (Grpcapi__TaskOutputChunk         *message);
+size_t grpcapi__task_output_chunk__get_packed_size
+                     (const Grpcapi__TaskOutputChunk   *message);
+size_t grpcapi__task_output_chunk__pack
+                     (const Grpcapi__TaskOutputChunk   *message,
+                      uint8_t             *out);
+size_t grpcapi__task_output_chunk__pack_to_buffer
+                     (const Grpcapi__TaskOutputChunk   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__TaskOutputChunk *
+       grpcapi__task_output_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__task_output_chunk__free_unpacked
+                     (Grpcapi__TaskOutputChunk *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__TaskOutputRequest methods */
+void   grpcapi__task_output_request__init
+                     (Grpcapi__TaskOutputRequest         *message);
+size_t grpcapi__task_output_request__get_packed_size
+                     (const Grpcapi__TaskOutputRequest   *message);
+size_t grpcapi__task_output_request__pack
+                     (const Grpcapi__TaskOutputRequest   *message,
+                      uint8_t             *out);
+size_t grpcapi__task_output_request__pack_to_buffer
+                     (const Grpcapi__TaskOutputRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__TaskOutputRequest *
+       grpcapi__task_output_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__task_output_request__free_unpacked
+                     (Grpcapi__TaskOutputRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Grpcapi__TaskOutputResponse methods */
+void   grpcapi__task_output_response__init
+                     (Grpcapi__TaskOutputResponse         *message);
+size_t grpcapi__task_output_response__get_packed_size
+                     (const Grpcapi__TaskOutputResponse   *message);
+size_t grpcapi__task_output_response__pack
+                     (const Grpcapi__TaskOutputResponse   *message,
+                      uint8_t             *out);
+size_t grpcapi__task_output_response__pack_to_buffer
+                     (const Grpcapi__TaskOutputResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Grpcapi__TaskOutputResponse *
+       grpcapi__task_output_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   grpcapi__task_output_response__free_unpacked
+                     (Grpcapi__TaskOutputResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Grpcapi__TaskRequest_Closure)
@@ -634,6 +759,15 @@ typedef void (*Grpcapi__UpdateTaskStatusBatchRequest_Closure)
                   void *closure_data);
 typedef void (*Grpcapi__UpdateTaskStatusBatchResponse_Closure)
                  (const Grpcapi__UpdateTaskStatusBatchResponse *message,
+                  void *closure_data);
+typedef void (*Grpcapi__TaskOutputChunk_Closure)
+                 (const Grpcapi__TaskOutputChunk *message,
+                  void *closure_data);
+typedef void (*Grpcapi__TaskOutputRequest_Closure)
+                 (const Grpcapi__TaskOutputRequest *message,
+                  void *closure_data);
+typedef void (*Grpcapi__TaskOutputResponse_Closure)
+                 (const Grpcapi__TaskOutputResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -697,6 +831,10 @@ struct Grpcapi__CoordinatorService_Service
                                const Grpcapi__UpdateTaskStatusBatchRequest *input,
                                Grpcapi__UpdateTaskStatusBatchResponse_Closure closure,
                                void *closure_data);
+  void (*append_task_output)(Grpcapi__CoordinatorService_Service *service,
+                             const Grpcapi__TaskOutputRequest *input,
+                             Grpcapi__TaskOutputResponse_Closure closure,
+                             void *closure_data);
 };
 typedef void (*Grpcapi__CoordinatorService_ServiceDestroy)(Grpcapi__CoordinatorService_Service *);
 void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *service,
@@ -708,7 +846,8 @@ void grpcapi__coordinator_service__init (Grpcapi__CoordinatorService_Service *se
       function_prefix__ ## submit_task,\
       function_prefix__ ## send_heartbeat,\
       function_prefix__ ## update_task_status,\
-      function_prefix__ ## update_task_statuses  }
+      function_prefix__ ## update_task_statuses,\
+      function_prefix__ ## append_task_output  }
 void grpcapi__coordinator_service__submit_task(ProtobufCService *service,
                                                const Grpcapi__ClientTaskRequest *input,
                                                Grpcapi__ClientTaskResponse_Closure closure,
@@ -725,6 +864,10 @@ void grpcapi__coordinator_service__update_task_statuses(ProtobufCService *servic
                                                         const Grpcapi__UpdateTaskStatusBatchRequest *input,
                                                         Grpcapi__UpdateTaskStatusBatchResponse_Closure closure,
                                                         void *closure_data);
+void grpcapi__coordinator_service__append_task_output(ProtobufCService *service,
+                                                      const Grpcapi__TaskOutputRequest *input,
+                                                      Grpcapi__TaskOutputResponse_Closure closure,
+                                                      void *closure_data);
 
 /* --- descriptors --- */
 
@@ -743,6 +886,9 @@ extern const ProtobufCMessageDescriptor grpcapi__task_batch_request__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__task_batch_response__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_request__descriptor;
 extern const ProtobufCMessageDescriptor grpcapi__update_task_status_batch_response__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__task_output_chunk__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__task_output_request__descriptor;
+extern const ProtobufCMessageDescriptor grpcapi__task_output_response__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__worker_service__descriptor;
 extern const ProtobufCServiceDescriptor grpcapi__coordinator_service__descriptor;
 

@@ -148,6 +148,11 @@ package struct UpdateTaskStatusRequest: Sendable, Hashable {
     package var failedAtMicros: Int64
     /// The hand-off the report is about (`TaskRequest.handoff`); empty when not sent.
     package var handoff: String
+    /// How many bytes the task printed in all (0: not sent); `output` keeps at most the worker's
+    /// output limit of them.
+    package var outputBytes: UInt64
+    /// Whether `output` leaves out part of what the task printed.
+    package var outputTruncated: Bool
     /// The status number a peer sent when it is none of `WireTaskStatus` (proto3 enums are
     /// open): the message still decodes, and the receiver refuses the value. `status` is
     /// meaningless then.
@@ -157,9 +162,12 @@ package struct UpdateTaskStatusRequest: Sendable, Hashable {
         taskID: String, status: WireTaskStatus, startedAt: Int64 = 0, completedAt: Int64 = 0,
         failedAt: Int64 = 0, workerID: UInt32 = 0, attempt: UInt32 = 0, exitCode: Int32? = nil,
         output: String = "", error: String = "", startedAtMicros: Int64 = 0,
-        completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0, handoff: String = ""
+        completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0, handoff: String = "", outputBytes: UInt64 = 0,
+        outputTruncated: Bool = false
     ) {
         self.handoff = handoff
+        self.outputBytes = outputBytes
+        self.outputTruncated = outputTruncated
         self.taskID = taskID
         self.status = status
         self.startedAt = startedAt
@@ -235,5 +243,45 @@ package struct UpdateTaskStatusBatchResponse: Sendable, Hashable {
 
     package init(unknownTaskIDs: [String] = []) {
         self.unknownTaskIDs = unknownTaskIDs
+    }
+}
+
+/// Output a running task printed since its previous chunk, as text.
+package struct TaskOutputChunk: Sendable, Hashable {
+    package var taskID: String
+    package var attempt: UInt32
+    /// The hand-off the chunk is about (`TaskRequest.handoff`).
+    package var handoff: String
+    /// Where the chunk starts among the bytes the command printed.
+    package var byteOffset: UInt64
+    /// How many printed bytes the chunk holds (its text may differ: invalid bytes are replaced).
+    package var byteCount: UInt32
+    package var text: String
+
+    package init(taskID: String, attempt: UInt32, handoff: String, byteOffset: UInt64, byteCount: UInt32, text: String) {
+        self.taskID = taskID
+        self.attempt = attempt
+        self.handoff = handoff
+        self.byteOffset = byteOffset
+        self.byteCount = byteCount
+        self.text = text
+    }
+}
+
+/// Worker → coordinator: live output of the tasks it runs.
+package struct TaskOutputRequest: Sendable, Hashable {
+    package var chunks: [TaskOutputChunk]
+
+    package init(chunks: [TaskOutputChunk]) {
+        self.chunks = chunks
+    }
+}
+
+package struct TaskOutputResponse: Sendable, Hashable {
+    /// Chunks stored; those of tasks the sender no longer holds are dropped.
+    package var stored: UInt32
+
+    package init(stored: UInt32) {
+        self.stored = stored
     }
 }

@@ -14,4 +14,6 @@ package enum GRPCAPIMethods {
         service: "grpcapi.CoordinatorService", method: "UpdateTaskStatus")
     package static let updateTaskStatuses = GRPCMethod<UpdateTaskStatusBatchRequest, UpdateTaskStatusBatchResponse>(
         service: "grpcapi.CoordinatorService", method: "UpdateTaskStatuses")
+    package static let appendTaskOutput = GRPCMethod<TaskOutputRequest, TaskOutputResponse>(
+        service: "grpcapi.CoordinatorService", method: "AppendTaskOutput")
 }

@@ -212,7 +212,8 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
             exitCode: message.has_exit_code != 0 ? message.exit_code : nil,
             output: String(cString: message.output), error: String(cString: message.error),
             startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
-            failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff))
+            failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff),
+            outputBytes: message.output_bytes, outputTruncated: message.output_truncated != 0)
         unrecognizedStatus = WireTaskStatus(rawValue: rawStatus) == nil ? rawStatus : nil
     }
 
@@ -234,6 +235,8 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
         message.completed_at_us = completedAtMicros
         message.failed_at_us = failedAtMicros
         message.handoff = arena.string(handoff)
+        message.output_bytes = outputBytes
+        message.output_truncated = outputTruncated ? 1 : 0
         return message
     }
 }
@@ -290,6 +293,63 @@ extension UpdateTaskStatusBatchResponse: ProtobufCMessage {
         grpcapi__update_task_status_batch_response__init(&message)
         message.n_unknown_task_ids = unknownTaskIDs.count
         message.unknown_task_ids = arena.strings(unknownTaskIDs)
+        return message
+    }
+}
+
+extension TaskOutputChunk {
+    init(_ message: Grpcapi__TaskOutputChunk) {
+        self.init(
+            taskID: String(cString: message.task_id), attempt: message.attempt, handoff: String(cString: message.handoff),
+            byteOffset: message.byte_offset, byteCount: message.byte_count, text: String(cString: message.text))
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskOutputChunk {
+        var message = Grpcapi__TaskOutputChunk()
+        grpcapi__task_output_chunk__init(&message)
+        message.task_id = arena.string(taskID)
+        message.attempt = attempt
+        message.handoff = arena.string(handoff)
+        message.byte_offset = byteOffset
+        message.byte_count = byteCount
+        message.text = arena.string(text)
+        return message
+    }
+}
+
+extension TaskOutputRequest: ProtobufCMessage {
+    package static let protobuf = ProtobufCodec(
+        "TaskOutputRequest", grpcapi__task_output_request__unpack, grpcapi__task_output_request__free_unpacked, Self.init,
+        grpcapi__task_output_request__get_packed_size, grpcapi__task_output_request__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__TaskOutputRequest) {
+        self.init(chunks: readMessages(message.chunks, count: message.n_chunks, TaskOutputChunk.init))
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskOutputRequest {
+        var message = Grpcapi__TaskOutputRequest()
+        grpcapi__task_output_request__init(&message)
+        message.n_chunks = chunks.count
+        message.chunks = arena.pointers(chunks.map { $0.cMessage(in: arena) })
+        return message
+    }
+}
+
+extension TaskOutputResponse: ProtobufCMessage {
+    package static let protobuf = ProtobufCodec(
+        "TaskOutputResponse", grpcapi__task_output_response__unpack, grpcapi__task_output_response__free_unpacked, Self.init,
+        grpcapi__task_output_response__get_packed_size, grpcapi__task_output_response__pack
+    ) { $0.cMessage(in: $1) }
+
+    init(_ message: Grpcapi__TaskOutputResponse) {
+        self.init(stored: message.stored)
+    }
+
+    fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskOutputResponse {
+        var message = Grpcapi__TaskOutputResponse()
+        grpcapi__task_output_response__init(&message)
+        message.stored = stored
         return message
     }
 }

@@ -1,5 +1,5 @@
 // The tasks pages: the list with its filters and the "schedule a task" form, and one task's detail.
-import { api } from './api.js';
+import { api, streamText } from './api.js';
 import { append, badge, errorBox, fields, fill, formValues, h, pager, table, time } from './dom.js';
 import { between, localZone, shortId } from './format.js';
 
@@ -157,6 +157,9 @@ function taskFields(task) {
     timeout_seconds: ['Timeout', `${task.timeout_seconds} s`],
     worker_id: ['Worker', String(task.worker_id)],
     exit_code: ['Exit code', h('span', { 'data-testid': 'task-exit-code' }, String(task.exit_code))],
+    output_bytes: ['Output', h('span', { 'data-testid': 'task-output-bytes' },
+      `${task.output_bytes} bytes${task.output_truncated ? ' (head and tail kept)' : ''}`)],
+    output_truncated: null,
     error: ['Error', h('span', { class: 'error-text', 'data-testid': 'task-error' }, task.error)],
     schedule_id: ['Schedule', h('a', { href: `/ui/schedules/${task.schedule_id}`, class: 'mono' }, task.schedule_id)],
     nominal_time: ['Fire time', time(task.nominal_time, { withRelative: false })],
@@ -173,12 +176,13 @@ function taskFields(task) {
   return pairs;
 }
 
-/** /ui/tasks/{id}: every field, the output's tail, and Cancel or Retry. */
+/** /ui/tasks/{id}: every field, the output (followed live while the task runs), and Cancel or Retry. */
 export function taskDetailPage(view, { params: [id] }) {
   const head = h('div', { class: 'page-head' }, h('h1', null, 'Task ', h('span', { class: 'mono' }, shortId(id))));
   const result = h('div', { class: 'form-result' });
   const body = h('div', { class: 'sections' }, h('p', { class: 'empty' }, 'Loading…'));
   const path = `/tasks/${encodeURIComponent(id)}`;
+  const output = outputSection(`${path}/output`);
   let shown = '';
 
   const draw = (task) => {
@@ -193,9 +197,8 @@ export function taskDetailPage(view, { params: [id] }) {
       h('section', { class: 'card' }, h('h2', null, 'Command'),
         h('pre', { class: 'command-block', 'data-testid': 'task-command' }, task.command)),
       h('section', { class: 'card' }, h('h2', null, 'Details'), fields(taskFields(task))),
-      h('section', { class: 'card' }, h('h2', null, 'Output ', h('span', { class: 'hint' }, '(tail)')),
-        task.output ? h('pre', { class: 'output', 'data-testid': 'task-output' }, task.output)
-          : h('p', { class: 'empty', 'data-testid': 'task-output-empty' }, 'No output yet.')));
+      output.section);
+    output.update(task);
   };
   const act = (action) => async (event) => {
     const button = event.currentTarget;
@@ -215,4 +218,43 @@ export function taskDetailPage(view, { params: [id] }) {
   append(view, h('p', { class: 'crumbs' }, h('a', { href: '/ui/tasks' }, '← Tasks')), head,
     h('div', { class: 'actions' }, cancel, retry), result, body);
   return async () => draw(await api('GET', path));
+}
+
+/**
+ * The output card of a task's page. While the task runs it follows GET {outputPath}?follow=true,
+ * which sends the output as the task prints it and ends when the task ends; otherwise it reads
+ * the output once each time the task's state changes (a new attempt, an end).
+ */
+function outputSection(outputPath) {
+  const box = h('pre', { class: 'output', 'data-testid': 'task-output', hidden: true });
+  const empty = h('p', { class: 'empty', 'data-testid': 'task-output-empty' }, 'No output yet.');
+  const section = h('section', { class: 'card' }, h('h2', null, 'Output'), box, empty);
+  let reading = false;
+  let readVersion = null;
+
+  const read = async (follow) => {
+    reading = true;
+    let text = '';
+    try {
+      await streamText(follow ? `${outputPath}?follow=true` : outputPath, (piece) => {
+        if (!section.isConnected) throw new Error('the page was left');
+        text += piece;
+        box.textContent = text;
+        box.hidden = text === '';
+        empty.hidden = text !== '';
+      });
+    } catch {
+      // The page was left or the scheduler went away: the next refresh reads again.
+      readVersion = null;
+    } finally {
+      reading = false;
+    }
+  };
+  const update = (task) => {
+    const version = `${task.attempts}/${task.status}`;
+    if (reading || version === readVersion) return;
+    readVersion = version;
+    read(['dispatched', 'running'].includes(task.status));
+  };
+  return { section, update };
 }

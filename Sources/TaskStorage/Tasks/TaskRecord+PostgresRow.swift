@@ -16,9 +16,11 @@ extension TaskRecord {
         Column.allCases.map { "(\($0.selectExpression(of: table)))::text" }.joined(separator: ", ")
     }
 
-    /// Decodes a row kept as the JSON array of `textColumns(of:)`.
+    /// Decodes a row kept as the JSON array of `textColumns(of:)`; a snapshot taken before
+    /// columns were added to the end of the list reads them as NULL.
     init(snapshot json: String) throws {
-        let cells = try JSONDecoder().decode([String?].self, from: Data(json.utf8))
+        var cells = try JSONDecoder().decode([String?].self, from: Data(json.utf8))
+        cells += [String?](repeating: nil, count: max(Column.allCases.count - cells.count, 0))
         guard cells.count == Column.allCases.count else {
             throw TaskStoreError(
                 code: .invalidColumn, message: "a task snapshot has \(cells.count) columns, not \(Column.allCases.count)")
@@ -58,7 +60,9 @@ extension TaskRecord {
                 queue: try reader.required(.queue) { $0.string($1) },
                 priority: try reader.required(.priority) { try $0.int($1) },
                 concurrencyKey: row.string(Column.concurrencyKey.rawValue)),
-            createdBy: row.string(Column.createdBy.rawValue)
+            createdBy: row.string(Column.createdBy.rawValue),
+            outputBytes: try row.int64(Column.outputBytes.rawValue),
+            outputTruncated: try row.bool(Column.outputTruncated.rawValue)
         )
     }
 
@@ -66,7 +70,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
-        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy
+        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy, outputBytes, outputTruncated
 
         var name: String {
             switch self {
@@ -94,6 +98,8 @@ extension TaskRecord {
             case .priority: "priority"
             case .concurrencyKey: "concurrency_key"
             case .createdBy: "created_by"
+            case .outputBytes: "output_bytes"
+            case .outputTruncated: "output_truncated"
             }
         }
 

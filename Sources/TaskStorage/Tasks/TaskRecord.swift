@@ -22,6 +22,10 @@ package struct TaskRecord: Sendable, Hashable {
     package var lastError: String?
     package var exitCode: Int32?
     package var output: String?
+    /// How many bytes the task printed in all, and whether `output` leaves part of them out
+    /// (nil until an attempt ends).
+    package var outputBytes: Int64?
+    package var outputTruncated: Bool?
     package var createdAt: Timestamp
     /// The schedule that made the task, and the fire time it stands for (before jitter).
     package var scheduleID: UUID?
@@ -37,7 +41,7 @@ package struct TaskRecord: Sendable, Hashable {
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
         output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil,
         placement: QueuePlacement = QueuePlacement(),
-        createdBy: String? = nil
+        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil
     ) {
         self.id = id
         self.command = command
@@ -56,6 +60,8 @@ package struct TaskRecord: Sendable, Hashable {
         self.lastError = lastError
         self.exitCode = exitCode
         self.output = output
+        self.outputBytes = outputBytes
+        self.outputTruncated = outputTruncated
         self.createdAt = createdAt
         self.scheduleID = scheduleID
         self.nominalTime = nominalTime

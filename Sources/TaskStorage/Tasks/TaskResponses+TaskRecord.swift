@@ -37,7 +37,9 @@ extension TaskStatusResponse {
             queue: task.placement.queue,
             priority: task.placement.priority,
             concurrencyKey: task.placement.concurrencyKey,
-            createdBy: task.createdBy)
+            createdBy: task.createdBy,
+            outputBytes: task.outputBytes,
+            outputTruncated: task.outputTruncated)
     }
 }
 

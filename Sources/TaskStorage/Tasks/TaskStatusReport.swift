@@ -26,11 +26,17 @@ package struct TaskStatusReport: Sendable, Hashable {
     package var handoff: UUID?
     package var exitCode: Int32?
     package var output: String?
+    /// How many bytes the attempt printed in all; nil when the peer does not say (then it is
+    /// taken to be the size of `output`).
+    package var outputBytes: Int64?
+    /// Whether `output` leaves part of what the attempt printed out.
+    package var outputTruncated: Bool
     package var error: String?
 
     package init(
         taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
-        handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, error: String? = nil
+        handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, outputBytes: Int64? = nil,
+        outputTruncated: Bool = false, error: String? = nil
     ) {
         self.taskID = taskID
         self.handoff = handoff
@@ -41,6 +47,8 @@ package struct TaskStatusReport: Sendable, Hashable {
         self.attempt = attempt
         self.exitCode = exitCode
         self.output = output
+        self.outputBytes = outputBytes
+        self.outputTruncated = outputTruncated
         self.error = error
     }
 }

@@ -57,6 +57,8 @@ extension TaskStore {
                 PostgresArray(reports.map(\.error)),
                 PostgresArray(reports.map(\.handoff)),
                 PostgresArray(originalContractHolders.map(Int64.init)),
+                PostgresArray(reports.map(\.outputBytes)),
+                PostgresArray(reports.map(\.outputTruncated)),
             ])
         guard result.count == reports.count else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
@@ -97,8 +99,9 @@ extension TaskStore {
         return """
             WITH r AS (
                 SELECT * FROM unnest($1::uuid[], $2::int4[], $3::int8[], $4::int8[], $5::int4[], $6::int8[],
-                    $7::int4[], $8::text[], $9::text[], $10::uuid[]) WITH ORDINALITY
-                    AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, handoff, position)),
+                    $7::int4[], $8::text[], $9::text[], $10::uuid[], $12::int8[], $13::bool[]) WITH ORDINALITY
+                    AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, handoff,
+                        output_bytes, output_truncated, position)),
             updated AS (
                 UPDATE tasks SET
                     updated_at = now(),
@@ -121,6 +124,9 @@ extension TaskStore {
                         ELSE tasks.next_attempt_at END,
                     exit_code = CASE WHEN r.outcome IN (2, 3) THEN r.exit_code ELSE tasks.exit_code END,
                     output = CASE WHEN r.outcome IN (2, 3) THEN r.output ELSE tasks.output END,
+                    output_bytes = CASE WHEN r.outcome IN (2, 3) THEN coalesce(r.output_bytes, octet_length(r.output), 0)
+                        ELSE tasks.output_bytes END,
+                    output_truncated = CASE WHEN r.outcome IN (2, 3) THEN r.output_truncated ELSE tasks.output_truncated END,
                     last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
                 FROM r
                 WHERE tasks.id = r.id AND (tasks.status IN ('dispatched', 'running')) IS TRUE

@@ -2,16 +2,19 @@ package import RPC
 
 /// Runs a task's `data` with `/bin/sh -c` in a process group of its own.
 ///
-/// stdout and stderr are collected together and only their last `outputLimit` bytes kept.
-/// Exit status 0 completes the task; any other status, or a signal, fails it. Cancelling the
-/// calling Task kills the whole process group at once.
+/// stdout and stderr are collected together into an `OutputCapture` of `outputLimit` bytes
+/// (head and tail when the command prints more). While it runs, the task is on `liveOutput`,
+/// which shows the head of its output live. Exit status 0 completes the task; any other status,
+/// or a signal, fails it. Cancelling the calling Task kills the whole process group at once.
 package struct ShellExecutor: TaskExecutor {
-    package static let defaultOutputLimit = 64 * 1024
+    package static let defaultOutputLimit = 1 << 20
 
     package var outputLimit: Int
+    package var liveOutput: LiveOutputBoard?
 
-    package init(outputLimit: Int = Self.defaultOutputLimit) {
+    package init(outputLimit: Int = Self.defaultOutputLimit, liveOutput: LiveOutputBoard? = nil) {
         self.outputLimit = outputLimit
+        self.liveOutput = liveOutput
     }
 
     package func execute(_ task: TaskRequest) async -> ExecutionOutcome {
@@ -22,6 +25,8 @@ package struct ShellExecutor: TaskExecutor {
         } catch {
             return ExecutionOutcome(succeeded: false, error: "cannot start /bin/sh: \(error)")
         }
+        liveOutput?.add(shell, running: task)
+        defer { liveOutput?.remove(shell) }
         let result = await withTaskCancellationHandler {
             await shell.result()
         } onCancel: {

@@ -4,15 +4,21 @@ package import RPC
 package struct ExecutionOutcome: Sendable, Hashable {
     package var succeeded: Bool
     package var exitCode: Int32?
-    /// Tail of what the task printed.
+    /// What the task printed, within the worker's output limit (head and tail when larger).
     package var output: String
+    /// How many bytes the task printed in all.
+    package var outputByteCount: Int
+    /// Whether `output` leaves part of them out.
+    package var outputTruncated: Bool
     /// Why it failed; empty on success.
     package var error: String
 
-    package init(succeeded: Bool, exitCode: Int32? = nil, output: String = "", error: String = "") {
+    package init(succeeded: Bool, exitCode: Int32? = nil, output: CapturedOutput? = nil, error: String = "") {
         self.succeeded = succeeded
         self.exitCode = exitCode
-        self.output = output
+        self.output = output?.text ?? ""
+        self.outputByteCount = output?.byteCount ?? 0
+        self.outputTruncated = output?.isTruncated ?? false
         self.error = error
     }
 

@@ -26,8 +26,14 @@ extension TaskStatusResponse {
             ("scheduled at", scheduledAt), ("next attempt at", nextAttemptAt), ("picked at", pickedAt),
             ("started at", startedAt), ("completed at", completedAt), ("failed at", failedAt),
             ("cancelled at", cancelledAt), ("timeout", timeoutSeconds.map { "\($0)s" }),
-            ("worker", workerID.map { String($0) }), ("exit code", exitCode.map { String($0) }), ("error", error),
+            ("worker", workerID.map { String($0) }), ("exit code", exitCode.map { String($0) }), ("output size", outputSizeText),
+            ("error", error),
             ("schedule", scheduleID), ("nominal time", nominalTime),
         ]
+    }
+
+    /// "1234 bytes", with "(truncated)" when the stored output leaves part of them out.
+    var outputSizeText: String? {
+        outputBytes.map { "\($0) bytes" + (outputTruncated == true ? " (truncated)" : "") }
     }
 }

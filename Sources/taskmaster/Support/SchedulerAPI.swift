@@ -44,10 +44,11 @@ struct SchedulerAPI: Sendable {
         }
     }
 
-    /// Sends a request with `body` encoded as JSON and answers the reply's body.
+    /// Sends a request with `body` encoded as JSON and answers the reply's body; with
+    /// `bodyParts`, a successful reply's body goes to it as it arrives, with no time limit.
     func send(
         _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Never>.none,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [], bodyParts: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws(CLIFailure) -> Data {
         var allHeaders = headers
         if let token { allHeaders.append(("Authorization", "Bearer \(token)")) }
@@ -59,7 +60,7 @@ struct SchedulerAPI: Sendable {
         }
         let answer: HTTPAnswer
         do {
-            answer = try await exchange(method, base.prefix + path, headers: allHeaders, body: bytes)
+            answer = try await exchange(method, base.prefix + path, headers: allHeaders, body: bytes, bodyParts: bodyParts)
         } catch {
             throw .unreachable(base.description, error)
         }
@@ -97,11 +98,13 @@ struct SchedulerAPI: Sendable {
 
     /// One request on the open connection (or a new one); a connection that failed is closed.
     private func exchange(
-        _ method: HTTPMethod, _ uri: String, headers: [(String, String)], body: ByteBuffer?
+        _ method: HTTPMethod, _ uri: String, headers: [(String, String)], body: ByteBuffer?,
+        bodyParts: (@Sendable (ByteBuffer) -> Void)?
     ) async throws -> HTTPAnswer {
         let open = try await connection.connection()
         do {
-            return try await open.send(method, uri, headers: headers, body: body)
+            return try await open.send(
+                method, uri, headers: headers, body: body, timeout: bodyParts == nil ? .seconds(30) : nil, bodyParts: bodyParts)
         } catch {
             await connection.discard(open)
             throw error

@@ -53,10 +53,11 @@ import Testing
             var configuration = RetentionSweeper.Configuration()
             configuration.batchSize = 2
             configuration.pause = .milliseconds(1)
+            configuration.retention = .seconds(7 * 24 * 3600)
             let sweeper = RetentionSweeper(store: store, outbox: WebhookOutbox(client: store.client), configuration: configuration, logger: TestDatabase.logger)
-            #expect(try await sweeper.sweep(retention: .seconds(7 * 24 * 3600)) == old.count)
+            #expect(try await sweeper.sweep() == old.count)
             #expect(try await Self.remainingIDs(client) == kept)
-            #expect(try await sweeper.sweep(retention: .seconds(7 * 24 * 3600)) == 0)
+            #expect(try await sweeper.sweep() == 0)
         }
     }
 
@@ -69,9 +70,10 @@ import Testing
             configuration.batchSize = 2
             configuration.maxBatchesPerSweep = 2
             configuration.pause = .milliseconds(1)
+            configuration.retention = .seconds(3600)
             let sweeper = RetentionSweeper(store: store, outbox: WebhookOutbox(client: store.client), configuration: configuration, logger: TestDatabase.logger)
-            #expect(try await sweeper.sweep(retention: .seconds(3600)) == 4)
-            #expect(try await sweeper.sweep(retention: .seconds(3600)) == 1)
+            #expect(try await sweeper.sweep() == 4)
+            #expect(try await sweeper.sweep() == 1)
         }
     }
 

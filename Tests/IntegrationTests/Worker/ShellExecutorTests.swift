@@ -14,12 +14,12 @@ import Testing
 
     @Test func recordsOutputOfBothStreamsAndExitCodeZero() async {
         let outcome = await run("echo hello; echo oops >&2; printf 'caf\\303\\251'")
-        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: "hello\noops\ncafé"))
+        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: .whole("hello\noops\ncafé")))
     }
 
     @Test func nonZeroExitFailsWithItsCode() async {
         let outcome = await run("echo before; exit 7")
-        #expect(outcome == ExecutionOutcome(succeeded: false, exitCode: 7, output: "before\n", error: "exit status 7"))
+        #expect(outcome == ExecutionOutcome(succeeded: false, exitCode: 7, output: .whole("before\n"), error: "exit status 7"))
     }
 
     @Test func aShellKilledBySignalFailsWithTheSignal() async {
@@ -44,17 +44,26 @@ import Testing
         #expect(ids[0] != getpgrp())
     }
 
-    @Test func outputOverTheLimitKeepsOnlyTheTail() async {
-        // `seq 1 100000` prints 588,895 bytes.
-        let outcome = await run("seq 1 100000")
+    @Test func outputOverTheLimitKeepsItsHeadAndTail() async {
+        // `seq 1 300000` prints 1,988,895 bytes.
+        let outcome = await run("seq 1 300000")
         #expect(outcome.succeeded)
-        #expect(outcome.output.utf8.count == ShellExecutor.defaultOutputLimit)
-        #expect(outcome.output.hasSuffix("\n99999\n100000\n"))
+        #expect(outcome.outputByteCount == 1_988_895 && outcome.outputTruncated)
+        #expect(outcome.output.utf8.count <= ShellExecutor.defaultOutputLimit)
+        #expect(outcome.output.hasPrefix("1\n2\n3\n"))
+        #expect(outcome.output.contains(" bytes omitted ...]\n"))
+        #expect(outcome.output.hasSuffix("\n299999\n300000\n"))
+    }
+
+    @Test func binaryOutputIsStoredAsTextWithoutNULBytes() async {
+        let outcome = await run("printf 'a\\000b\\377c'")
+        #expect(outcome.output == "a\u{FFFD}b\u{FFFD}c")
+        #expect(outcome.outputByteCount == 5 && !outcome.outputTruncated)
     }
 
     @Test func aBackgroundJobKeepsTheTaskRunningUntilItEnds() async {
         let outcome = await run("(sleep 0.3; echo late) & echo early")
-        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: "early\nlate\n"))
+        #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: .whole("early\nlate\n")))
     }
 
     @Test func aTaskOverItsTimeoutIsKilledWithItsWholeProcessGroup() async throws {
@@ -115,5 +124,12 @@ import Testing
         let executor = TimeLimitedExecutor(SleepExecutor(duration: .seconds(30)))
         let outcome = await executor.execute(TaskRequest(taskID: "t", data: "", timeoutSeconds: 1))
         #expect(outcome == ExecutionOutcome(succeeded: false, error: "timed out after 1s"))
+    }
+}
+
+extension CapturedOutput {
+    /// All of `text`, printed as it is.
+    static func whole(_ text: String) -> CapturedOutput {
+        CapturedOutput(text: text, byteCount: text.utf8.count, isTruncated: false)
     }
 }

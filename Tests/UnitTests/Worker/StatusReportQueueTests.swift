@@ -40,7 +40,7 @@ import Testing
         var queue = StatusReportQueue()
         for index in 0..<5 {
             let request = TaskRequest(taskID: "t\(index)", data: "x", attempt: 1)
-            queue.append(.finished(request, workerID: 1, outcome: ExecutionOutcome(succeeded: true, output: String(repeating: "o", count: 40)), atMicroseconds: 1))
+            queue.append(.finished(request, workerID: 1, outcome: ExecutionOutcome(succeeded: true, output: CapturedOutput(text: String(repeating: "o", count: 40), byteCount: 40, isTruncated: false)), atMicroseconds: 1))
         }
         #expect(queue.take(limit: 3, textBudget: 1000).map(\.taskID) == ["t0", "t1", "t2"])
         #expect(queue.take(limit: 10, textBudget: 50).map(\.taskID) == ["t3"], "a second report would pass the budget")

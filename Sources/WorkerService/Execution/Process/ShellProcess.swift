@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 
 /// `/bin/sh -c command` running in a process group of its own, with default signal handling,
-/// its stdout and stderr collected together into a bounded tail.
+/// its stdout and stderr collected together into a bounded `OutputCapture`.
 ///
 /// The shell is spawned (`cprocess_spawn_shell`) as the leader of a new process group, so its
 /// pid is also the id of the group that holds everything it starts, and `kill(-pid, …)` reaches
@@ -27,10 +27,10 @@ final class ShellProcess: Sendable {
     }
 
     /// The end of a run: its exit (nil when processes that left the group kept it from being
-    /// seen after a kill) and the tail of its output.
+    /// seen after a kill) and its output.
     struct Result: Sendable, Hashable {
         var exit: Exit?
-        var output: String
+        var output: CapturedOutput
     }
 
     /// How long a killed run may take to be seen gone before it is given up on.
@@ -72,7 +72,7 @@ final class ShellProcess: Sendable {
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count > 0 {
-                    output.tail.withLock { $0.append(contentsOf: chunk[..<count]) }
+                    output.capture.withLock { $0.append(contentsOf: chunk[..<count]) }
                 } else if count == 0 || errno != EINTR {
                     break
                 }
@@ -108,17 +108,22 @@ final class ShellProcess: Sendable {
     func result() async -> Result {
         let exit = await exit.value
         await output.closed.value
-        return Result(exit: exit, output: output.tail.withLock { $0.text })
+        return Result(exit: exit, output: output.capture.withLock { $0.output })
+    }
+
+    /// What the run printed from `offset` on that is shown live (see `OutputCapture.liveOutput`).
+    func liveOutput(from offset: Int, maxBytes: Int) -> (byteCount: Int, text: String)? {
+        output.capture.withLock { $0.liveOutput(from: offset, maxBytes: maxBytes) }
     }
 }
 
-/// The tail of a run's output, and whether the pipe is closed.
+/// A run's output, and whether the pipe is closed.
 private final class OutputCollector: Sendable {
-    let tail: Mutex<OutputTail>
+    let capture: Mutex<OutputCapture>
     let closed = OneShot<Void>()
 
     init(limit: Int) {
-        tail = Mutex(OutputTail(limit: limit))
+        capture = Mutex(OutputCapture(limit: limit))
     }
 }
 
