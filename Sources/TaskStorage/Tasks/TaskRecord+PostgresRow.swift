@@ -4,6 +4,7 @@ import class Foundation.JSONDecoder
 import APIModels
 import Core
 import Postgres
+import TracePropagation
 
 extension TaskRecord {
     /// The select list that `init(row:)` decodes, for every query that returns whole tasks
@@ -16,14 +17,15 @@ extension TaskRecord {
         Column.allCases.map { "(\($0.selectExpression(of: table)))::text" }.joined(separator: ", ")
     }
 
-    /// Decodes a row kept as the JSON array of `textColumns(of:)`.
+    /// Decodes a row kept as the JSON array of `textColumns(of:)`. A snapshot taken before
+    /// columns were added lacks the last ones: they read as NULL.
     init(snapshot json: String) throws {
         let cells = try JSONDecoder().decode([String?].self, from: Data(json.utf8))
-        guard cells.count == Column.allCases.count else {
+        guard cells.count <= Column.allCases.count else {
             throw TaskStoreError(
                 code: .invalidColumn, message: "a task snapshot has \(cells.count) columns, not \(Column.allCases.count)")
         }
-        try self.init(row: PostgresRow(cells: cells))
+        try self.init(row: PostgresRow(cells: cells + Array(repeating: nil, count: Column.allCases.count - cells.count)))
     }
 
     /// Decodes a row selected with `sqlColumns`.
@@ -58,7 +60,10 @@ extension TaskRecord {
                 queue: try reader.required(.queue) { $0.string($1) },
                 priority: try reader.required(.priority) { try $0.int($1) },
                 concurrencyKey: row.string(Column.concurrencyKey.rawValue)),
-            createdBy: row.string(Column.createdBy.rawValue)
+            createdBy: row.string(Column.createdBy.rawValue),
+            traceContext: row.string(Column.traceParent.rawValue).map {
+                TaskTraceContext(stored: $0, state: row.string(Column.traceState.rawValue))
+            }
         )
     }
 
@@ -66,7 +71,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
-        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy
+        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy, traceParent, traceState
 
         var name: String {
             switch self {
@@ -94,6 +99,8 @@ extension TaskRecord {
             case .priority: "priority"
             case .concurrencyKey: "concurrency_key"
             case .createdBy: "created_by"
+            case .traceParent: "trace_parent"
+            case .traceState: "trace_state"
             }
         }
 

@@ -8,7 +8,8 @@ extension ScheduleResponse {
         self.init(
             taskID: task.id.text, command: task.command, scheduledAt: task.scheduledAt.rfc3339,
             status: task.status.rawValue, maxAttempts: task.maxAttempts, queue: task.placement.queue,
-            priority: task.placement.priority, concurrencyKey: task.placement.concurrencyKey)
+            priority: task.placement.priority, concurrencyKey: task.placement.concurrencyKey,
+            traceID: task.traceContext?.traceID)
     }
 }
 
@@ -37,7 +38,8 @@ extension TaskStatusResponse {
             queue: task.placement.queue,
             priority: task.placement.priority,
             concurrencyKey: task.placement.concurrencyKey,
-            createdBy: task.createdBy)
+            createdBy: task.createdBy,
+            traceID: task.traceContext?.traceID)
     }
 }
 
