@@ -11,13 +11,19 @@ enum Drain {
         try await run(scenario, tasks: options.tasks, target: 18_000, on: cluster)
     }
 
-    /// Inserts `tasks` tasks, makes them due at one instant and waits until they are all done.
-    static func run(_ scenario: String, tasks: Int, target: Double, on cluster: BenchCluster) async throws -> [Figure] {
+    /// Inserts `tasks` tasks, each with the W3C trace context `traceParent` (nil: none), makes them
+    /// due at one instant and waits until they are all done.
+    static func run(
+        _ scenario: String, tasks: Int, target: Double, traceParent: String? = nil, on cluster: BenchCluster
+    ) async throws -> [Figure] {
         let database = cluster.database
         try await database.query("TRUNCATE tasks")
         try await database.query(
-            "INSERT INTO tasks (command, scheduled_at) SELECT 'true', now() + interval '100 years' FROM generate_series(1, $1)",
-            [tasks])
+            """
+            INSERT INTO tasks (command, scheduled_at, trace_parent)
+            SELECT 'true', now() + interval '100 years', $2::text FROM generate_series(1, $1)
+            """,
+            [tasks, traceParent])
         // One statement, one commit: every task falls due at the same instant, after it is stored.
         try await database.query("UPDATE tasks SET scheduled_at = now() + interval '1 second'")
         try await cluster.wakeCoordinators()
