@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -137,6 +138,7 @@ let package = Package(
                 "Core",
                 "Postgres",
                 "Recurrence",
+                "TracePropagation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,6 +153,15 @@ let package = Package(
             dependencies: ["Core"],
             swiftSettings: swiftSettings
         ),
+        /// W3C trace context carried from a request to the command it starts: the `traceparent` and
+        /// `tracestate` a task keeps, and each attempt's child span.
+        .target(
+            name: "TracePropagation",
+            dependencies: [
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The scheduler's HTTP API, on Hummingbird.
         .target(
             name: "SchedulerService",
@@ -160,6 +171,7 @@ let package = Package(
                 "Postgres",
                 "TaskStorage",
                 "Recurrence",
+                "TracePropagation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -218,6 +230,7 @@ let package = Package(
                 "Core",
                 "RPC",
                 "CProcess",
+                "TracePropagation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -330,6 +343,7 @@ let package = Package(
                 "WorkerService",
                 "Webhooks",
                 "ClusterKit",
+                "TracePropagation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -353,6 +367,7 @@ let package = Package(
                 "WorkerService",
                 "Webhooks",
                 "ClusterKit",
+                "TracePropagation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -34,6 +34,8 @@ package struct RecurringScheduleResponse: Codable, Sendable {
     package var concurrencyKey: String?
     /// The name of the API token that created the schedule.
     package var createdBy: String?
+    /// The trace of the request that created the schedule, which its tasks continue.
+    package var traceID: String?
 
     enum CodingKeys: String, CodingKey {
         case scheduleID = "schedule_id"
@@ -53,6 +55,7 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         case queue, priority
         case concurrencyKey = "concurrency_key"
         case createdBy = "created_by"
+        case traceID = "trace_id"
     }
 
     package init(
@@ -60,7 +63,7 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         timeoutSeconds: Int?, overlap: String, catchupWindowSeconds: Int, jitterSeconds: Int, startAt: String?,
         endAt: String?, paused: Bool, createdAt: String, nextFireTimes: [String], lastFireAt: String?, counts: Counts,
         queue: String, priority: Int, concurrencyKey: String?,
-        createdBy: String? = nil
+        createdBy: String? = nil, traceID: String? = nil
     ) {
         self.scheduleID = scheduleID
         self.name = name
@@ -83,6 +86,7 @@ package struct RecurringScheduleResponse: Codable, Sendable {
         self.priority = priority
         self.concurrencyKey = concurrencyKey
         self.createdBy = createdBy
+        self.traceID = traceID
     }
 }
 

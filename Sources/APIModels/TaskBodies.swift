@@ -8,6 +8,8 @@ package struct ScheduleResponse: Codable, Sendable {
     package var queue: String
     package var priority: Int
     package var concurrencyKey: String?
+    /// The trace the task belongs to, from the request's `traceparent` header.
+    package var traceID: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -17,11 +19,12 @@ package struct ScheduleResponse: Codable, Sendable {
         case maxAttempts = "max_attempts"
         case queue, priority
         case concurrencyKey = "concurrency_key"
+        case traceID = "trace_id"
     }
 
     package init(
         taskID: String, command: String, scheduledAt: String, status: String, maxAttempts: Int, queue: String,
-        priority: Int, concurrencyKey: String?
+        priority: Int, concurrencyKey: String?, traceID: String? = nil
     ) {
         self.taskID = taskID
         self.command = command
@@ -31,6 +34,7 @@ package struct ScheduleResponse: Codable, Sendable {
         self.queue = queue
         self.priority = priority
         self.concurrencyKey = concurrencyKey
+        self.traceID = traceID
     }
 }
 
@@ -76,6 +80,9 @@ package struct TaskStatusResponse: Codable, Sendable {
     package var concurrencyKey: String?
     /// The name of the API token that created the task.
     package var createdBy: String?
+    /// The trace the task belongs to, from the `traceparent` header of the request that made it
+    /// (or its schedule).
+    package var traceID: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -102,6 +109,7 @@ package struct TaskStatusResponse: Codable, Sendable {
         case queue, priority
         case concurrencyKey = "concurrency_key"
         case createdBy = "created_by"
+        case traceID = "trace_id"
     }
 
     package init(
@@ -109,7 +117,7 @@ package struct TaskStatusResponse: Codable, Sendable {
         completedAt: String?, failedAt: String?, cancelledAt: String?, nextAttemptAt: String?, status: String,
         attempts: Int, maxAttempts: Int, timeoutSeconds: Int?, workerID: UInt32?, exitCode: Int32?, output: String?,
         error: String?, scheduleID: String?, nominalTime: String?, queue: String, priority: Int, concurrencyKey: String?,
-        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil
+        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil, traceID: String? = nil
     ) {
         self.taskID = taskID
         self.command = command
@@ -136,6 +144,7 @@ package struct TaskStatusResponse: Codable, Sendable {
         self.priority = priority
         self.concurrencyKey = concurrencyKey
         self.createdBy = createdBy
+        self.traceID = traceID
     }
 
     /// The status as a `TaskState`; nil for a status this build does not know.

@@ -772,7 +772,7 @@ void   grpcapi__task_output_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[8] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[10] =
 {
   {
     "task_id",
@@ -870,6 +870,30 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[8
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "traceparent",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, traceparent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tracestate",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, tracestate),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   5,   /* field[5] = accept_before_us */
@@ -880,11 +904,13 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   7,   /* field[7] = queue */
   0,   /* field[0] = task_id */
   3,   /* field[3] = timeout_seconds */
+  8,   /* field[8] = traceparent */
+  9,   /* field[9] = tracestate */
 };
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -894,7 +920,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  8,
+  10,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,

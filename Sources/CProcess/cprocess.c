@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -11,7 +13,8 @@ extern char **environ;
 
 /// The child's side of `cprocess_spawn_shell`, between vfork and exec: system calls only. It
 /// shares the caller's memory until the exec, so a failure is told through `*failure`.
-static void become_shell(const char *command, pid_t parent, int input_fd, int output_fd, volatile int *failure) {
+static void become_shell(
+    const char *command, char *const environment[], pid_t parent, int input_fd, int output_fd, volatile int *failure) {
     // The shell leads a process group of its own, so that the worker can kill everything it starts.
     if (setpgid(0, 0) != 0) goto failed;
     // Should the worker die, even by SIGKILL, the shell dies with it instead of running on unseen
@@ -34,22 +37,57 @@ static void become_shell(const char *command, pid_t parent, int input_fd, int ou
     sigemptyset(&no_signals);
     sigprocmask(SIG_SETMASK, &no_signals, NULL);
     char *const argv[] = {"sh", "-c", (char *)command, NULL};
-    execve("/bin/sh", argv, environ);
+    execve("/bin/sh", argv, environment);
 failed:
     *failure = errno;
     _exit(127);
 }
 
-int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd) {
+/// Whether the environment entry `entry` sets a variable that one of `overrides` sets.
+static int is_overridden(const char *entry, char *const overrides[]) {
+    for (size_t i = 0; overrides[i] != NULL; i++) {
+        const char *equals = strchr(overrides[i], '=');
+        size_t name_length = equals ? (size_t)(equals - overrides[i]) + 1 : strlen(overrides[i]);
+        if (strncmp(entry, overrides[i], name_length) == 0) return 1;
+    }
+    return 0;
+}
+
+/// A new array of the caller's environment entries that `overrides` leave, then `overrides`;
+/// the strings are not copied. NULL when out of memory.
+static char **environment_with(char *const overrides[]) {
+    size_t inherited = 0, added = 0;
+    while (environ[inherited] != NULL) inherited++;
+    while (overrides[added] != NULL) added++;
+    char **merged = malloc((inherited + added + 1) * sizeof(char *));
+    if (merged == NULL) return NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < inherited; i++) {
+        if (!is_overridden(environ[i], overrides)) merged[count++] = environ[i];
+    }
+    for (size_t i = 0; i < added; i++) merged[count++] = overrides[i];
+    merged[count] = NULL;
+    return merged;
+}
+
+int cprocess_spawn_shell(const char *command, char *const overrides[], pid_t *pid, int *output_fd) {
+    // Built before vfork: the child may only make system calls.
+    char **environment = overrides != NULL ? environment_with(overrides) : NULL;
+    if (overrides != NULL && environment == NULL) {
+        return ENOMEM;
+    }
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        return errno;
+        int error = errno;
+        free(environment);
+        return error;
     }
     int input_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (input_fd < 0) {
         int error = errno;
         close(pipe_fds[0]);
         close(pipe_fds[1]);
+        free(environment);
         return error;
     }
     // No signal handler of the worker may run in the child while it shares the worker's memory.
@@ -60,9 +98,10 @@ int cprocess_spawn_shell(const char *command, pid_t *pid, int *output_fd) {
     pid_t parent = getpid();
     pid_t child = vfork();
     if (child == 0) {
-        become_shell(command, parent, input_fd, pipe_fds[1], &failure);
+        become_shell(command, environment != NULL ? environment : environ, parent, input_fd, pipe_fds[1], &failure);
     }
     int error = child < 0 ? errno : failure;
+    free(environment);
     pthread_sigmask(SIG_SETMASK, &previous_mask, NULL);
     close(input_fd);
     close(pipe_fds[1]);

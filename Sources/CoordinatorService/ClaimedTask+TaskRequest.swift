@@ -9,6 +9,7 @@ extension ClaimedTask {
         TaskRequest(
             taskID: id.text, data: command, attempt: UInt32(clamping: attempt),
             timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.text,
-            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID, queue: queue)
+            acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID, queue: queue,
+            traceParent: traceContext?.traceParent ?? "", traceState: traceContext?.traceState ?? "")
     }
 }

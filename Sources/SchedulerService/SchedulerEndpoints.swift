@@ -20,6 +20,7 @@ struct SchedulerEndpoints: Sendable {
             try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         }
         task.createdBy = context.caller?.name
+        task.traceContext = request.traceContext
         let scheduled = try await inserter.schedule(task)
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
@@ -37,10 +38,12 @@ struct SchedulerEndpoints: Sendable {
                 .invalidField,
                 "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
         }
+        let traceContext = request.traceContext
         let scheduled = try await bodies.withBody(of: request, upTo: maxBatchBodyBytes) { body in
             try await store.schedule(try ScheduleBatchRequest.tasks(from: body).map { task in
                 var task = task
                 task.createdBy = context.caller?.name
+                task.traceContext = traceContext
                 return task
             })
         }

@@ -139,10 +139,14 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Figures that compare two scenarios, when both ran: the drains against pgqueuer's (the
-    /// targets: 1.2× at the defaults, 2× with wide workers); `/schedule` alone against pgbench
-    /// alone (the target), and `/schedule` while the cluster also runs every task against pgbench.
+    /// targets: 1.2× at the defaults, 2× with wide workers); the traced drain against the defaults
+    /// one (carrying trace context costs at most 5 %); `/schedule` alone against pgbench alone
+    /// (the target), and `/schedule` while the cluster also runs every task against pgbench.
     private static func comparisons(_ figures: [Figure]) -> [Figure] {
         var comparisons: [Figure] = []
+        if let untraced = figures.value(of: Defaults.scenario, Drain.rate), let traced = figures.value(of: Traced.scenario, Drain.rate) {
+            comparisons.append(Figure(Traced.scenario, "traced drain rate ÷ defaults drain rate", traced / untraced, target: .atLeast(0.95)))
+        }
         if let peer = figures.value(of: PeerQueue.scenario, PeerQueue.rate) {
             for (scenario, target) in [(Defaults.scenario, 1.2), (Drain.scenario, 2.0)] {
                 guard let rate = figures.value(of: scenario, Drain.rate) else { continue }

@@ -13,6 +13,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// A backlog and a burst due at one instant with every flag at its default: the drain rate,
     /// how soon a slot that frees starts the next task, how late the burst starts.
     case defaults
+    /// The defaults scenario's drain with every task carrying a W3C trace context.
+    case traced
     /// pgqueuer, a peer, working off the defaults scenario's backlog at its own defaults.
     case pgqueuer
     /// The defaults scenario's drain with mutual TLS on every link, against the same drain without.
@@ -52,7 +54,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     func workerFlags(_ options: BenchCommand) -> [String] {
         switch self {
         case .drain, .burst, .paced, .limits, .backlog, .schedules: ["--capacity=\(options.wideCapacity)"]
-        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .pgqueuer, .tls, .rpc, .webhooks, .failover, .memory: []
+        case .e2eSingle, .e2eBatch, .schedule, .pgbench, .defaults, .traced, .pgqueuer, .tls, .rpc, .webhooks, .failover, .memory: []
         }
     }
 
@@ -63,6 +65,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .schedule: try await ScheduleOnly.run(on: cluster, options: options)
         case .pgbench: try await PGBench.run(on: cluster, options: options)
         case .defaults: try await Defaults.run(on: cluster, options: options)
+        case .traced: try await Traced.run(on: cluster, options: options)
         case .pgqueuer: try await PeerQueue.run(on: cluster, options: options)
         case .tls: try await TLSDrain.run(on: cluster, options: options)
         case .drain: try await Drain.run(on: cluster, options: options)

@@ -81,10 +81,16 @@ struct  Grpcapi__TaskRequest
    * queue its coordinator says is paused (HeartbeatResponse.paused_queues).
    */
   char *queue;
+  /*
+   * The W3C trace context the task keeps (empty: none, or not sent): the worker runs the attempt
+   * as a child span of `traceparent`, with `tracestate` passed on unchanged.
+   */
+  char *traceparent;
+  char *tracestate;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__TaskResponse

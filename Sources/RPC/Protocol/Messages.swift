@@ -23,10 +23,14 @@ package struct TaskRequest: Sendable, Hashable {
     package var coordinatorID: String
     /// The task's queue; empty when not sent.
     package var queue: String
+    /// The W3C trace context the task keeps; empty when it has none or the peer did not send it.
+    package var traceParent: String
+    package var traceState: String
 
     package init(
         taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0, handoff: String = "",
-        acceptBeforeMicros: Int64 = 0, coordinatorID: String = "", queue: String = ""
+        acceptBeforeMicros: Int64 = 0, coordinatorID: String = "", queue: String = "", traceParent: String = "",
+        traceState: String = ""
     ) {
         self.taskID = taskID
         self.data = data
@@ -36,6 +40,8 @@ package struct TaskRequest: Sendable, Hashable {
         self.acceptBeforeMicros = acceptBeforeMicros
         self.coordinatorID = coordinatorID
         self.queue = queue
+        self.traceParent = traceParent
+        self.traceState = traceState
     }
 }
 

@@ -25,7 +25,8 @@ extension TaskRequest: ProtobufCMessage {
             taskID: String(cString: message.task_id), data: String(cString: message.data),
             attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
             acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id),
-            queue: String(cString: message.queue))
+            queue: String(cString: message.queue), traceParent: String(cString: message.traceparent),
+            traceState: String(cString: message.tracestate))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -39,6 +40,8 @@ extension TaskRequest: ProtobufCMessage {
         message.accept_before_us = acceptBeforeMicros
         message.coordinator_id = arena.string(coordinatorID)
         message.queue = arena.string(queue)
+        message.traceparent = arena.string(traceParent)
+        message.tracestate = arena.string(traceState)
         return message
     }
 }

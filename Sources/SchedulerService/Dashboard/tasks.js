@@ -164,6 +164,7 @@ function taskFields(task) {
     schedule_id: ['Schedule', h('a', { href: `/ui/schedules/${task.schedule_id}`, class: 'mono' }, task.schedule_id)],
     nominal_time: ['Fire time', time(task.nominal_time, { withRelative: false })],
     created_by: ['Created by', h('span', { 'data-testid': 'task-created-by' }, task.created_by)],
+    trace_id: ['Trace', h('span', { class: 'mono', 'data-testid': 'task-trace-id' }, task.trace_id)],
     command: null,
     output: null,
   };

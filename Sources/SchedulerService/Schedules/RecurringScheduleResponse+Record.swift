@@ -29,7 +29,8 @@ extension RecurringScheduleResponse {
             counts: Counts(fired: schedule.counts.fired, skipped: schedule.counts.skipped, missed: schedule.counts.missed),
             queue: definition.placement.queue, priority: definition.placement.priority,
             concurrencyKey: definition.placement.concurrencyKey,
-            createdBy: schedule.createdBy)
+            createdBy: schedule.createdBy,
+            traceID: schedule.traceContext?.traceID)
     }
 
     /// The first `count` fire times at or after `now` (and `start_at`) within the years 0001 to

@@ -22,7 +22,8 @@ struct ScheduleEndpoints: Sendable {
         let now = Self.now()
         let calendar = try definition.checkedCalendar(createdAt: now)
         let schedule = try await store.create(
-            id: UUID(), definition, createdAt: now, nextFireAt: calendar.next(atOrAfter: now), createdBy: context.caller?.name)
+            id: UUID(), definition, createdAt: now, nextFireAt: calendar.next(atOrAfter: now), createdBy: context.caller?.name,
+            traceContext: request.traceContext)
         context.logger.info("Schedule created", metadata: [LogKey.scheduleID: "\(schedule.id.text)"])
         return Response(try .json(RecurringScheduleResponse(schedule, now: now), status: .created))
     }

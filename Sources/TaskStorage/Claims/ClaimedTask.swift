@@ -1,5 +1,6 @@
 package import struct Foundation.UUID
 import APIModels
+package import TracePropagation
 
 /// A task a coordinator took from the queue to hand to a worker.
 package struct ClaimedTask: Sendable, Hashable {
@@ -13,10 +14,12 @@ package struct ClaimedTask: Sendable, Hashable {
     /// The token of this hand-off, which the worker's reports must carry back.
     package var handoff: UUID
     package var queue: String
+    /// The W3C trace context the task keeps, which the worker continues.
+    package var traceContext: TaskTraceContext?
 
     package init(
         id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil, handoff: UUID,
-        queue: String = QueueRules.defaultQueue
+        queue: String = QueueRules.defaultQueue, traceContext: TaskTraceContext? = nil
     ) {
         self.id = id
         self.command = command
@@ -25,5 +28,6 @@ package struct ClaimedTask: Sendable, Hashable {
         self.workerID = workerID
         self.handoff = handoff
         self.queue = queue
+        self.traceContext = traceContext
     }
 }

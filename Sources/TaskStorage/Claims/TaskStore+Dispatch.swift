@@ -1,5 +1,6 @@
 package import struct Foundation.UUID
 import Postgres
+import TracePropagation
 
 /// The coordinator's half of the task store: claiming due tasks, giving them back, and
 /// recording what workers report.
@@ -150,6 +151,7 @@ extension ClaimedTask {
         }
         self.init(
             id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
-            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff, queue: queue)
+            workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff, queue: queue,
+            traceContext: row.string(7).map { TaskTraceContext(stored: $0, state: row.string(8)) })
     }
 }

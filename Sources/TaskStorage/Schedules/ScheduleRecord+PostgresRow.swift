@@ -1,5 +1,6 @@
 import Core
 import Postgres
+import TracePropagation
 
 extension ScheduleRecord {
     /// The select list `init(row:)` decodes, in its order.
@@ -14,6 +15,7 @@ extension ScheduleRecord {
         SQLTimestamp.microseconds(of: "end_at"), "paused", SQLTimestamp.microseconds(of: "created_at"),
         SQLTimestamp.microseconds(of: "next_fire_at"), SQLTimestamp.microseconds(of: "last_fire_at"), "fired", "skipped",
         "missed", SQLTimestamp.microseconds(of: "buffered_fire_at"), "queue", "priority", "concurrency_key", "created_by",
+        "trace_parent", "trace_state",
     ]
 
     /// Decodes a row selected with `sqlColumns`.
@@ -49,6 +51,7 @@ extension ScheduleRecord {
             counts: ScheduleCounts(
                 fired: try required(16, row.int64(16)), skipped: try required(17, row.int64(17)),
                 missed: try required(18, row.int64(18))),
-            createdBy: row.string(23))
+            createdBy: row.string(23),
+            traceContext: row.string(24).map { TaskTraceContext(stored: $0, state: row.string(25)) })
     }
 }

@@ -1,6 +1,7 @@
 package import struct Foundation.UUID
 package import Core
 package import Recurrence
+package import TracePropagation
 
 /// One row of the `schedules` table.
 package struct ScheduleRecord: Sendable, Hashable {
@@ -15,11 +16,13 @@ package struct ScheduleRecord: Sendable, Hashable {
     package var counts: ScheduleCounts
     /// The name of the API token that created the schedule.
     package var createdBy: String?
+    /// The W3C trace context of the request that created the schedule; every task it makes keeps it.
+    package var traceContext: TaskTraceContext?
 
     package init(
         id: UUID, definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp? = nil,
         bufferedFireAt: Timestamp? = nil, lastFireAt: Timestamp? = nil, counts: ScheduleCounts = ScheduleCounts(),
-        createdBy: String? = nil
+        createdBy: String? = nil, traceContext: TaskTraceContext? = nil
     ) {
         self.id = id
         self.definition = definition
@@ -29,6 +32,7 @@ package struct ScheduleRecord: Sendable, Hashable {
         self.lastFireAt = lastFireAt
         self.counts = counts
         self.createdBy = createdBy
+        self.traceContext = traceContext
     }
 
     /// The schedule's fire times. Its definition was checked when it was stored.

@@ -176,14 +176,15 @@ extension ScheduleStore {
         let inserted = try connection.query(
             """
             INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, schedule_id, nominal_time, start_by,
-                queue, priority, concurrency_key)
+                queue, priority, concurrency_key, trace_parent, trace_state)
             SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
                 timeout_seconds, schedule_id, \(SQLTimestamp.timestamp(fromMicroseconds: "nominal_us")),
-                \(SQLTimestamp.timestamp(fromMicroseconds: "start_by_us")), queue, priority, concurrency_key
+                \(SQLTimestamp.timestamp(fromMicroseconds: "start_by_us")), queue, priority, concurrency_key, trace_parent,
+                trace_state
             FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::uuid[], $7::int8[], $8::int8[],
-                    $9::text[], $10::int2[], $11::text[])
+                    $9::text[], $10::int2[], $11::text[], $12::text[], $13::text[])
                 AS new (id, command, scheduled_us, max_attempts, timeout_seconds, schedule_id, nominal_us, start_by_us,
-                    queue, priority, concurrency_key)
+                    queue, priority, concurrency_key, trace_parent, trace_state)
             ON CONFLICT (schedule_id, nominal_time) WHERE schedule_id IS NOT NULL DO NOTHING
             RETURNING schedule_id
             """,
@@ -199,6 +200,8 @@ extension ScheduleStore {
                 PostgresArray(rows.map(\.0.definition.placement.queue)),
                 PostgresArray(rows.map(\.0.definition.placement.priority)),
                 PostgresArray(rows.map(\.0.definition.placement.concurrencyKey)),
+                PostgresArray(rows.map(\.0.traceContext?.traceParent)),
+                PostgresArray(rows.map { $0.0.traceContext?.traceState }),
             ])
         var created: [UUID: Int] = [:]
         for row in inserted {

@@ -1,6 +1,7 @@
 package import struct Foundation.UUID
 package import Core
 package import Postgres
+package import TracePropagation
 
 /// Stores schedules and reads them back: the API's side of the `schedules` table.
 package struct ScheduleStore: Sendable {
@@ -11,9 +12,11 @@ package struct ScheduleStore: Sendable {
     }
 
     /// Stores a new schedule whose first fire is `nextFireAt`, made by the API token named
-    /// `createdBy`. A name another schedule has is refused with `.scheduleNameTaken`.
+    /// `createdBy` in the trace `traceContext`. A name another schedule has is refused with
+    /// `.scheduleNameTaken`.
     package func create(
-        id: UUID, _ definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp?, createdBy: String? = nil
+        id: UUID, _ definition: ScheduleDefinition, createdAt: Timestamp, nextFireAt: Timestamp?, createdBy: String? = nil,
+        traceContext: TaskTraceContext? = nil
     ) async throws -> ScheduleRecord {
         let columns = Self.definitionColumns.joined(separator: ", ")
         let values = (1...Self.definitionColumns.count).map { Self.placeholder($0) }.joined(separator: ", ")
@@ -22,12 +25,16 @@ package struct ScheduleStore: Sendable {
         do {
             rows = try await client.query(
                 """
-                INSERT INTO schedules (\(columns), schedule_id, created_at, next_fire_at, created_by)
+                INSERT INTO schedules (\(columns), schedule_id, created_at, next_fire_at, created_by, trace_parent, trace_state)
                 VALUES (\(values), $\(count + 1), \(SQLTimestamp.timestamp(fromParameter: count + 2)),
-                    \(SQLTimestamp.timestamp(fromParameter: count + 3)), $\(count + 4))
+                    \(SQLTimestamp.timestamp(fromParameter: count + 3)), $\(count + 4), $\(count + 5), $\(count + 6))
                 RETURNING \(ScheduleRecord.sqlColumns)
                 """,
-                Self.parameters(of: definition) + [id, createdAt.microsecondsSinceEpoch, nextFireAt?.microsecondsSinceEpoch, createdBy])
+                Self.parameters(of: definition)
+                    + [
+                        id, createdAt.microsecondsSinceEpoch, nextFireAt?.microsecondsSinceEpoch, createdBy,
+                        traceContext?.traceParent, traceContext?.traceState,
+                    ])
         } catch let error as PostgresError where error.isUniqueViolation {
             throw Self.nameTaken(definition.name)
         }

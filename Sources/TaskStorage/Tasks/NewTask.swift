@@ -1,4 +1,5 @@
 package import Core
+package import TracePropagation
 
 /// What a client asks to run, before it is stored.
 package struct NewTask: Sendable, Hashable {
@@ -14,10 +15,14 @@ package struct NewTask: Sendable, Hashable {
     package var placement: QueuePlacement
     /// The name of the API token that asked for it.
     package var createdBy: String?
+    /// The W3C trace context of the request; not part of what an idempotency key compares, since
+    /// a retried request is a new span of the caller's.
+    package var traceContext: TaskTraceContext?
 
     package init(
         command: String, scheduledAt: Timestamp, maxAttempts: Int = 1, timeoutSeconds: Int? = nil,
-        idempotencyKey: String? = nil, placement: QueuePlacement = QueuePlacement(), createdBy: String? = nil
+        idempotencyKey: String? = nil, placement: QueuePlacement = QueuePlacement(), createdBy: String? = nil,
+        traceContext: TaskTraceContext? = nil
     ) {
         self.command = command
         self.scheduledAt = scheduledAt
@@ -26,6 +31,7 @@ package struct NewTask: Sendable, Hashable {
         self.idempotencyKey = idempotencyKey
         self.placement = placement
         self.createdBy = createdBy
+        self.traceContext = traceContext
     }
 
     /// The fields of `record` that differ from what this request asks for, by their API names;

@@ -19,13 +19,13 @@ struct TaskInsertStatement {
     var sql: String {
         """
         INSERT INTO tasks (id, command, scheduled_at, max_attempts, timeout_seconds, idempotency_key, queue, priority,
-            concurrency_key, created_by)
+            concurrency_key, created_by, trace_parent, trace_state)
         SELECT id, command, \(SQLTimestamp.timestamp(fromMicroseconds: "scheduled_us")), max_attempts,
-            timeout_seconds, idempotency_key, queue, priority, concurrency_key, created_by
+            timeout_seconds, idempotency_key, queue, priority, concurrency_key, created_by, trace_parent, trace_state
         FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[], $7::text[], $8::int2[],
-                $9::text[], $10::text[])
+                $9::text[], $10::text[], $11::text[], $12::text[])
             AS new (id, command, scheduled_us, max_attempts, timeout_seconds, idempotency_key, queue, priority,
-                concurrency_key, created_by)
+                concurrency_key, created_by, trace_parent, trace_state)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING \(TaskRecord.sqlColumns)
         """
@@ -43,6 +43,8 @@ struct TaskInsertStatement {
             PostgresArray(tasks.map(\.placement.priority)),
             PostgresArray(tasks.map(\.placement.concurrencyKey)),
             PostgresArray(tasks.map(\.createdBy)),
+            PostgresArray(tasks.map(\.traceContext?.traceParent)),
+            PostgresArray(tasks.map { $0.traceContext?.traceState }),
         ]
     }
 

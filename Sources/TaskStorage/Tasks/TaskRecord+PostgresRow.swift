@@ -4,6 +4,7 @@ import class Foundation.JSONDecoder
 import APIModels
 import Core
 import Postgres
+import TracePropagation
 
 extension TaskRecord {
     /// The select list that `init(row:)` decodes, for every query that returns whole tasks
@@ -62,7 +63,10 @@ extension TaskRecord {
                 concurrencyKey: row.string(Column.concurrencyKey.rawValue)),
             createdBy: row.string(Column.createdBy.rawValue),
             outputBytes: try row.int64(Column.outputBytes.rawValue),
-            outputTruncated: try row.bool(Column.outputTruncated.rawValue)
+            outputTruncated: try row.bool(Column.outputTruncated.rawValue),
+            traceContext: row.string(Column.traceParent.rawValue).map {
+                TaskTraceContext(stored: $0, state: row.string(Column.traceState.rawValue))
+            }
         )
     }
 
@@ -70,7 +74,7 @@ extension TaskRecord {
     enum Column: Int, CaseIterable {
         case id, command, scheduledAt, pickedAt, startedAt, completedAt, failedAt, status, attempts
         case maxAttempts, timeoutSeconds, workerID, lastError, exitCode, output, createdAt, cancelledAt, nextAttemptAt
-        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy, outputBytes, outputTruncated
+        case scheduleID, nominalTime, queue, priority, concurrencyKey, createdBy, outputBytes, outputTruncated, traceParent, traceState
 
         var name: String {
             switch self {
@@ -100,6 +104,8 @@ extension TaskRecord {
             case .createdBy: "created_by"
             case .outputBytes: "output_bytes"
             case .outputTruncated: "output_truncated"
+            case .traceParent: "trace_parent"
+            case .traceState: "trace_state"
             }
         }
 

@@ -1,6 +1,7 @@
 package import struct Foundation.UUID
 package import APIModels
 package import Core
+package import TracePropagation
 
 /// One row of the `tasks` table, as the services read it.
 package struct TaskRecord: Sendable, Hashable {
@@ -33,6 +34,8 @@ package struct TaskRecord: Sendable, Hashable {
     package var placement: QueuePlacement
     /// The name of the API token that asked for the task.
     package var createdBy: String?
+    /// The W3C trace context of the request that made the task (or its schedule).
+    package var traceContext: TaskTraceContext?
 
     package init(
         id: UUID, command: String, scheduledAt: Timestamp, pickedAt: Timestamp? = nil,
@@ -41,7 +44,8 @@ package struct TaskRecord: Sendable, Hashable {
         workerID: UInt32? = nil, lastError: String? = nil, exitCode: Int32? = nil,
         output: String? = nil, createdAt: Timestamp, scheduleID: UUID? = nil, nominalTime: Timestamp? = nil,
         placement: QueuePlacement = QueuePlacement(),
-        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil
+        createdBy: String? = nil, outputBytes: Int64? = nil, outputTruncated: Bool? = nil,
+        traceContext: TaskTraceContext? = nil
     ) {
         self.id = id
         self.command = command
@@ -67,5 +71,6 @@ package struct TaskRecord: Sendable, Hashable {
         self.nominalTime = nominalTime
         self.placement = placement
         self.createdBy = createdBy
+        self.traceContext = traceContext
     }
 }

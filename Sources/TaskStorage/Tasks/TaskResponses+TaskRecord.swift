@@ -8,7 +8,8 @@ extension ScheduleResponse {
         self.init(
             taskID: task.id.text, command: task.command, scheduledAt: task.scheduledAt.rfc3339,
             status: task.status.rawValue, maxAttempts: task.maxAttempts, queue: task.placement.queue,
-            priority: task.placement.priority, concurrencyKey: task.placement.concurrencyKey)
+            priority: task.placement.priority, concurrencyKey: task.placement.concurrencyKey,
+            traceID: task.traceContext?.traceID)
     }
 }
 
@@ -39,7 +40,8 @@ extension TaskStatusResponse {
             concurrencyKey: task.placement.concurrencyKey,
             createdBy: task.createdBy,
             outputBytes: task.outputBytes,
-            outputTruncated: task.outputTruncated)
+            outputTruncated: task.outputTruncated,
+            traceID: task.traceContext?.traceID)
     }
 }
 

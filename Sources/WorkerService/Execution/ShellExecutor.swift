@@ -1,11 +1,14 @@
 package import RPC
+import TracePropagation
 
 /// Runs a task's `data` with `/bin/sh -c` in a process group of its own.
 ///
 /// stdout and stderr are collected together into an `OutputCapture` of `outputLimit` bytes
 /// (head and tail when the command prints more). While it runs, the task is on `liveOutput`,
 /// which shows the head of its output live. Exit status 0 completes the task; any other status,
-/// or a signal, fails it. Cancelling the calling Task kills the whole process group at once.
+/// or a signal, fails it. Cancelling the calling Task kills the whole process group at once. A
+/// task with a trace context runs with `TRACEPARENT` (and `TRACESTATE`) naming a new span of
+/// that trace for this attempt, so a traced command continues the trace.
 package struct ShellExecutor: TaskExecutor {
     package static let defaultOutputLimit = 1 << 20
 
@@ -21,7 +24,7 @@ package struct ShellExecutor: TaskExecutor {
         guard !Task.isCancelled else { return .cancelled }
         let shell: ShellProcess
         do {
-            shell = try ShellProcess.start(command: task.data, outputLimit: outputLimit)
+            shell = try ShellProcess.start(command: task.data, environment: task.attemptEnvironment, outputLimit: outputLimit)
         } catch {
             return ExecutionOutcome(succeeded: false, error: "cannot start /bin/sh: \(error)")
         }

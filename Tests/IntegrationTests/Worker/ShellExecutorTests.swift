@@ -4,6 +4,7 @@ import Testing
 
 @testable import Core
 @testable import RPC
+@testable import TracePropagation
 @testable import WorkerService
 
 @Suite struct ShellExecutorTests {
@@ -15,6 +16,27 @@ import Testing
     @Test func recordsOutputOfBothStreamsAndExitCodeZero() async {
         let outcome = await run("echo hello; echo oops >&2; printf 'caf\\303\\251'")
         #expect(outcome == ExecutionOutcome(succeeded: true, exitCode: 0, output: .whole("hello\noops\ncafé")))
+    }
+
+    @Test func aTracedTaskRunsWithANewSpanOfItsTraceAndTheWorkersEnvironment() async throws {
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let task = TaskRequest(
+            taskID: "t", data: #"echo "$TRACEPARENT"; echo "$TRACESTATE"; echo "$PATH""#, attempt: 1, traceParent: parent,
+            traceState: "rojo=1")
+        let first = await ShellExecutor().execute(task).output.split(separator: "\n").map(String.init)
+        let second = await ShellExecutor().execute(task).output.split(separator: "\n").map(String.init)
+        try #require(first.count == 3 && second.count == 3, "\(first) \(second)")
+        #expect(first[0].hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && first[0].hasSuffix("-01"))
+        #expect(first[0] != parent)
+        #expect(TaskTraceContext(traceParent: first[0], traceState: nil) != nil, "a valid traceparent: \(first[0])")
+        #expect(second[0] != first[0], "each attempt is a span of its own")
+        #expect(first[1] == "rojo=1")
+        #expect(first[2] == ProcessInfo.processInfo.environment["PATH"], "the rest of the environment is the worker's")
+    }
+
+    @Test func anUntracedTaskGetsNoTraceparent() async {
+        let outcome = await run(#"echo "[${TRACEPARENT-unset}]""#)
+        #expect(outcome.output == "[unset]\n")
     }
 
     @Test func nonZeroExitFailsWithItsCode() async {

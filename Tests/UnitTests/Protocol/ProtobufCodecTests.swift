@@ -11,6 +11,14 @@ import Testing
         #expect(try TaskRequest(serializedBytes: bytes) == TaskRequest(taskID: "a", data: "bc"))
     }
 
+    @Test func theTraceContextTravelsInFieldsNineAndTenAndIsEmptyFromOlderPeers() throws {
+        let traced = TaskRequest(taskID: "a", data: "", traceParent: "p", traceState: "s")
+        #expect(traced.serializedBytes() == [0x0A, 0x01, 0x61, 0x4A, 0x01, 0x70, 0x52, 0x01, 0x73])
+        #expect(try TaskRequest(serializedBytes: traced.serializedBytes()) == traced)
+        let older = try TaskRequest(serializedBytes: [0x0A, 0x01, 0x61])
+        #expect(older.traceParent.isEmpty && older.traceState.isEmpty)
+    }
+
     @Test func defaultMessagesEncodeToNothingAndDecodeFromNothing() throws {
         #expect(HeartbeatResponse(acknowledged: false).serializedBytes().isEmpty)
         #expect(try HeartbeatResponse(serializedBytes: []) == HeartbeatResponse(acknowledged: false))

@@ -43,13 +43,17 @@ final class ShellProcess: Sendable {
     private let killRequested = Mutex(false)
     private static let readChunkSize = 64 * 1024
 
-    /// Starts `command`; throws when the shell cannot be spawned.
-    static func start(command: String, outputLimit: Int) throws -> ShellProcess {
+    /// Starts `command` in the worker's environment, with the `NAME=value` entries of
+    /// `environment` replacing or adding the variables they name; throws when the shell cannot be
+    /// spawned.
+    static func start(command: String, environment: [String] = [], outputLimit: Int) throws -> ShellProcess {
         let exit = OneShot<Exit?>()
         let (processID, descriptor) = try ChildReaper.shared.spawn {
             var processID: pid_t = 0
             var descriptor: Int32 = -1
-            let error = cprocess_spawn_shell(command, &processID, &descriptor)
+            let error = withCStringArray(environment) { overrides in
+                cprocess_spawn_shell(command, overrides, &processID, &descriptor)
+            }
             guard error == 0 else {
                 throw ShellProcessError(code: .spawnFailed, message: "cannot start /bin/sh: \(String(cString: strerror(error)))")
             }
@@ -125,6 +129,17 @@ private final class OutputCollector: Sendable {
     init(limit: Int) {
         capture = Mutex(OutputCapture(limit: limit))
     }
+}
+
+/// Calls `body` with a NULL-terminated C array of copies of `strings`, or with NULL when there
+/// are none.
+private func withCStringArray<Result>(
+    _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>?) -> Result
+) -> Result {
+    guard !strings.isEmpty else { return body(nil) }
+    let copies = strings.map { strdup($0) } + [nil]
+    defer { copies.forEach { free($0) } }
+    return copies.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// A shell that could not be started or watched.
