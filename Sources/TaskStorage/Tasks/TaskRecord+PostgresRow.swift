@@ -11,10 +11,14 @@ extension TaskRecord {
     /// (`SELECT \(TaskRecord.sqlColumns) FROM tasks ...`, `RETURNING \(TaskRecord.sqlColumns)`).
     static let sqlColumns = Column.allCases.map { $0.selectExpression(of: nil) }.joined(separator: ", ")
 
-    /// The same columns of the row `table`, each as text: an array of them holds a row that
+    /// The same columns of the row `table`, each as the text PostgreSQL sends for it (a boolean
+    /// as `t` or `f`, not the `true` or `false` of a cast): an array of them holds a row that
     /// `init(snapshot:)` reads back.
     static func textColumns(of table: String) -> String {
-        Column.allCases.map { "(\($0.selectExpression(of: table)))::text" }.joined(separator: ", ")
+        Column.allCases.map { column in
+            let value = column.selectExpression(of: table)
+            return column.isBoolean ? "(CASE WHEN \(value) THEN 't' WHEN NOT \(value) THEN 'f' END)" : "(\(value))::text"
+        }.joined(separator: ", ")
     }
 
     /// Decodes a row kept as the JSON array of `textColumns(of:)`; a snapshot taken before
@@ -117,6 +121,8 @@ extension TaskRecord {
             default: false
             }
         }
+
+        var isBoolean: Bool { self == .outputTruncated }
 
         /// The column of `table` (nil: unqualified); timestamps are selected as int8 microseconds
         /// since the epoch (see `SQLTimestamp`).
