@@ -44,10 +44,12 @@ import Testing
             let switchTime = try #require(recovery, "no task was acknowledged after the failover").after
             print("PostgreSQL failover: /schedule answered 200 again \(switchTime) after the primary's SIGKILL (\(refused) answers 503 meanwhile)")
             #expect(acknowledged.count >= 100)
-            let completed = try await eventually("every acknowledged task, before and after the switch, to complete") {
+            let waitStart = ContinuousClock.now
+            let completed = try await eventually("every acknowledged task, before and after the switch, to complete", timeout: .seconds(60)) {
                 let ids = Set(try await cluster.tasks(status: "completed").compactMap { $0["task_id"] as? String })
                 return ids.isSuperset(of: acknowledged) ? ids : nil
             }
+            print("PostgreSQL failover: every acknowledged task completed \(waitStart.duration(to: .now)) after the last acknowledgement")
             #expect(completed.count == acknowledged.count, "no task but the acknowledged ones")
             #expect(cluster.scheduler?.isRunning == true && cluster.coordinator?.isRunning == true, "no service restarted")
         }
