@@ -40,7 +40,7 @@ enum Backlog {
     {
         let database = cluster.database
         let window = options.backlogSmall
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         ProcessMemory.resetPeak(of: cluster.coordinator.pid)
         print("  inserting \(tasks) tasks…")
         // One statement, one commit: the tasks become visible, and due, at the same instant.
@@ -62,7 +62,7 @@ enum Backlog {
         let claimSeconds = try await claimSeconds(window, in: database)
         if let failure = statusLoad.firstFailure { print("  backlog: first failed request: \(failure)") }
         if tasks > window {
-            try await database.query("TRUNCATE tasks")
+            try await database.query("TRUNCATE tasks CASCADE")
             try await cluster.waitUntilWorkersIdle()
         } else {
             try await cluster.waitUntilIdle()

@@ -33,7 +33,7 @@ enum Drain {
         tasks: Int, queue: String = "default", keys: Int? = nil, traceParent: String? = nil, on cluster: BenchCluster
     ) async throws -> Double {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query(
             """
             INSERT INTO tasks (command, scheduled_at, queue, concurrency_key, trace_parent)

@@ -13,7 +13,7 @@ struct EndToEnd {
 
     func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         let tasks = options.tasks
         let element = #"{"command":"true","scheduled_at":"\#(Date().rfc3339)"}"#
         let requests: Int

@@ -41,7 +41,7 @@ enum Limits {
     private static func concurrency(tasks: Int, on cluster: BenchCluster) async throws -> [Figure] {
         let database = cluster.database
         try await putQueue("fifty", #"{"concurrency_limit": \#(concurrencyLimit)}"#, on: cluster)
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query(
             "INSERT INTO tasks (command, scheduled_at, queue) SELECT 'true', now() + interval '1 second', 'fifty' FROM generate_series(1, $1)",
             [tasks])
@@ -72,7 +72,7 @@ enum Limits {
     /// Every +10 task must be claimed before any -10 task still waiting when they arrived.
     private static func priorities(lowTasks: Int, highTasks: Int, on cluster: BenchCluster) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query(
             "INSERT INTO tasks (command, scheduled_at, priority) SELECT 'true', now() + interval '1 second', -10 FROM generate_series(1, $1)",
             [lowTasks])

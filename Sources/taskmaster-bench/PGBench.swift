@@ -9,7 +9,7 @@ enum PGBench {
 
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("taskmaster-pgbench-\(UUID().uuidString).sql")
         // Due far in the future, so the workers never run these rows.
         try "INSERT INTO tasks (command, scheduled_at) VALUES ('true', now() + interval '100 years') RETURNING id;\n"
@@ -32,7 +32,7 @@ enum PGBench {
             throw TimedOut(description: "pgbench exited \(status.map(String.init) ?? "late"): \(output)")
         }
         let stored = try require(try await database.query("SELECT count(*) FROM tasks").first).int(0) ?? 0
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         return [
             Figure(scenario, "clients", options.clients),
             Figure(scenario, tps, rate, "tasks/s"),

@@ -11,14 +11,14 @@ enum ScheduleOnly {
 
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         let body = ByteBuffer(string: #"{"command":"true","scheduled_at":"2126-01-01T00:00:00Z"}"#)
         let load = await runHTTPLoad(port: cluster.schedulerPort, clients: options.clients, requests: options.tasks, timeout: .seconds(600)) {
             _ in LoadRequest(method: .POST, uri: "/schedule", body: body)
         }
         if let failure = load.firstFailure { print("  \(scenario): first failed request: \(failure)") }
         let stored = try require(try await database.query("SELECT count(*) FROM tasks").first).int(0) ?? 0
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         let latencies = load.latenciesMilliseconds.sorted()
         return [
             Figure(scenario, rate, Double(options.tasks) / load.elapsedSeconds, "tasks/s"),

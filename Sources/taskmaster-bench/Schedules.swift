@@ -9,10 +9,10 @@ import TaskStorage
 enum Schedules {
     static func run(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query("DELETE FROM schedules")
         var figures = try await herd(count: options.herdSchedules, minutes: options.herdMinutes, on: cluster)
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query("DELETE FROM schedules")
         figures += try await everySecond(count: options.everySecondSchedules, seconds: options.everySecondSeconds, on: cluster)
         try await database.query("DELETE FROM schedules")

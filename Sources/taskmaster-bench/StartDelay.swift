@@ -10,7 +10,7 @@ enum StartDelay {
         async throws -> [Figure]
     {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         try await database.query(
             """
             INSERT INTO tasks (command, scheduled_at)
@@ -24,7 +24,7 @@ enum StartDelay {
     /// One task every 10 ms, each due 3 s after it was posted.
     static func paced(on cluster: BenchCluster, options: BenchCommand) async throws -> [Figure] {
         let database = cluster.database
-        try await database.query("TRUNCATE tasks")
+        try await database.query("TRUNCATE tasks CASCADE")
         for _ in 0..<options.pacedTasks {
             try await database.query("INSERT INTO tasks (command, scheduled_at) VALUES ('paced', now() + interval '3 seconds')")
             try await cluster.wakeCoordinators()
