@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP over HTTP only: the gRPC exporter's trait would build a second gRPC stack.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -162,6 +165,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Spans of a task's way from the request to its command (schedule, claim, hand-off, run,
+        /// report), exported by OTLP when the OpenTelemetry environment names an endpoint.
+        .target(
+            name: "SpanExport",
+            dependencies: [
+                "Core",
+                "TracePropagation",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The scheduler's HTTP API, on Hummingbird.
         .target(
             name: "SchedulerService",
@@ -171,6 +188,7 @@ let package = Package(
                 "Postgres",
                 "TaskStorage",
                 "Recurrence",
+                "SpanExport",
                 "TracePropagation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -212,7 +230,9 @@ let package = Package(
                 "Core",
                 "RPC",
                 "Postgres",
+                "SpanExport",
                 "TaskStorage",
+                "TracePropagation",
                 "Webhooks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -230,6 +250,7 @@ let package = Package(
                 "Core",
                 "RPC",
                 "CProcess",
+                "SpanExport",
                 "TracePropagation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -343,6 +364,7 @@ let package = Package(
                 "WorkerService",
                 "Webhooks",
                 "ClusterKit",
+                "SpanExport",
                 "TracePropagation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -367,6 +389,7 @@ let package = Package(
                 "WorkerService",
                 "Webhooks",
                 "ClusterKit",
+                "SpanExport",
                 "TracePropagation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

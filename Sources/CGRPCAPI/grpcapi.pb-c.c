@@ -772,7 +772,7 @@ void   grpcapi__task_output_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[11] =
 {
   {
     "task_id",
@@ -894,6 +894,18 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[1
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "previous_attempt_traceparent",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__TaskRequest, previous_attempt_traceparent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   5,   /* field[5] = accept_before_us */
@@ -901,6 +913,7 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   6,   /* field[6] = coordinator_id */
   1,   /* field[1] = data */
   4,   /* field[4] = handoff */
+  10,   /* field[10] = previous_attempt_traceparent */
   7,   /* field[7] = queue */
   0,   /* field[0] = task_id */
   3,   /* field[3] = timeout_seconds */
@@ -910,7 +923,7 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -920,7 +933,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  10,
+  11,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,
@@ -1312,7 +1325,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[17] =
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[18] =
 {
   {
     "task_id",
@@ -1518,6 +1531,18 @@ static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "traceparent",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__UpdateTaskStatusRequest, traceparent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__update_task_status_request__field_indices_by_name[] = {
   6,   /* field[6] = attempt */
@@ -1536,12 +1561,13 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
   11,   /* field[11] = started_at_us */
   1,   /* field[1] = status */
   0,   /* field[0] = task_id */
+  17,   /* field[17] = traceparent */
   5,   /* field[5] = worker_id */
 };
 static const ProtobufCIntRange grpcapi__update_task_status_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor =
 {
@@ -1551,7 +1577,7 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor
   "Grpcapi__UpdateTaskStatusRequest",
   "grpcapi",
   sizeof(Grpcapi__UpdateTaskStatusRequest),
-  17,
+  18,
   grpcapi__update_task_status_request__field_descriptors,
   grpcapi__update_task_status_request__field_indices_by_name,
   1,  grpcapi__update_task_status_request__number_ranges,

@@ -5,6 +5,7 @@ import ServiceLifecycle
 package import Core
 package import Postgres
 import RPC
+import SpanExport
 import TaskStorage
 import Webhooks
 
@@ -30,6 +31,7 @@ package struct CoordinatorApplication: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then stops claiming, lets calls in flight finish and returns.
     package func run() async throws {
+        let (spans, spanExporter) = try SpanExport.start(serviceName: "taskmaster-coordinator", logger: logger)
         let postgres = try await DatabaseStartup.connect(
             configuration: database, connections: databaseConnections,
             dataDirectory: configuration.dataDirectory, logger: logger)
@@ -45,7 +47,7 @@ package struct CoordinatorApplication: Sendable {
         let restrictions = QueueRestrictions(store: queueStore, logger: logger)
         let dispatcher = Dispatcher(
             store: store, registry: registry, restrictions: restrictions, clients: clients, configuration: configuration,
-            logger: logger)
+            spans: spans, logger: logger)
         let leaseRecovery = LeaseRecoveryGate(grace: configuration.heartbeatTimeout)
         let monitor = LivenessMonitor(
             registry: registry, clients: clients, store: store, dispatcher: dispatcher,
@@ -82,7 +84,7 @@ package struct CoordinatorApplication: Sendable {
         let service = CoordinatorRPCService(
             store: store, registry: registry, dispatcher: dispatcher, leaseDuration: configuration.leaseDuration,
             heartbeatTimeout: configuration.heartbeatTimeout, presence: presenceRecord, leaseRecovery: leaseRecovery,
-            restrictions: restrictions, logger: logger)
+            restrictions: restrictions, spans: spans, logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
@@ -117,8 +119,9 @@ package struct CoordinatorApplication: Sendable {
             outbox: outbox, sender: try WebhookSender(addressPolicy: configuration.webhookAddressPolicy),
             configuration: configuration.webhooks, logger: logger)
         // Stopped in reverse order: the work first, then the gRPC server; the admin server after
-        // them, so /metrics stays up while the others drain; the clients last.
-        let services: [any Service] = (configuration.tls.map { [$0] } ?? []) + [
+        // them, so /metrics stays up while the others drain; the clients last, and the span
+        // exporter after everything that makes spans.
+        let services: [any Service] = (spanExporter.map { [$0] } ?? []) + (configuration.tls.map { [$0] } ?? []) + [
             postgres, clients, admin, store.dueTaskNotifier, server, cancellations, listener,
             dispatcher, schedules, monitor, sampler, workerTable, presence, sweeper, deliverer,
         ]

@@ -2,7 +2,9 @@ package import Logging
 import struct Foundation.UUID
 import Core
 package import RPC
+package import SpanExport
 package import TaskStorage
+import TracePropagation
 
 /// The coordinator's side of `grpcapi.CoordinatorService`.
 package struct CoordinatorRPCService: Sendable {
@@ -14,6 +16,7 @@ package struct CoordinatorRPCService: Sendable {
     private let presence: PresenceRecord
     private let leaseRecovery: LeaseRecoveryGate
     private let restrictions: QueueRestrictions
+    private let spans: TaskSpans
     private let logger: Logger
 
     /// `heartbeatTimeout`: how long a worker stays registered without a heartbeat; with the age
@@ -22,8 +25,9 @@ package struct CoordinatorRPCService: Sendable {
     package init(
         store: TaskStore, registry: WorkerRegistry, dispatcher: Dispatcher, leaseDuration: Duration,
         heartbeatTimeout: Duration, presence: PresenceRecord, leaseRecovery: LeaseRecoveryGate,
-        restrictions: QueueRestrictions, logger: Logger
+        restrictions: QueueRestrictions, spans: TaskSpans = .disabled, logger: Logger
     ) {
+        self.spans = spans
         self.store = store
         self.registry = registry
         self.dispatcher = dispatcher
@@ -176,7 +180,21 @@ package struct CoordinatorRPCService: Sendable {
             }
             return TaskStatusReport(request, taskID: taskID)
         }
-        let results = try await store.record(reports, originalContractHolders: registry.originalContractWorkerIDs)
+        let recording = spans.startRecording(reports)
+        let results: [TaskStatusReportResult]
+        do {
+            results = try await store.record(reports, originalContractHolders: registry.originalContractWorkerIDs)
+        } catch {
+            for span in recording {
+                span?.fail("\(error)")
+                span?.end()
+            }
+            throw error
+        }
+        for (span, result) in zip(recording, results) {
+            span?.set(SpanAttribute.reportResult, result.name)
+            span?.end()
+        }
         var freedSlot = false
         for (request, (report, result)) in zip(requests, zip(reports, results)) {
             // Metadata is built only when the level is on: this runs for every report.
@@ -234,7 +252,20 @@ extension TaskStatusReport {
             output: request.output.isEmpty ? nil : request.output,
             outputBytes: request.outputBytes == 0 ? nil : Int64(clamping: request.outputBytes),
             outputTruncated: request.outputTruncated,
-            error: request.error.isEmpty ? nil : request.error)
+            error: request.error.isEmpty ? nil : request.error,
+            attemptTraceParent: TaskTraceContext(traceParent: request.traceParent.isEmpty ? nil : request.traceParent, traceState: nil)?
+                .traceParent)
+    }
+}
+
+extension TaskStatusReportResult {
+    /// What the report did, in a word.
+    fileprivate var name: String {
+        switch self {
+        case .recorded: "recorded"
+        case .ignored: "ignored"
+        case .notFound: "notFound"
+        }
     }
 }
 

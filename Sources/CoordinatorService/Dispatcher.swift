@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import Core
 import RPC
+package import SpanExport
 package import TaskStorage
 
 /// Moves due tasks from the database to workers with free slots.
@@ -25,6 +26,7 @@ package final class Dispatcher: Service, Sendable {
     private let configuration: CoordinatorConfiguration
     private let logger: Logger
     private let sender: WorkerTaskSender
+    private let spans: TaskSpans
     private let wakeSignal = WakeSignal()
     /// Refused and failed hand-offs of one worker are logged at most once every ten seconds.
     private let handOffWarnings = LogThrottle()
@@ -33,8 +35,9 @@ package final class Dispatcher: Service, Sendable {
 
     package init(
         store: TaskStore, registry: WorkerRegistry, restrictions: QueueRestrictions, clients: WorkerClientPool,
-        configuration: CoordinatorConfiguration, logger: Logger
+        configuration: CoordinatorConfiguration, spans: TaskSpans = .disabled, logger: Logger
     ) {
+        self.spans = spans
         self.store = store
         self.registry = registry
         self.restrictions = restrictions
@@ -104,6 +107,7 @@ package final class Dispatcher: Service, Sendable {
         let limitedFirst = limitedClaimGoesFirst.load(ordering: .relaxed)
         limitedClaimGoesFirst.store(!limitedFirst, ordering: .relaxed)
         var claimed: [ClaimedTask] = []
+        let claimStart = Timestamp.now()
         for (queues, group) in Dictionary(grouping: workers, by: \.queues) {
             var open = group
             let kinds: [ClaimKind] =
@@ -114,6 +118,7 @@ package final class Dispatcher: Service, Sendable {
                 open = Self.removing(holdersOf: tasks, from: open)
             }
         }
+        spans.recordClaims(claimed, since: claimStart)
         let unused = Self.removing(holdersOf: claimed, from: workers)
         registry.cancelReservations(unused)
         if !claimed.isEmpty {
@@ -147,6 +152,18 @@ package final class Dispatcher: Service, Sendable {
         } catch {
             logger.warning("claiming due tasks failed", metadata: [LogKey.error: "\(error)"])
             return []
+        }
+    }
+
+    /// Ends each hand-off span, failed when the worker did not take its task.
+    private static func end(_ spans: [TaskSpan?], with results: [Result<TaskResponse, any Error>]) {
+        for (span, result) in zip(spans, results) {
+            switch result {
+            case .success(let response) where !response.success: span?.fail("refused: \(response.message)")
+            case .failure(let error): span?.fail("\(error)")
+            case .success: break
+            }
+            span?.end()
         }
     }
 
@@ -198,9 +215,12 @@ package final class Dispatcher: Service, Sendable {
         _ tasks: [ClaimedTask], to worker: RegisteredWorker, in round: Round
     ) async -> (accepted: Int, requeue: [ClaimedTask]) {
         let coordinatorID = store.coordinatorID?.text ?? ""
+        let handOffSpans = spans.startHandOffs(tasks)
         let results = await sender.send(
-            tasks.map { $0.taskRequest(acceptBefore: round.acceptBefore, coordinatorID: coordinatorID) }, to: worker.address,
-            before: round.acceptBefore)
+            zip(tasks, handOffSpans).map { task, span in
+                task.taskRequest(acceptBefore: round.acceptBefore, coordinatorID: coordinatorID, handOff: span)
+            }, to: worker.address, before: round.acceptBefore)
+        defer { Self.end(handOffSpans, with: results) }
         var accepted = 0
         // Tasks the worker surely did not take: it said no, or the call never reached it.
         var notTaken: [ClaimedTask] = []

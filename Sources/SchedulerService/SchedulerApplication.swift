@@ -3,6 +3,7 @@ package import Logging
 package import Core
 package import Postgres
 package import TaskStorage
+package import SpanExport
 import ServiceLifecycle
 
 /// The scheduler process: the HTTP/JSON API and the sampler of its database pool.
@@ -27,6 +28,7 @@ package struct SchedulerApplication: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then lets requests in flight finish and returns.
     package func run() async throws {
+        let (spans, spanExporter) = try SpanExport.start(serviceName: "taskmaster-scheduler", logger: logger)
         let postgres = try await DatabaseStartup.connect(
             configuration: database, connections: databaseConnections,
             dataDirectory: configuration.dataDirectory, logger: logger)
@@ -37,13 +39,13 @@ package struct SchedulerApplication: Sendable {
             logger.notice("\(notice)")
         }
         let api = Self.httpApplication(
-            configuration: configuration, store: TaskStore(client: postgres), metrics: metrics, logger: logger)
+            configuration: configuration, store: TaskStore(client: postgres), metrics: metrics, spans: spans, logger: logger)
         let sampler = MetricsSampler(samples: [.databasePool(postgres)], logger: logger)
         let admin = configuration.adminAddress.map {
             AdminServer(address: $0, readiness: [.database(postgres)], metrics: metrics, tls: configuration.tls, logger: logger)
         }
-        // The file watchers first, so they stop last.
-        var services: [any Service] = []
+        // The span exporter and the file watchers first, so they stop last.
+        var services: [any Service] = spanExporter.map { [$0] } ?? []
         if let tls = configuration.tls { services.append(tls) }
         if let tokens = configuration.apiTokens { services.append(tokens) }
         services.append(postgres)
@@ -58,11 +60,12 @@ package struct SchedulerApplication: Sendable {
     /// before its server and stopped after it.
     package static func httpApplication(
         configuration: SchedulerConfiguration, store: TaskStore, metrics: MetricsRegistry = MetricsRegistry(),
-        logger: Logger
+        spans: TaskSpans = .disabled, logger: Logger
     ) -> some ApplicationProtocol {
         let inserter = TaskInsertCoalescer(store: store)
         return Application(
-            router: router(configuration: configuration, store: store, inserter: inserter, metrics: metrics, logger: logger),
+            router: router(
+                configuration: configuration, store: store, inserter: inserter, metrics: metrics, spans: spans, logger: logger),
             server: configuration.limits.server(tls: configuration.tls, refusedPeers: RefusedPeerLog(logger: logger)),
             configuration: configuration.limits.applicationConfiguration(
                 address: configuration.listenAddress, serverName: "taskmaster-scheduler"),
@@ -76,14 +79,14 @@ package struct SchedulerApplication: Sendable {
     /// every path but the public ones (probes, the dashboard's files) behind it.
     private static func router(
         configuration: SchedulerConfiguration, store: TaskStore, inserter: TaskInsertCoalescer, metrics: MetricsRegistry,
-        logger: Logger
+        spans: TaskSpans, logger: Logger
     ) -> Router<ServiceRequestContext> {
         let bodies = RequestBodies(
             budget: BodyMemoryBudget(
                 limit: configuration.maxBodyMemory, maxWait: min(.seconds(10), configuration.limits.bodyTimeout / 2)))
         let endpoints = SchedulerEndpoints(
             store: store, inserter: inserter, maxBodyBytes: configuration.maxBodyBytes,
-            maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodies: bodies)
+            maxBatchBodyBytes: configuration.maxBatchBodyBytes, bodies: bodies, spans: spans)
         let schedules = ScheduleEndpoints(
             store: ScheduleStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)
         let queues = QueueEndpoints(store: QueueStore(client: store.client), bodies: bodies, maxBodyBytes: configuration.maxBodyBytes)

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import APIModels
 import Core
+import SpanExport
 import TaskStorage
 
 /// The handlers behind the scheduler's routes.
@@ -12,6 +13,8 @@ struct SchedulerEndpoints: Sendable {
     let maxBodyBytes: Int
     let maxBatchBodyBytes: Int
     let bodies: RequestBodies
+    /// A request that schedules is a span; the tasks it stores keep that span's context.
+    let spans: TaskSpans
 
     /// `POST /schedule`: stores a task and returns it; with an idempotency key, a repeated
     /// request returns the task the first one stored.
@@ -20,8 +23,10 @@ struct SchedulerEndpoints: Sendable {
             try ScheduleRequest.decode(from: body).validated(headerKey: request.headers[.idempotencyKey])
         }
         task.createdBy = context.caller?.name
-        task.traceContext = request.traceContext
-        let scheduled = try await inserter.schedule(task)
+        let scheduled = try await spans.serving("schedule", parent: request.traceContext) { trace in
+            task.traceContext = trace
+            return try await inserter.schedule(task)
+        }
         if !scheduled.isReplay { TaskMetrics.scheduled() }
         context.logger.debug(
             scheduled.isReplay ? "Task request replayed" : "Task scheduled",
@@ -38,14 +43,15 @@ struct SchedulerEndpoints: Sendable {
                 .invalidField,
                 "the Idempotency-Key header is not taken by /schedule/batch; give each element its own \"idempotency_key\"")
         }
-        let traceContext = request.traceContext
-        let scheduled = try await bodies.withBody(of: request, upTo: maxBatchBodyBytes) { body in
-            try await store.schedule(try ScheduleBatchRequest.tasks(from: body).map { task in
-                var task = task
-                task.createdBy = context.caller?.name
-                task.traceContext = traceContext
-                return task
-            })
+        let scheduled = try await spans.serving("schedule batch", parent: request.traceContext) { trace in
+            try await bodies.withBody(of: request, upTo: maxBatchBodyBytes) { body in
+                try await store.schedule(try ScheduleBatchRequest.tasks(from: body).map { task in
+                    var task = task
+                    task.createdBy = context.caller?.name
+                    task.traceContext = trace
+                    return task
+                })
+            }
         }
         TaskMetrics.scheduled(count: scheduled.count)
         context.logger.debug("Tasks scheduled", metadata: [LogKey.count: "\(scheduled.count)"])

@@ -48,6 +48,16 @@ package struct TaskTraceContext: Sendable, Hashable {
         return TaskTraceContext(stored: child.traceParentHeaderValue, state: child.traceStateHeaderValue)
     }
 
+    /// The header that carries `traceParent`.
+    package static let parentHeader = "traceparent"
+    /// The header that carries `traceState`.
+    package static let stateHeader = "tracestate"
+
+    /// The context as the headers that carry it.
+    package var headers: [String: String] {
+        [Self.parentHeader: traceParent].merging(traceState.map { [Self.stateHeader: $0] } ?? [:]) { $1 }
+    }
+
     /// The environment variables that hand this context to a command (`TRACEPARENT`, and
     /// `TRACESTATE` when there is a trace state), as `NAME=value` entries.
     package var environment: [String] {

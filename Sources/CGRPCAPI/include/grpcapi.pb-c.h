@@ -87,10 +87,16 @@ struct  Grpcapi__TaskRequest
    */
   char *traceparent;
   char *tracestate;
+  /*
+   * The span of the attempt before this one (UpdateTaskStatusRequest.traceparent of its final
+   * report; empty: the first attempt, untraced, or not sent): the worker's span of this attempt
+   * links to it rather than being its child.
+   */
+  char *previous_attempt_traceparent;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__TaskResponse
@@ -243,10 +249,15 @@ struct  Grpcapi__UpdateTaskStatusRequest
    * Whether `output` leaves out part of what the task printed.
    */
   protobuf_c_boolean output_truncated;
+  /*
+   * The worker's span of this attempt, a W3C traceparent (empty: untraced, or not sent): the
+   * coordinator records the report as its child, and a later attempt links to it.
+   */
+  char *traceparent;
 };
 #define GRPCAPI__UPDATE_TASK_STATUS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_request__descriptor) \
-    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__UpdateTaskStatusResponse

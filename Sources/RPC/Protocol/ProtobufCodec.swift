@@ -26,7 +26,8 @@ extension TaskRequest: ProtobufCMessage {
             attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
             acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id),
             queue: String(cString: message.queue), traceParent: String(cString: message.traceparent),
-            traceState: String(cString: message.tracestate))
+            traceState: String(cString: message.tracestate),
+            previousAttemptTraceParent: String(cString: message.previous_attempt_traceparent))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -42,6 +43,7 @@ extension TaskRequest: ProtobufCMessage {
         message.queue = arena.string(queue)
         message.traceparent = arena.string(traceParent)
         message.tracestate = arena.string(traceState)
+        message.previous_attempt_traceparent = arena.string(previousAttemptTraceParent)
         return message
     }
 }
@@ -216,7 +218,8 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
             output: String(cString: message.output), error: String(cString: message.error),
             startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
             failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff),
-            outputBytes: message.output_bytes, outputTruncated: message.output_truncated != 0)
+            outputBytes: message.output_bytes, outputTruncated: message.output_truncated != 0,
+            traceParent: String(cString: message.traceparent))
         unrecognizedStatus = WireTaskStatus(rawValue: rawStatus) == nil ? rawStatus : nil
     }
 
@@ -240,6 +243,7 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
         message.handoff = arena.string(handoff)
         message.output_bytes = outputBytes
         message.output_truncated = outputTruncated ? 1 : 0
+        message.traceparent = arena.string(traceParent)
         return message
     }
 }

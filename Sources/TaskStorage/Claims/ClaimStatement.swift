@@ -27,7 +27,7 @@ enum ClaimStatement {
     /// counted against their queue's limits when `limited`. `preamble` adds common table
     /// expressions ahead of the update (ending with a comma). A row that is no longer waiting
     /// (cancelled meanwhile) is skipped. Returns the claimed tasks in the order of `ids`, with
-    /// their trace context, so the hand-off needs no other query.
+    /// their trace context and their last attempt's span, so the hand-off needs no other query.
     ///
     /// Times are the statement's start, not the transaction's: a claim that first locked its
     /// queues and counted what they hold is recorded as made when it was decided.
@@ -42,8 +42,9 @@ enum ClaimStatement {
             FROM unnest(\(ids), $3::int8[], $4::uuid[]) WITH ORDINALITY AS holder(id, worker_id, handoff, position)
             WHERE tasks.id = holder.id AND tasks.status = 'scheduled'
             RETURNING tasks.id, command, attempts, timeout_seconds, tasks.worker_id, tasks.handoff, queue, trace_parent,
-                trace_state, holder.position)
-        SELECT id, command, attempts, timeout_seconds, worker_id, handoff, queue, trace_parent, trace_state
+                trace_state, last_attempt_trace_parent, holder.position)
+        SELECT id, command, attempts, timeout_seconds, worker_id, handoff, queue, trace_parent, trace_state,
+            last_attempt_trace_parent
         FROM claimed ORDER BY position
         """
     }

@@ -16,10 +16,13 @@ package struct ClaimedTask: Sendable, Hashable {
     package var queue: String
     /// The W3C trace context the task keeps, which the worker continues.
     package var traceContext: TaskTraceContext?
+    /// The worker's span of the attempt before this one, which this attempt's spans link to; nil
+    /// for a first attempt, an untraced task, or an attempt that ended without a report.
+    package var previousAttempt: TaskTraceContext?
 
     package init(
         id: UUID, command: String, attempt: Int, timeoutSeconds: Int?, workerID: UInt32? = nil, handoff: UUID,
-        queue: String = QueueRules.defaultQueue, traceContext: TaskTraceContext? = nil
+        queue: String = QueueRules.defaultQueue, traceContext: TaskTraceContext? = nil, previousAttempt: TaskTraceContext? = nil
     ) {
         self.id = id
         self.command = command
@@ -29,5 +32,6 @@ package struct ClaimedTask: Sendable, Hashable {
         self.handoff = handoff
         self.queue = queue
         self.traceContext = traceContext
+        self.previousAttempt = previousAttempt
     }
 }

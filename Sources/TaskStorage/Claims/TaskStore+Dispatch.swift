@@ -152,6 +152,7 @@ extension ClaimedTask {
         self.init(
             id: id, command: command, attempt: attempt, timeoutSeconds: try row.int(3),
             workerID: try row.int64(4).flatMap(UInt32.init(exactly:)), handoff: handoff, queue: queue,
-            traceContext: row.string(7).map { TaskTraceContext(stored: $0, state: row.string(8)) })
+            traceContext: row.string(7).map { TaskTraceContext(stored: $0, state: row.string(8)) },
+            previousAttempt: row.string(9).map { TaskTraceContext(stored: $0, state: nil) })
     }
 }

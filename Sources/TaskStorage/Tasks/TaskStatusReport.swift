@@ -32,12 +32,15 @@ package struct TaskStatusReport: Sendable, Hashable {
     /// Whether `output` leaves part of what the attempt printed out.
     package var outputTruncated: Bool
     package var error: String?
+    /// The worker's span of the attempt (a W3C traceparent); nil when untraced or not sent.
+    package var attemptTraceParent: String?
 
     package init(
         taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
         handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, outputBytes: Int64? = nil,
-        outputTruncated: Bool = false, error: String? = nil
+        outputTruncated: Bool = false, error: String? = nil, attemptTraceParent: String? = nil
     ) {
+        self.attemptTraceParent = attemptTraceParent
         self.taskID = taskID
         self.handoff = handoff
         self.outcome = outcome

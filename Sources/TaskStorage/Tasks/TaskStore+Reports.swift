@@ -59,6 +59,7 @@ extension TaskStore {
                 PostgresArray(originalContractHolders.map(Int64.init)),
                 PostgresArray(reports.map(\.outputBytes)),
                 PostgresArray(reports.map(\.outputTruncated)),
+                PostgresArray(reports.map(\.attemptTraceParent)),
             ])
         guard result.count == reports.count else {
             throw TaskStoreError(code: .missingRow, message: "status report query returned \(result.count) rows for \(reports.count) reports")
@@ -89,7 +90,8 @@ extension TaskStore {
     /// the planner never reads every in-flight task instead, whatever its statistics say (nor, with
     /// the services' settings, the table); the reports that changed nothing are told apart with a
     /// hashed `NOT IN`. A report that starts or ends an attempt writes its webhook events (see
-    /// `WebhookEventSQL`): a start, then a completion, a retry or a failure.
+    /// `WebhookEventSQL`): a start, then a completion, a retry or a failure. A final report keeps
+    /// the worker's span of the attempt, which the next attempt's spans link to.
     /// Result columns: position, exists, updated, worker_id, requeued, start_delay, queue.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")
@@ -99,9 +101,9 @@ extension TaskStore {
         return """
             WITH r AS (
                 SELECT * FROM unnest($1::uuid[], $2::int4[], $3::int8[], $4::int8[], $5::int4[], $6::int8[],
-                    $7::int4[], $8::text[], $9::text[], $10::uuid[], $12::int8[], $13::bool[]) WITH ORDINALITY
+                    $7::int4[], $8::text[], $9::text[], $10::uuid[], $12::int8[], $13::bool[], $14::text[]) WITH ORDINALITY
                     AS r(id, outcome, time_us, start_us, attempt, worker_id, exit_code, output, error, handoff,
-                        output_bytes, output_truncated, position)),
+                        output_bytes, output_truncated, attempt_trace_parent, position)),
             updated AS (
                 UPDATE tasks SET
                     updated_at = now(),
@@ -127,7 +129,10 @@ extension TaskStore {
                     output_bytes = CASE WHEN r.outcome IN (2, 3) THEN coalesce(r.output_bytes, octet_length(r.output), 0)
                         ELSE tasks.output_bytes END,
                     output_truncated = CASE WHEN r.outcome IN (2, 3) THEN r.output_truncated ELSE tasks.output_truncated END,
-                    last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END
+                    last_error = CASE WHEN r.outcome = 2 THEN NULL WHEN r.outcome = 3 THEN r.error ELSE tasks.last_error END,
+                    last_attempt_trace_parent = CASE WHEN r.outcome IN (2, 3)
+                        THEN coalesce(r.attempt_trace_parent, tasks.last_attempt_trace_parent)
+                        ELSE tasks.last_attempt_trace_parent END
                 FROM r
                 WHERE tasks.id = r.id AND (tasks.status IN ('dispatched', 'running')) IS TRUE
                     AND NOT (r.outcome = 1 AND tasks.status = 'running')

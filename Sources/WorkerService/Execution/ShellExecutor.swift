@@ -24,7 +24,7 @@ package struct ShellExecutor: TaskExecutor {
         guard !Task.isCancelled else { return .cancelled }
         let shell: ShellProcess
         do {
-            shell = try ShellProcess.start(command: task.data, environment: task.attemptEnvironment, outputLimit: outputLimit)
+            shell = try ShellProcess.start(command: task.data, environment: task.traceEnvironment, outputLimit: outputLimit)
         } catch {
             return ExecutionOutcome(succeeded: false, error: "cannot start /bin/sh: \(error)")
         }

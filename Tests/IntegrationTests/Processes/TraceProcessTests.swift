@@ -1,10 +1,12 @@
+import ClusterKit
 import Foundation
 import Testing
 
 @testable import Core
 
 /// A `traceparent` sent to the real scheduler reaches the command a shell worker runs: the same
-/// trace, and a span of each attempt's own.
+/// trace, and a span of each attempt's own; with an OTLP endpoint, the services export the spans
+/// of the task's way.
 @Suite(.serialized) struct TraceProcessTests {
     static let traceID = "0af7651916cd43dd8448eb211c80319c"
     static let parentSpanID = "b7ad6b7169203331"
@@ -51,5 +53,95 @@ import Testing
             }
             #expect(spans.count == 2, "each attempt is a new span: \(attempts)")
         }
+    }
+
+    /// Runs a cluster whose three services export spans to a receiver on `/v1/traces` with
+    /// `protocol`, and a shell task scheduled with a `traceparent` whose first attempt fails;
+    /// `body` gets the receiver and the `TRACEPARENT` each attempt's command saw, once the task
+    /// completed.
+    private func withTracedRetry(
+        protocol otlpProtocol: String, _ body: @Sendable (PostReceiver, [String]) async throws -> Void
+    ) async throws {
+        let receiver = PostReceiver()
+        try await receiver.serve(path: "/v1/traces") { port in
+            let environment = [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "OTEL_EXPORTER_OTLP_PROTOCOL": otlpProtocol,
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ]
+            try await withCluster { cluster in
+                try await cluster.startCoordinator(environment: environment)
+                try await cluster.startScheduler(environment: environment)
+                try await cluster.startWorker(executor: "shell", environment: environment)
+                let runs = FileManager.default.temporaryDirectory.appendingPathComponent("traceparents-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: runs) }
+                let command = #"echo "$TRACEPARENT" >> \#(runs.path); test "$(wc -l < \#(runs.path))" -ge 2"#
+                let task = String(
+                    decoding: try JSONSerialization.data(withJSONObject: [
+                        "command": command, "scheduled_at": Timestamp.now().rfc3339, "max_attempts": 2,
+                    ]),
+                    as: UTF8.self)
+                let reply = try await cluster.request(
+                    port: cluster.schedulerPort, "/schedule",
+                    ["-X", "POST", "-H", "traceparent: 00-\(Self.traceID)-\(Self.parentSpanID)-01", "-d", task])
+                #expect(reply.status == 200, "\(reply.body)")
+                let taskID = try #require(try reply.json["task_id"] as? String)
+                _ = try await cluster.waitForStatus(of: taskID, "completed")
+                let attempts = try String(contentsOf: runs, encoding: .utf8).split(separator: "\n").map(String.init)
+                try await body(receiver, attempts)
+            }
+        }
+    }
+
+    @Test func theSpansOfATaskFollowItFromTheRequestToEachAttemptsCommandAndReport() async throws {
+        try await withTracedRetry(protocol: "http/json") { receiver, commandTraceParents in
+            let spans = try await eventually("the spans of both attempts", timeout: .seconds(20)) { () -> [ExportedSpan]? in
+                let spans = receiver.posts.flatMap { ExportedSpan.decode($0.body) }
+                return spans.filter { $0.name == "report" }.count >= 2 ? spans : nil
+            }
+            #expect(spans.allSatisfy { $0.traceID == Self.traceID }, "every span is in the request's trace: \(spans)")
+            let schedule = try #require(spans.first { $0.name == "schedule" }, "\(spans)")
+            #expect(schedule.parentSpanID == Self.parentSpanID && schedule.kind == 2 && schedule.service == "taskmaster-scheduler")
+            func attempt(_ name: String, _ number: Int) throws -> ExportedSpan {
+                try #require(spans.first { $0.name == name && $0.attributes["taskmaster.task.attempt"] == "\(number)" }, "\(name) \(number): \(spans)")
+            }
+            for number in 1...2 {
+                let claim = try attempt("claim", number)
+                let handOff = try attempt("hand-off", number)
+                let run = try attempt("run", number)
+                #expect(claim.parentSpanID == schedule.spanID && claim.service == "taskmaster-coordinator")
+                #expect(handOff.parentSpanID == schedule.spanID && handOff.kind == 3)
+                #expect(run.parentSpanID == handOff.spanID && run.kind == 5 && run.service == "taskmaster-worker")
+                #expect(run.attributes["process.exit.code"] == (number == 1 ? "1" : "0"))
+                #expect(run.statusCode == (number == 1 ? 2 : 0), "the failed attempt's span is an error")
+                let report = try #require(spans.first { $0.name == "report" && $0.parentSpanID == run.spanID }, "\(spans)")
+                #expect(report.service == "taskmaster-coordinator" && report.attributes["taskmaster.report.result"] == "recorded")
+                #expect(commandTraceParents[number - 1] == "00-\(Self.traceID)-\(run.spanID)-01", "the command runs in the run span")
+            }
+            let firstRun = try attempt("run", 1)
+            for name in ["claim", "hand-off", "run"] {
+                #expect(try attempt(name, 2).links == [firstRun.spanID], "a retry links to the attempt before: \(name)")
+                #expect(try attempt(name, 1).links.isEmpty)
+            }
+        }
+    }
+
+    @Test func spansGoOutAsProtobufByDefault() async throws {
+        try await withTracedRetry(protocol: "http/protobuf") { receiver, _ in
+            let traceID = stride(from: 0, to: 32, by: 2).map { offset in
+                UInt8(Self.traceID.dropFirst(offset).prefix(2), radix: 16)!
+            }
+            let bodies = try await eventually("spans of the trace", timeout: .seconds(20)) { () -> [[UInt8]]? in
+                let bodies = receiver.posts.map(\.body).filter { $0.containsSubsequence(traceID) }
+                return bodies.isEmpty ? nil : bodies
+            }
+            #expect(bodies.allSatisfy { ExportedSpan.decode($0).isEmpty }, "binary protobuf, not JSON")
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func containsSubsequence(_ part: [UInt8]) -> Bool {
+        guard count >= part.count else { return false }
+        return (0...(count - part.count)).contains { self[$0..<($0 + part.count)].elementsEqual(part) }
     }
 }

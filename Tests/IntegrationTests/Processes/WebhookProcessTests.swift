@@ -23,7 +23,7 @@ import Testing
     }
 
     /// The signature header's `t` and `v1`, checked with openssl over `<t>.` + the body.
-    private func expectSignedBySecret(_ delivery: WebhookReceiver.Delivery) async throws {
+    private func expectSignedBySecret(_ delivery: PostReceiver.Post) async throws {
         let header = try #require(delivery.signature)
         let fields = Dictionary(
             uniqueKeysWithValues: header.split(separator: ",").compactMap { field -> (String, String)? in
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func aReceiverThatFailsTwiceGetsTheSameSignedEventThreeTimes() async throws {
-        let receiver = WebhookReceiver()
+        let receiver = PostReceiver()
         receiver.fail { earlier in earlier < 2 }
         try await receiver.serve { port in
             try await withCluster { cluster in
@@ -51,9 +51,9 @@ import Testing
                 let webhookID = try await createWebhook(cluster, port: port, events: ["task.completed"])
                 let taskID = try await cluster.schedule(command: "echo hello", at: .now())
                 _ = try await cluster.waitForStatus(of: taskID, "completed")
-                try await eventually("three deliveries", timeout: .seconds(30)) { receiver.deliveries.count >= 3 ? true : nil }
+                try await eventually("three deliveries", timeout: .seconds(30)) { receiver.posts.count >= 3 ? true : nil }
 
-                let deliveries = receiver.deliveries
+                let deliveries = receiver.posts
                 #expect(deliveries.count == 3)
                 let eventIDs = Set(deliveries.map(\.eventID))
                 #expect(eventIDs.count == 1 && eventIDs.first! != nil, "one event, the same id each time")
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func aWebhookForFailuresHearsNothingOfASuccess() async throws {
-        let receiver = WebhookReceiver()
+        let receiver = PostReceiver()
         try await receiver.serve { port in
             try await withCluster { cluster in
                 try await cluster.startCoordinator()
@@ -88,17 +88,17 @@ import Testing
                 _ = try await cluster.waitForStatus(of: succeeded, "completed")
                 let failed = try await cluster.schedule(command: "exit 3", at: .now())
                 _ = try await cluster.waitForStatus(of: failed, "failed")
-                try await eventually("the failure's delivery") { receiver.deliveries.isEmpty ? nil : true }
+                try await eventually("the failure's delivery") { receiver.posts.isEmpty ? nil : true }
                 try await Task.sleep(for: .seconds(1))
-                let tasks = receiver.deliveries.compactMap { ($0.json["task"] as? [String: Any])?["task_id"] as? String }
+                let tasks = receiver.posts.compactMap { ($0.json["task"] as? [String: Any])?["task_id"] as? String }
                 #expect(tasks == [failed], "the success sent nothing")
-                #expect(receiver.deliveries.first?.json["type"] as? String == "task.failed")
+                #expect(receiver.posts.first?.json["type"] as? String == "task.failed")
             }
         }
     }
 
     @Test func eventsPendingWhenTheirCoordinatorIsKilledAreDeliveredByAnother() async throws {
-        let receiver = WebhookReceiver()
+        let receiver = PostReceiver()
         receiver.fail { _ in true }
         try await receiver.serve { port in
             try await withCluster { cluster in
@@ -110,15 +110,15 @@ import Testing
                 let taskIDs = try await cluster.scheduleBatch(commands: (0..<3).map { "echo \($0)" }, at: .now())
                 for taskID in taskIDs { _ = try await cluster.waitForStatus(of: taskID, "completed") }
                 try await eventually("a failed attempt for each event") {
-                    Set(receiver.deliveries.compactMap(\.eventID)).count == 3 ? true : nil
+                    Set(receiver.posts.compactMap(\.eventID)).count == 3 ? true : nil
                 }
                 await cluster.kill(try #require(cluster.coordinator))
                 receiver.fail { _ in false }
                 try await eventually("every event delivered by the other coordinator", timeout: .seconds(60)) {
-                    Set(receiver.deliveries.filter(\.accepted).compactMap(\.eventID)).count == 3 ? true : nil
+                    Set(receiver.posts.filter(\.accepted).compactMap(\.eventID)).count == 3 ? true : nil
                 }
                 #expect(other.process.isRunning)
-                let ids = receiver.deliveries.filter(\.accepted).compactMap { ($0.json["task"] as? [String: Any])?["task_id"] as? String }
+                let ids = receiver.posts.filter(\.accepted).compactMap { ($0.json["task"] as? [String: Any])?["task_id"] as? String }
                 #expect(Set(ids) == Set(taskIDs))
             }
         }

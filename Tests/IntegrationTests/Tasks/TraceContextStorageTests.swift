@@ -27,6 +27,26 @@ import Testing
         }
     }
 
+    @Test func aFinalReportKeepsTheAttemptsSpanForTheNextAttemptsClaim() async throws {
+        try await IsolatedDatabase.withTaskStore { store, _ in
+            let task = try await store.schedule(
+                NewTask(command: "x", scheduledAt: .now().advanced(bySeconds: -2), maxAttempts: 3, traceContext: Self.context)
+            ).record
+            let first = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(first.previousAttempt == nil, "a first attempt follows no other")
+            let attemptSpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01"
+            for (outcome, span) in [(TaskStatusReport.Outcome.started, "00-4bf92f3577b34da6a3ce929d0e0e4736-2222222222222222-01"), (.failed, attemptSpan)] {
+                let result = try await store.record(
+                    TaskStatusReport(taskID: task.id, outcome: outcome, handoff: first.handoff, error: "boom", attemptTraceParent: span))
+                #expect(result != .ignored && result != .notFound)
+            }
+            try await store.client.query("UPDATE tasks SET next_attempt_at = now() WHERE id = $1", [task.id])
+            let second = try #require(try await store.claimDueTasks(limit: 1, lease: .seconds(30)).first)
+            #expect(second.attempt == 2 && second.traceContext == Self.context)
+            #expect(second.previousAttempt?.traceParent == attemptSpan, "the final report's span, not the start's")
+        }
+    }
+
     @Test func aScheduleGivesItsTraceContextToEveryTaskItMakes() async throws {
         try await IsolatedDatabase.withClient { client in
             let schedules = ScheduleStore(client: client)

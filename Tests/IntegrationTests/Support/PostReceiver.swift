@@ -5,10 +5,11 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// An HTTP server on 127.0.0.1 that takes webhook deliveries: it answers `500` while `failing`
-/// says so, `204` otherwise, and keeps every request it got.
-final class WebhookReceiver: Sendable {
-    struct Delivery: Sendable {
+/// An HTTP server on 127.0.0.1 that takes POSTs to one path (webhook deliveries, an OTLP
+/// exporter's spans): it answers `500` while `failing` says so, `204` otherwise, and keeps every
+/// request it got.
+final class PostReceiver: Sendable {
+    struct Post: Sendable {
         var eventID: String?
         var signature: String?
         var body: [UInt8]
@@ -18,22 +19,22 @@ final class WebhookReceiver: Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
-    private let received = Mutex<[Delivery]>([])
+    private let received = Mutex<[Post]>([])
     /// Given how many requests came before this one, whether to fail it.
     private let failing = Mutex<@Sendable (Int) -> Bool>({ _ in false })
 
-    var deliveries: [Delivery] { received.withLock { $0 } }
+    var posts: [Post] { received.withLock { $0 } }
 
     func fail(when rule: @escaping @Sendable (Int) -> Bool) {
         failing.withLock { $0 = rule }
     }
 
-    /// Runs the receiver for `body`, given its port.
-    func serve<Result: Sendable>(_ body: @Sendable (Int) async throws -> Result) async throws -> Result {
+    /// Runs the receiver of POSTs to `path` for `body`, given its port.
+    func serve<Result: Sendable>(path: String = "/hook", _ body: @Sendable (Int) async throws -> Result) async throws -> Result {
         let router = Router()
-        router.post("/hook") { request, _ -> Response in
+        router.post(RouterPath(path)) { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            var delivery = Delivery(
+            var delivery = Post(
                 eventID: request.headers[HTTPField.Name("TaskMaster-Event-Id")!],
                 signature: request.headers[HTTPField.Name("TaskMaster-Signature")!], body: Array(buffer: bytes))
             let rule = self.failing.withLock { $0 }
