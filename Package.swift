@@ -250,7 +250,6 @@ let package = Package(
                 "Core",
                 "RPC",
                 "CProcess",
-                "SpanExport",
                 "TracePropagation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -772,7 +772,7 @@ void   grpcapi__task_output_response__free_unpacked
   assert(message->base.descriptor == &grpcapi__task_output_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[11] =
+static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[10] =
 {
   {
     "task_id",
@@ -894,18 +894,6 @@ static const ProtobufCFieldDescriptor grpcapi__task_request__field_descriptors[1
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
-  {
-    "previous_attempt_traceparent",
-    11,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Grpcapi__TaskRequest, previous_attempt_traceparent),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
 };
 static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   5,   /* field[5] = accept_before_us */
@@ -913,7 +901,6 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
   6,   /* field[6] = coordinator_id */
   1,   /* field[1] = data */
   4,   /* field[4] = handoff */
-  10,   /* field[10] = previous_attempt_traceparent */
   7,   /* field[7] = queue */
   0,   /* field[0] = task_id */
   3,   /* field[3] = timeout_seconds */
@@ -923,7 +910,7 @@ static const unsigned grpcapi__task_request__field_indices_by_name[] = {
 static const ProtobufCIntRange grpcapi__task_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
 {
@@ -933,7 +920,7 @@ const ProtobufCMessageDescriptor grpcapi__task_request__descriptor =
   "Grpcapi__TaskRequest",
   "grpcapi",
   sizeof(Grpcapi__TaskRequest),
-  11,
+  10,
   grpcapi__task_request__field_descriptors,
   grpcapi__task_request__field_indices_by_name,
   1,  grpcapi__task_request__number_ranges,
@@ -1325,7 +1312,7 @@ const ProtobufCMessageDescriptor grpcapi__heartbeat_response__descriptor =
   (ProtobufCMessageInit) grpcapi__heartbeat_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[18] =
+static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field_descriptors[19] =
 {
   {
     "task_id",
@@ -1543,9 +1530,22 @@ static const ProtobufCFieldDescriptor grpcapi__update_task_status_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "attempt_started_at_us",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Grpcapi__UpdateTaskStatusRequest, attempt_started_at_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned grpcapi__update_task_status_request__field_indices_by_name[] = {
   6,   /* field[6] = attempt */
+  18,   /* field[18] = attempt_started_at_us */
   3,   /* field[3] = completed_at */
   12,   /* field[12] = completed_at_us */
   10,   /* field[10] = error */
@@ -1567,7 +1567,7 @@ static const unsigned grpcapi__update_task_status_request__field_indices_by_name
 static const ProtobufCIntRange grpcapi__update_task_status_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 19 }
 };
 const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor =
 {
@@ -1577,7 +1577,7 @@ const ProtobufCMessageDescriptor grpcapi__update_task_status_request__descriptor
   "Grpcapi__UpdateTaskStatusRequest",
   "grpcapi",
   sizeof(Grpcapi__UpdateTaskStatusRequest),
-  18,
+  19,
   grpcapi__update_task_status_request__field_descriptors,
   grpcapi__update_task_status_request__field_indices_by_name,
   1,  grpcapi__update_task_status_request__number_ranges,

@@ -254,7 +254,8 @@ extension TaskStatusReport {
             outputTruncated: request.outputTruncated,
             error: request.error.isEmpty ? nil : request.error,
             attemptTraceParent: TaskTraceContext(traceParent: request.traceParent.isEmpty ? nil : request.traceParent, traceState: nil)?
-                .traceParent)
+                .traceParent,
+            attemptStart: Timestamp(wireMicroseconds: request.attemptStartedAtMicros, seconds: 0))
     }
 }
 

@@ -3,9 +3,10 @@ import SpanExport
 import TaskStorage
 import TracePropagation
 
-/// The coordinator's spans of a task's attempt: its claim, its hand-off to a worker, and the
-/// recording of the worker's final report. Each is a child of the task's trace context (the
-/// report: of the worker's span of the attempt), and links to the attempt before when there was one.
+/// The spans of a task's attempt, all made by the coordinator: the claim; the hand-off to a
+/// worker, which is the attempt's own span (the command runs in it); the run, as the worker's
+/// report tells it; and the recording of that report. The claim and the hand-off are children of
+/// the task's trace context and link to the attempt before, when its worker reported it.
 extension TaskSpans {
     /// Records how each traced task of a round was claimed: a span from `start`, when the round
     /// began to claim, to now.
@@ -20,8 +21,7 @@ extension TaskSpans {
     }
 
     /// Starts the hand-off span of each of `tasks` that is traced, in their order; nil for the
-    /// others. The hand-off carries the span's context to the worker, whose span of the attempt
-    /// is its child.
+    /// others.
     func startHandOffs(_ tasks: [ClaimedTask]) -> [TaskSpan?] {
         guard isEnabled else { return Array(repeating: nil, count: tasks.count) }
         return tasks.map { task in
@@ -31,16 +31,25 @@ extension TaskSpans {
         }
     }
 
-    /// Starts the span of recording each final report that names its attempt's span, in their
-    /// order; nil for the others.
+    /// For each final report that names its attempt's span: records the attempt's run as the
+    /// worker measured it (from its command's start to its end, a child of the attempt's span)
+    /// and starts the span of recording the report (a child of the run). In the reports' order;
+    /// nil for the others.
     func startRecording(_ reports: [TaskStatusReport]) -> [TaskSpan?] {
         guard isEnabled else { return Array(repeating: nil, count: reports.count) }
         return reports.map { report in
             guard report.outcome != .started, let attempt = report.attemptTraceParent else { return nil }
-            let span = start("report", kind: .server, parent: TaskTraceContext(stored: attempt, state: nil))
-            span?.set(SpanAttribute.taskID, report.taskID.text)
+            var parent = TaskTraceContext(stored: attempt, state: nil)
+            if let started = report.attemptStart, let run = start("run", kind: .consumer, parent: parent, at: started) {
+                run.describe(report)
+                report.exitCode.map { run.set(SpanAttribute.exitCode, Int($0)) }
+                if report.outcome == .failed { run.fail(report.error ?? "failed") }
+                run.end(at: report.time)
+                parent = run.traceContext ?? parent
+            }
+            let span = start("report", kind: .server, parent: parent)
+            span?.describe(report)
             span?.set(SpanAttribute.outcome, "\(report.outcome)")
-            report.attempt.map { span?.set(SpanAttribute.attempt, $0) }
             return span
         }
     }
@@ -58,5 +67,11 @@ extension TaskSpan {
         set(SpanAttribute.attempt, task.attempt)
         set(SpanAttribute.queue, task.queue)
         task.workerID.map { set(SpanAttribute.workerID, Int($0)) }
+    }
+
+    fileprivate func describe(_ report: TaskStatusReport) {
+        set(SpanAttribute.taskID, report.taskID.text)
+        report.attempt.map { set(SpanAttribute.attempt, $0) }
+        report.workerID.map { set(SpanAttribute.workerID, Int($0)) }
     }
 }

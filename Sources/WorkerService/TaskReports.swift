@@ -8,14 +8,15 @@ extension UpdateTaskStatusRequest {
             attempt: task.attempt, startedAtMicros: micros, handoff: task.handoff)
     }
 
-    /// COMPLETE or FAILED, with the exit code, output and error of `outcome`.
+    /// COMPLETE or FAILED, with the exit code, output and error of `outcome`, naming the attempt's span.
     static func finished(
         _ task: TaskRequest, workerID: UInt32, outcome: ExecutionOutcome, atMicroseconds micros: Int64
     ) -> Self {
         var report = UpdateTaskStatusRequest(
             taskID: task.taskID, status: outcome.succeeded ? .complete : .failed, workerID: workerID,
             attempt: task.attempt, exitCode: outcome.exitCode, output: outcome.output, error: outcome.error,
-            handoff: task.handoff, outputBytes: UInt64(outcome.outputByteCount), outputTruncated: outcome.outputTruncated)
+            handoff: task.handoff, outputBytes: UInt64(outcome.outputByteCount), outputTruncated: outcome.outputTruncated,
+            traceParent: task.traceParent)
         if outcome.succeeded {
             report.completedAt = micros / 1_000_000
             report.completedAtMicros = micros

@@ -3,7 +3,6 @@ import ServiceLifecycle
 import Synchronization
 import Core
 package import RPC
-package import SpanExport
 
 /// Runs accepted tasks on a fixed number of slots, from a bounded queue, and reports each
 /// attempt to the coordinator.
@@ -21,7 +20,6 @@ package final class TaskRunner: Service, Sendable {
     package let standing: CoordinatorStanding
     private let workerID: UInt32
     private let drainTimeout: Duration
-    private let spans: TaskSpans
     private let logger: Logger
     private let state: Mutex<TaskRunnerState>
     private let wake = WakeSignal()
@@ -29,10 +27,8 @@ package final class TaskRunner: Service, Sendable {
 
     package init(
         capacity: Int, prefetch: Int, drainTimeout: Duration = .seconds(30), executor: any TaskExecutor,
-        reporter: StatusReporter, workerID: UInt32, standing: CoordinatorStanding = CoordinatorStanding(),
-        spans: TaskSpans = .disabled, logger: Logger
+        reporter: StatusReporter, workerID: UInt32, standing: CoordinatorStanding = CoordinatorStanding(), logger: Logger
     ) {
-        self.spans = spans
         self.executor = executor
         self.reporter = reporter
         self.standing = standing
@@ -182,12 +178,10 @@ package final class TaskRunner: Service, Sendable {
         handBackRunning()
     }
 
-    private func runTask(_ serial: UInt64, _ handedOver: TaskRequest) async {
-        let log = AttemptLog(logger, handedOver)
+    private func runTask(_ serial: UInt64, _ request: TaskRequest) async {
+        let log = AttemptLog(logger, request)
         let startedAt = Timestamp.now().microsecondsSinceEpoch
-        reporter.report(.started(handedOver, workerID: workerID, atMicroseconds: startedAt))
-        let span = spans.startRun(handedOver, workerID: workerID, at: Timestamp(microsecondsSinceEpoch: startedAt))
-        let request = handedOver.forAttempt(span: span)
+        reporter.report(.started(request, workerID: workerID, atMicroseconds: startedAt))
         let executor = executor
         let execution = state.withLock { state in
             state.attachExecution(serial) { Task { await executor.execute(request) } }
@@ -216,9 +210,8 @@ package final class TaskRunner: Service, Sendable {
         }
         wake.signal()
         if prefetchToggled { intakeChanged.signal() }
-        span?.end(outcome, at: Timestamp(microsecondsSinceEpoch: finishedAt))
         var report = finalReport(request, outcome: outcome, stopReason: stopReason, at: finishedAt, log: log)
-        report.traceParent = request.traceParent
+        report.attemptStartedAtMicros = startedAt
         reporter.report(report)
     }
 

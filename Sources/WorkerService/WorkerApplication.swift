@@ -3,7 +3,6 @@ import NIOPosix
 import ServiceLifecycle
 package import Core
 import RPC
-import SpanExport
 
 /// The worker process: WorkerService, the task slots and the heartbeats.
 package struct WorkerApplication: Sendable {
@@ -24,7 +23,6 @@ package struct WorkerApplication: Sendable {
     /// finishes or hands back the running ones) while heartbeats say it is draining, and returns.
     package func run() async throws {
         let configuration = configuration
-        let (spans, spanExporter) = try SpanExport.start(serviceName: "taskmaster-worker", logger: logger)
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let coordinator = FailoverGRPCClient(
             servers: configuration.coordinatorAddresses, bearerToken: configuration.clusterToken, tls: configuration.tls,
@@ -38,7 +36,7 @@ package struct WorkerApplication: Sendable {
                 outputLimit: configuration.maxOutputBytes, liveOutput: liveOutput),
             reporter: StatusReporter(client: coordinator, logger: logger, stopGrace: configuration.drainTimeout),
             workerID: configuration.workerID,
-            spans: spans, logger: logger)
+            logger: logger)
         let server = GRPCServer(
             configuration: GRPCServerConfiguration(
                 host: configuration.listenAddress.host, port: configuration.listenAddress.port,
@@ -60,11 +58,10 @@ package struct WorkerApplication: Sendable {
         SecurityWarnings.checkShellExecutor(executor: configuration.executor.rawValue, access: configuration.grpcAccess, logger: logger)
         // Stopped in reverse order: the runner drains first while the server still answers
         // (refusing new tasks, taking cancellations) and heartbeats go on, then heartbeats
-        // stop, then live output and the server; the admin server and the coordinator's client, then
-        // the span exporter, last.
+        // stop, then live output and the server; the admin server and the coordinator's client last.
         let publisher = LiveOutputPublisher(board: liveOutput, client: coordinator, logger: logger)
         let services: [any Service] =
-            (spanExporter.map { [$0] } ?? []) + (configuration.tls.map { [$0] } ?? []) + [coordinator, admin, server, heartbeats, publisher, runner]
+            (configuration.tls.map { [$0] } ?? []) + [coordinator, admin, server, heartbeats, publisher, runner]
         try await ServiceRunner.run(services, logger: logger)
         logger.info("worker stopped")
     }

@@ -82,21 +82,16 @@ struct  Grpcapi__TaskRequest
    */
   char *queue;
   /*
-   * The W3C trace context the task keeps (empty: none, or not sent): the worker runs the attempt
-   * as a child span of `traceparent`, with `tracestate` passed on unchanged.
+   * The W3C trace context of this attempt, a span of the task's trace of its own (empty: the
+   * task is untraced, or not sent): the worker runs the command in it, passes `tracestate` on
+   * unchanged, and names it in its reports.
    */
   char *traceparent;
   char *tracestate;
-  /*
-   * The span of the attempt before this one (UpdateTaskStatusRequest.traceparent of its final
-   * report; empty: the first attempt, untraced, or not sent): the worker's span of this attempt
-   * links to it rather than being its child.
-   */
-  char *previous_attempt_traceparent;
 };
 #define GRPCAPI__TASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__task_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Grpcapi__TaskResponse
@@ -250,14 +245,19 @@ struct  Grpcapi__UpdateTaskStatusRequest
    */
   protobuf_c_boolean output_truncated;
   /*
-   * The worker's span of this attempt, a W3C traceparent (empty: untraced, or not sent): the
-   * coordinator records the report as its child, and a later attempt links to it.
+   * The attempt's span (TaskRequest.traceparent; empty: untraced, or not sent): the coordinator
+   * records the attempt's run and this report as its children, and a later attempt links to it.
    */
   char *traceparent;
+  /*
+   * Unix microseconds when the attempt's command started (0: not sent), for the span of its run;
+   * unlike started_at_us it never marks the task started.
+   */
+  int64_t attempt_started_at_us;
 };
 #define GRPCAPI__UPDATE_TASK_STATUS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&grpcapi__update_task_status_request__descriptor) \
-    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, GRPCAPI__TASK_STATUS__QUEUED, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Grpcapi__UpdateTaskStatusResponse

@@ -23,17 +23,15 @@ package struct TaskRequest: Sendable, Hashable {
     package var coordinatorID: String
     /// The task's queue; empty when not sent.
     package var queue: String
-    /// The W3C trace context the task keeps; empty when it has none or the peer did not send it.
+    /// The W3C trace context of the attempt, a span of the task's trace; empty when the task has
+    /// none or the peer did not send it.
     package var traceParent: String
     package var traceState: String
-    /// The span of the attempt before this one, which this attempt's span links to; empty when
-    /// there is none or the peer did not send it.
-    package var previousAttemptTraceParent: String
 
     package init(
         taskID: String, data: String, attempt: UInt32 = 0, timeoutSeconds: UInt32 = 0, handoff: String = "",
         acceptBeforeMicros: Int64 = 0, coordinatorID: String = "", queue: String = "", traceParent: String = "",
-        traceState: String = "", previousAttemptTraceParent: String = ""
+        traceState: String = ""
     ) {
         self.taskID = taskID
         self.data = data
@@ -45,7 +43,6 @@ package struct TaskRequest: Sendable, Hashable {
         self.queue = queue
         self.traceParent = traceParent
         self.traceState = traceState
-        self.previousAttemptTraceParent = previousAttemptTraceParent
     }
 }
 
@@ -163,8 +160,11 @@ package struct UpdateTaskStatusRequest: Sendable, Hashable {
     package var outputBytes: UInt64
     /// Whether `output` leaves out part of what the task printed.
     package var outputTruncated: Bool
-    /// The worker's span of the attempt, a W3C traceparent; empty when untraced or not sent.
+    /// The attempt's span (`TaskRequest.traceParent`); empty when untraced or not sent.
     package var traceParent: String
+    /// Unix microseconds when the attempt's command started (0: not sent), for the span of its
+    /// run; it never marks the task started.
+    package var attemptStartedAtMicros: Int64
     /// The status number a peer sent when it is none of `WireTaskStatus` (proto3 enums are
     /// open): the message still decodes, and the receiver refuses the value. `status` is
     /// meaningless then.
@@ -175,9 +175,10 @@ package struct UpdateTaskStatusRequest: Sendable, Hashable {
         failedAt: Int64 = 0, workerID: UInt32 = 0, attempt: UInt32 = 0, exitCode: Int32? = nil,
         output: String = "", error: String = "", startedAtMicros: Int64 = 0,
         completedAtMicros: Int64 = 0, failedAtMicros: Int64 = 0, handoff: String = "", outputBytes: UInt64 = 0,
-        outputTruncated: Bool = false, traceParent: String = ""
+        outputTruncated: Bool = false, traceParent: String = "", attemptStartedAtMicros: Int64 = 0
     ) {
         self.traceParent = traceParent
+        self.attemptStartedAtMicros = attemptStartedAtMicros
         self.handoff = handoff
         self.outputBytes = outputBytes
         self.outputTruncated = outputTruncated

@@ -26,8 +26,7 @@ extension TaskRequest: ProtobufCMessage {
             attempt: message.attempt, timeoutSeconds: message.timeout_seconds, handoff: String(cString: message.handoff),
             acceptBeforeMicros: message.accept_before_us, coordinatorID: String(cString: message.coordinator_id),
             queue: String(cString: message.queue), traceParent: String(cString: message.traceparent),
-            traceState: String(cString: message.tracestate),
-            previousAttemptTraceParent: String(cString: message.previous_attempt_traceparent))
+            traceState: String(cString: message.tracestate))
     }
 
     fileprivate func cMessage(in arena: CArena) -> Grpcapi__TaskRequest {
@@ -43,7 +42,6 @@ extension TaskRequest: ProtobufCMessage {
         message.queue = arena.string(queue)
         message.traceparent = arena.string(traceParent)
         message.tracestate = arena.string(traceState)
-        message.previous_attempt_traceparent = arena.string(previousAttemptTraceParent)
         return message
     }
 }
@@ -219,7 +217,7 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
             startedAtMicros: message.started_at_us, completedAtMicros: message.completed_at_us,
             failedAtMicros: message.failed_at_us, handoff: String(cString: message.handoff),
             outputBytes: message.output_bytes, outputTruncated: message.output_truncated != 0,
-            traceParent: String(cString: message.traceparent))
+            traceParent: String(cString: message.traceparent), attemptStartedAtMicros: message.attempt_started_at_us)
         unrecognizedStatus = WireTaskStatus(rawValue: rawStatus) == nil ? rawStatus : nil
     }
 
@@ -244,6 +242,7 @@ extension UpdateTaskStatusRequest: ProtobufCMessage {
         message.output_bytes = outputBytes
         message.output_truncated = outputTruncated ? 1 : 0
         message.traceparent = arena.string(traceParent)
+        message.attempt_started_at_us = attemptStartedAtMicros
         return message
     }
 }

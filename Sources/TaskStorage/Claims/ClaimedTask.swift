@@ -14,9 +14,9 @@ package struct ClaimedTask: Sendable, Hashable {
     /// The token of this hand-off, which the worker's reports must carry back.
     package var handoff: UUID
     package var queue: String
-    /// The W3C trace context the task keeps, which the worker continues.
+    /// The W3C trace context the task keeps; each attempt runs in a span of its own of that trace.
     package var traceContext: TaskTraceContext?
-    /// The worker's span of the attempt before this one, which this attempt's spans link to; nil
+    /// The span of the attempt before this one, which this attempt's spans link to; nil
     /// for a first attempt, an untraced task, or an attempt that ended without a report.
     package var previousAttempt: TaskTraceContext?
 

@@ -32,15 +32,19 @@ package struct TaskStatusReport: Sendable, Hashable {
     /// Whether `output` leaves part of what the attempt printed out.
     package var outputTruncated: Bool
     package var error: String?
-    /// The worker's span of the attempt (a W3C traceparent); nil when untraced or not sent.
+    /// The attempt's span (a W3C traceparent); nil when untraced or not sent.
     package var attemptTraceParent: String?
+    /// When the attempt's command started, for the span of its run; nil when not sent. Unlike
+    /// `startTime` it never marks the task started.
+    package var attemptStart: Timestamp?
 
     package init(
         taskID: UUID, outcome: Outcome, time: Timestamp? = nil, startTime: Timestamp? = nil, workerID: UInt32? = nil, attempt: Int? = nil,
         handoff: UUID? = nil, exitCode: Int32? = nil, output: String? = nil, outputBytes: Int64? = nil,
-        outputTruncated: Bool = false, error: String? = nil, attemptTraceParent: String? = nil
+        outputTruncated: Bool = false, error: String? = nil, attemptTraceParent: String? = nil, attemptStart: Timestamp? = nil
     ) {
         self.attemptTraceParent = attemptTraceParent
+        self.attemptStart = attemptStart
         self.taskID = taskID
         self.handoff = handoff
         self.outcome = outcome

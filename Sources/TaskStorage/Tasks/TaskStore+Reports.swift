@@ -91,7 +91,7 @@ extension TaskStore {
     /// the services' settings, the table); the reports that changed nothing are told apart with a
     /// hashed `NOT IN`. A report that starts or ends an attempt writes its webhook events (see
     /// `WebhookEventSQL`): a start, then a completion, a retry or a failure. A final report keeps
-    /// the worker's span of the attempt, which the next attempt's spans link to.
+    /// the attempt's span, which the next attempt's spans link to.
     /// Result columns: position, exists, updated, worker_id, requeued, start_delay, queue.
     private static let recordSQL: String = {
         let time = SQLTimestamp.timestamp(fromMicroseconds: "r.time_us")

@@ -19,16 +19,13 @@ import Testing
         #expect(older.traceParent.isEmpty && older.traceState.isEmpty)
     }
 
-    @Test func theSpansOfAnAttemptTravelInNewFields() throws {
-        // TaskRequest field 11 (previous_attempt_traceparent); UpdateTaskStatusRequest field 18
-        // (traceparent), whose tag takes two bytes.
-        let retry = TaskRequest(taskID: "a", data: "", previousAttemptTraceParent: "p")
-        #expect(retry.serializedBytes() == [0x0A, 0x01, 0x61, 0x5A, 0x01, 0x70])
-        #expect(try TaskRequest(serializedBytes: retry.serializedBytes()) == retry)
-        let report = UpdateTaskStatusRequest(taskID: "a", status: .complete, traceParent: "p")
-        #expect(report.serializedBytes() == [0x0A, 0x01, 0x61, 0x10, 0x02, 0x92, 0x01, 0x01, 0x70])
+    @Test func aReportNamesItsAttemptsSpanAndStartInFieldsEighteenAndNineteen() throws {
+        // Both tags take two bytes: field 18 length-delimited, field 19 a varint.
+        let report = UpdateTaskStatusRequest(taskID: "a", status: .complete, traceParent: "p", attemptStartedAtMicros: 5)
+        #expect(report.serializedBytes() == [0x0A, 0x01, 0x61, 0x10, 0x02, 0x92, 0x01, 0x01, 0x70, 0x98, 0x01, 0x05])
         #expect(try UpdateTaskStatusRequest(serializedBytes: report.serializedBytes()) == report)
-        #expect(try UpdateTaskStatusRequest(serializedBytes: [0x0A, 0x01, 0x61]).traceParent.isEmpty)
+        let older = try UpdateTaskStatusRequest(serializedBytes: [0x0A, 0x01, 0x61])
+        #expect(older.traceParent.isEmpty && older.attemptStartedAtMicros == 0)
     }
 
     @Test func defaultMessagesEncodeToNothingAndDecodeFromNothing() throws {
