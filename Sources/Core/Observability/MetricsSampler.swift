@@ -1,8 +1,11 @@
 package import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// Sets the sampled gauges (queue depth, live workers, database pool use) once per interval;
-/// each module that knows a value declares its sample.
+/// Sets the sampled gauges (queue depth, live workers, database pool use) once per interval, or
+/// less often while sampling is slow: counting a backlog of a million waiting tasks takes the
+/// database 80 ms or more, which must not come back every 2 s. Each module that knows a value
+/// declares its sample.
 package final class MetricsSampler: Service, Sendable {
     /// Reads one value and sets its gauge.
     package struct Sample: Sendable {
@@ -25,7 +28,20 @@ package final class MetricsSampler: Service, Sendable {
     }
 
     package func run() async throws {
-        await PeriodicLoop(every: interval).run { await self.sampleAll() }
+        let lastRound = Mutex(Duration.zero)
+        let interval = interval
+        await PeriodicLoop(waitingWith: {
+            try? await Task.sleep(for: Self.pause(after: lastRound.withLock { $0 }, interval: interval))
+        }).run {
+            let took = await ContinuousClock().measure { await self.sampleAll() }
+            lastRound.withLock { $0 = took }
+        }
+    }
+
+    /// The pause after a round of samples that took `took`: `interval`, or longer, so that
+    /// sampling takes at most 2% of the time.
+    static func pause(after took: Duration, interval: Duration) -> Duration {
+        max(interval, took * 49)
     }
 
     /// Takes every sample once; a failing one (the database is down) keeps its last value.

@@ -28,6 +28,9 @@ enum ClaimStatement {
     /// expressions ahead of the update (ending with a comma). A row that is no longer waiting
     /// (cancelled meanwhile) is skipped. Returns the claimed tasks in the order of `ids`, with
     /// their trace context and their last attempt's span, so the hand-off needs no other query.
+    /// Each row is found through the primary key: its status is tested in a form no index
+    /// answers (`IS TRUE`), so the plan cached while `tasks` was small never hashes every waiting
+    /// task instead (300 ms a claim with a million waiting, against 8).
     ///
     /// Times are the statement's start, not the transaction's: a claim that first locked its
     /// queues and counted what they hold is recorded as made when it was decided.
@@ -40,7 +43,7 @@ enum ClaimStatement {
                 lease_expires_at = statement_timestamp() + $2 * interval '1 microsecond', coordinator_id = $5,
                 handoff_deadline = statement_timestamp() + $6 * interval '1 microsecond', limited = \(limited)
             FROM unnest(\(ids), $3::int8[], $4::uuid[]) WITH ORDINALITY AS holder(id, worker_id, handoff, position)
-            WHERE tasks.id = holder.id AND tasks.status = 'scheduled'
+            WHERE tasks.id = holder.id AND (tasks.status = 'scheduled') IS TRUE
             RETURNING tasks.id, command, attempts, timeout_seconds, tasks.worker_id, tasks.handoff, queue, trace_parent,
                 trace_state, last_attempt_trace_parent, holder.position)
         SELECT id, command, attempts, timeout_seconds, worker_id, handoff, queue, trace_parent, trace_state,

@@ -52,7 +52,7 @@ extension TaskStore {
     /// within a level the oldest are also the best, whatever the aging. The ids are collected into
     /// an array, so the update finds each row through the primary key whatever the planner thinks
     /// of the table's size.
-    private static let claimSQL = ClaimStatement.sql(
+    static let claimSQL = ClaimStatement.sql(
         preamble: """
             RECURSIVE \(ClaimStatement.levels),
             due AS (

@@ -74,13 +74,19 @@ extension ScheduleStore {
 
     /// Cancels the tasks of fires that have not started by the end of their catch-up window
     /// (no worker slot was free): they run nothing and count as missed. Returns those fires.
+    /// The tasks are found through the `start_by` index alone (its order is asked for) and
+    /// updated through the primary key (their status is tested in a form no index answers): the
+    /// plan cached while `tasks` was small must not read every waiting task once a backlog fills it.
     package func cancelExpiredFires() async throws -> [FireRound.Event] {
         try await client.query(
             """
             WITH expired AS (
                 UPDATE tasks SET status = 'cancelled', cancelled_at = now(), updated_at = now(),
                     last_error = 'missed: it could not start within the catch-up window of its schedule'
-                WHERE start_by < now() AND start_by IS NOT NULL AND status = 'scheduled' AND attempts = 0
+                WHERE id = ANY(ARRAY(
+                        SELECT id FROM tasks WHERE start_by < now() AND start_by IS NOT NULL AND status = 'scheduled'
+                        ORDER BY start_by))
+                    AND (status = 'scheduled') IS TRUE AND attempts = 0
                 RETURNING schedule_id, nominal_time, id, queue, cancelled_at, tasks AS task),
             expired_events AS (
                 SELECT e.event_type, expired.cancelled_at AS occurred_at, expired.queue, expired.id AS task_id, expired.task,
