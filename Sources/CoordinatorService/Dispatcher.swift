@@ -17,7 +17,7 @@ package import TaskStorage
 ///
 /// Workers that take tasks from the same queues share the round's claims. While some of those
 /// queues have limits, a round makes two claims, one from the queues with limits and one from
-/// the others, and the two take turns going first, so neither kind keeps every free slot.
+/// the others, and the two take turns going first, so neither kind keeps every free slot (see `ClaimTurns`).
 package final class Dispatcher: Service, Sendable {
     private let store: TaskStore
     private let registry: WorkerRegistry
@@ -30,8 +30,8 @@ package final class Dispatcher: Service, Sendable {
     private let wakeSignal = WakeSignal()
     /// Refused and failed hand-offs of one worker are logged at most once every ten seconds.
     private let handOffWarnings = LogThrottle()
-    /// Whether the next round claims from the queues with limits first.
-    private let limitedClaimGoesFirst = Atomic(false)
+    /// The order of the claims of a round that makes both kinds.
+    private let turns = Mutex(ClaimTurns())
 
     package init(
         store: TaskStore, registry: WorkerRegistry, restrictions: QueueRestrictions, clients: WorkerClientPool,
@@ -104,16 +104,15 @@ package final class Dispatcher: Service, Sendable {
         let workers = registry.reserveSlots(configuration.claimBatchLimit)
         guard !workers.isEmpty else { return Round(acceptBefore: acceptBefore, deadline: deadline) }
         await restrictions.refreshIfNeeded()
-        let limitedFirst = limitedClaimGoesFirst.load(ordering: .relaxed)
-        limitedClaimGoesFirst.store(!limitedFirst, ordering: .relaxed)
+        let order = turns.withLock { $0.next(at: .now) }
         var claimed: [ClaimedTask] = []
         let claimStart = Timestamp.now()
         for (queues, group) in Dictionary(grouping: workers, by: \.queues) {
             var open = group
-            let kinds: [ClaimKind] =
-                restrictions.restrictsAny(of: queues) ? (limitedFirst ? [.limited, .unlimited] : [.unlimited, .limited]) : [.unlimited]
+            let kinds: [ClaimKind] = restrictions.restrictsAny(of: queues) ? order : [.unlimited]
             for kind in kinds where !open.isEmpty {
                 let tasks = await claim(kind, for: open, queues: queues)
+                if kind == .unlimited { turns.withLock { $0.unlimitedClaimed(tasks.count, at: .now) } }
                 claimed += tasks
                 open = Self.removing(holdersOf: tasks, from: open)
             }
@@ -128,11 +127,6 @@ package final class Dispatcher: Service, Sendable {
         return Round(
             assignments: claimed.compactMap { task in task.workerID.flatMap { holders[$0] }.map { (task: task, worker: $0) } },
             acceptBefore: acceptBefore, deadline: deadline, claimedAll: !claimed.isEmpty && unused.isEmpty)
-    }
-
-    /// The claim from the queues with limits, or from the others.
-    private enum ClaimKind {
-        case limited, unlimited
     }
 
     /// One claim of `kind` for the reserved slots `workers` (one task each at most), from `queues`.

@@ -103,6 +103,6 @@ struct LimitedClaimPlan: Sendable {
     static func isBetter(_ left: Candidate, _ right: Candidate) -> Bool {
         if left.effectivePriority != right.effectivePriority { return left.effectivePriority > right.effectivePriority }
         if left.dueMicroseconds != right.dueMicroseconds { return left.dueMicroseconds < right.dueMicroseconds }
-        return left.id.text < right.id.text
+        return left.id.precedes(right.id)
     }
 }
