@@ -16,30 +16,10 @@ import Testing
             try await cluster.startCoordinator()
             try await cluster.startScheduler()
             try await cluster.startWorker(executor: "shell")
-            let runs = FileManager.default.temporaryDirectory.appendingPathComponent("traceparents-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: runs) }
-            // The first attempt fails, so the second runs as a span of its own.
-            let command = #"echo "$TRACEPARENT" | tee -a \#(runs.path); test "$(wc -l < \#(runs.path))" -ge 2"#
-            let body = String(
-                decoding: try JSONSerialization.data(withJSONObject: [
-                    "command": command, "scheduled_at": Timestamp.now().rfc3339, "max_attempts": 2,
-                ]),
-                as: UTF8.self)
-            let reply = try await cluster.request(
-                port: cluster.schedulerPort, "/schedule",
-                [
-                    "-X", "POST", "-H", "traceparent: 00-\(Self.traceID)-\(Self.parentSpanID)-01", "-H", "tracestate: rojo=1",
-                    "-d", body,
-                ])
-            #expect(reply.status == 200, "\(reply.body)")
-            #expect(try reply.json["trace_id"] as? String == Self.traceID)
-            let taskID = try #require(try reply.json["task_id"] as? String)
-
-            let done = try await cluster.waitForStatus(of: taskID, "completed")
+            let (done, attempts) = try await runTracedRetry(on: cluster)
             #expect(done["trace_id"] as? String == Self.traceID)
             #expect(done["attempts"] as? Int == 2)
             let printed = try #require((done["output"] as? String)?.split(separator: "\n").first.map(String.init))
-            let attempts = try String(contentsOf: runs, encoding: .utf8).split(separator: "\n").map(String.init)
             #expect(attempts.count == 2)
             #expect(attempts.last == printed, "the output shows the last attempt's TRACEPARENT")
             var spans: Set<Substring> = []
@@ -53,6 +33,31 @@ import Testing
             }
             #expect(spans.count == 2, "each attempt is a new span: \(attempts)")
         }
+    }
+
+    /// Schedules with a `traceparent` and a `tracestate` a shell task whose first attempt fails
+    /// (so the second runs as a span of its own), waits until it completed, and returns its
+    /// status and the `TRACEPARENT` each attempt's command saw.
+    private func runTracedRetry(on cluster: Cluster) async throws -> (status: [String: Any], commandTraceParents: [String]) {
+        let runs = FileManager.default.temporaryDirectory.appendingPathComponent("traceparents-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let command = #"echo "$TRACEPARENT" | tee -a \#(runs.path); test "$(wc -l < \#(runs.path))" -ge 2"#
+        let task = String(
+            decoding: try JSONSerialization.data(withJSONObject: [
+                "command": command, "scheduled_at": Timestamp.now().rfc3339, "max_attempts": 2,
+            ]),
+            as: UTF8.self)
+        let reply = try await cluster.request(
+            port: cluster.schedulerPort, "/schedule",
+            [
+                "-X", "POST", "-H", "traceparent: 00-\(Self.traceID)-\(Self.parentSpanID)-01", "-H", "tracestate: rojo=1",
+                "-d", task,
+            ])
+        #expect(reply.status == 200, "\(reply.body)")
+        #expect(try reply.json["trace_id"] as? String == Self.traceID)
+        let taskID = try #require(try reply.json["task_id"] as? String)
+        let done = try await cluster.waitForStatus(of: taskID, "completed")
+        return (done, try String(contentsOf: runs, encoding: .utf8).split(separator: "\n").map(String.init))
     }
 
     /// Runs a cluster whose scheduler and coordinator export spans to a receiver on `/v1/traces` with
@@ -72,21 +77,7 @@ import Testing
                 try await cluster.startCoordinator(environment: environment)
                 try await cluster.startScheduler(environment: environment)
                 try await cluster.startWorker(executor: "shell")
-                let runs = FileManager.default.temporaryDirectory.appendingPathComponent("traceparents-\(UUID().uuidString)")
-                defer { try? FileManager.default.removeItem(at: runs) }
-                let command = #"echo "$TRACEPARENT" >> \#(runs.path); test "$(wc -l < \#(runs.path))" -ge 2"#
-                let task = String(
-                    decoding: try JSONSerialization.data(withJSONObject: [
-                        "command": command, "scheduled_at": Timestamp.now().rfc3339, "max_attempts": 2,
-                    ]),
-                    as: UTF8.self)
-                let reply = try await cluster.request(
-                    port: cluster.schedulerPort, "/schedule",
-                    ["-X", "POST", "-H", "traceparent: 00-\(Self.traceID)-\(Self.parentSpanID)-01", "-d", task])
-                #expect(reply.status == 200, "\(reply.body)")
-                let taskID = try #require(try reply.json["task_id"] as? String)
-                _ = try await cluster.waitForStatus(of: taskID, "completed")
-                let attempts = try String(contentsOf: runs, encoding: .utf8).split(separator: "\n").map(String.init)
+                let (_, attempts) = try await runTracedRetry(on: cluster)
                 try await body(receiver, attempts)
             }
         }
