@@ -10,7 +10,9 @@ package import Webhooks
 /// due deliveries under a lease (so a coordinator that dies mid-way leaves them to another one),
 /// makes up to `maxInFlight` attempts at once, no more than `perWebhook` to one receiver (so a
 /// slow or dead receiver holds few of them), and records how each went: delivered, due again
-/// after a backoff, or dead once `retryFor` has passed since its event.
+/// after a backoff, or dead once `retryFor` has passed since its event. A receiver that keeps
+/// failing is rested (see `ReceiverRests`), so a dead one does not cost an attempt for every
+/// delivery waiting for it.
 package final class WebhookDeliverer: Service, Sendable {
     package struct Configuration: Sendable, Hashable {
         package var maxInFlight = 64
@@ -31,6 +33,7 @@ package final class WebhookDeliverer: Service, Sendable {
     private let logger: Logger
     private let finished = Mutex<[(delivery: PendingDelivery, outcome: DeliveryOutcome)]>([])
     private let inFlight = Mutex(0)
+    private let rests = Mutex(ReceiverRests())
     private let wakeSignal = WakeSignal()
     /// Failed deliveries of one webhook are logged at most once every ten seconds.
     private let failureLog = LogThrottle()
@@ -67,7 +70,9 @@ package final class WebhookDeliverer: Service, Sendable {
         let free = configuration.maxInFlight - inFlight.withLock { $0 }
         guard free > 0 else { return [] }
         do {
-            let taken = try await outbox.takeDue(limit: free, perWebhook: configuration.perWebhook, lease: configuration.lease)
+            let resting = rests.withLock { $0.resting(at: .now) }
+            let taken = try await outbox.takeDue(
+                limit: free, perWebhook: configuration.perWebhook, lease: configuration.lease, skipping: resting)
             inFlight.withLock { $0 += taken.count }
             return taken
         } catch {
@@ -98,6 +103,12 @@ package final class WebhookDeliverer: Service, Sendable {
             finished.withLock { $0 += outcomes }
             return
         }
+        let now = ContinuousClock.now
+        rests.withLock { rests in
+            for (delivery, outcome) in outcomes where !outcome.isRefused {
+                rests.record(webhook: delivery.webhookID, delivered: outcome.isDelivered, at: now)
+            }
+        }
         for (_, outcome) in outcomes { count(outcome) }
         for (delivery, outcome) in outcomes where !outcome.isDelivered && failureLog.allows(delivery.webhookID.text) {
             logger.warning(
@@ -117,6 +128,10 @@ package final class WebhookDeliverer: Service, Sendable {
 extension DeliveryOutcome {
     fileprivate var isDelivered: Bool {
         if case .delivered = self { true } else { false }
+    }
+
+    fileprivate var isRefused: Bool {
+        if case .refused = self { true } else { false }
     }
 
     fileprivate var metricLabel: String {

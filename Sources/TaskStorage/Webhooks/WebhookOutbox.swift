@@ -39,9 +39,10 @@ package struct WebhookOutbox: Sendable {
 
     /// Takes up to `limit` due deliveries, oldest due first, no more than `perWebhook` in the
     /// hands of deliverers at once for one webhook (those already taken count), each held for
-    /// `lease`: one slow or dead receiver keeps the others waiting for nothing.
-    package func takeDue(limit: Int, perWebhook: Int, lease: Duration) async throws -> [PendingDelivery] {
-        try await client.query(Self.takeSQL, [limit, perWebhook, lease.microseconds]).map { row in
+    /// `lease`: one slow or dead receiver keeps the others waiting for nothing. The deliveries of
+    /// the webhooks `skipping` are left where they are.
+    package func takeDue(limit: Int, perWebhook: Int, lease: Duration, skipping: [UUID] = []) async throws -> [PendingDelivery] {
+        try await client.query(Self.takeSQL, [limit, perWebhook, lease.microseconds, PostgresArray(skipping)]).map { row in
             guard let webhookID = try row.uuid(0), let eventID = try row.uuid(1), let attempt = try row.int(2),
                 let url = row.string(3), let secret = row.string(4), let type = row.string(5), let occurred = try row.int64(6)
             else {
@@ -118,14 +119,14 @@ package struct WebhookOutbox: Sendable {
     /// Deliveries due now and not held, per webhook no more than its free places (each webhook's
     /// read through its own index range, so a large backlog costs a take nothing more), oldest
     /// due first; locked with SKIP LOCKED so that coordinators share them; then leased. `$1`
-    /// limit, `$2` per webhook, `$3` lease.
+    /// limit, `$2` per webhook, `$3` lease, `$4` the webhooks to skip.
     private static let takeSQL = """
         WITH room AS (
             SELECT w.webhook_id, greatest($2 - (
                 SELECT count(*) FROM webhook_deliveries h
                 WHERE h.webhook_id = w.webhook_id AND h.state = 'pending' AND h.lease_expires_at IS NOT NULL
                     AND h.lease_expires_at > now()), 0) AS places
-            FROM webhooks w),
+            FROM webhooks w WHERE w.webhook_id <> ALL($4::uuid[])),
         due AS (
             SELECT d.webhook_id, d.event_id FROM webhook_deliveries d
             WHERE (d.webhook_id, d.event_id) IN (

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    @Test func theDeliveriesOfAWebhookSkippedAreLeftForLater() async throws {
+        try await IsolatedDatabase.withTaskStore { store, client in
+            let webhooks = WebhookStore(client: client)
+            let resting = try await webhooks.create(
+                url: "http://127.0.0.1:1/resting", events: ["task.completed"], secret: Self.secret, queue: nil, createdBy: nil)
+            let other = try await webhooks.create(
+                url: "http://127.0.0.1:1/other", events: ["task.completed"], secret: Self.secret, queue: nil, createdBy: nil)
+            _ = try await complete(store)
+            let outbox = WebhookOutbox(client: client)
+            let taken = try await outbox.takeDue(limit: 10, perWebhook: 8, lease: .seconds(30), skipping: [resting.id])
+            #expect(taken.map(\.webhookID) == [other.id])
+            let later = try await outbox.takeDue(limit: 10, perWebhook: 8, lease: .seconds(30))
+            #expect(later.map(\.webhookID) == [resting.id] && later.map(\.attempt) == [1], "untouched while skipped")
+        }
+    }
+
     @Test func deletingAWebhookDeletesItsDeliveries() async throws {
         try await IsolatedDatabase.withTaskStore { store, client in
             let webhooks = WebhookStore(client: client)
