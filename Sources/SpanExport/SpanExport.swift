@@ -1,3 +1,4 @@
+import Core
 import FoundationEssentials
 package import Logging
 import OTel
@@ -19,6 +20,7 @@ package enum SpanExport {
         serviceName: String, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) throws -> (spans: TaskSpans, exporter: (any Service)?) {
         guard isOn(in: environment) else { return (.disabled, nil) }
+        try checkProtocol(in: environment)
         var configuration = OTel.Configuration.default
         configuration.serviceName = serviceName
         configuration.logs.enabled = false
@@ -28,6 +30,20 @@ package enum SpanExport {
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         logger.info("exporting spans by OTLP", metadata: ["service": "\(serviceName)"])
         return (TaskSpans(tracer: backend.factory), backend.service)
+    }
+
+    /// The protocols built in: OTLP over HTTP. gRPC would bring a second gRPC stack.
+    static let protocols = ["http/protobuf", "http/json"]
+
+    /// Refuses a protocol that is not built in, with the variable that names it.
+    static func checkProtocol(in environment: [String: String]) throws {
+        for variable in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+            guard let value = environment[variable], !value.isEmpty else { continue }
+            guard protocols.contains(value) else {
+                throw ConfigurationError("\(variable)=\(value): spans are exported by OTLP over HTTP only; use http/protobuf or http/json")
+            }
+            return
+        }
     }
 
     /// Whether `environment` asks for spans to be exported.

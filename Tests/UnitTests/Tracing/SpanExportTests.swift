@@ -1,3 +1,4 @@
+import Core
 import Logging
 import SpanExport
 import Testing
@@ -27,5 +28,14 @@ import Testing
         #expect(span.traceContext?.traceID.count == 32, "a root span starts a trace")
         #expect(export.spans.start("claim", kind: .internal, parent: nil) == nil, "a step of a task needs the task's trace")
         span.end()
+    }
+
+    @Test(arguments: ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"])
+    func aProtocolThatIsNotBuiltInIsRefusedWithItsVariable(variable: String) {
+        #expect(throws: ConfigurationError.self) {
+            try SpanExport.start(serviceName: "test", environment: Self.endpoint.merging([variable: "grpc"]) { $1 }, logger: Logger(label: "test"))
+        }
+        let json = Self.endpoint.merging([variable: "http/json"]) { $1 }
+        #expect((try? SpanExport.start(serviceName: "test", environment: json, logger: Logger(label: "test")))?.spans.isEnabled == true)
     }
 }
