@@ -12,16 +12,6 @@ import Testing
     private static let secret = "whsec_process_test_secret"
 
     /// `POST /webhooks`; returns the webhook's id.
-    private func createWebhook(_ cluster: Cluster, port: Int, events: [String]) async throws -> String {
-        let body = String(
-            decoding: try JSONSerialization.data(withJSONObject: [
-                "url": "http://127.0.0.1:\(port)/hook", "events": events, "secret": Self.secret,
-            ]), as: UTF8.self)
-        let reply = try await cluster.request(port: cluster.schedulerPort, "/webhooks", ["-X", "POST", "-d", body])
-        #expect(reply.status == 201, "\(reply.body)")
-        return try #require(try reply.json["webhook_id"] as? String)
-    }
-
     /// The signature header's `t` and `v1`, checked with openssl over `<t>.` + the body.
     private func expectSignedBySecret(_ delivery: PostReceiver.Post) async throws {
         let header = try #require(delivery.signature)
@@ -48,7 +38,7 @@ import Testing
                 try await cluster.startCoordinator()
                 try await cluster.startScheduler()
                 try await cluster.startWorker(executor: "shell")
-                let webhookID = try await createWebhook(cluster, port: port, events: ["task.completed"])
+                let webhookID = try await cluster.createWebhook(port: port, events: ["task.completed"], secret: Self.secret)
                 let taskID = try await cluster.schedule(command: "echo hello", at: .now())
                 _ = try await cluster.waitForStatus(of: taskID, "completed")
                 try await eventually("three deliveries", timeout: .seconds(30)) { receiver.posts.count >= 3 ? true : nil }
@@ -83,7 +73,7 @@ import Testing
                 try await cluster.startCoordinator()
                 try await cluster.startScheduler()
                 try await cluster.startWorker(executor: "shell")
-                _ = try await createWebhook(cluster, port: port, events: ["task.failed"])
+                _ = try await cluster.createWebhook(port: port, events: ["task.failed"], secret: Self.secret)
                 let succeeded = try await cluster.schedule(command: "true", at: .now())
                 _ = try await cluster.waitForStatus(of: succeeded, "completed")
                 let failed = try await cluster.schedule(command: "exit 3", at: .now())
@@ -106,7 +96,7 @@ import Testing
                 let other = try await cluster.startAnotherCoordinator()
                 try await cluster.startScheduler()
                 try await cluster.startWorker(executor: "shell")
-                _ = try await createWebhook(cluster, port: port, events: ["task.completed"])
+                _ = try await cluster.createWebhook(port: port, events: ["task.completed"], secret: Self.secret)
                 let taskIDs = try await cluster.scheduleBatch(commands: (0..<3).map { "echo \($0)" }, at: .now())
                 for taskID in taskIDs { _ = try await cluster.waitForStatus(of: taskID, "completed") }
                 try await eventually("a failed attempt for each event") {
