@@ -10,8 +10,7 @@ extension ClaimedTask {
     /// attempt's own, which nothing exports).
     package func taskRequest(acceptBefore: Timestamp, coordinatorID: String, handOff: TaskSpan? = nil) -> TaskRequest {
         let trace = handOff?.traceContext ?? traceContext?.child()
-        return
-        TaskRequest(
+        return TaskRequest(
             taskID: id.text, data: command, attempt: UInt32(clamping: attempt),
             timeoutSeconds: UInt32(clamping: timeoutSeconds ?? 0), handoff: handoff.text,
             acceptBeforeMicros: acceptBefore.microsecondsSinceEpoch, coordinatorID: coordinatorID, queue: queue,

@@ -10,6 +10,4 @@ package enum SpanAttribute {
     package static let reportResult = "taskmaster.report.result"
     /// The exit code of the task's command.
     package static let exitCode = "process.exit.code"
-    /// How many tasks a request scheduled.
-    package static let taskCount = "taskmaster.task.count"
 }

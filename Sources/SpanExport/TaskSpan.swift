@@ -10,7 +10,7 @@ package struct TaskSpan: Sendable {
         case server
         /// Makes a request of another service (a hand-off to a worker).
         case client
-        /// Works on a message another service sent (a worker running a hand-off).
+        /// Works on a message another service sent (a worker's run of a hand-off).
         case consumer
         /// Work inside one service (a claim, recording a report).
         case `internal`
